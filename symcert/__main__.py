@@ -1,0 +1,5 @@
+import sys
+
+from symcert.cli import main
+
+sys.exit(main())

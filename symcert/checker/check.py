@@ -1,0 +1,134 @@
+"""Checking a whole certificate (trusted entry point).
+
+``check_document(doc)`` re-derives every obligation from the certificate's problem statement
+and decides whether the certificate's conclusion follows. It trusts no number the generator
+wrote that it can recompute: losses are recomputed, the SMT query is rebuilt, and a claimed
+value that disagrees with the recomputation is itself a failure.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from symcert.checker import problem as P
+from symcert.checker.obligations import CHECKS, Context, Outcome
+from symcert.checker.verdict import Verdict
+
+FORMAT = "symcert-certificate"
+VERSION = 1
+
+# What each conclusion needs: every listed fact (a tuple fact matches on its first item).
+CONCLUSIONS = {
+    "local_minimum": ("local_min",),
+    "spurious_local_minimum": ("local_min", "lower_point"),
+}
+
+
+@dataclass
+class Report:
+    verdict: Verdict
+    source: str = ""
+    claim: str = ""
+    conclusion: str = ""
+    summary: str = ""
+    obligations: list = field(default_factory=list)  # (id, kind, status, detail)
+    rests_on: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source, "verdict": self.verdict.name, "claim": self.claim,
+            "conclusion": self.conclusion, "summary": self.summary,
+            "obligations": [dict(zip(("id", "kind", "status", "detail"), o)) for o in self.obligations],
+            "rests_on": self.rests_on,
+        }
+
+
+def _has(facts: set, name: str) -> bool:
+    return any(f == name or (isinstance(f, tuple) and f[0] == name) for f in facts)
+
+
+def check_document(doc, source: str = "", smt_timeout_ms: int = 60000) -> Report:
+    rep = Report(Verdict.INVALID, source)
+    try:
+        return _check(doc, rep, smt_timeout_ms)
+    except P.FormatError as exc:
+        rep.verdict, rep.summary = Verdict.INVALID, str(exc)
+        return rep
+
+
+def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
+    if P.get(doc, "format", "", str) != FORMAT:
+        raise P.FormatError("format", doc.get("format"), f"expected {FORMAT!r}")
+    if P.get(doc, "version", "", int) != VERSION:
+        raise P.FormatError("version", doc.get("version"), f"unsupported version (this checker reads {VERSION})")
+    claim = P.get(doc, "claim", "", dict)
+    rep.claim = P.get(claim, "id", "claim", str)
+    rep.conclusion = P.get(claim, "conclusion", "claim", str)
+    if rep.conclusion not in CONCLUSIONS:
+        raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(CONCLUSIONS)})")
+    prob = P.problem(P.get(doc, "problem", "", dict))
+    point = P.point(P.get(doc, "point", ""), prob, "point")
+    better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
+    better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
+    claimed = P.rational(P.get(doc, "loss", ""), "loss")
+    obligations = P.get(doc, "obligations", "", list)
+    parsed = []
+    for n, ob in enumerate(obligations):
+        path = f"obligations[{n}]"
+        kind = P.get(ob, "kind", path, str)
+        if kind not in CHECKS:
+            raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(CHECKS)})")
+        parsed.append((path, str(ob.get("id", kind)), kind, ob))
+
+    ctx = Context(prob, point, better, better_loss, smt_timeout_ms)
+    ledger: list = []
+    failed = unknown = False
+    if "problem_sha256" in doc:
+        text = json.dumps(doc["problem"], sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
+        if hashlib.sha256(text.encode("ascii")).hexdigest() != doc["problem_sha256"]:
+            rep.obligations.append(("problem_sha256", "digest", "fails", "problem_sha256 does not match the problem statement"))
+            failed = True
+    if ctx.risk != claimed:
+        rep.obligations.append(("loss", "claimed_loss", "fails", f"claimed loss {claimed} but the risk at the point is {ctx.risk}"))
+        failed = True
+    for path, oid, kind, ob in parsed:
+        out: Outcome = CHECKS[kind](ctx, ob, path)
+        rep.obligations.append((oid, kind, out.status, out.detail))
+        for item in out.rests_on:
+            if item not in ledger:
+                ledger.append(item)
+        if out.status == "holds":
+            ctx.facts.update(out.facts)
+        elif out.status == "fails":
+            failed = True
+        else:
+            unknown = True
+    rep.rests_on = ledger
+    missing = [f for f in CONCLUSIONS[rep.conclusion] if not _has(ctx.facts, f)]
+    if failed:
+        bad = next(o for o in rep.obligations if o[2] == "fails")
+        rep.verdict, rep.summary = Verdict.REJECTED, f"obligation {bad[0]} fails: {bad[3]}"
+    elif unknown:
+        bad = next(o for o in rep.obligations if o[2] == "unknown")
+        rep.verdict, rep.summary = Verdict.UNKNOWN, f"obligation {bad[0]} undecided: {bad[3]}"
+    elif missing:
+        rep.verdict, rep.summary = Verdict.REJECTED, f"the obligations do not establish {rep.conclusion}: missing {', '.join(missing)}"
+    else:
+        rep.verdict, rep.summary = Verdict.CERTIFIED, f"{rep.conclusion} at risk {ctx.risk}"
+    return rep
+
+
+def check_file(path: str, smt_timeout_ms: int = 60000) -> Report:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (OSError, UnicodeDecodeError) as exc:
+        return Report(Verdict.INVALID, path, summary=f"{path}: cannot read: {exc.__class__.__name__}: {exc}")
+    except json.JSONDecodeError as exc:
+        return Report(Verdict.INVALID, path, summary=f"{path}: not valid JSON: {exc}")
+    rep = check_document(doc, path, smt_timeout_ms)
+    if rep.verdict is Verdict.INVALID and not rep.summary.startswith(path):
+        rep.summary = f"{path}: {rep.summary}"
+    return rep

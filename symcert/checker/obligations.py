@@ -1,0 +1,201 @@
+"""One function per obligation kind (trusted). Each re-derives its fact from the problem.
+
+A check receives the :class:`Context` (problem, point, facts established so far) and the
+obligation's JSON object, and returns an :class:`Outcome`. Facts are what later obligations
+and the final conclusion rely on:
+
+* ``critical``            the exact gradient at the point is zero
+* ``("cell_box", r)``     the sup-norm box of radius r around the point lies inside the open
+                          activation cell of the point
+* ``("local_min", r)``    no point of that box has lower risk
+* ``lower_point``         the better point has strictly lower risk, exactly
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flint import fmpq, fmpq_mat
+
+from symcert.checker import kernel
+from symcert.checker.problem import FormatError, Problem, get, matrix, rational, vector
+
+RATIONAL = "exact rational arithmetic (python-flint fmpq)"
+
+
+@dataclass
+class Context:
+    prob: Problem
+    point: dict
+    better: dict | None
+    claimed_better_loss: fmpq | None
+    smt_timeout_ms: int = 60000
+    facts: set = field(default_factory=set)
+    _risk: fmpq | None = None
+
+    @property
+    def risk(self) -> fmpq:
+        if self._risk is None:
+            self._risk = kernel.risk(self.prob, self.point)
+        return self._risk
+
+    def box_radius(self) -> fmpq | None:
+        radii = [f[1] for f in self.facts if isinstance(f, tuple) and f[0] == "cell_box"]
+        return max(radii) if radii else None
+
+
+@dataclass
+class Outcome:
+    status: str  # "holds" | "fails" | "unknown"
+    detail: str
+    rests_on: list
+    facts: tuple = ()
+
+
+def _radius(ob, path) -> fmpq:
+    r = rational(get(ob, "radius", path), f"{path}.radius")
+    if not r > 0:
+        raise FormatError(f"{path}.radius", ob["radius"], "radius must be positive")
+    return r
+
+
+def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
+    pre, _, _ = kernel.forward(ctx.prob, ctx.point)
+    k = kernel.kinks(ctx.prob, pre)
+    if k:
+        l, i, j = k[0]
+        return Outcome("fails", f"risk not differentiable: layer {l} neuron {i + 1} sample {j + 1} is on a breakpoint", [RATIONAL])
+    grad = kernel.gradient(ctx.prob, ctx.point)
+    for name in ctx.prob.param_names():
+        G = grad[name]
+        for i in range(G.nrows()):
+            for j in range(G.ncols()):
+                if G[i, j] != 0:
+                    return Outcome("fails", f"d risk / d {name}[{i + 1},{j + 1}] = {G[i, j]} != 0", [RATIONAL])
+    n = sum(g.nrows() * g.ncols() for g in grad.values())
+    return Outcome("holds", f"all {n} partial derivatives are exactly 0", [RATIONAL], ("critical",))
+
+
+def check_interior_cell(ctx: Context, ob: dict, path: str) -> Outcome:
+    r = _radius(ob, path)
+    prob = ctx.prob
+    pre, _, _ = kernel.forward(prob, ctx.point)
+    k = kernel.kinks(prob, pre)
+    if k:
+        l, i, j = k[0]
+        return Outcome("fails", f"layer {l} neuron {i + 1} sample {j + 1}: pre-activation {pre[l - 1][i, j]} is on a breakpoint", [RATIONAL])
+    radii = kernel.box_radii(prob, ctx.point, r)
+    for l, (Z, R) in enumerate(zip(pre, radii), start=1):
+        for i in range(Z.nrows()):
+            for j in range(Z.ncols()):
+                z, rad = Z[i, j], R[i, j]
+                lo, hi = prob.act.piece_bounds(prob.act.piece(z)[0])
+                if (lo is not None and not z - rad > lo) or (hi is not None and not z + rad < hi):
+                    return Outcome("fails", f"layer {l} neuron {i + 1} sample {j + 1}: pre-activation {z} +- {rad} leaves its piece ({lo}, {hi})", [RATIONAL])
+    cnt = sum(Z.nrows() * Z.ncols() for Z in pre)
+    return Outcome("holds", f"all {cnt} hidden pre-activations stay strictly inside their pieces over the box of radius {r}", [RATIONAL], (("cell_box", r),))
+
+
+def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
+    prob = ctx.prob
+    if prob.loss != "squared":
+        return Outcome("fails", "the affine reduction is stated for the squared loss only", [])
+    r = _radius(ob, path)
+    box = ctx.box_radius()
+    if box is None or r > box:
+        return Outcome("fails", f"needs an interior_cell obligation of radius >= {r} first", [])
+    fit = get(ob, "affine_fit", path, dict)
+    dx, dy = prob.widths[0], prob.widths[-1]
+    Wb = matrix(get(fit, "weights", f"{path}.affine_fit"), dy, dx, f"{path}.affine_fit.weights")
+    bb = fmpq_mat(dy, 1, vector(get(fit, "bias", f"{path}.affine_fit"), dy, f"{path}.affine_fit.bias"))
+    pre, _, _ = kernel.forward(prob, ctx.point)
+    for l, Z in enumerate(pre, start=1):
+        for i in range(Z.nrows()):
+            pieces = {prob.act.piece(Z[i, j])[0] for j in range(Z.ncols())}
+            if len(pieces) > 1:
+                return Outcome("fails", f"layer {l} neuron {i + 1} uses {len(pieces)} pieces across samples: the cell is not affine in x", [RATIONAL])
+    m = prob.m
+    resid = Wb * prob.X + bb * kernel.ones_row(m) - prob.Y  # dy x m
+    normal_x = resid * prob.X.transpose()
+    normal_1 = resid * fmpq_mat(m, 1, [1] * m)
+    if any(v != 0 for v in normal_x.entries()) or any(v != 0 for v in normal_1.entries()):
+        return Outcome("fails", "the affine fit does not satisfy the normal equations (residual not orthogonal to the rows of X~)", [RATIONAL])
+    l0 = sum((v * v for v in resid.entries()), fmpq(0)) / 2
+    if ctx.risk != l0:
+        return Outcome("fails", f"risk at the point {ctx.risk} differs from the affine optimum {l0}", [RATIONAL])
+    lemma = "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"
+    return Outcome("holds", f"in the box the network is affine in x; least-squares optimum l0 = {l0} equals the risk at the point",
+                   [RATIONAL, lemma], (("local_min", r),))
+
+
+def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
+    import z3
+
+    prob = ctx.prob
+    r = _radius(ob, path)
+    box = ctx.box_radius()
+    if box is None or r > box:
+        return Outcome("fails", f"needs an interior_cell obligation of radius >= {r} first", [])
+    solver_name = get(ob, "solver", path, str)
+    if solver_name != "z3":
+        raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")
+    pre, _, _ = kernel.forward(prob, ctx.point)
+    s = z3.Solver()
+    s.set("timeout", int(ctx.smt_timeout_ms))
+    q = lambda v: z3.RealVal(f"{v.p}/{v.q}")  # noqa: E731
+    var = {}
+    for name in prob.param_names():
+        M = ctx.point[name]
+        for i in range(M.nrows()):
+            for j in range(M.ncols()):
+                v = z3.Real(f"{name}_{i + 1}_{j + 1}")
+                s.add(v >= q(M[i, j] - r), v <= q(M[i, j] + r))
+                var[name, i, j] = v
+    loss = 0
+    for j in range(prob.m):
+        a = [q(prob.X[k, j]) for k in range(prob.widths[0])]
+        for l in range(1, prob.depth + 1):
+            z = []
+            for i in range(prob.widths[l]):
+                aux = z3.Real(f"z{l}_{i + 1}_{j + 1}")  # naming each pre-activation keeps z3's NRA fast
+                s.add(aux == sum((var[f"W{l}", i, k] * a[k] for k in range(len(a))), var[f"b{l}", i, 0]))
+                z.append(aux)
+            if l == prob.depth:
+                loss = loss + sum((zi - q(prob.Y[i, j])) * (zi - q(prob.Y[i, j])) for i, zi in enumerate(z))
+                break
+            a = []
+            for i, zi in enumerate(z):
+                kpiece = prob.act.piece(pre[l - 1][i, j])[0]
+                lo, hi = prob.act.piece_bounds(kpiece)
+                if lo is not None:
+                    s.add(zi >= q(lo))
+                if hi is not None:
+                    s.add(zi <= q(hi))
+                a.append(q(prob.act.slopes[kpiece]) * zi + q(prob.act.intercepts[kpiece]))
+    s.add(loss < 2 * q(ctx.risk))
+    res = s.check()
+    ledger = [RATIONAL, f"z3 {z3.get_version_string()} nonlinear real arithmetic: 'unsat' (no proof object)"]
+    if res == z3.unsat:
+        return Outcome("holds", f"z3: no parameter in the box of radius {r} within the cell has risk < {ctx.risk}", ledger, (("local_min", r),))
+    if res == z3.sat:
+        return Outcome("fails", "z3 found a point of the cell within the box with lower risk", ledger)
+    return Outcome("unknown", f"z3 returned unknown ({s.reason_unknown()}) within {ctx.smt_timeout_ms} ms", ledger)
+
+
+def check_strictly_lower(ctx: Context, ob: dict, path: str) -> Outcome:
+    if ctx.better is None:
+        return Outcome("fails", "no better_point in the certificate", [])
+    lb = kernel.risk(ctx.prob, ctx.better)
+    if ctx.claimed_better_loss is not None and lb != ctx.claimed_better_loss:
+        return Outcome("fails", f"claimed better_loss {ctx.claimed_better_loss} but the risk at better_point is {lb}", [RATIONAL])
+    if not lb < ctx.risk:
+        return Outcome("fails", f"risk at better_point {lb} is not below the risk at the point {ctx.risk}", [RATIONAL])
+    return Outcome("holds", f"risk at better_point {lb} < {ctx.risk}", [RATIONAL], ("lower_point",))
+
+
+CHECKS = {
+    "gradient_zero": check_gradient_zero,
+    "interior_cell": check_interior_cell,
+    "affine_reduction": check_affine_reduction,
+    "smt_cell_minimum": check_smt_cell_minimum,
+    "strictly_lower": check_strictly_lower,
+}

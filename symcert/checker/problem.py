@@ -1,0 +1,185 @@
+"""Reading a certificate's problem statement into exact objects (trusted).
+
+Everything here validates as it reads: a malformed field raises :class:`FormatError` naming
+the JSON path of the field and the offending value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flint import fmpq, fmpq_mat
+
+from symcert.exact.rationals import RationalSyntaxError, parse_rational
+
+MAX_WIDTH = 100000
+MAX_DEPTH = 64
+
+
+class FormatError(ValueError):
+    """A certificate field is missing or malformed."""
+
+    def __init__(self, field: str, value: object, reason: str):
+        self.field, self.value, self.reason = field, value, reason
+        text = repr(value)
+        if len(text) > 80:
+            text = text[:77] + "..."
+        super().__init__(f"field {field}: value {text}: {reason}")
+
+
+def get(obj: dict, key: str, path: str, kind=None):
+    if not isinstance(obj, dict):
+        raise FormatError(path, obj, "expected a JSON object")
+    if key not in obj:
+        raise FormatError(f"{path}.{key}" if path else key, None, "missing")
+    value = obj[key]
+    if kind is not None and not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        raise FormatError(f"{path}.{key}" if path else key, value, f"expected {getattr(kind, '__name__', kind)}")
+    return value
+
+
+def rational(value, path: str) -> fmpq:
+    try:
+        return parse_rational(value)
+    except RationalSyntaxError as exc:
+        raise FormatError(path, value, str(exc)) from None
+
+
+def vector(value, n: int, path: str) -> list[fmpq]:
+    if not isinstance(value, list) or len(value) != n:
+        raise FormatError(path, value, f"expected a list of {n} numbers")
+    return [rational(v, f"{path}[{i}]") for i, v in enumerate(value)]
+
+
+def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
+    if not isinstance(value, list) or len(value) != rows:
+        raise FormatError(path, value, f"expected {rows} rows of {cols} numbers")
+    flat = []
+    for i, row in enumerate(value):
+        flat.extend(vector(row, cols, f"{path}[{i}]"))
+    return fmpq_mat(rows, cols, flat)
+
+
+@dataclass(frozen=True)
+class PiecewiseLinear:
+    """h(t) = slopes[k] t + intercepts[k] on the k-th open piece between sorted breakpoints."""
+
+    breakpoints: tuple
+    slopes: tuple
+    intercepts: tuple
+
+    def piece(self, t: fmpq) -> tuple[int, bool]:
+        """(index of the piece containing t, whether t is exactly a breakpoint)."""
+        k = 0
+        for bp in self.breakpoints:
+            if t < bp:
+                return k, False
+            if t == bp:
+                return k, True
+            k += 1
+        return k, False
+
+    def value(self, t: fmpq) -> fmpq:
+        k, _ = self.piece(t)
+        return self.slopes[k] * t + self.intercepts[k]
+
+    def slope(self, t: fmpq) -> fmpq:
+        k, kink = self.piece(t)
+        if kink:
+            raise ValueError("slope requested at a breakpoint")
+        return self.slopes[k]
+
+    def piece_bounds(self, k: int):
+        """(lower, upper) of the open piece k; None for an infinite end."""
+        lo = self.breakpoints[k - 1] if k > 0 else None
+        hi = self.breakpoints[k] if k < len(self.breakpoints) else None
+        return lo, hi
+
+
+def activation(spec, path: str) -> PiecewiseLinear:
+    kind = get(spec, "kind", path, str)
+    if kind != "piecewise_linear":
+        raise FormatError(f"{path}.kind", kind, "unknown activation kind (known: piecewise_linear)")
+    bps = get(spec, "breakpoints", path, list)
+    bps = [rational(b, f"{path}.breakpoints[{i}]") for i, b in enumerate(bps)]
+    for i in range(1, len(bps)):
+        if not bps[i - 1] < bps[i]:
+            raise FormatError(f"{path}.breakpoints", spec["breakpoints"], "breakpoints must increase strictly")
+    pieces = get(spec, "pieces", path, list)
+    if len(pieces) != len(bps) + 1:
+        raise FormatError(f"{path}.pieces", pieces, f"expected {len(bps) + 1} pieces [slope, intercept]")
+    slopes, icepts = [], []
+    for i, p in enumerate(pieces):
+        a, c = vector(p, 2, f"{path}.pieces[{i}]")
+        slopes.append(a)
+        icepts.append(c)
+    for i, t in enumerate(bps):
+        if slopes[i] * t + icepts[i] != slopes[i + 1] * t + icepts[i + 1]:
+            raise FormatError(f"{path}.pieces", pieces, f"not continuous at breakpoint {t}")
+    return PiecewiseLinear(tuple(bps), tuple(slopes), tuple(icepts))
+
+
+@dataclass(frozen=True)
+class Problem:
+    widths: tuple  # (dx, d1, ..., dy)
+    act: PiecewiseLinear
+    loss: str
+    X: fmpq_mat  # dx x m, one column per sample
+    Y: fmpq_mat  # dy x m
+
+    @property
+    def depth(self) -> int:
+        return len(self.widths) - 1
+
+    @property
+    def m(self) -> int:
+        return self.X.ncols()
+
+    def param_names(self) -> list[str]:
+        return [f"{p}{l}" for l in range(1, self.depth + 1) for p in ("W", "b")]
+
+    def param_shape(self, name: str) -> tuple[int, int]:
+        l = int(name[1:])
+        return (self.widths[l], self.widths[l - 1]) if name[0] == "W" else (self.widths[l], 1)
+
+
+LOSSES = ("squared",)
+
+
+def problem(spec, path: str = "problem") -> Problem:
+    net = get(spec, "network", path, dict)
+    widths = get(net, "widths", f"{path}.network", list)
+    if len(widths) < 2 or len(widths) > MAX_DEPTH + 1 or not all(
+        isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= MAX_WIDTH for w in widths
+    ):
+        raise FormatError(f"{path}.network.widths", widths, "expected a list of 2..65 positive integers")
+    act = activation(get(net, "activation", f"{path}.network", dict), f"{path}.network.activation")
+    loss = get(get(spec, "loss", path, dict), "kind", f"{path}.loss", str)
+    if loss not in LOSSES:
+        raise FormatError(f"{path}.loss.kind", loss, f"unknown loss (known: {', '.join(LOSSES)})")
+    data = get(spec, "data", path, dict)
+    inputs = get(data, "inputs", f"{path}.data", list)
+    targets = get(data, "targets", f"{path}.data", list)
+    m = len(inputs)
+    if m == 0 or len(targets) != m:
+        raise FormatError(f"{path}.data.targets", len(targets), f"expected one target row per input row ({m})")
+    X = matrix(inputs, m, widths[0], f"{path}.data.inputs").transpose()
+    Y = matrix(targets, m, widths[-1], f"{path}.data.targets").transpose()
+    return Problem(tuple(widths), act, loss, X, Y)
+
+
+def point(spec, prob: Problem, path: str) -> dict:
+    if not isinstance(spec, dict):
+        raise FormatError(path, spec, "expected an object of parameter matrices")
+    names = prob.param_names()
+    extra = sorted(set(spec) - set(names))
+    if extra:
+        raise FormatError(f"{path}.{extra[0]}", spec[extra[0]], f"unknown parameter (expected {', '.join(names)})")
+    out = {}
+    for name in names:
+        r, c = prob.param_shape(name)
+        value = get(spec, name, path)
+        if name[0] == "b":
+            out[name] = fmpq_mat(r, 1, vector(value, r, f"{path}.{name}"))
+        else:
+            out[name] = matrix(value, r, c, f"{path}.{name}")
+    return out

@@ -1,0 +1,82 @@
+"""Exact rational numbers: strict parsing and canonical printing.
+
+Part of the trusted base (the checker uses it). Numbers are python-flint ``fmpq``.
+
+Accepted text (surrounding whitespace is ignored):
+
+* integers: ``-2``, ``17``
+* fractions of integers: ``3/4``, ``-6/8`` (denominator nonzero; the value is reduced)
+* decimals, read exactly: ``0.25`` is 1/4, ``-1.5e-3`` is -3/2000 (exponent at most 1000 in size)
+
+Nothing else: no floats from a binary representation, no ``inf``/``nan``, no expressions.
+Certificates always write numbers as strings ``"p/q"`` or ``"p"``.
+"""
+from __future__ import annotations
+
+import re
+
+from flint import fmpq, fmpz
+
+_INT = re.compile(r"[+-]?[0-9]+\Z")
+_FRAC = re.compile(r"([+-]?[0-9]+)/([0-9]+)\Z")
+_DEC = re.compile(r"([+-]?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?\Z")
+MAX_DIGITS = 100000
+MAX_EXPONENT = 1000
+
+
+class RationalSyntaxError(ValueError):
+    """The text is not an exact rational in the accepted syntax."""
+
+
+def parse_rational(text: object) -> fmpq:
+    """Parse ``text`` (a str, or a Python int) into an exact ``fmpq``; raise on anything else."""
+    if isinstance(text, bool):
+        raise RationalSyntaxError("a boolean is not a number")
+    if isinstance(text, int):
+        return fmpq(text)
+    if isinstance(text, float):
+        raise RationalSyntaxError("a binary floating-point number is not exact; write it as text such as \"0.25\" or \"1/4\"")
+    if not isinstance(text, str):
+        raise RationalSyntaxError(f"expected a number written as text, got {type(text).__name__}")
+    s = text.strip()
+    if not s or len(s) > MAX_DIGITS:
+        raise RationalSyntaxError("empty or overlong number")
+    if _INT.match(s):
+        return fmpq(int(s))
+    m = _FRAC.match(s)
+    if m:
+        den = int(m.group(2))
+        if den == 0:
+            raise RationalSyntaxError("zero denominator")
+        return fmpq(int(m.group(1)), den)
+    m = _DEC.match(s)
+    if m:
+        return _decimal(m)
+    raise RationalSyntaxError("not an exact rational (accepted: 3, -2, 3/4, 0.25, 1.5e-3)")
+
+
+def _decimal(m: re.Match) -> fmpq:
+    sign, whole, frac, exp = m.group(1), m.group(2), m.group(3) or "", m.group(4)
+    e = int(exp) if exp is not None else 0
+    if abs(e) > MAX_EXPONENT:
+        raise RationalSyntaxError(f"decimal exponent {e} is out of range (at most {MAX_EXPONENT} in size)")
+    value = fmpq(int(whole + frac), 10 ** len(frac))
+    value = value * fmpq(10) ** e if e >= 0 else value / fmpq(10) ** (-e)
+    return -value if sign == "-" else value
+
+
+def format_rational(q) -> str:
+    """Canonical text of an exact rational: ``"p/q"`` in lowest terms, or ``"p"``."""
+    q = fmpq(q)
+    return str(q.p) if q.q == 1 else f"{q.p}/{q.q}"
+
+
+def as_fmpq(value) -> fmpq:
+    """Convert an int/fmpz/fmpq/Fraction exactly (never a float)."""
+    if isinstance(value, fmpq):
+        return value
+    if isinstance(value, (int, fmpz)) and not isinstance(value, bool):
+        return fmpq(value)
+    if hasattr(value, "numerator") and hasattr(value, "denominator") and not isinstance(value, float):
+        return fmpq(int(value.numerator), int(value.denominator))
+    raise TypeError(f"not an exact rational: {value!r} ({type(value).__name__})")

@@ -12,17 +12,12 @@ import json
 from dataclasses import dataclass, field
 
 from symcert.checker import problem as P
-from symcert.checker.obligations import CHECKS, Context, Outcome
+from symcert.checker.obligations import Context, Outcome
+from symcert.checker.registry import CHECKS, CONCLUSIONS
 from symcert.checker.verdict import Verdict
 
 FORMAT = "symcert-certificate"
 VERSION = 1
-
-# What each conclusion needs: every listed fact (a tuple fact matches on its first item).
-CONCLUSIONS = {
-    "local_minimum": ("local_min",),
-    "spurious_local_minimum": ("local_min", "lower_point"),
-}
 
 
 @dataclass

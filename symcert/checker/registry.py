@@ -1,0 +1,16 @@
+"""Registry of obligation kinds and conclusions the checker understands (trusted).
+
+To add an obligation kind: write ``check_<kind>(ctx, ob, path) -> Outcome`` in a checker module
+of its own and add it to ``CHECKS`` below. To add a conclusion: add the facts it needs to
+``CONCLUSIONS`` (a tuple fact such as ``("local_min", r)`` matches on its first item).
+"""
+from __future__ import annotations
+
+from symcert.checker import obligations
+
+CHECKS = dict(obligations.CHECKS)
+
+CONCLUSIONS = {
+    "local_minimum": ("local_min",),
+    "spurious_local_minimum": ("local_min", "lower_point"),
+}

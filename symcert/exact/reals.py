@@ -10,8 +10,8 @@ Grammar (spaces, tabs, CR and LF are allowed between tokens)::
 
     expr    := term (('+' | '-') term)*
     term    := factor (('*' | '/') factor)*
-    factor  := unary ('^' signed_integer)?
-    unary   := '-' unary | '+' unary | atom
+    factor  := '-' factor | '+' factor | power
+    power   := atom ('^' signed_integer)?
     atom    := NUMBER | 'e' | 'pi' | FUNC '(' expr ')' | '(' expr ')'
     FUNC    := 'exp' | 'log' | 'sqrt'
     NUMBER  := digits ('.' digits)? (('e' | 'E') ('+' | '-')? digits)?
@@ -19,8 +19,9 @@ Grammar (spaces, tabs, CR and LF are allowed between tokens)::
 
 * ``+ - * /`` are left-associative. ``^`` takes an integer exponent with
   ``|n| <= 1000`` and cannot be chained (``2^3^2`` is rejected).
-* ``^`` binds *looser* than unary minus: ``-2^2`` is ``(-2)^2 = 4``.
-  Write ``-(2^2)`` for the other reading.
+* ``^`` binds *tighter* than unary minus (the usual reading): ``-2^2`` is
+  ``-(2^2) = -4``; write ``(-2)^2`` for the other reading. A sign inside
+  the exponent belongs to the exponent: ``2^-3`` is ``1/8``.
 * ``e`` is Euler's number, ``log`` the natural logarithm, ``sqrt`` the
   non-negative square root.
 * NUMBER is read exactly as a rational (``0.1`` is 1/10), with ASCII digits
@@ -306,7 +307,7 @@ def sqrt_of(x: Real | Fraction | int) -> Real:
 
 # --- printing -----------------------------------------------------------------
 
-_SUM, _PRODUCT, _POWER, _UNARY, _ATOM = 1, 2, 3, 4, 5  # binding strength
+_SUM, _PRODUCT, _UNARY, _POWER, _ATOM = 1, 2, 3, 4, 5  # binding strength
 _CHUNK = 10**1000
 
 
@@ -561,7 +562,7 @@ class _Parser:
             plus, product = self.take(), self.factor()
 
     def factor(self) -> Real:
-        """factor, unary and atom: sign* atom ('^' signed_integer)?"""
+        """factor, power and atom: sign* atom ('^' signed_integer)?, the signs applied last"""
         signs = []
         while self.at_op("+-"):
             signs.append(self.take())
@@ -587,9 +588,6 @@ class _Parser:
                 node = self.build(tok, Func, tok.text, node)
         else:
             raise self.fail(tok, "a number, 'e', 'pi', a function or '('")
-        for sign in reversed(signs):
-            node = self.build(sign, operator.neg, node) if sign.text == "-" else node
-        self.nesting -= len(signs)
         if self.at_op("^"):
             caret = self.take()
             sign = self.take().text if self.at_op("+-") else ""
@@ -597,6 +595,9 @@ class _Parser:
             if num.kind != "num" or not num.text.isdigit() or len(num.text.lstrip("0")) > 4:
                 raise self.fail(num, f"an integer exponent with |n| <= {MAX_EXPONENT}")
             node = self.build(caret, operator.pow, node, int(sign + num.text))
+        for sign in reversed(signs):
+            node = self.build(sign, operator.neg, node) if sign.text == "-" else node
+        self.nesting -= len(signs)
         return node
 
 

@@ -6,11 +6,13 @@ of its own and add it to ``CHECKS`` below. To add a conclusion: add the facts it
 """
 from __future__ import annotations
 
-from symcert.checker import obligations
+from symcert.checker import descent, obligations
 
 CHECKS = dict(obligations.CHECKS)
+CHECKS["descent_curve"] = descent.check_descent_curve
 
 CONCLUSIONS = {
     "local_minimum": ("local_min",),
     "spurious_local_minimum": ("local_min", "lower_point"),
+    "not_local_minimum": ("descent",),
 }

@@ -1,0 +1,86 @@
+"""Descent curves (trusted): exact proof that a point is NOT a local minimum.
+
+Obligation ``descent_curve``: the certificate gives a direction D (and optionally a second-order
+term C, same shapes as the point) and claims that along theta(t) = theta + t D + t^2 C the risk
+drops for every small t > 0. The checker proves it with exact polynomial arithmetic in t:
+
+1. every hidden pre-activation z(t) along the curve is a polynomial in t once the activation
+   pieces are fixed; for all small t > 0 the piece of z(t) is decided by the sign of the lowest
+   nonzero coefficient of z(t) - breakpoint (or z(t) stays on the breakpoint identically, where
+   both pieces agree), layer by layer, so one cell contains theta(t) for all t in (0, t0);
+2. on that cell the risk along the curve is a polynomial R(t) with R(0) = risk(theta);
+3. the lowest nonzero coefficient of R(t) - R(0) is negative, so R(t) < R(0) for small t > 0.
+
+Since theta(t) -> theta, every neighbourhood of theta holds points of strictly lower risk.
+Squared loss only (the risk must be polynomial on a cell).
+"""
+from __future__ import annotations
+
+from flint import fmpq, fmpq_poly
+
+from symcert.checker.obligations import RATIONAL, Context, Outcome
+from symcert.checker.problem import FormatError, get, point
+
+
+def lowest_sign(p: fmpq_poly) -> int:
+    """Sign of p(t) for all small t > 0 (0 if p is identically zero)."""
+    for c in p.coeffs():
+        if c != 0:
+            return 1 if c > 0 else -1
+    return 0
+
+
+def _piece_poly(act, z: fmpq_poly) -> fmpq_poly:
+    """h(z(t)) as a polynomial valid for all small t > 0."""
+    k = 0
+    for bp in act.breakpoints:
+        s = lowest_sign(z - bp)
+        if s == 0:  # z(t) == bp identically: h is continuous, its value is h(bp)
+            return fmpq_poly([act.slopes[k] * bp + act.intercepts[k]])
+        if s < 0:
+            break
+        k += 1
+    return z * act.slopes[k] + act.intercepts[k]
+
+
+def risk_along(prob, base: dict, d1: dict, d2: dict | None) -> fmpq_poly:
+    curve = {}
+    for name in prob.param_names():
+        B, D = base[name], d1[name]
+        C = d2[name] if d2 is not None else None
+        curve[name] = [[fmpq_poly([B[i, j], D[i, j]] + ([C[i, j]] if C is not None else []))
+                        for j in range(B.ncols())] for i in range(B.nrows())]
+    total = fmpq_poly([])
+    for s in range(prob.m):
+        a = [fmpq_poly([prob.X[k, s]]) for k in range(prob.widths[0])]
+        for l in range(1, prob.depth + 1):
+            W, b = curve[f"W{l}"], curve[f"b{l}"]
+            z = [sum((W[i][k] * a[k] for k in range(len(a))), b[i][0]) for i in range(len(W))]
+            a = z if l == prob.depth else [_piece_poly(prob.act, zi) for zi in z]
+        for i, out in enumerate(a):
+            r = out - prob.Y[i, s]
+            total += r * r
+    return total / 2
+
+
+def check_descent_curve(ctx: Context, ob: dict, path: str) -> Outcome:
+    prob = ctx.prob
+    if prob.loss != "squared":
+        return Outcome("fails", "descent_curve is stated for the squared loss only", [])
+    d1 = point(get(ob, "direction", path), prob, f"{path}.direction")
+    d2 = point(ob["second_order"], prob, f"{path}.second_order") if "second_order" in ob else None
+    if all(v == 0 for M in d1.values() for v in M.entries()) and (d2 is None or all(v == 0 for M in d2.values() for v in M.entries())):
+        raise FormatError(f"{path}.direction", "0", "the curve must move")
+    R = risk_along(prob, ctx.point, d1, d2)
+    coeffs = R.coeffs()
+    if (coeffs[0] if coeffs else fmpq(0)) != ctx.risk:
+        return Outcome("fails", f"internal inconsistency: R(0) = {coeffs[0] if coeffs else 0} but risk = {ctx.risk}", [RATIONAL])
+    drop = R - ctx.risk
+    order = next((k for k, c in enumerate(drop.coeffs()) if c != 0), None)
+    if order is None:
+        return Outcome("fails", "the risk is constant along the curve (no descent)", [RATIONAL])
+    c = drop.coeffs()[order]
+    if c > 0:
+        return Outcome("fails", f"the risk increases along the curve: R(t) - R(0) = {c} t^{order} + ...", [RATIONAL])
+    return Outcome("holds", f"R(t) - R(0) = {c} t^{order} + O(t^{order + 1}) < 0 for small t > 0 (degree {drop.degree()})",
+                   [RATIONAL, "exact polynomial arithmetic in t (python-flint fmpq_poly)"], ("descent",))

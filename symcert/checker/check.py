@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from symcert.checker import problem as P
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.registry import CHECKS, CONCLUSIONS
+from symcert.checker.smooth import SmoothProblem
+from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.verdict import Verdict
 
 FORMAT = "symcert-certificate"
@@ -77,7 +79,7 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
             raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(CHECKS)})")
         parsed.append((path, str(ob.get("id", kind)), kind, ob))
 
-    ctx = Context(prob, point, better, better_loss, smt_timeout_ms)
+    ctx = (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
     ledger: list = []
     failed = unknown = False
     if "problem_sha256" in doc:
@@ -89,6 +91,9 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
         rep.obligations.append(("loss", "claimed_loss", "fails", f"claimed loss {claimed} but the risk at the point is {ctx.risk}"))
         failed = True
     for path, oid, kind, ob in parsed:
+        if failed:  # the verdict is settled; do not spend solver time on the rest
+            rep.obligations.append((oid, kind, "skipped", "not checked: an earlier obligation failed"))
+            continue
         out: Outcome = CHECKS[kind](ctx, ob, path)
         rep.obligations.append((oid, kind, out.status, out.detail))
         for item in out.rests_on:

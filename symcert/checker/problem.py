@@ -152,7 +152,9 @@ def problem(spec, path: str = "problem") -> Problem:
         isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= MAX_WIDTH for w in widths
     ):
         raise FormatError(f"{path}.network.widths", widths, "expected a list of 2..65 positive integers")
-    act = activation(get(net, "activation", f"{path}.network", dict), f"{path}.network.activation")
+    act_spec = get(net, "activation", f"{path}.network", dict)
+    smooth = act_spec.get("kind") == "smooth"  # read by symcert.checker.smooth
+    act = None if smooth else activation(act_spec, f"{path}.network.activation")
     loss = get(get(spec, "loss", path, dict), "kind", f"{path}.loss", str)
     if loss not in LOSSES:
         raise FormatError(f"{path}.loss.kind", loss, f"unknown loss (known: {', '.join(LOSSES)})")
@@ -164,10 +166,16 @@ def problem(spec, path: str = "problem") -> Problem:
         raise FormatError(f"{path}.data.targets", len(targets), f"expected one target row per input row ({m})")
     X = matrix(inputs, m, widths[0], f"{path}.data.inputs").transpose()
     Y = matrix(targets, m, widths[-1], f"{path}.data.targets").transpose()
+    if smooth:
+        from symcert.checker import smooth as S
+        return S.problem(spec, path, tuple(widths), loss, X, Y)
     return Problem(tuple(widths), act, loss, X, Y)
 
 
 def point(spec, prob: Problem, path: str) -> dict:
+    if not isinstance(prob, Problem):  # a smooth problem: parameters are exact reals
+        from symcert.checker import smooth as S
+        return S.point(spec, prob, path)
     if not isinstance(spec, dict):
         raise FormatError(path, spec, "expected an object of parameter matrices")
     names = prob.param_names()

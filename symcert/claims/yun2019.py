@@ -8,7 +8,9 @@ when fitted values tie (case 2). All numbers are exact rationals.
 """
 from __future__ import annotations
 
+import dataclasses
 import random
+from collections import Counter
 
 from flint import fmpq, fmpq_mat
 
@@ -30,7 +32,7 @@ PAPER = ("Yun, Sra, Jadbabaie, 'Small nonlinearities in activation functions cre
 STATEMENT = ("For a one-hidden-layer network with a ReLU-like activation, width d1 >= 2, scalar "
              "output and squared loss, if no affine map fits the data exactly and the inputs are "
              "distinct, there is a spurious local minimum (a continuum of them).")
-SMT_AUTO_LIMIT = 100  # include the z3 cross-check when m * (number of parameters) is at most this
+SMT_AUTO_LIMIT = 80  # include the z3 cross-check when m * (number of parameters) is at most this
 
 
 def _problem_json(data: Dataset, hidden: int, act: dict) -> dict:
@@ -51,12 +53,14 @@ def check_hypotheses(data: Dataset, hidden: int, act: dict):
         raise HypothesisViolation(CLAIM_ID, "C1.1", f"the output must be scalar (dy = 1), got dy = {data.dy}")
     if hidden < 2:
         raise HypothesisViolation(CLAIM_ID, "C1.4", f"hidden width d1 = {hidden} < 2")
-    seen = {}
-    for i, x in enumerate(data.inputs, start=1):
-        if x in seen:
-            raise HypothesisViolation(CLAIM_ID, "C1.2", f"samples {seen[x]} and {i} have the same input ({', '.join(fr(v) for v in x)})")
-        seen[x] = i
-    X = fmpq_mat(data.m, data.dx, [v for row in data.inputs for v in row]).transpose()
+    Xrows = fmpq_mat(data.m, data.dx, [v for row in data.inputs for v in row])
+    seen = {}  # keyed by the integer rows of Xrows * (common denominator): equal iff the inputs are
+    for i, key in enumerate(map(tuple, Xrows.numer_denom()[0].tolist()), start=1):
+        if key in seen:
+            x = data.inputs[i - 1]
+            raise HypothesisViolation(CLAIM_ID, "C1.2", f"samples {seen[key]} and {i} have the same input ({', '.join(fr(v) for v in x)})")
+        seen[key] = i
+    X = Xrows.transpose()
     Y = fmpq_mat(data.m, 1, [row[0] for row in data.targets]).transpose()
     fit = least_squares(X, Y)
     if fit.loss == 0:
@@ -82,18 +86,21 @@ def local_minimum(fit, hidden: int, dx: int, sp: fmpq, alpha: fmpq) -> tuple[dic
     return {"W1": W1, "b1": b1, "W2": W2, "b2": fmpq_mat(1, 1, [eta])}, eta
 
 
-def _split(values: list, targets: list, kappa: fmpq):
-    """Best-first split of sorted fitted values: (j0, beta, gamma) or None.
+def _split(values: list, targets: list, kappa: fmpq, best: bool = False):
+    """A split of the sorted fitted values: (j0, beta, gamma) or None.
 
     With outputs values_i - kappa gamma (sorted index <= j0) and values_i + kappa gamma
     (after), the loss changes by -kappa gamma (2 Q_j - S) + (m/2) kappa^2 gamma^2, where Q_j is
-    the partial sum of residuals and S their total. The first j with a gap and 2 Q_j != S is
-    taken; gamma is the unconstrained optimum clamped to a quarter of the gap.
+    the partial sum of residuals and S their total; gamma is the unconstrained optimum
+    clamped to a quarter of the gap. The paper's recipe takes the first admissible j (case 1);
+    with ``best`` the j of largest decrease is taken (used after a tilt, where only the splits
+    of formerly tied values beat the cost of the tilt).
     """
     m = len(values)
     order = sorted(range(m), key=lambda i: values[i])
     S = sum((values[i] - targets[i] for i in range(m)), fmpq(0))
     Q = fmpq(0)
+    found, found_gain = None, fmpq(0)
     for pos in range(m - 1):
         i, nxt = order[pos], order[pos + 1]
         Q += values[i] - targets[i]
@@ -104,8 +111,12 @@ def _split(values: list, targets: list, kappa: fmpq):
             bound = gap / 4
             if abs(gamma) > bound:
                 gamma = bound if gamma > 0 else -bound
-            return pos + 1, (values[i] + values[nxt]) / 2, gamma
-    return None
+            gain = kappa * gamma * c - m * kappa * kappa * gamma * gamma / 2
+            if not best:
+                return pos + 1, (values[i] + values[nxt]) / 2, gamma
+            if gain > found_gain:
+                found, found_gain = (pos + 1, (values[i] + values[nxt]) / 2, gamma), gain
+    return found
 
 
 def _split_point(wx: list, wb: fmpq, hidden: int, sp, sm, beta, gamma) -> dict:
@@ -131,7 +142,8 @@ def better_point(prob, data: Dataset, fit, hidden: int, sp, sm, l0, tilt_start=f
         return pt, {"case": "1", "j0": str(j0), "beta": fr(beta), "gamma": fr(gamma)}
     # case 2: tilt the fit along the longest tied input with nonzero residual, then the axes
     ybar = list(fit.fitted.entries())
-    tied = [i for i in range(data.m) if ybar.count(ybar[i]) > 1 and ybar[i] != y[i]]
+    counts = Counter(ybar)
+    tied = [i for i in range(data.m) if counts[ybar[i]] > 1 and ybar[i] != y[i]]
     cands = []
     if tied:
         far = max(tied, key=lambda i: sum(abs(v) for v in data.inputs[i]))
@@ -142,7 +154,7 @@ def better_point(prob, data: Dataset, fit, hidden: int, sp, sm, l0, tilt_start=f
         for _ in range(max_halvings):
             wt = [wx[j] - a * v[j] for j in range(data.dx)]
             vals = [sum((wt[j] * x[j] for j in range(data.dx)), wb) for x in data.inputs]
-            split = _split(vals, y, kappa)
+            split = _split(vals, y, kappa, best=True)
             if split is not None:
                 j0, beta, gamma = split
                 pt = _split_point(wt, wb, hidden, sp, sm, beta, gamma)
@@ -161,11 +173,13 @@ def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: 
         raise InputError(None, "alpha", fr(alpha), "alpha must be positive")
     sp, sm, X, Y, fit, records = check_hypotheses(data, hidden, act)
     pj = _problem_json(data, hidden, act)
-    prob = parse_problem(pj)
+    # the checker's reading of the problem, without re-parsing the data: X and Y are exact already
+    prob = dataclasses.replace(parse_problem({**pj, "data": {"inputs": pj["data"]["inputs"][:1], "targets": pj["data"]["targets"][:1]}}), X=X, Y=Y)
     point, eta = local_minimum(fit, hidden, data.dx, sp, alpha)
-    loss = kernel.risk(prob, point)
+    fwd = kernel.forward(prob, point)
+    loss = kernel.loss_value(prob, fwd[2])
     assert loss == fit.loss, "construction error: the local minimum must output the affine fit"
-    r = interior_radius(prob, point)
+    r = interior_radius(prob, point, fwd=fwd)
     if r is None:
         raise ConstructionFailed(f"{CLAIM_ID}: no interior radius found")
     better, info = better_point(prob, data, fit, hidden, sp, sm, loss, tilt_start)

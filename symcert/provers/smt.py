@@ -8,7 +8,7 @@ from __future__ import annotations
 from symcert.checker.obligations import Context, check_smt_cell_minimum
 
 
-def smt_cell_minimum_holds(prob, point: dict, r, loss, timeout_ms: int = 5000) -> bool:
+def smt_cell_minimum_holds(prob, point: dict, r, loss, timeout_ms: int = 2000) -> bool:
     ctx = Context(prob, point, None, None, timeout_ms)
     ctx.facts.add(("cell_box", r))
     ctx._risk = loss

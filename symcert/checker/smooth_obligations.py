@@ -1,0 +1,532 @@
+"""Obligations on smooth networks (trusted). Each re-derives its fact from the problem.
+
+Facts (shared with :mod:`symcert.checker.obligations`):
+
+* ``critical``              the exact gradient at the point is zero
+* ``("local_min", why)``    a neighbourhood of the point holds no point of lower risk
+* ``lower_point``           the better point has strictly lower risk (exactly or rigorously)
+* ``descent``               every neighbourhood of the point holds a point of lower risk
+
+Kinds: ``smooth_gradient_zero``, ``convexity_bound`` (Yun et al. 2019 Thm 2 route),
+``affine_pieces`` (every neuron on an affine piece: the least-squares bound),
+``morse_bott`` (critical manifold + Hessian PSD with kernel = tangent space),
+``smooth_strictly_lower``, ``smooth_descent`` (negative curvature at a critical point).
+"""
+from __future__ import annotations
+
+import flint
+import sympy
+from flint import arb, fmpq, fmpq_mat
+
+from symcert.checker import smooth as S
+from symcert.checker.obligations import RATIONAL, Context, Outcome
+from symcert.checker.problem import FormatError, get, rational
+
+CONVEX_LEMMA = ("lemma: if the network output is convex in x on the convex hull of the inputs for every "
+                "parameter in the box, the output vector satisfies f_k <= sum_i lambda_i f_i for each listed "
+                "convex combination, and the KKT multipliers bound the loss over that cone from below")
+MB_LEMMA = ("lemma (Morse-Bott): gradient zero on an embedded C^2 manifold through the point and a PSD "
+            "Hessian whose kernel is the manifold's tangent space imply a local minimum")
+MAX_BISECT = 12  # an interval is split into at most 2^MAX_BISECT pieces when bounding h', h''
+
+
+class SmoothContext(Context):
+    """Context of a smooth problem: the risk is an exact sympy number (an fmpq when rational)."""
+
+    @property
+    def ev(self) -> S.Evaluator:
+        if not hasattr(self, "_ev"):
+            self._ev = S.Evaluator(self.prob)
+        return self._ev
+
+    @property
+    def exact_risk(self) -> sympy.Expr:
+        if not hasattr(self, "_exact_risk"):
+            self._exact_risk = self.ev.risk(self.point)
+        return self._exact_risk
+
+    @property
+    def risk(self):
+        v = self.exact_risk
+        return S.as_fmpq(v) if v.is_Rational else v
+
+
+def _show(v) -> str:
+    """Short text of an exact value: itself if short, else its arb enclosure."""
+    text = str(v)
+    if len(text) <= 80:
+        return text
+    try:
+        return f"<expression in {S.arb_at(v, S.PREC)}>"
+    except ValueError:
+        return text[:77] + "..."
+
+
+def _smooth(ctx, path):
+    if not isinstance(ctx.prob, S.SmoothProblem):
+        raise FormatError(path, None, "this obligation applies to smooth problems only")
+
+
+def _radius(ob, path) -> fmpq:
+    r = rational(get(ob, "radius", path), f"{path}.radius")
+    if not r > 0:
+        raise FormatError(f"{path}.radius", ob["radius"], "radius must be positive")
+    return r
+
+
+def _nonzero_outcome(values, what, ledger):
+    """Decide every value is exactly 0; return None if so, else a failing/unknown Outcome."""
+    for label, v in values:
+        s, how = S.sign(v)
+        if how not in ledger:
+            ledger.append(how)
+        if s is None:
+            return Outcome("unknown", f"{what} {label} = {_show(v)}: {how}", ledger)
+        if s != 0:
+            return Outcome("fails", f"{what} {label} = {_show(v)} is {'positive' if s > 0 else 'negative'} ({how}), not 0", ledger)
+    return None
+
+
+# ---- gradient ------------------------------------------------------------------------------
+
+def check_smooth_gradient_zero(ctx, ob: dict, path: str) -> Outcome:
+    _smooth(ctx, path)
+    try:
+        grad = ctx.ev.gradient(ctx.point)
+    except S.NotDifferentiable as exc:
+        return Outcome("fails", f"risk not differentiable: {exc}", [S.SYMPY])
+    ledger = [S.SYMPY]
+    vals = [(f"d risk / d {n}[{i + 1},{j + 1}]", v) for n in ctx.prob.param_names() for i, row in enumerate(grad[n]) for j, v in enumerate(row)]
+    bad = _nonzero_outcome(vals, "", ledger)
+    if bad:
+        return bad
+    return Outcome("holds", f"all {len(vals)} partial derivatives are exactly 0", ledger, ("critical",))
+
+
+# ---- rigorous interval bounds on an activation ----------------------------------------------
+
+def _pieces(ball: arb, n: int) -> list:
+    lo, hi = ball.lower(), ball.upper()
+    return [arb.union(lo + (hi - lo) * k / n, lo + (hi - lo) * (k + 1) / n) for k in range(n)]
+
+
+def _sign_on(expr: sympy.Expr, ball: arb) -> int | None:
+    """+1 if expr(t) >= 0 for every t in the ball, -1 if <= 0, None if arb cannot tell
+    (after bisecting into up to 2^MAX_BISECT pieces). Assumes the current flint.ctx.prec."""
+    if expr == 0:
+        return 1
+    for depth in range(MAX_BISECT + 1):
+        signs = set()
+        for piece in _pieces(ball, 2**depth):
+            try:
+                v = S.to_arb(expr, {S.T: piece})
+            except ValueError:
+                signs.add(None)
+                break
+            signs.add(1 if v >= 0 else -1 if v <= 0 else None)
+            if None in signs or len(signs) > 1:
+                break
+        if None not in signs and len(signs) == 1:
+            return signs.pop()
+        if len(signs) > 1 and None not in signs:
+            return None
+    return None
+
+
+def _piece_of_ball(act: S.SmoothActivation, ball: arb) -> int | None:
+    k = 0
+    for bp in act.breakpoints:
+        b = arb(fmpq(int(bp.p), int(bp.q)))
+        if ball < b:
+            return k
+        if not ball > b:
+            return None
+        k += 1
+    return k
+
+
+_FLIP = {"affine": "affine", "convex": "concave", "concave": "convex", None: None}
+
+
+def _add_shape(a, b):
+    if a == "affine":
+        return b
+    if b == "affine" or a == b:
+        return a
+    return None
+
+
+def _activation_shape(act, z_shape, ball):
+    """(shape of h(z(x)), enclosure of its values, reason if unknown)."""
+    k = _piece_of_ball(act, ball)
+    if k is None:
+        return None, None, f"pre-activation range {ball} meets a breakpoint"
+    h0, h1, h2 = (act.derivative(k, o) for o in range(3))
+    values = S.to_arb(h0, {S.T: ball})
+    if z_shape is None:
+        return None, values, "pre-activation of unknown curvature"
+    s2 = _sign_on(h2, ball)
+    if z_shape == "affine":
+        if h2 == 0:
+            return "affine", values, ""
+        shape = {1: "convex", -1: "concave"}.get(s2)
+        return shape, values, "" if shape else f"sign of h'' undecided on {ball}"
+    s1 = _sign_on(h1, ball)
+    if s1 is None or s2 is None:
+        return None, values, f"signs of h', h'' undecided on {ball}"
+    if h2 == 0:  # affine piece: h o z has the shape of z times the slope's sign
+        return (z_shape if s1 > 0 else _FLIP[z_shape]), values, ""
+    want = {("convex", 1, 1): "convex", ("concave", -1, 1): "convex", ("concave", 1, -1): "concave", ("convex", -1, -1): "concave"}
+    shape = want.get((z_shape, s1, s2))
+    return shape, values, "" if shape else "curvature and monotonicity do not compose"
+
+
+def _shapes(ctx, r: fmpq):
+    """Shape ('affine'|'convex'|'concave'|None) of the network output as a function of x on the
+    convex hull of the inputs, valid for every parameter within sup-distance r of the point,
+    and a message when unknown. Rigorous: arb balls enclose every pre-activation."""
+    prob, ev = ctx.prob, ctx.ev
+    fw = ev.forward(ctx.point)
+    rb = arb(fmpq(0), r)  # [-r, r]
+    xnorm = max(sum((abs(prob.X[k, s]) for k in range(prob.widths[0])), fmpq(0)) for s in range(prob.m))
+    shapes, ranges = None, None
+    for l in range(1, prob.depth + 1):
+        W, b = ctx.point[f"W{l}"], ctx.point[f"b{l}"]
+        new_shapes, new_ranges = [], []
+        for i in range(len(W)):
+            if l == 1:
+                vals = []
+                for s in range(prob.m):
+                    z = fw[s][0][0][i] if prob.depth > 1 else fw[s][2][i]
+                    vals.append(S.to_arb(z))
+                ball = vals[0]
+                for v in vals[1:]:
+                    ball = arb.union(ball, v)
+                ball = ball + arb(fmpq(0), r * (1 + xnorm))
+                shape = "affine"
+            else:
+                shape = "affine"
+                ball = S.to_arb(b[i][0]) + rb
+                for k, w in enumerate(W[i]):
+                    wb = S.to_arb(w) + rb
+                    ball += wb * ranges[k]
+                    if shapes[k] == "affine":
+                        continue
+                    if wb > 0:
+                        term = shapes[k]
+                    elif wb < 0:
+                        term = _FLIP[shapes[k]]
+                    else:
+                        return None, f"layer {l} neuron {i + 1}: weight {k + 1} = {w} +- {r} has no fixed sign"
+                    shape = _add_shape(shape, term)
+            if l == prob.depth:
+                new_shapes.append(shape)
+                continue
+            hs, hv, why = _activation_shape(prob.act, shape, ball)
+            if hs is None:
+                return None, f"layer {l} neuron {i + 1}: {why}"
+            new_shapes.append(hs)
+            new_ranges.append(hv)
+        shapes, ranges = new_shapes, new_ranges
+    return shapes[0], ""
+
+
+def _outputs_rational(ctx, path):
+    fw = ctx.ev.forward(ctx.point)
+    out = [f[2][0] for f in fw]
+    if not all(v.is_Rational for v in out):
+        raise FormatError(path, None, "the network's outputs at the point must be exactly rational for this bound")
+    return [S.as_fmpq(v) for v in out]
+
+
+def check_convexity_bound(ctx, ob: dict, path: str) -> Outcome:
+    _smooth(ctx, path)
+    prob = ctx.prob
+    if prob.loss != "squared" or prob.widths[-1] != 1:
+        return Outcome("fails", "convexity_bound is stated for the squared loss and scalar output", [])
+    r = _radius(ob, path)
+    combos = get(ob, "combinations", path, list)
+    if not combos:
+        raise FormatError(f"{path}.combinations", combos, "at least one convex combination is needed")
+    m, dx = prob.m, prob.widths[0]
+    f = _outputs_rational(ctx, path)
+    resid = [f[s] - prob.Y[0, s] for s in range(m)]
+    total = list(resid)
+    for t, c in enumerate(combos):
+        cp = f"{path}.combinations[{t}]"
+        k = get(c, "sample", cp, int)
+        if not 1 <= k <= m:
+            raise FormatError(f"{cp}.sample", k, f"expected a sample number 1..{m}")
+        mu = rational(get(c, "multiplier", cp), f"{cp}.multiplier")
+        terms = get(c, "of", cp, list)
+        lam = {}
+        for q, term in enumerate(terms):
+            if not isinstance(term, list) or len(term) != 2 or not isinstance(term[0], int) or not 1 <= term[0] <= m or term[0] == k:
+                raise FormatError(f"{cp}.of[{q}]", term, f"expected [sample 1..{m} other than {k}, weight]")
+            lam[term[0]] = lam.get(term[0], fmpq(0)) + rational(term[1], f"{cp}.of[{q}][1]")
+        if mu < 0 or any(v < 0 for v in lam.values()) or sum(lam.values(), fmpq(0)) != 1:
+            return Outcome("fails", f"{cp}: weights must be >= 0 and sum to 1, multiplier >= 0", [RATIONAL])
+        for d in range(dx):
+            if sum((v * prob.X[d, i - 1] for i, v in lam.items()), fmpq(0)) != prob.X[d, k - 1]:
+                return Outcome("fails", f"{cp}: sample {k} is not the stated convex combination (coordinate {d + 1})", [RATIONAL])
+        slack = sum((v * f[i - 1] for i, v in lam.items()), fmpq(0)) - f[k - 1]
+        if mu != 0 and slack != 0:
+            return Outcome("fails", f"{cp}: complementary slackness fails (multiplier {mu}, slack {slack})", [RATIONAL])
+        total[k - 1] += mu
+        for i, v in lam.items():
+            total[i - 1] -= mu * v
+    if any(v != 0 for v in total):
+        return Outcome("fails", f"KKT stationarity fails: f - y + sum mu a = ({', '.join(map(str, total))}) != 0", [RATIONAL])
+    prec = S.PREC
+    saved = flint.ctx.prec
+    try:
+        flint.ctx.prec = prec
+        shape, why = _shapes(ctx, r)
+    finally:
+        flint.ctx.prec = saved
+    ledger = [RATIONAL, S.SYMPY, S.ARB(prec), CONVEX_LEMMA]
+    if shape not in ("convex", "affine"):
+        return Outcome("unknown" if shape is None else "fails", f"cannot show the output convex in x over the box of radius {r}: {why or shape}", ledger)
+    return Outcome("holds", f"output convex in x on the inputs' hull for every parameter within {r}; "
+                   f"loss >= {ctx.risk} by {len(combos)} KKT multiplier(s)", ledger, (("local_min", r),))
+
+
+def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
+    """Every neuron stays on an affine piece over the box: the network is affine in x there, and
+    the normal equations of the given affine fit bound the loss by its least-squares value."""
+    _smooth(ctx, path)
+    prob = ctx.prob
+    if prob.loss != "squared" or prob.widths[-1] != 1:
+        return Outcome("fails", "affine_pieces is stated for the squared loss and scalar output", [])
+    r = _radius(ob, path)
+    fit = get(ob, "affine_fit", path, dict)
+    wx = [rational(v, f"{path}.affine_fit.weights[{d}]") for d, v in enumerate(get(fit, "weights", f"{path}.affine_fit", list))]
+    if len(wx) != prob.widths[0]:
+        raise FormatError(f"{path}.affine_fit.weights", fit["weights"], f"expected {prob.widths[0]} weights")
+    wb = rational(get(fit, "bias", f"{path}.affine_fit"), f"{path}.affine_fit.bias")
+    m, dx = prob.m, prob.widths[0]
+    resid = [sum((wx[d] * prob.X[d, s] for d in range(dx)), wb) - prob.Y[0, s] for s in range(m)]
+    if sum(resid, fmpq(0)) != 0 or any(sum((resid[s] * prob.X[d, s] for s in range(m)), fmpq(0)) != 0 for d in range(dx)):
+        return Outcome("fails", "the affine fit does not satisfy the normal equations", [RATIONAL])
+    l0 = sum((v * v for v in resid), fmpq(0)) / 2
+    if ctx.risk != l0:
+        return Outcome("fails", f"risk at the point {ctx.risk} differs from the affine optimum {l0}", [RATIONAL])
+    saved = flint.ctx.prec
+    try:
+        flint.ctx.prec = S.PREC
+        shape, why = _shapes(ctx, r)
+    finally:
+        flint.ctx.prec = saved
+    ledger = [RATIONAL, S.SYMPY, S.ARB(S.PREC), "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"]
+    if shape != "affine":
+        return Outcome("fails" if shape else "unknown", f"cannot show the network affine in x over the box of radius {r}: {why or shape}", ledger)
+    return Outcome("holds", f"every neuron stays on an affine piece over the box of radius {r}; least-squares optimum {l0} equals the risk",
+                   ledger, (("local_min", r),))
+
+
+# ---- Hessian inertia -------------------------------------------------------------------------
+
+def _sub(M: fmpq_mat, rows, cols) -> fmpq_mat:
+    return fmpq_mat(len(rows), len(cols), [M[i, j] for i in rows for j in cols])
+
+
+def positive_definite(M: fmpq_mat) -> bool:
+    """Exact test: M (symmetric, rational) is positive definite. Block LDL^T: M = [[A, B], [B^T, C]]
+    is PD iff A is PD and the Schur complement C - B^T A^-1 B is PD (recursively; rational
+    arithmetic in flint, so nothing is rounded)."""
+    n = M.nrows()
+    if n == 0:
+        return True
+    if n <= 24:
+        A = [[M[i, j] for j in range(n)] for i in range(n)]
+        for k in range(n):
+            d = A[k][k]
+            if not d > 0:
+                return False
+            for i in range(k + 1, n):
+                if A[i][k] != 0:
+                    f = A[i][k] / d
+                    for j in range(k + 1, n):
+                        A[i][j] -= f * A[k][j]
+        return True
+    h = n // 2
+    top, bot = list(range(h)), list(range(h, n))
+    A, B, C = _sub(M, top, top), _sub(M, top, bot), _sub(M, bot, bot)
+    if not positive_definite(A):
+        return False
+    return positive_definite(C - B.transpose() * A.solve(B))
+
+
+def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
+    """The critical manifold is the graph, over the listed free coordinates, of the output bias
+    b_L chosen so that the output at sample 1 is unchanged; all other coordinates are fixed.
+    The checker proves (1) the gradient vanishes identically on it (symbolic identity in the free
+    coordinates, exact symbolic arithmetic), (2) the Hessian at the point is zero on its tangent
+    space and positive definite on the complementary coordinates (exact LDL^T), so H is PSD with
+    kernel exactly the tangent space."""
+    _smooth(ctx, path)
+    prob = ctx.prob
+    if prob.depth != 2 or prob.widths[-1] != 1 or prob.loss != "squared" or prob.act.breakpoints:
+        return Outcome("fails", "morse_bott is implemented for one hidden layer, scalar output, squared loss, "
+                       "activations without breakpoints", [])
+    coords = prob.coordinates()
+    out_bias = ("b2", 0, 0)
+    free_spec = get(ob, "free", path, list)
+    free = []
+    for q, c in enumerate(free_spec):
+        if not (isinstance(c, list) and len(c) == 3 and isinstance(c[0], str) and all(isinstance(v, int) and not isinstance(v, bool) for v in c[1:])):
+            raise FormatError(f"{path}.free[{q}]", c, "expected [parameter name, row, column] (1-based)")
+        t = (c[0], c[1] - 1, c[2] - 1)
+        if t not in coords or t == out_bias or t in free:
+            raise FormatError(f"{path}.free[{q}]", c, "not a parameter coordinate, repeated, or the output bias")
+        free.append(t)
+    # (1) the identity: gradient zero on the manifold, symbolically in the free coordinates
+    syms = {c: sympy.Symbol(f"s_{c[0]}_{c[1] + 1}_{c[2] + 1}", real=True) for c in free}
+    ev0 = S.Evaluator(prob)
+    try:
+        fw0 = ev0.forward(ctx.point)
+    except S.NotDifferentiable as exc:
+        return Outcome("fails", str(exc), [S.SYMPY])
+    gen = {n: [[v for v in row] for row in M] for n, M in ctx.point.items()}
+    for (n, i, j), sym in syms.items():
+        gen[n][i][j] = ctx.point[n][i][j] + sym
+    gen["b2"][0][0] = sympy.Integer(0)
+    ev = S.Evaluator(prob)
+    f1 = ev.forward(gen)[0][2][0]
+    gen["b2"][0][0] = fw0[0][2][0] - f1
+    grad = ev.gradient(gen)
+    ledger = [S.SYMPY]
+    vals = [(f"d risk / d {n}[{i + 1},{j + 1}]", sympy.expand(v)) for n in prob.param_names() for i, row in enumerate(grad[n]) for j, v in enumerate(row)]
+    bad = [(lab, v) for lab, v in vals if v != 0]
+    if bad:
+        simp = [(lab, sympy.simplify(v)) for lab, v in bad]
+        ledger.append(S.SIMPLIFY)
+        still = [(lab, v) for lab, v in simp if v != 0]
+        if still:
+            return Outcome("fails", f"the gradient does not vanish on the manifold: {still[0][0]} = {str(still[0][1])[:80]}", ledger)
+    # (2) Hessian at the point: zero on the tangent space, PD on the complement
+    try:
+        H = ctx.ev.hessian(ctx.point, coords)
+    except S.NotDifferentiable as exc:
+        return Outcome("fails", str(exc), ledger)
+    if not isinstance(H, fmpq_mat):
+        return Outcome("unknown", "the Hessian has irrational entries; exact inertia is implemented for rational Hessians", ledger)
+    idx = {c: n for n, c in enumerate(coords)}
+    grad_f1 = _output_gradient(ctx, coords)
+    P = len(coords)
+    Tm = fmpq_mat(P, len(free))
+    for a, c in enumerate(free):
+        Tm[idx[c], a] = 1
+        Tm[idx[out_bias], a] = -grad_f1[idx[c]]
+    if any(v != 0 for v in (H * Tm).entries()):
+        return Outcome("fails", "the Hessian does not vanish on the manifold's tangent space", [*ledger, RATIONAL])
+    comp = [idx[c] for c in coords if c not in free]
+    Hc = _sub(H, comp, comp)
+    ledger += [RATIONAL, "exact LDL^T over the rationals (python-flint fmpq_mat)", MB_LEMMA]
+    if not positive_definite(Hc):
+        return Outcome("fails", f"the Hessian restricted to the {len(comp)} complementary coordinates is not positive definite: "
+                       "the kernel is larger than the tangent space or H is not PSD", ledger)
+    return Outcome("holds", f"gradient zero on a {len(free)}-dimensional critical manifold; Hessian ({P} x {P}) PSD with kernel "
+                   f"exactly its tangent space (rank {len(comp)})", ledger, (("local_min", "Morse-Bott neighbourhood"), "critical"))
+
+
+def _output_gradient(ctx, coords) -> list:
+    """Exact gradient of the output at sample 1 with respect to every coordinate (rational)."""
+    ev, prob, point = ctx.ev, ctx.prob, ctx.point
+    pres, acts, _ = ev.forward(point)[0]
+    g = {("b2", 0, 0): sympy.Integer(1)}
+    for j, z in enumerate(pres[0]):
+        g[("W2", 0, j)] = ev.h(z)
+        d1 = point["W2"][0][j] * ev.h(z, 1)
+        for k in range(prob.widths[0]):
+            g[("W1", j, k)] = d1 * acts[0][k]
+        g[("b1", j, 0)] = d1
+    out = []
+    for c in coords:
+        v = g.get(c, sympy.Integer(0))
+        if not v.is_Rational:
+            raise FormatError("morse_bott", str(v), "tangent vectors must be rational")
+        out.append(S.as_fmpq(v))
+    return out
+
+
+# ---- better point and descent ----------------------------------------------------------------
+
+def check_smooth_strictly_lower(ctx, ob: dict, path: str) -> Outcome:
+    _smooth(ctx, path)
+    if ctx.better is None:
+        return Outcome("fails", "no better_point in the certificate", [])
+    try:
+        lb = S.Evaluator(ctx.prob).risk(ctx.better)
+    except S.NotDifferentiable as exc:  # only raised when a piece cannot be decided
+        return Outcome("unknown", str(exc), [S.SYMPY])
+    ledger = [S.SYMPY]
+    if ctx.claimed_better_loss is not None:
+        s, how = S.sign(lb - sympy.Rational(int(ctx.claimed_better_loss.p), int(ctx.claimed_better_loss.q)))
+        ledger.append(how)
+        if s != 0:
+            return Outcome("fails", f"claimed better_loss {ctx.claimed_better_loss} but the risk at better_point is {_show(lb)}", ledger)
+    s, how = S.sign(lb - ctx.exact_risk)
+    if how not in ledger:
+        ledger.append(how)
+    if s is None:
+        return Outcome("unknown", f"cannot decide risk at better_point {_show(lb)} < {ctx.exact_risk}: {how}", ledger)
+    if s >= 0:
+        return Outcome("fails", f"risk at better_point {_show(lb)} is not below the risk at the point {ctx.exact_risk}", ledger)
+    shown = str(lb) if lb.is_Rational else f"in {S.arb_at(lb, S.PREC)}"
+    return Outcome("holds", f"risk at better_point {shown} < {ctx.exact_risk}", ledger, ("lower_point",))
+
+
+def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
+    """Needs the fact ``critical``; the direction d (rational, same shapes as the point) has
+    d^T H d < 0, so risk(point + t d) < risk(point) for all small t != 0 (Taylor). The optional
+    ``witness_t`` (rational) gives one such point, whose lower risk is decided exactly or
+    rigorously."""
+    _smooth(ctx, path)
+    if "critical" not in ctx.facts:
+        return Outcome("fails", "needs a smooth_gradient_zero obligation first (the point must be critical)", [])
+    prob = ctx.prob
+    coords = prob.coordinates()
+    dspec = get(ob, "direction", path, dict)
+    d = S.point(dspec, prob, f"{path}.direction")
+    dv = S.flat(d, coords)
+    if all(v == 0 for v in dv):
+        raise FormatError(f"{path}.direction", dspec, "the direction must be nonzero")
+    H = ctx.ev.hessian(ctx.point, coords)
+    if isinstance(H, fmpq_mat):
+        if not all(v.is_Rational for v in dv):
+            raise FormatError(f"{path}.direction", dspec, "expected rational entries")
+        D = fmpq_mat(len(dv), 1, [S.as_fmpq(v) for v in dv])
+        q = (D.transpose() * H * D)[0, 0]
+        quad, ledger = sympy.Rational(int(q.p), int(q.q)), [S.SYMPY, RATIONAL]
+    else:
+        quad = sympy.Add(*[dv[p] * H[p][q] * dv[q] for p in range(len(dv)) for q in range(len(dv)) if dv[p] != 0 and dv[q] != 0])
+        ledger = [S.SYMPY]
+    s, how = S.sign(quad)
+    if how not in ledger:
+        ledger.append(how)
+    if s is None or s >= 0:
+        return Outcome("fails" if s is not None else "unknown", f"d^T H d = {_show(quad)} is not negative ({how})", ledger)
+    detail = f"gradient 0 and d^T H d = {quad} < 0: second-order descent"
+    if "witness_t" in ob:
+        t = rational(ob["witness_t"], f"{path}.witness_t")
+        st = sympy.Rational(int(t.p), int(t.q))
+        moved = {n: [[v + st * dd for v, dd in zip(row, drow)] for row, drow in zip(ctx.point[n], d[n])] for n in prob.param_names()}
+        lw = S.Evaluator(prob).risk(moved)
+        sw, how = S.sign(lw - ctx.exact_risk)
+        if how not in ledger:
+            ledger.append(how)
+        if sw is None or sw >= 0:
+            return Outcome("fails", f"the witness point at t = {t} has risk {_show(lw)}, not below {ctx.exact_risk} ({how})", ledger)
+        detail += f"; at t = {t} the risk is {_show(lw) if lw.is_Rational else 'in ' + str(S.arb_at(lw, S.PREC))} < {ctx.exact_risk}"
+    return Outcome("holds", detail, [*ledger, "lemma: at a critical point, d^T H d < 0 gives L(theta + t d) < L(theta) for small t != 0"], ("descent",))
+
+
+CHECKS = {
+    "smooth_gradient_zero": check_smooth_gradient_zero,
+    "convexity_bound": check_convexity_bound,
+    "affine_pieces": check_affine_pieces,
+    "morse_bott": check_morse_bott,
+    "smooth_strictly_lower": check_smooth_strictly_lower,
+    "smooth_descent": check_smooth_descent,
+}

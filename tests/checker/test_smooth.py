@@ -1,0 +1,130 @@
+"""Smooth networks: activation table, exact evaluation, and negative tests for every new kind."""
+import copy
+import json
+import os
+
+import pytest
+import sympy
+
+from symcert.checker import Verdict, check_document
+from symcert.checker import smooth as S
+
+from conftest import PROOFS
+
+
+def _load(name):
+    with open(os.path.join(PROOFS, name)) as fh:
+        return json.load(fh)
+
+
+def _ob(doc, kind):
+    return next(o for o in doc["obligations"] if o["kind"] == kind)
+
+
+@pytest.mark.parametrize("name, z, values", [
+    ("sigmoid", -sympy.log(2), (sympy.Rational(1, 3), sympy.Rational(2, 9), sympy.Rational(2, 27))),
+    ("sigmoid", sympy.log(4), (sympy.Rational(4, 5), sympy.Rational(4, 25), sympy.Rational(-12, 125))),
+    ("tanh", -sympy.log(2), (sympy.Rational(-3, 5), sympy.Rational(16, 25), sympy.Rational(96, 125))),
+    ("arctan", sympy.Integer(-1), (-sympy.pi / 4, sympy.Rational(1, 2), sympy.Rational(1, 2))),
+    ("softplus", -sympy.log(2), (sympy.log(sympy.Rational(3, 2)), sympy.Rational(1, 3), sympy.Rational(2, 9))),
+    ("quadratic", sympy.Rational(3, 2), (sympy.Rational(9, 4), sympy.Integer(3), sympy.Integer(2))),
+    ("exponential", sympy.log(3), (sympy.Integer(3), sympy.Integer(3), sympy.Integer(3))),
+])
+def test_exact_shortcuts(name, z, values):
+    act = S.activation({"kind": "smooth", "name": name}, "a")
+    for order, want in enumerate(values):
+        assert sympy.simplify(act.derivative(0, order).subs(S.T, z) - want) == 0
+
+
+def test_elu_pieces_and_selu_constants():
+    elu = S.activation({"kind": "smooth", "name": "elu", "alpha": "1/2"}, "a")
+    prob = S.SmoothProblem((1, 1, 1), elu, "squared", None, None)
+    ev = S.Evaluator(prob)
+    assert ev.h(-sympy.log(2)) == sympy.Rational(-1, 4)
+    assert ev.h(sympy.Integer(3)) == 3
+    with pytest.raises(S.NotDifferentiable):
+        ev.h(sympy.Integer(0), 1)
+    selu = S.activation({"kind": "smooth", "name": "selu"}, "a")
+    assert selu.pieces[1] == S.SELU_SCALE * S.T
+
+
+def test_to_arb_is_rigorous():
+    b = S.arb_at(sympy.atan(sympy.Integer(1)) * 4 - sympy.pi, 200)
+    assert b.contains(0) and b.rad() < 1e-55
+    assert S.sign(sympy.log(3) - sympy.Rational(11, 10))[0] == -1
+    assert S.sign(sympy.E - sympy.Rational(2718281828459045, 10**15))[0] == 1
+
+
+def test_unknown_activation_and_bad_real_are_invalid():
+    doc = _load("yun2019/thm2-sigmoid.json")
+    bad = copy.deepcopy(doc)
+    bad["problem"]["network"]["activation"]["name"] = "swish"
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.INVALID and "swish" in rep.summary
+    for text in ("log(2", "__import__('os')", "1.5.3", "x"):
+        bad = copy.deepcopy(doc)
+        bad["point"]["W1"][0][0] = text
+        rep = check_document(bad)
+        assert rep.verdict is Verdict.INVALID, text
+        assert "point.W1[0][0]" in rep.summary
+
+
+def test_wrong_digit_in_exact_real_is_rejected():
+    doc = _load("yun2019/thm2-sigmoid.json")
+    assert doc["point"]["W1"][0][0] == "-log(2)"
+    bad = copy.deepcopy(doc)
+    bad["point"]["W1"][0][0] = bad["point"]["W1"][0][1] = "-log(3)"  # sigma = 1/4: output no longer 1/3
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED
+    bad = copy.deepcopy(doc)
+    bad["point"]["W2"][0][0] = "1/3"
+    assert check_document(bad).verdict is Verdict.REJECTED
+
+
+def test_arctan_irrational_bias_wrong_digit():
+    doc = _load("yun2019/thm2-arctan.json")
+    bad = copy.deepcopy(doc)
+    bad["point"]["b2"][0] = bad["point"]["b2"][0].replace("pi / 2", "pi / 3")
+    assert bad["point"]["b2"] != doc["point"]["b2"]
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED
+
+
+def test_convexity_bound_negative_cases():
+    doc = _load("yun2019/thm2-sigmoid.json")
+    bad = copy.deepcopy(doc)
+    _ob(bad, "convexity_bound")["combinations"][0]["multiplier"] = "1/3"
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED and "stationarity" in rep.summary
+    bad = copy.deepcopy(doc)
+    _ob(bad, "convexity_bound")["combinations"][0]["of"] = [[1, "1/3"], [2, "2/3"]]
+    assert check_document(bad).verdict is Verdict.REJECTED
+    bad = copy.deepcopy(doc)  # a radius so large that sigma'' changes sign inside the box
+    _ob(bad, "convexity_bound")["radius"] = "1"
+    assert check_document(bad).verdict in (Verdict.REJECTED, Verdict.UNKNOWN)
+
+
+def test_concave_point_is_not_certified_by_convexity():
+    """tanh at v = +log 2 with u = 1: u h is concave there."""
+    doc = _load("yun2019/thm2-tanh.json")
+    bad = copy.deepcopy(doc)
+    bad["point"]["W1"] = [["log(2)", "log(2)"], ["log(2)", "log(2)"]]
+    bad["point"]["b2"] = ["1/3 - 6/5"]
+    rep = check_document(bad)
+    assert rep.verdict is not Verdict.CERTIFIED
+    assert any(o[1] == "convexity_bound" and o[2] != "holds" for o in rep.obligations)
+
+
+def test_better_point_not_lower_is_rejected():
+    doc = _load("yun2019/thm2-arctan.json")
+    bad = copy.deepcopy(doc)
+    bad["better_point"] = copy.deepcopy(doc["point"])
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED and "not below" in rep.summary
+
+
+def test_claimed_better_loss_checked():
+    doc = _load("yun2019/thm2-quadratic.json")
+    bad = copy.deepcopy(doc)
+    bad["better_loss"] = "1/100"
+    assert check_document(bad).verdict is Verdict.REJECTED

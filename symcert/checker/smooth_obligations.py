@@ -235,7 +235,7 @@ def _outputs_rational(ctx, path):
     fw = ctx.ev.forward(ctx.point)
     out = [f[2][0] for f in fw]
     if not all(v.is_Rational for v in out):
-        raise FormatError(path, None, "the network's outputs at the point must be exactly rational for this bound")
+        return None
     return [S.as_fmpq(v) for v in out]
 
 
@@ -250,6 +250,8 @@ def check_convexity_bound(ctx, ob: dict, path: str) -> Outcome:
         raise FormatError(f"{path}.combinations", combos, "at least one convex combination is needed")
     m, dx = prob.m, prob.widths[0]
     f = _outputs_rational(ctx, path)
+    if f is None:
+        return Outcome("fails", "the network's outputs at the point are not exactly rational (needed by this bound)", [S.SYMPY])
     resid = [f[s] - prob.Y[0, s] for s in range(m)]
     total = list(resid)
     for t, c in enumerate(combos):

@@ -32,7 +32,7 @@ PAPER = ("Yun, Sra, Jadbabaie, 'Small nonlinearities in activation functions cre
 STATEMENT = ("For a one-hidden-layer network with a ReLU-like activation, width d1 >= 2, scalar "
              "output and squared loss, if no affine map fits the data exactly and the inputs are "
              "distinct, there is a spurious local minimum (a continuum of them).")
-SMT_AUTO_LIMIT = 80  # include the z3 cross-check when m * (number of parameters) is at most this
+SMT_AUTO_LIMIT = 50  # include the z3 cross-check when m * (number of parameters) is at most this
 
 
 def _problem_json(data: Dataset, hidden: int, act: dict) -> dict:

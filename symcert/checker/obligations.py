@@ -20,6 +20,8 @@ from symcert.checker import kernel
 from symcert.checker.problem import FormatError, Problem, get, matrix, rational, vector
 
 RATIONAL = "exact rational arithmetic (python-flint fmpq)"
+AFFINE_LEMMA = "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"
+Z3_NRA = "z3 nonlinear real arithmetic: 'unsat' (no proof object)"
 
 
 @dataclass
@@ -122,7 +124,7 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
     l0 = sum((v * v for v in resid.entries()), fmpq(0)) / 2
     if ctx.risk != l0:
         return Outcome("fails", f"risk at the point {ctx.risk} differs from the affine optimum {l0}", [RATIONAL])
-    lemma = "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"
+    lemma = AFFINE_LEMMA
     return Outcome("holds", f"in the box the network is affine in x; least-squares optimum l0 = {l0} equals the risk at the point",
                    [RATIONAL, lemma], (("local_min", r),))
 
@@ -173,7 +175,7 @@ def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
                 a.append(q(prob.act.slopes[kpiece]) * zi + q(prob.act.intercepts[kpiece]))
     s.add(loss < 2 * q(ctx.risk))
     res = s.check()
-    ledger = [RATIONAL, f"z3 {z3.get_version_string()} nonlinear real arithmetic: 'unsat' (no proof object)"]
+    ledger = [RATIONAL, Z3_NRA]
     if res == z3.unsat:
         return Outcome("holds", f"z3: no parameter in the box of radius {r} within the cell has risk < {ctx.risk}", ledger, (("local_min", r),))
     if res == z3.sat:

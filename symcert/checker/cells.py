@@ -1,0 +1,323 @@
+"""Local optimality at points on activation-cell boundaries (trusted).
+
+Obligation ``cell_cover``: no point of the sup-norm box of radius r around the point has lower
+risk, even though some hidden pre-activations sit exactly on a breakpoint (where the risk is
+not differentiable and several activation cells meet). The checker
+
+1. propagates the box through the network (exact midpoint-radius arithmetic, using for a kinked
+   pre-activation the larger |slope| of its two adjacent pieces) and requires every pre-activation
+   that is off its breakpoint to stay strictly inside its piece, and every kinked one to stay
+   strictly between its neighbouring breakpoints: over the box each kinked pre-activation is on
+   its left piece (z <= bp) or its right piece (z >= bp), every other one keeps its piece;
+2. lists the kinked pre-activations itself, in the canonical order (layer, neuron, sample); a
+   *pattern* is one character per kinked pre-activation, '-' (left piece) or '+' (right piece);
+3. prunes layer-1 patterns only with the certificate's Gordan/Farkas certificates: a layer-1
+   pre-activation is affine in the parameters, z = bp + (dw, db) . (x_j, 1) at displacement
+   (dw, db) of its neuron, so the open set {s_j (dw, db) . (x_j, 1) > 0 for j in a prefix} is
+   empty iff some y >= 0, y != 0 has sum_j y_j s_j (x_j, 1) = 0 (checked exactly). The checker
+   walks every neuron's sign vectors over its kinked samples (in increasing sample order) and
+   cuts a branch only at a prefix whose certificate it has verified; deeper-layer kinked
+   pre-activations are polynomial in the parameters and are never pruned (both sides are cells);
+4. requires the certificate's list of cells to equal the list it derived, and proves on each
+   cell that no point of the box with that pattern has lower risk, by
+   * ``affine_exceptions`` (solver-free, squared loss): with an exact least-squares affine fit
+     (normal equations checked exactly, l0 equal to the risk at the point), if all samples with a
+     nonzero residual share one pattern column (the pieces of all hidden neurons on that sample),
+     then the output on those samples is A(theta) x~ for an affine A(theta), the other samples
+     have residual 0, and risk = l0 + r.((A - W)X~) + r.E + 1/2 ||(A - W)X~ + E||^2 >= l0 where
+     r.((A - W)X~) = 0 (normal equations) and r.E = 0 (disjoint supports);
+   * ``z3``: the query "a parameter in the box with these pieces and risk < risk(point)" is
+     rebuilt here and must be unsat (nonlinear real arithmetic; z3's 'unsat' has no proof object).
+
+Why this covers the box: every layer-1 kinked pre-activation is a nonconstant affine function of
+the parameters (its bias has coefficient 1), so off finitely many hyperplanes (a dense set) each
+point of the box lies in an open layer-1 cell that is nonempty, hence never pruned, and its deeper
+kinked pre-activations take some closed side; the risk is >= risk(point) on a dense subset of the
+box and, being continuous, on all of it.
+"""
+from __future__ import annotations
+
+from flint import fmpq, fmpq_mat
+
+from symcert.checker import kernel
+from symcert.checker.obligations import RATIONAL, Context, Outcome
+from symcert.checker.problem import FormatError, get, matrix, rational, vector
+
+MAX_CELLS = 1 << 16
+GORDAN = "Gordan's alternative: y >= 0, y != 0, sum_j y_j s_j (x_j, 1) = 0 makes the open sign cell empty (exact check)"
+DENSITY = ("cover: layer-1 kinked pre-activations are nonconstant affine in the parameters; the risk is continuous, so a bound "
+           "on every nonempty open layer-1 cell (deeper kinks: both closed sides) bounds it on the whole box")
+EXCEPTIONS = ("lemma: outputs on samples sharing one pattern column are affine in x; other samples have zero residual; "
+              "normal equations give risk >= l0 on the cell")
+
+
+def _adjacent(act, z):
+    """(left piece, right piece) at a breakpoint z, and the open interval the box must stay in."""
+    k, _ = act.piece(z)
+    lo = act.breakpoints[k - 1] if k > 0 else None
+    hi = act.breakpoints[k + 1] if k + 1 < len(act.breakpoints) else None
+    return (k, k + 1), lo, hi
+
+
+def cover_radii(prob, params, r: fmpq, pre):
+    """Radii of the hidden pre-activations over the box; None if a pre-activation may leave the
+    pieces it is allowed (its own piece, or the two adjacent ones for a kinked one)."""
+    act, m = prob.act, prob.m
+    ones = kernel.ones_row(m)
+    _, acts, _ = kernel.forward(prob, params)
+    A_rad = fmpq_mat(prob.widths[0], m)
+    radii = []
+    for l in range(1, prob.depth):
+        W, A = params[f"W{l}"], acts[l - 1]
+        n_out, n_in = W.nrows(), W.ncols()
+        col_abs = fmpq_mat(1, n_in, [1] * n_in) * (kernel.abs_mat(A) + A_rad)
+        R = kernel.abs_mat(W) * A_rad + fmpq_mat(n_out, 1, [r] * n_out) * (col_abs + ones)
+        Z = pre[l - 1]
+        slopes = []
+        for i in range(n_out):
+            for j in range(m):
+                z, rad = Z[i, j], R[i, j]
+                k, kink = act.piece(z)
+                if kink:
+                    (a, b), lo, hi = _adjacent(act, z)
+                    s = max(abs(act.slopes[a]), abs(act.slopes[b]))
+                else:
+                    lo, hi = act.piece_bounds(k)
+                    s = abs(act.slopes[k])
+                if (lo is not None and not z - rad > lo) or (hi is not None and not z + rad < hi):
+                    return None, (l, i, j, z, rad, lo, hi)
+                slopes.append(s * rad)
+        radii.append(R)
+        A_rad = fmpq_mat(n_out, m, slopes)
+    return radii, None
+
+
+def kinked_entries(prob, pre) -> list:
+    return kernel.kinks(prob, pre)  # (layer, neuron, sample), 1-based layer, 0-based neuron/sample
+
+
+def _farkas(prob, neuron_samples, ent, path):
+    """Verify one emptiness certificate; return (neuron, sign prefix) it prunes."""
+    i = get(ent, "neuron", path, int) - 1
+    if get(ent, "layer", path, int) != 1:
+        raise FormatError(f"{path}.layer", ent["layer"], "only layer-1 patterns are pruned by Farkas certificates")
+    if i not in neuron_samples:
+        raise FormatError(f"{path}.neuron", ent["neuron"], "this neuron has no kinked pre-activation")
+    signs = get(ent, "signs", path, str)
+    samples = neuron_samples[i]
+    if not 1 <= len(signs) <= len(samples) or set(signs) - {"+", "-"}:
+        raise FormatError(f"{path}.signs", signs, f"expected 1..{len(samples)} characters '+'/'-'")
+    y = vector(get(ent, "multipliers", path), len(signs), f"{path}.multipliers")
+    if any(v < 0 for v in y) or all(v == 0 for v in y):
+        return None, f"{path}: multipliers must be >= 0 and not all 0"
+    dx = prob.widths[0]
+    total = [fmpq(0)] * (dx + 1)
+    for c, yj, j in zip(signs, y, samples):
+        s = 1 if c == "+" else -1
+        for k in range(dx):
+            total[k] += s * yj * prob.X[k, j]
+        total[dx] += s * yj
+    if any(v != 0 for v in total):
+        return None, f"{path}: sum_j y_j s_j (x_j, 1) = ({', '.join(str(v) for v in total)}) != 0"
+    return (i, signs), None
+
+
+def _neuron_patterns(n: int, dead: set, counts: dict) -> list:
+    """Every sign vector of length n with no prefix in ``dead`` (depth-first, '-' before '+')."""
+    out, stack = [], [""]
+    while stack:
+        p = stack.pop()
+        if p and p in dead:
+            counts["pruned"] += 1 << (n - len(p))
+            continue
+        if len(p) == n:
+            out.append(p)
+            continue
+        stack.extend((p + "+", p + "-"))
+    return out
+
+
+def enumerate_cells(prob, kinks, dead_by_neuron: dict, counts: dict) -> list:
+    """Patterns (strings over ``kinks``) of every candidate cell, in canonical order."""
+    neuron_samples = {}
+    for l, i, j in kinks:
+        if l == 1:
+            neuron_samples.setdefault(i, []).append(j)
+    parts = []  # per block of consecutive kinks: list of sub-patterns
+    for i in sorted(neuron_samples):
+        parts.append(sorted(_neuron_patterns(len(neuron_samples[i]), dead_by_neuron.get(i, set()), counts)))
+    deep = sum(1 for l, _, _ in kinks if l > 1)
+    total = 1
+    for p in parts:
+        total *= len(p)
+    total <<= deep
+    if total > MAX_CELLS:
+        return None
+    cells = [""]
+    for p in parts:
+        cells = [c + s for c in cells for s in p]
+    for _ in range(deep):
+        cells = [c + s for c in cells for s in "-+"]
+    return cells
+
+
+def columns(prob, pre, kinks, pattern: str) -> list:
+    """Pattern column of each sample: the piece index of every hidden neuron on that sample."""
+    choice = {k: c for k, c in zip(kinks, pattern)}
+    cols = []
+    for j in range(prob.m):
+        col = []
+        for l, Z in enumerate(pre, start=1):
+            for i in range(Z.nrows()):
+                k, kink = prob.act.piece(Z[i, j])
+                col.append(k + 1 if kink and choice[(l, i, j)] == "+" else k)
+        cols.append(tuple(col))
+    return cols
+
+
+def z3_cell(prob, params, r: fmpq, risk: fmpq, piece_of, timeout_ms: int, want_model: bool = False):
+    """Rebuild and run the per-cell query; return (z3 result, reason, model-or-None).
+
+    ``piece_of(l, i, j)`` is the piece of hidden pre-activation (l, i, j) in the cell; the query
+    asks for parameters in the box, each pre-activation in its piece (closed), and risk < ``risk``.
+    """
+    import z3
+
+    s = z3.Solver()
+    s.set("timeout", int(timeout_ms))
+    q = lambda v: z3.RealVal(f"{v.p}/{v.q}")  # noqa: E731
+    var = {}
+    for name in prob.param_names():
+        M = params[name]
+        for i in range(M.nrows()):
+            for j in range(M.ncols()):
+                v = z3.Real(f"{name}_{i + 1}_{j + 1}")
+                s.add(v >= q(M[i, j] - r), v <= q(M[i, j] + r))
+                var[name, i, j] = v
+    loss = 0
+    for j in range(prob.m):
+        a = [q(prob.X[k, j]) for k in range(prob.widths[0])]
+        for l in range(1, prob.depth + 1):
+            z = []
+            for i in range(prob.widths[l]):
+                aux = z3.Real(f"z{l}_{i + 1}_{j + 1}")  # named pre-activations keep z3's NRA fast
+                s.add(aux == sum((var[f"W{l}", i, k] * a[k] for k in range(len(a))), var[f"b{l}", i, 0]))
+                z.append(aux)
+            if l == prob.depth:
+                loss = loss + sum((zi - q(prob.Y[i, j])) * (zi - q(prob.Y[i, j])) for i, zi in enumerate(z))
+                break
+            a = []
+            for i, zi in enumerate(z):
+                k = piece_of(l, i, j)
+                lo, hi = prob.act.piece_bounds(k)
+                if lo is not None:
+                    s.add(zi >= q(lo))
+                if hi is not None:
+                    s.add(zi <= q(hi))
+                a.append(q(prob.act.slopes[k]) * zi + q(prob.act.intercepts[k]))
+    s.add(loss < 2 * q(risk))
+    res = s.check()
+    model = s.model() if want_model and res == z3.sat else None
+    return res, (s.reason_unknown() if res == z3.unknown else ""), (model, var)
+
+
+def _piece_fn(prob, pre, kinks, pattern):
+    choice = {k: c for k, c in zip(kinks, pattern)}
+
+    def piece_of(l, i, j):
+        k, kink = prob.act.piece(pre[l - 1][i, j])
+        return k + 1 if kink and choice[(l, i, j)] == "+" else k
+    return piece_of
+
+
+def _affine_fit(ctx: Context, ob: dict, path: str):
+    prob = ctx.prob
+    fit = get(ob, "affine_fit", path, dict)
+    dx, dy, m = prob.widths[0], prob.widths[-1], prob.m
+    Wb = matrix(get(fit, "weights", f"{path}.affine_fit"), dy, dx, f"{path}.affine_fit.weights")
+    bb = fmpq_mat(dy, 1, vector(get(fit, "bias", f"{path}.affine_fit"), dy, f"{path}.affine_fit.bias"))
+    resid = Wb * prob.X + bb * kernel.ones_row(m) - prob.Y
+    if any(v != 0 for v in (resid * prob.X.transpose()).entries()) or any(v != 0 for v in (resid * fmpq_mat(m, 1, [1] * m)).entries()):
+        return None, "the affine fit does not satisfy the normal equations"
+    l0 = sum((v * v for v in resid.entries()), fmpq(0)) / 2
+    if l0 != ctx.risk:
+        return None, f"the risk at the point {ctx.risk} differs from the affine optimum {l0}"
+    return [j for j in range(m) if any(resid[i, j] != 0 for i in range(dy))], None
+
+
+def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
+    import z3
+
+    prob = ctx.prob
+    if prob.loss != "squared":
+        return Outcome("fails", "cell_cover is stated for the squared loss only", [])
+    r = rational(get(ob, "radius", path), f"{path}.radius")
+    if not r > 0:
+        raise FormatError(f"{path}.radius", ob["radius"], "radius must be positive")
+    pre, _, _ = kernel.forward(prob, ctx.point)
+    _, bad = cover_radii(prob, ctx.point, r, pre)
+    if bad:
+        l, i, j, z, rad, lo, hi = bad
+        return Outcome("fails", f"layer {l} neuron {i + 1} sample {j + 1}: pre-activation {z} +- {rad} leaves ({lo}, {hi})", [RATIONAL])
+    kinks = kinked_entries(prob, pre)
+    neuron_samples = {}
+    for l, i, j in kinks:
+        if l == 1:
+            neuron_samples.setdefault(i, []).append(j)
+    dead = {}
+    for n, ent in enumerate(get(ob, "empty", path, list)):
+        key, err = _farkas(prob, neuron_samples, ent, f"{path}.empty[{n}]")
+        if err:
+            return Outcome("fails", err, [RATIONAL])
+        dead.setdefault(key[0], set()).add(key[1])
+    counts = {"pruned": 0}
+    cells = enumerate_cells(prob, kinks, dead, counts)
+    if cells is None:
+        return Outcome("unknown", f"more than {MAX_CELLS} candidate cells", [RATIONAL])
+    listed = get(ob, "cells", path, list)
+    proofs = {}
+    for n, ent in enumerate(listed):
+        pat = get(ent, "pattern", f"{path}.cells[{n}]", str)
+        proofs[pat] = get(ent, "proof", f"{path}.cells[{n}]", str)
+        if proofs[pat] not in ("affine_exceptions", "z3"):
+            raise FormatError(f"{path}.cells[{n}].proof", proofs[pat], "unknown cell proof (known: affine_exceptions, z3)")
+    missing = [c for c in cells if c not in proofs]
+    if missing:
+        return Outcome("fails", f"cell {missing[0]!r} is not covered by the certificate ({len(missing)} cells missing)", [RATIONAL])
+    if len(proofs) != len(cells) or len(listed) != len(cells):
+        extra = sorted(set(proofs) - set(cells))
+        return Outcome("fails", f"the certificate lists cells that are not candidates (e.g. {extra[0] if extra else 'a duplicate'!r})", [RATIONAL])
+    ledger = [RATIONAL, DENSITY]
+    if dead:
+        ledger.append(GORDAN)
+    nonzero = None
+    used = {"affine_exceptions": 0, "z3": 0}
+    for pat in cells:
+        how = proofs[pat]
+        if how == "affine_exceptions":
+            if nonzero is None:
+                nonzero, err = _affine_fit(ctx, ob, path)
+                if err:
+                    return Outcome("fails", err, [RATIONAL])
+                ledger.append(EXCEPTIONS)
+            cols = columns(prob, pre, kinks, pat)
+            if len({cols[j] for j in nonzero}) > 1:
+                return Outcome("fails", f"cell {pat!r}: samples with nonzero residual do not share one pattern column", ledger)
+        else:
+            res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, _piece_fn(prob, pre, kinks, pat), ctx.smt_timeout_ms)
+            note = "z3 nonlinear real arithmetic per cell: 'unsat' (no proof object)"
+            if note not in ledger:
+                ledger.append(note)
+            if res == z3.sat:
+                return Outcome("fails", f"cell {pat!r}: z3 found a point of the box in this cell with lower risk", ledger)
+            if res != z3.unsat:
+                return Outcome("unknown", f"cell {pat!r}: z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)
+        used[how] += 1
+    deep = sum(1 for l, _, _ in kinks if l > 1)
+    detail = (f"{len(kinks)} kinked pre-activations ({deep} beyond layer 1); {counts['pruned']} of {1 << len(kinks)} sign patterns "
+              f"pruned by {sum(len(v) for v in dead.values())} Farkas certificates; {len(cells)} cells: "
+              f"{used['affine_exceptions']} by affine_exceptions, {used['z3']} by z3; no lower point in the box of radius {r}")
+    return Outcome("holds", detail, ledger, (("local_min", r),))
+
+
+CHECKS = {"cell_cover": check_cell_cover}

@@ -1,0 +1,282 @@
+"""Deciding local optimality at points on activation-cell boundaries (untrusted generator).
+
+``decide(prob, point)`` returns a :class:`Decision`: a ``cell_cover`` obligation (local
+minimum), a ``descent_curve`` obligation (not a local minimum: a curve along which the risk
+drops, found per cell by an exact second-order line search posed to z3), or the limit that was
+hit. Everything it writes is re-derived by the checker (symcert.checker.cells / descent); this
+module only searches.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import z3
+from flint import fmpq, fmpq_mat
+
+from symcert.checker import cells as C
+from symcert.checker import kernel
+from symcert.checker.descent import risk_along
+from symcert.exact.rationals import format_rational as fr
+from symcert.provers.affine import least_squares
+
+MAX_HALVINGS = 60
+
+
+@dataclass
+class Decision:
+    status: str  # "local_min" | "descent" | "unknown"
+    obligations: list = field(default_factory=list)
+    reason: str = ""
+    radius: fmpq | None = None
+    stats: dict = field(default_factory=dict)
+    lower_point: dict | None = None
+
+
+def cover_radius(prob, point, cap=fmpq(1)) -> fmpq | None:
+    """Largest cap / 2^k whose box passes the checker's propagation test."""
+    pre, _, _ = kernel.forward(prob, point)
+    r = fmpq(cap)
+    for _ in range(MAX_HALVINGS):
+        if C.cover_radii(prob, point, r, pre)[1] is None:
+            return r
+        r /= 2
+    return None
+
+
+def _q(v) -> fmpq:
+    """Exact rational of a z3 numeral (None if it is irrational)."""
+    if z3.is_rational_value(v):
+        return fmpq(v.numerator_as_long(), v.denominator_as_long())
+    return None
+
+
+def _z3_val(v: fmpq):
+    return z3.RealVal(f"{v.p}/{v.q}")
+
+
+def gordan(prob, samples: list, signs: str):
+    """Multipliers y >= 0, sum 1, with sum_j y_j s_j (x_j, 1) = 0, or None if the open sign cone
+    {d : s_j (x_j, 1).d > 0} is nonempty (decided by z3 in linear real arithmetic, exactly)."""
+    dx = prob.widths[0]
+    rows = []
+    for c, j in zip(signs, samples):
+        s = 1 if c == "+" else -1
+        rows.append([s * prob.X[k, j] for k in range(dx)] + [fmpq(s)])
+    d = [z3.Real(f"d{k}") for k in range(dx + 1)]
+    sol = z3.Solver()
+    for row in rows:
+        sol.add(sum(_z3_val(a) * dk for a, dk in zip(row, d)) >= 1)
+    if sol.check() == z3.sat:
+        return None
+    y = [z3.Real(f"y{n}") for n in range(len(rows))]
+    sol = z3.Solver()
+    sol.add(*[v >= 0 for v in y], sum(y) == 1)
+    for k in range(dx + 1):
+        sol.add(sum(_z3_val(row[k]) * v for row, v in zip(rows, y)) == 0)
+    if sol.check() != z3.sat:
+        raise AssertionError("Gordan's alternative: no multipliers found for an infeasible cone")
+    mdl = sol.model()
+    return [_q(mdl.eval(v, model_completion=True)) for v in y]
+
+
+def dead_prefixes(prob, kinks) -> tuple[list, dict]:
+    """Farkas certificates for every minimal empty sign prefix of each layer-1 neuron."""
+    neuron_samples = {}
+    for l, i, j in kinks:
+        if l == 1:
+            neuron_samples.setdefault(i, []).append(j)
+    empty, dead = [], {}
+    for i, samples in sorted(neuron_samples.items()):
+        stack = ["+", "-"]
+        while stack:
+            p = stack.pop()
+            y = gordan(prob, samples, p)
+            if y is not None:
+                empty.append({"layer": 1, "neuron": i + 1, "signs": p, "multipliers": [fr(v) for v in y]})
+                dead.setdefault(i, set()).add(p)
+            elif len(p) < len(samples):
+                stack.extend((p + "+", p + "-"))
+    empty.sort(key=lambda e: (e["neuron"], len(e["signs"]), e["signs"]))
+    return empty, dead
+
+
+def _fit(prob):
+    fit = least_squares(prob.X, prob.Y)
+    return fit
+
+
+def _param_list(prob):
+    return [(name, i, j) for name in prob.param_names() for i in range(prob.param_shape(name)[0]) for j in range(prob.param_shape(name)[1])]
+
+
+def _zero_like(prob, point):
+    return {k: fmpq_mat(v.nrows(), v.ncols()) for k, v in point.items()}
+
+
+def descends(prob, point, d1, d2=None) -> bool:
+    R = risk_along(prob, point, d1, d2)
+    drop = R - kernel.risk(prob, point)
+    for c in drop.coeffs():
+        if c != 0:
+            return c < 0
+    return False
+
+
+def line_search(prob, point, pre, kinks, pattern, timeout_ms: int):
+    """A direction D with R(theta + t D) < R(theta) for small t > 0 inside the cell ``pattern``,
+    by an exact z3 query on the first two Taylor coefficients of the risk along the line."""
+    choice = dict(zip(kinks, pattern))
+    params = _param_list(prob)
+    D = {p: z3.Real(f"D_{p[0]}_{p[1]}_{p[2]}") for p in params}
+    s = z3.Solver()
+    s.set("timeout", int(timeout_ms))
+    for v in D.values():
+        s.add(v >= -1, v <= 1)
+
+    def mul(a, b):  # truncated products of [c0, c1, c2]
+        return [a[0] * b[0], a[0] * b[1] + a[1] * b[0], a[0] * b[2] + a[1] * b[1] + a[2] * b[0]]
+
+    c1 = c2 = 0
+    out0 = kernel.forward(prob, point)[2]
+    for j in range(prob.m):
+        a = [[_z3_val(prob.X[k, j]), 0, 0] for k in range(prob.widths[0])]
+        for l in range(1, prob.depth + 1):
+            W, b = point[f"W{l}"], point[f"b{l}"]
+            z = []
+            for i in range(prob.widths[l]):
+                acc = [_z3_val(b[i, 0]), D[f"b{l}", i, 0], 0]
+                for k in range(len(a)):
+                    t = mul([_z3_val(W[i, k]), D[f"W{l}", i, k], 0], a[k])
+                    acc = [acc[n] + t[n] for n in range(3)]
+                z.append(acc)
+            if l == prob.depth:
+                for i, zi in enumerate(z):
+                    res = _z3_val(out0[i, j] - prob.Y[i, j])
+                    c1 = c1 + res * zi[1]
+                    c2 = c2 + res * zi[2] + zi[1] * zi[1] / 2
+                break
+            a = []
+            for i, zi in enumerate(z):
+                k, kink = prob.act.piece(pre[l - 1][i, j])
+                if kink:
+                    sign = 1 if choice[(l, i, j)] == "+" else -1
+                    k = k + 1 if sign > 0 else k
+                    if l == 1:
+                        s.add(sign * zi[1] >= 0)
+                    else:
+                        s.add(z3.Or(sign * zi[1] > 0, z3.And(zi[1] == 0, sign * zi[2] >= 0)))
+                sl, ic = _z3_val(prob.act.slopes[k]), _z3_val(prob.act.intercepts[k])
+                a.append([sl * zi[0] + ic, sl * zi[1], sl * zi[2]])
+    s.add(z3.Or(c1 < 0, z3.And(c1 == 0, c2 < 0)))
+    if s.check() != z3.sat:
+        return None
+    mdl = s.model()
+    d1 = _zero_like(prob, point)
+    for (name, i, j), v in D.items():
+        q = _q(mdl.eval(v, model_completion=True))
+        if q is None:
+            return None
+        d1[name][i, j] = q
+    return d1 if any(v != 0 for M in d1.values() for v in M.entries()) and descends(prob, point, d1) else None
+
+
+def _segment(prob, point, model_var):
+    model, var = model_var
+    d1 = _zero_like(prob, point)
+    for (name, i, j), v in var.items():
+        q = _q(model.eval(v, model_completion=True))
+        if q is None:
+            return None
+        d1[name][i, j] = q - point[name][i, j]
+    return d1 if descends(prob, point, d1) else None
+
+
+def lower_point_on(prob, point, d1, d2=None):
+    """An exact point theta + t D (t = 2^-k) of strictly lower risk."""
+    r0 = kernel.risk(prob, point)
+    t = fmpq(1)
+    for _ in range(MAX_HALVINGS * 2):
+        pt = {k: point[k] + d1[k] * t + (d2[k] * t * t if d2 else 0 * point[k]) for k in point}
+        if kernel.risk(prob, pt) < r0:
+            return pt
+        t /= 2
+    return None
+
+
+def decide(prob, point, radius_cap=fmpq(1), timeout_ms: int = 60000, max_cells: int = C.MAX_CELLS,
+           solver_free: bool = True) -> Decision:
+    t_start = time.perf_counter()
+    stats = {}
+    if prob.loss != "squared":
+        return Decision("unknown", reason=f"the kink test handles the squared loss only (got {prob.loss})")
+    pre, _, _ = kernel.forward(prob, point)
+    kinks = C.kinked_entries(prob, pre)
+    r = cover_radius(prob, point, radius_cap)
+    if r is None:
+        return Decision("unknown", reason="no box radius keeps the pre-activations within their pieces")
+    t0 = time.perf_counter()
+    empty, dead = dead_prefixes(prob, kinks)
+    counts = {"pruned": 0}
+    cells = C.enumerate_cells(prob, kinks, dead, counts)
+    stats.update(kinks=len(kinks), patterns=1 << len(kinks), pruned=counts["pruned"], farkas=len(empty),
+                 seconds_enumerate=time.perf_counter() - t0)
+    if cells is None or len(cells) > max_cells:
+        return Decision("unknown", reason=f"too many cells (more than {min(max_cells, C.MAX_CELLS)})", radius=r, stats=stats)
+    stats["cells"] = len(cells)
+    risk = kernel.risk(prob, point)
+    fit = _fit(prob) if solver_free else None
+    nonzero = None
+    if fit is not None and fit.loss == risk:
+        res = fit.fitted - prob.Y
+        nonzero = [j for j in range(prob.m) if any(res[i, j] != 0 for i in range(prob.Y.nrows()))]
+    proofs, sat_cells, unknown = [], [], None
+    t0 = time.perf_counter()
+    n_z3 = 0
+    for pat in cells:
+        if nonzero is not None:
+            cols = C.columns(prob, pre, kinks, pat)
+            if len({cols[j] for j in nonzero}) <= 1:
+                proofs.append({"pattern": pat, "proof": "affine_exceptions"})
+                continue
+        # a cheap exact second-order line search first; the per-cell minimum query only if it fails
+        d1 = line_search(prob, point, pre, kinks, pat, timeout_ms)
+        if d1 is not None:
+            ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
+            stats.update(z3_cells=n_z3, seconds_cells=time.perf_counter() - t0, descent_cell=pat,
+                         seconds_total=time.perf_counter() - t_start)
+            return Decision("descent", [ob], radius=r, stats=stats, lower_point=lower_point_on(prob, point, d1))
+        n_z3 += 1
+        res, why, mv = C.z3_cell(prob, point, r, risk, C._piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
+        if res == z3.unsat:
+            proofs.append({"pattern": pat, "proof": "z3"})
+        elif res == z3.sat:
+            sat_cells.append((pat, mv))
+            break
+        else:
+            unknown = f"z3 returned unknown ({why}) on cell {pat!r} within {timeout_ms} ms"
+            break
+    stats.update(z3_cells=n_z3, seconds_cells=time.perf_counter() - t0)
+    if sat_cells:
+        pat, mv = sat_cells[0]
+        d1 = _segment(prob, point, mv)
+        stats["seconds_total"] = time.perf_counter() - t_start
+        if d1 is not None:
+            ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
+            return Decision("descent", [ob], radius=r, stats=stats, lower_point=lower_point_on(prob, point, d1))
+        return Decision("unknown", reason=f"z3 found a lower point in cell {pat!r} within radius {r}, "
+                        "but no descent curve of order <= 2 was found (the point may still be a local minimum "
+                        "within a smaller radius: try a smaller radius)", radius=r, stats=stats)
+    stats["seconds_total"] = time.perf_counter() - t_start
+    if unknown:
+        return Decision("unknown", reason=unknown, radius=r, stats=stats)
+    ob = {"id": "cell_cover", "kind": "cell_cover", "radius": fr(r), "empty": empty, "cells": proofs}
+    if any(p["proof"] == "affine_exceptions" for p in proofs):
+        ob["affine_fit"] = {"weights": [[fr(fit.weights[i, k]) for k in range(fit.weights.ncols())] for i in range(fit.weights.nrows())],
+                            "bias": [fr(fit.bias[i, 0]) for i in range(fit.bias.nrows())]}
+    return Decision("local_min", [ob], radius=r, stats=stats)
+
+
+def _point_json(params: dict) -> dict:
+    return {k: ([fr(v[i, 0]) for i in range(v.nrows())] if k[0] == "b" else
+                [[fr(v[i, j]) for j in range(v.ncols())] for i in range(v.nrows())]) for k, v in params.items()}

@@ -1,0 +1,148 @@
+"""cell_cover: local minima on cell boundaries are certified; saddles, forged pruning and
+tampered cell lists are rejected; the generator refutes saddles with descent curves."""
+import copy
+import json
+
+import pytest
+
+from symcert import certificate
+from symcert.checker import Verdict, check_document
+from symcert.claims import kinks as KC
+from symcert.model.activations import leaky_relu, relu
+
+
+def _check(doc):
+    return check_document(json.loads(certificate.canonical_bytes(doc)))
+
+
+def _doc(build, **kw):
+    pj, pt = build()
+    doc, dec = KC.certify_point(pj, pt, KC._test_claim("test", {}), **kw)
+    return doc, dec
+
+
+def _cover(doc):
+    return next(o for o in doc["obligations"] if o["kind"] == "cell_cover")
+
+
+@pytest.fixture(scope="module")
+def collinear():
+    return _doc(lambda: KC.collinear_min(4, relu()))[0]
+
+
+def test_collinear_min_certified_with_pruning(collinear):
+    rep = _check(collinear)
+    assert rep.verdict is Verdict.CERTIFIED, rep.summary
+    ob = _cover(collinear)
+    assert len(ob["empty"]) > 0 and len(ob["cells"]) == 8  # 2k live sign vectors on k = 4 collinear points
+    assert "8 of 16 sign patterns pruned" in rep.obligations[0][3]
+
+
+def test_missing_cell_rejected(collinear):
+    doc = copy.deepcopy(collinear)
+    _cover(doc)["cells"].pop(3)
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "not covered" in rep.summary
+
+
+def test_extra_cell_rejected(collinear):
+    doc = copy.deepcopy(collinear)
+    _cover(doc)["cells"].append({"pattern": "+-+-", "proof": "affine_exceptions"})
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "not candidates" in rep.summary
+
+
+def test_tampered_farkas_rejected(collinear):
+    doc = copy.deepcopy(collinear)
+    ent = _cover(doc)["empty"][0]
+    ent["multipliers"] = ["1"] + ent["multipliers"][1:] if ent["multipliers"][0] != "1" else ["2"] + ent["multipliers"][1:]
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "!= 0" in rep.summary
+
+
+def test_forged_pruning_of_a_live_cell_rejected(collinear):
+    # claim that the nonempty cell '++++' (its prefix '++') is empty: no multipliers can prove it
+    doc = copy.deepcopy(collinear)
+    _cover(doc)["empty"].append({"layer": 1, "neuron": 2, "signs": "++", "multipliers": ["1/2", "1/2"]})
+    assert _check(doc).verdict is Verdict.REJECTED
+    _cover(doc)["empty"][-1]["multipliers"] = ["0", "0"]
+    assert _check(doc).verdict is Verdict.REJECTED
+
+
+def test_negative_multipliers_rejected(collinear):
+    doc = copy.deepcopy(collinear)
+    _cover(doc)["empty"][0]["multipliers"][0] = "-1"
+    assert _check(doc).verdict is Verdict.REJECTED
+
+
+def test_radius_too_large_rejected(collinear):
+    doc = copy.deepcopy(collinear)
+    _cover(doc)["radius"] = "3"
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "leaves" in rep.summary
+
+
+def test_saddle_claimed_as_local_minimum_rejected():
+    # the same cover on data whose kinked samples have nonzero residuals: affine_exceptions fails
+    doc, _ = _doc(lambda: KC.collinear_min(4, relu()))
+    bad, _ = _doc(lambda: KC.collinear_saddle(relu()))
+    forged = dict(bad, claim=dict(bad["claim"], conclusion="local_minimum"), obligations=[_cover(doc)])
+    forged.pop("better_point"), forged.pop("better_loss")
+    rep = _check(forged)
+    assert rep.verdict is Verdict.REJECTED
+
+
+def test_z3_cell_finds_lower_point_on_boundary_saddle():
+    doc, _ = _doc(lambda: (KC._problem([1, 2, 1], relu(), KC.HE_X, KC.HE_Y), KC.he2020_valley_point("-2/3")))
+    assert doc["claim"]["conclusion"] == "not_local_minimum"
+    cells = ["---", "--+", "-++", "+--", "++-", "+++"]
+    forged = dict(doc, claim=dict(doc["claim"], conclusion="local_minimum"),
+                  obligations=[{"id": "c", "kind": "cell_cover", "radius": "1/4",
+                                "empty": [{"layer": 1, "neuron": 1, "signs": "+-+", "multipliers": ["1", "2", "1"]},
+                                          {"layer": 1, "neuron": 1, "signs": "-+-", "multipliers": ["1", "2", "1"]}],
+                                "cells": [{"pattern": c, "proof": "z3"} for c in cells]}])
+    forged.pop("better_point"), forged.pop("better_loss")
+    rep = _check(forged)
+    assert rep.verdict is Verdict.REJECTED and "lower risk" in rep.summary
+
+
+@pytest.mark.parametrize("act", [relu(), leaky_relu("1/2")], ids=["relu", "leaky"])
+def test_he2020_valley_end_refuted(act):
+    doc = KC.he2020_instance(act, "t")
+    rep = _check(doc)
+    assert doc["claim"]["conclusion"] == "not_local_minimum" and rep.verdict is Verdict.CERTIFIED
+    uphill = copy.deepcopy(doc)
+    uphill["obligations"] = [uphill["obligations"][0]]
+    uphill.pop("better_point"), uphill.pop("better_loss")
+    uphill["obligations"][0]["direction"] = {"W1": [["0"], ["0"]], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["1"]}
+    rep = _check(uphill)  # moving the output bias only: the risk grows as 3/2 t^2
+    assert rep.verdict is Verdict.REJECTED and "increases" in rep.summary
+
+
+def test_interior_valley_point_is_local_minimum():
+    pj = KC._problem([1, 2, 1], relu(), KC.HE_X, KC.HE_Y)
+    doc, dec = KC.certify_point(pj, KC.he2020_valley_point("-1/3"), KC._test_claim("t", {}))
+    assert doc["claim"]["conclusion"] == "local_minimum" and dec.stats["kinks"] == 0
+    assert _check(doc).verdict is Verdict.CERTIFIED
+
+
+def test_parked_saddle_second_order():
+    doc, dec = _doc(lambda: KC.parked_saddle(relu()))
+    rep = _check(doc)
+    assert rep.verdict is Verdict.CERTIFIED and "t^2" in rep.obligations[0][3]
+
+
+def test_affine_exceptions_needs_a_fit():
+    doc, _ = _doc(lambda: KC.boundary_min(relu()))
+    ob = _cover(doc)
+    ob["affine_fit"]["bias"] = ["1/2"]
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "normal equations" in rep.summary
+
+
+def test_deep_kinks_use_z3_per_cell():
+    doc, dec = _doc(KC.abs_global_min)
+    rep = _check(doc)
+    assert rep.verdict is Verdict.CERTIFIED
+    assert dec.stats["kinks"] == 3 and dec.stats["z3_cells"] == 8
+    assert any("z3" in r and "no proof object" in r for r in rep.rests_on)

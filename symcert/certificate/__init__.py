@@ -11,7 +11,34 @@ import json
 from flint import fmpq_mat
 
 from symcert import __version__
+from symcert.checker.descent import POLY_T
+from symcert.checker.obligations import AFFINE_LEMMA, RATIONAL, Z3_NRA
 from symcert.exact.rationals import format_rational
+
+# What each obligation kind rests on when it holds (the checker verifies the declaration).
+LEDGER = {
+    "gradient_zero": [RATIONAL],
+    "interior_cell": [RATIONAL],
+    "affine_reduction": [RATIONAL, AFFINE_LEMMA],
+    "smt_cell_minimum": [RATIONAL, Z3_NRA],
+    "strictly_lower": [RATIONAL],
+    "descent_curve": [RATIONAL, POLY_T],
+}
+
+
+def declare_ledger(doc: dict) -> dict:
+    """Name in the certificate what each obligation, and the whole, rests on (known kinds)."""
+    total, complete = [], True
+    for ob in doc["obligations"]:
+        if "rests_on" not in ob and ob.get("kind") in LEDGER:
+            ob["rests_on"] = list(LEDGER[ob["kind"]])
+        if "rests_on" not in ob:
+            complete = False
+            continue
+        total += [item for item in ob["rests_on"] if item not in total]
+    if complete:
+        doc["rests_on"] = total
+    return doc
 
 FORMAT = "symcert-certificate"
 VERSION = 1
@@ -58,4 +85,4 @@ def document(claim: dict, problem: dict, point: dict, loss, obligations: list,
     if better_point is not None:
         doc["better_point"] = point_json(better_point)
         doc["better_loss"] = format_rational(better_loss)
-    return doc
+    return declare_ledger(doc)

@@ -32,13 +32,14 @@ class Report:
     obligations: list = field(default_factory=list)  # (id, kind, status, detail)
     rests_on: list = field(default_factory=list)
     seconds: float = 0.0
+    environment: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
             "source": self.source, "verdict": self.verdict.name, "claim": self.claim,
             "conclusion": self.conclusion, "summary": self.summary,
             "obligations": [dict(zip(("id", "kind", "status", "detail"), o)) for o in self.obligations],
-            "rests_on": self.rests_on,
+            "rests_on": self.rests_on, "environment": self.environment,
         }
 
 
@@ -95,6 +96,9 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
             rep.obligations.append((oid, kind, "skipped", "not checked: an earlier obligation failed"))
             continue
         out: Outcome = CHECKS[kind](ctx, ob, path)
+        declared = ob.get("rests_on")
+        if declared is not None and out.status == "holds" and declared != out.rests_on:
+            out = Outcome("fails", f"the certificate says this obligation rests on {declared}, but it rests on {out.rests_on}", out.rests_on)
         rep.obligations.append((oid, kind, out.status, out.detail))
         for item in out.rests_on:
             if item not in ledger:
@@ -106,6 +110,10 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
         else:
             unknown = True
     rep.rests_on = ledger
+    rep.environment = _environment(ledger)
+    if not failed and not unknown and "rests_on" in doc and doc["rests_on"] != ledger:
+        rep.obligations.append(("rests_on", "ledger", "fails", f"the certificate says it rests on {doc['rests_on']}, but it rests on {ledger}"))
+        failed = True
     missing = [f for f in CONCLUSIONS[rep.conclusion] if not _has(ctx.facts, f)]
     if failed:
         bad = next(o for o in rep.obligations if o[2] == "fails")
@@ -118,6 +126,16 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     else:
         rep.verdict, rep.summary = Verdict.CERTIFIED, f"{rep.conclusion} at risk {ctx.risk}"
     return rep
+
+
+def _environment(ledger: list) -> list:
+    """Versions of the oracles the verdict used (reported, not part of the certificate)."""
+    import flint
+    env = [f"python-flint {flint.__version__}"]
+    if any("z3" in item for item in ledger):
+        import z3
+        env.append(f"z3 {z3.get_version_string()}")
+    return env
 
 
 def check_file(path: str, smt_timeout_ms: int = 60000) -> Report:

@@ -21,6 +21,8 @@ from flint import fmpq, fmpq_poly
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, get, point
 
+POLY_T = "exact polynomial arithmetic in t (python-flint fmpq_poly)"
+
 
 def lowest_sign(p: fmpq_poly) -> int:
     """Sign of p(t) for all small t > 0 (0 if p is identically zero)."""
@@ -83,4 +85,4 @@ def check_descent_curve(ctx: Context, ob: dict, path: str) -> Outcome:
     if c > 0:
         return Outcome("fails", f"the risk increases along the curve: R(t) - R(0) = {c} t^{order} + ...", [RATIONAL])
     return Outcome("holds", f"R(t) - R(0) = {c} t^{order} + O(t^{order + 1}) < 0 for small t > 0 (degree {drop.degree()})",
-                   [RATIONAL, "exact polynomial arithmetic in t (python-flint fmpq_poly)"], ("descent",))
+                   [RATIONAL, POLY_T], ("descent",))

@@ -2,12 +2,14 @@
 
 All arithmetic is over the rationals (python-flint ``fmpq_mat``); nothing is rounded. The
 network is Y^ = W_L h(... h(W_1 X + b_1 1^T) ...) + b_L 1^T with one column per sample, and
-the squared loss is 1/2 ||Y^ - Y||_F^2 (no 1/m).
+the squared loss is 1/2 ||Y^ - Y||_F^2 (no 1/m); the other losses (absolute, Huber, hinge) are
+sums of the per-entry formulas of :mod:`symcert.checker.losses`.
 """
 from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
+from symcert.checker import losses
 from symcert.checker.problem import Problem
 
 
@@ -35,9 +37,29 @@ def forward(prob: Problem, params: dict, X: fmpq_mat | None = None):
 
 
 def loss_value(prob: Problem, output: fmpq_mat) -> fmpq:
-    assert prob.loss == "squared"
+    if prob.loss != "squared":
+        return sum((losses.value(prob.loss, prob.loss_delta, a, y) for a, y in zip(output.entries(), prob.Y.entries())), fmpq(0))
     R = output - prob.Y
     return sum((v * v for v in R.entries()), fmpq(0)) / 2
+
+
+def loss_kinks(prob: Problem, output: fmpq_mat) -> list[tuple[int, int]]:
+    """(output coordinate, sample) of every entry where the loss is not differentiable."""
+    n = output.ncols()
+    return [(k // n, k % n) for k, (a, y) in enumerate(zip(output.entries(), prob.Y.entries()))
+            if not losses.differentiable(prob.loss, prob.loss_delta, a, y)]
+
+
+def loss_derivative(prob: Problem, output: fmpq_mat) -> fmpq_mat:
+    """d loss / d output, entrywise. Precondition: no entry is a loss kink (see loss_kinks)."""
+    if prob.loss == "squared":
+        return output - prob.Y
+    vals = []
+    for a, y in zip(output.entries(), prob.Y.entries()):
+        lo, hi = losses.subdifferential(prob.loss, prob.loss_delta, a, y)
+        assert lo == hi, "loss derivative requested at a kink of the loss"
+        vals.append(lo)
+    return fmpq_mat(output.nrows(), output.ncols(), vals)
 
 
 def risk(prob: Problem, params: dict) -> fmpq:
@@ -60,7 +82,7 @@ def gradient(prob: Problem, params: dict) -> dict:
     pre-activation lies on a breakpoint (there the risk is differentiable)."""
     pre, acts, out = forward(prob, params)
     assert not kinks(prob, pre), "gradient requested at a non-differentiable point"
-    G = out - prob.Y  # d loss / d output, squared loss
+    G = loss_derivative(prob, out)  # d loss / d output
     m = prob.m
     ones_col = fmpq_mat(m, 1, [1] * m)
     grad = {}

@@ -66,6 +66,12 @@ def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
     if k:
         l, i, j = k[0]
         return Outcome("fails", f"risk not differentiable: layer {l} neuron {i + 1} sample {j + 1} is on a breakpoint", [RATIONAL])
+    out = kernel.forward(ctx.prob, ctx.point)[2]
+    lk = kernel.loss_kinks(ctx.prob, out)
+    if lk:
+        i, j = lk[0]
+        return Outcome("fails", f"risk not differentiable: the {ctx.prob.loss} loss has a kink at output {i + 1} sample {j + 1} "
+                                f"(output {out[i, j]}, target {ctx.prob.Y[i, j]}), so the risk has one there along b{ctx.prob.depth}", [RATIONAL])
     grad = kernel.gradient(ctx.prob, ctx.point)
     for name in ctx.prob.param_names():
         G = grad[name]
@@ -133,6 +139,8 @@ def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     import z3
 
     prob = ctx.prob
+    if prob.loss != "squared":
+        return Outcome("fails", f"the smt_cell_minimum query is built for the squared loss only (this problem: {prob.loss})", [])
     r = _radius(ob, path)
     box = ctx.box_radius()
     if box is None or r > box:

@@ -125,6 +125,7 @@ class Problem:
     loss: str
     X: fmpq_mat  # dx x m, one column per sample
     Y: fmpq_mat  # dy x m
+    loss_delta: fmpq | None = None  # the Huber parameter (loss "huber" only)
 
     @property
     def depth(self) -> int:
@@ -142,7 +143,7 @@ class Problem:
         return (self.widths[l], self.widths[l - 1]) if name[0] == "W" else (self.widths[l], 1)
 
 
-LOSSES = ("squared",)
+LOSSES = ("squared", "absolute", "huber", "hinge")  # per-entry formulas: symcert.checker.losses
 
 
 def problem(spec, path: str = "problem") -> Problem:
@@ -169,7 +170,16 @@ def problem(spec, path: str = "problem") -> Problem:
     if smooth:
         from symcert.checker import smooth as S
         return S.problem(spec, path, tuple(widths), loss, X, Y)
-    return Problem(tuple(widths), act, loss, X, Y)
+    delta = None
+    if loss == "huber":
+        delta = rational(get(spec["loss"], "delta", f"{path}.loss"), f"{path}.loss.delta")
+        if not delta > 0:
+            raise FormatError(f"{path}.loss.delta", spec["loss"]["delta"], "the Huber parameter must be positive")
+    if loss == "hinge":
+        bad = [(j, v) for j, v in enumerate(Y.entries()) if v not in (1, -1)]
+        if bad:
+            raise FormatError(f"{path}.data.targets", str(bad[0][1]), "the hinge loss needs every target to be 1 or -1")
+    return Problem(tuple(widths), act, loss, X, Y, delta)
 
 
 def point(spec, prob: Problem, path: str) -> dict:

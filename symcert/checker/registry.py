@@ -6,12 +6,13 @@ of its own and add it to ``CHECKS`` below. To add a conclusion: add the facts it
 """
 from __future__ import annotations
 
-from symcert.checker import cells, descent, obligations, smooth_obligations
+from symcert.checker import cells, convex, descent, obligations, smooth_obligations
 
 CHECKS = dict(obligations.CHECKS)
 CHECKS["descent_curve"] = descent.check_descent_curve
 CHECKS.update(cells.CHECKS)
 CHECKS.update(smooth_obligations.CHECKS)
+CHECKS.update(convex.CHECKS)
 
 CONCLUSIONS = {
     "local_minimum": ("local_min",),

@@ -82,12 +82,40 @@ def _write_and_check(doc: dict, path: str | None, args) -> int:
     return rep.verdict, rep
 
 
+def _certify_spec(args, path: str) -> int:
+    """Local-optimality test of a user's point (docs/spec-format.md): CERTIFIED local minimum (exit 0),
+    REFUTED with a descent curve (exit 4), or UNKNOWN with the limit hit (exit 3, no certificate)."""
+    from symcert.checker.verdict import Verdict
+    from symcert.errors import ConstructionFailed
+    from symcert.spec import certify_spec
+    t0 = time.perf_counter()
+    try:
+        doc, dec = certify_spec(path, args.smt_timeout)
+    except ConstructionFailed as exc:
+        _progress(args, f"{path}: UNKNOWN: {exc} ({time.perf_counter() - t0:.2f} s)")
+        return Verdict.UNKNOWN.exit_code
+    verdict, rep = _write_and_check(doc, args.output, args)
+    s = dec.stats
+    cells = f"{s.get('kinks', 0)} kinked pre-activations, {s.get('cells', 0)} cells ({s.get('pruned', 0)} patterns pruned)"
+    if verdict is Verdict.CERTIFIED and doc["claim"]["conclusion"] == "not_local_minimum":
+        verdict, what = Verdict.REFUTED, "not a local minimum: descent curve " + rep.obligations[0][3]
+    elif verdict is Verdict.CERTIFIED:
+        what = f"local minimum within radius {dec.radius}"
+    else:
+        what = rep.summary
+    _progress(args, f"{path}: {verdict.name}: {what}; {cells}; {time.perf_counter() - t0:.2f} s"
+              + (f" -> {args.output}" if args.output else ""))
+    return verdict.exit_code
+
+
 def cmd_certify(args) -> int:
     from symcert.claims import CLAIMS
     from symcert.checker.verdict import Verdict
     from symcert.errors import InputError
     from symcert.model.data import read_dataset
 
+    if args.spec or (args.claim and args.claim not in CLAIMS and args.claim.endswith(".json") and os.path.isfile(args.claim)):
+        return _certify_spec(args, args.spec or args.claim)
     if args.all:
         claims = list(CLAIMS.values())
     else:
@@ -201,9 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Build a certificate for CLAIM. Without --data, regenerate the claim's "
                                    "worked and seeded instances under DIR/<paper>/ (default DIR: proofs).",
                        epilog="examples:\n  symcert certify --all                       # regenerate proofs/\n"
-                              "  symcert certify yun2019.thm1 --data d.csv --hidden 3 --activation leaky_relu:1/10 -o c.json\n\n"
+                              "  symcert certify yun2019.thm1 --data d.csv --hidden 3 --activation leaky_relu:1/10 -o c.json\n"
+                              "  symcert certify --spec point.json -o c.json   # local minimum? (docs/spec-format.md)\n\n"
                               + _exit_table())
-    s.add_argument("claim", nargs="?", help="claim id (see `symcert list`)")
+    s.add_argument("claim", nargs="?", help="claim id (see `symcert list`), or a spec file (same as --spec)")
+    s.add_argument("--spec", metavar="FILE", help="is this point a local minimum? a JSON spec of network, activation, loss, "
+                   "data and point (docs/spec-format.md): CERTIFIED (exit 0), REFUTED with a descent curve (exit 4), UNKNOWN (exit 3)")
     s.add_argument("--all", action="store_true", help="every instance of every claim")
     s.add_argument("--instance", help="only this named instance")
     s.add_argument("--data", help="dataset: CSV with header x1,...,xd,y or JSON {inputs, targets}")

@@ -1,0 +1,78 @@
+"""`symcert certify --spec FILE`: CERTIFIED (0), REFUTED (4), UNKNOWN (3), INVALID (2), through the real CLI."""
+import json
+import os
+
+import pytest
+
+from symcert.checker import Verdict, check_file
+from symcert.cli import main
+
+from conftest import ROOT
+
+EXAMPLES = os.path.join(ROOT, "docs", "examples")
+
+
+def _spec(tmp_path, **kw):
+    base = {"network": {"widths": [1, 2, 1], "activation": "relu"}, "loss": "squared",
+            "data": {"inputs": [["-1"], ["0"], ["1"]], "targets": [["1"], ["0"], ["1"]]},
+            "point": {"W1": [["0"], ["0"]], "b1": ["0", "1"], "W2": [["1", "0"]], "b2": ["2/3"]}}
+    base.update(kw)
+    p = tmp_path / "spec.json"
+    p.write_text(json.dumps(base))
+    return str(p)
+
+
+def test_valley_end_refuted(tmp_path, capsys):
+    out = str(tmp_path / "c.json")
+    assert main(["certify", "--spec", os.path.join(EXAMPLES, "valley-end.json"), "-o", out]) == Verdict.REFUTED.exit_code
+    rep = check_file(out)
+    assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "not_local_minimum"
+    assert "REFUTED" in capsys.readouterr().err
+
+
+def test_boundary_min_certified_positional(tmp_path):
+    out = str(tmp_path / "c.json")
+    assert main(["certify", os.path.join(EXAMPLES, "boundary-min.json"), "-o", out, "-q"]) == 0
+    rep = check_file(out)
+    assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "local_minimum"
+
+
+def test_interior_point_with_decimal_numbers(tmp_path):
+    path = _spec(tmp_path, point={"W1": [[0], [0]], "b1": [0.5, 1], "W2": [[1, 0]], "b2": ["1/6"]})
+    out = str(tmp_path / "c.json")
+    assert main(["certify", "--spec", path, "-o", out, "-q"]) == 0
+
+
+def test_non_critical_interior_point_refuted(tmp_path):
+    path = _spec(tmp_path, point={"W1": [[0], [0]], "b1": ["1/2", "1"], "W2": [["1", "0"]], "b2": ["0"]})
+    assert main(["certify", "--spec", path, "-o", str(tmp_path / "c.json"), "-q"]) == 4
+
+
+def test_too_many_cells_unknown(tmp_path, capsys):
+    path = _spec(tmp_path, options={"max_cells": 2})
+    assert main(["certify", "--spec", path, "-o", str(tmp_path / "c.json")]) == Verdict.UNKNOWN.exit_code
+    assert "too many cells" in capsys.readouterr().err
+    assert not (tmp_path / "c.json").exists()
+
+
+@pytest.mark.parametrize("change,needle", [
+    ({"loss": "absolute"}, "loss"),
+    ({"point": {"W1": [["0"]], "b1": ["0", "1"], "W2": [["1", "0"]], "b2": ["2/3"]}}, "point.W1"),
+    ({"network": {"widths": [1, 2, 1], "activation": "swish"}}, "activation"),
+    ({"options": {"radius": "-1"}}, "options.radius"),
+    ({"options": {"colour": 1}}, "options.colour"),
+    ({"extra": 1}, "extra"),
+    ({"point": {"W1": [["0"], ["0"]], "b1": ["0", "1"], "W2": [["1", "0"]], "b2": ["1/0"]}}, "point.b2"),
+])
+def test_bad_spec_is_one_line_error(tmp_path, capsys, change, needle):
+    assert main(["certify", "--spec", _spec(tmp_path, **change)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and needle in err and "Traceback" not in err
+
+
+def test_missing_and_malformed_file(tmp_path, capsys):
+    assert main(["certify", "--spec", str(tmp_path / "nope.json")]) == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["certify", "--spec", str(bad)]) == 2
+    assert "not valid JSON" in capsys.readouterr().err

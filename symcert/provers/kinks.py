@@ -274,6 +274,8 @@ def decide(prob, point, radius_cap=fmpq(1), timeout_ms: int = 60000, max_cells: 
     if any(p["proof"] == "affine_exceptions" for p in proofs):
         ob["affine_fit"] = {"weights": [[fr(fit.weights[i, k]) for k in range(fit.weights.ncols())] for i in range(fit.weights.nrows())],
                             "bias": [fr(fit.bias[i, 0]) for i in range(fit.bias.nrows())]}
+    ob["rests_on"] = C.ledger_for(bool(empty), any(p["proof"] == "affine_exceptions" for p in proofs),
+                                  any(p["proof"] == "z3" for p in proofs))
     return Decision("local_min", [ob], radius=r, stats=stats)
 
 

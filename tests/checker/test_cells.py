@@ -146,3 +146,12 @@ def test_deep_kinks_use_z3_per_cell():
     assert rep.verdict is Verdict.CERTIFIED
     assert dec.stats["kinks"] == 3 and dec.stats["z3_cells"] == 8
     assert any("z3" in r and "no proof object" in r for r in rep.rests_on)
+
+
+def test_declared_ledger_must_match():
+    doc, _ = _doc(KC.abs_global_min)
+    ob = _cover(doc)
+    assert any("z3" in item for item in ob["rests_on"])
+    ob["rests_on"] = [item for item in ob["rests_on"] if "z3" not in item]  # hide the solver
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "rests on" in rep.summary

@@ -125,6 +125,9 @@ def test_dropping_an_obligation_is_rejected():
         d = copy.deepcopy(doc)
         d["obligations"] = [o for o in d["obligations"] if o["kind"] not in (kind, "smt_cell_minimum")]
         rep = check_document(d)
+        assert rep.verdict is Verdict.REJECTED and "rests on" in rep.summary  # the overall ledger no longer matches
+        d.pop("rests_on")  # a forger who also drops the ledger
+        rep = check_document(d)
         assert rep.verdict is Verdict.REJECTED and "missing" in rep.summary
 
 

@@ -13,7 +13,7 @@ def _saddle(act):
     doc = Y.certify(Y._rows(*Y.CASE1), act, hidden=3, smt="never")
     doc["point"]["b1"][2] = "0"  # third neuron: zero row, zero bias, zero output weight
     doc["claim"] = dict(doc["claim"], conclusion="not_local_minimum")
-    doc.pop("better_point"), doc.pop("better_loss")
+    doc.pop("better_point"), doc.pop("better_loss"), doc.pop("rests_on")
     return doc
 
 
@@ -55,6 +55,19 @@ def test_zero_curve_is_invalid():
 def test_true_local_minimum_has_no_descent_curve():
     doc = Y.certify(Y._rows(*Y.CASE1), relu(), hidden=3, smt="never")
     doc["claim"] = dict(doc["claim"], conclusion="not_local_minimum")
+    doc.pop("rests_on")
     d = {"W1": [["1"], ["0"], ["1"]], "b1": ["0", "0", "-1/2"], "W2": [["0", "0", "-1"]], "b2": ["0"]}
     doc["obligations"] = [{"id": "d", "kind": "descent_curve", "direction": d}]
     assert check_document(doc).verdict is Verdict.REJECTED
+
+
+def test_misstated_ledger_is_rejected():
+    doc = _saddle(relu())
+    d = {"W1": [["0"], ["0"], ["1"]], "b1": ["0", "0", "-1/2"], "W2": [["0", "0", "-1"]], "b2": ["0"]}
+    doc["obligations"] = [{"id": "d", "kind": "descent_curve", "direction": d, "rests_on": ["exact rational arithmetic (python-flint fmpq)"]}]
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.REJECTED and "rests on" in rep.summary
+    doc["obligations"][0].pop("rests_on")
+    doc["rests_on"] = ["nothing"]
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.REJECTED and "rests on" in rep.summary

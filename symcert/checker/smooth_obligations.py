@@ -400,6 +400,15 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
     ledger = [S.SYMPY]
     vals = [(f"d risk / d {n}[{i + 1},{j + 1}]", sympy.expand(v)) for n in prob.param_names() for i, row in enumerate(grad[n]) for j, v in enumerate(row)]
     bad = [(lab, v) for lab, v in vals if v != 0]
+    for lab, v in bad:  # a sample of the manifold where arb proves the gradient nonzero refutes the identity
+        at = v.subs({sym: sympy.Rational(1, 7 + 2 * k) for k, sym in enumerate(syms.values())})
+        try:
+            ball = S.arb_at(at, S.PREC)
+        except ValueError:
+            continue
+        if ball > 0 or ball < 0:
+            return Outcome("fails", f"the gradient does not vanish on the manifold: {lab} is {ball} at a sample point of it",
+                           [S.SYMPY, S.ARB(S.PREC)])
     if bad:
         simp = [(lab, sympy.simplify(v)) for lab, v in bad]
         ledger.append(S.SIMPLIFY)

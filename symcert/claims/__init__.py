@@ -1,9 +1,9 @@
 """The registry of claims symcert can certify (one module per paper)."""
 from __future__ import annotations
 
-from symcert.claims import kinks, yun2019, yun2019_thm2
+from symcert.claims import ding2022, kinks, yun2019, yun2019_thm2
 from symcert.claims.base import Claim, Instance
 
-CLAIMS: dict[str, Claim] = {c.id: c for c in (yun2019.CLAIM, yun2019_thm2.CLAIM, kinks.HE2020_CLAIM, kinks.TEST_CLAIM)}
+CLAIMS: dict[str, Claim] = {c.id: c for c in (yun2019.CLAIM, yun2019_thm2.CLAIM, ding2022.CLAIM, kinks.HE2020_CLAIM, kinks.TEST_CLAIM)}
 
 __all__ = ["CLAIMS", "Claim", "Instance"]

@@ -1,0 +1,84 @@
+"""ding2022: Morse-Bott obligations, the saddle refutation, and negative tests."""
+import copy
+import json
+import os
+
+import pytest
+import sympy
+
+from symcert.checker import Verdict, check_document
+from symcert.claims import ding2022
+
+from conftest import PROOFS
+
+
+def _load(name):
+    with open(os.path.join(PROOFS, "ding2022", name)) as fh:
+        return json.load(fh)
+
+
+def _ob(doc, kind):
+    return next(o for o in doc["obligations"] if o["kind"] == kind)
+
+
+def test_stated_hessian_eigenvalues():
+    roots = ding2022.hessian_eigen_summary(2)["roots"]
+    assert roots == {sympy.Rational(107, 27): 1, sympy.Rational(20, 81): 1, sympy.Rational(4, 81): 1, 0: 4}
+
+
+def test_stated_better_point_has_loss_zero():
+    doc = _load("thm-worked-n2.json")
+    assert doc["better_point"]["W2"] == [["30", "30"]] and doc["better_point"]["b2"] == ["-39"]
+    assert doc["better_loss"] == "0"
+    assert check_document(doc).verdict is Verdict.CERTIFIED
+
+
+def test_manifold_that_is_not_critical_is_rejected():
+    doc = _load("thm-worked-n2.json")
+    bad = copy.deepcopy(doc)
+    _ob(bad, "morse_bott")["free"].append(["W1", 1, 1])
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED and "does not vanish on the manifold" in rep.summary
+
+
+def test_kernel_too_large_is_rejected():
+    doc = _load("thm-worked-n2.json")
+    bad = copy.deepcopy(doc)
+    _ob(bad, "morse_bott")["free"].pop()
+    bad["obligations"] = [o for o in bad["obligations"] if o["kind"] != "convexity_bound"]
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED and "not positive definite" in rep.summary
+
+
+def test_morse_bott_rejects_the_saddle():
+    doc = _load("thm-saddle-refuted.json")
+    bad = copy.deepcopy(doc)
+    bad["claim"]["conclusion"] = "local_minimum"
+    bad["obligations"] = [{"id": "mb", "kind": "morse_bott", "free": [["b1", 1, 1], ["b1", 2, 1], ["W2", 1, 1], ["W2", 1, 2]]}]
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED
+
+
+def test_descent_direction_must_curve_down():
+    doc = _load("thm-saddle-refuted.json")
+    bad = copy.deepcopy(doc)
+    _ob(bad, "smooth_descent")["direction"]["W1"] = [["1"], ["1"]]
+    assert check_document(bad).verdict is Verdict.REJECTED
+    bad = copy.deepcopy(doc)
+    _ob(bad, "smooth_descent")["witness_t"] = "0"
+    assert check_document(bad).verdict is Verdict.REJECTED
+
+
+def test_wrong_digit_in_bias_is_rejected():
+    doc = _load("thm-worked-n3.json")
+    bad = copy.deepcopy(doc)
+    bad["point"]["b1"][0] = "-log(3)"
+    assert check_document(bad).verdict is Verdict.REJECTED
+
+
+def test_inputs_that_do_not_admit_the_construction():
+    from fractions import Fraction as F
+
+    from symcert.errors import HypothesisViolation
+    with pytest.raises(HypothesisViolation):
+        ding2022.choose_labels([[F(0)], [F(1)]])  # two points: every residual is affine

@@ -204,8 +204,23 @@ def lower_point_on(prob, point, d1, d2=None):
     return None
 
 
+RADIUS_RETRIES = 3
+
+
 def decide(prob, point, radius_cap=fmpq(1), timeout_ms: int = 60000, max_cells: int = C.MAX_CELLS,
            solver_free: bool = True) -> Decision:
+    """Decide local optimality; when z3 finds a lower point in the box but no descent curve is found,
+    shrink the box (radius / 4, at most RADIUS_RETRIES times): a local minimum has no lower point in a
+    small enough box."""
+    dec = _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free)
+    for _ in range(RADIUS_RETRIES):
+        if dec.status != "unknown" or not dec.reason.startswith("z3 found a lower point"):
+            break
+        dec = _decide(prob, point, dec.radius / 4, timeout_ms, max_cells, solver_free)
+    return dec
+
+
+def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Decision:
     t_start = time.perf_counter()
     stats = {}
     if prob.loss != "squared":

@@ -1,0 +1,142 @@
+"""Benchmark: deciding local optimality at points with k samples on kinks (k = 2..12).
+
+Instances (one hidden layer, ReLU, dx = 2; see symcert.claims.kinks): the yun2019 case-2 data
+(affine fit: the constant 1/2) plus k samples (t, 2), t = 1..k; the point outputs the fit and its
+second hidden neuron computes x2 - 2, so it sits on its kink on all k added samples.
+  min-k:    the added samples lie on the fit: a local minimum (CERTIFIED).
+  saddle-k: residuals (1, -2, 1, 0, ...)/4 on the added samples, orthogonal to (x, 1), so the fit is
+            unchanged but the point is a saddle (REFUTED), k >= 3.
+  spread-k: (--family spread) dx = 1, he2020 data plus k samples on the fit, one hidden neuron on its
+            kink per added sample: 2^k cells, none empty (no pruning possible), a local minimum.
+For each instance:
+  symcert        the kink engine: Farkas pruning + solver-free witnesses (generation and check)
+  symcert-z3     the same with every live cell sent to z3 (solver_free = false)
+  monolithic     one z3 query over the same box with If-encoded activations (time limit 120 s)
+
+    .venv/bin/python bench/bench_kinks.py [--kmax 12] [--mono-timeout 120] [--no-mono] [--json out.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import z3  # noqa: E402
+from flint import fmpq  # noqa: E402
+
+from symcert import certificate  # noqa: E402
+from symcert.checker import check_document  # noqa: E402
+from symcert.checker.problem import point as parse_point, problem as parse_problem  # noqa: E402
+from symcert.claims import kinks as KC  # noqa: E402
+from symcert.model.activations import relu  # noqa: E402
+
+
+def saddle(k: int):
+    pj, pt = KC.collinear_min(k, relu())
+    r = [fmpq(1, 4), fmpq(-1, 2), fmpq(1, 4)] + [fmpq(0)] * (k - 3)
+    pj["data"]["targets"] = pj["data"]["targets"][:4] + [[str(fmpq(1, 2) + v)] for v in r]
+    return pj, pt
+
+
+def monolithic(pj, pt, r: fmpq, timeout_s: int):
+    """One z3 query: a parameter in the box with risk < risk(point), activations as If terms."""
+    from symcert.checker import kernel
+    prob = parse_problem(pj)
+    point = parse_point(pt, prob, "point")
+    risk = kernel.risk(prob, point)
+    q = lambda v: z3.RealVal(f"{v.p}/{v.q}")  # noqa: E731
+    s = z3.Solver()
+    s.set("timeout", timeout_s * 1000)
+    var = {}
+    for name in prob.param_names():
+        M = point[name]
+        for i in range(M.nrows()):
+            for j in range(M.ncols()):
+                v = z3.Real(f"{name}_{i}_{j}")
+                s.add(v >= q(M[i, j] - r), v <= q(M[i, j] + r))
+                var[name, i, j] = v
+    act = prob.act
+
+    def h(z):
+        expr = q(act.slopes[-1]) * z + q(act.intercepts[-1])
+        for k in range(len(act.breakpoints) - 1, -1, -1):
+            expr = z3.If(z <= q(act.breakpoints[k]), q(act.slopes[k]) * z + q(act.intercepts[k]), expr)
+        return expr
+    loss = 0
+    for j in range(prob.m):
+        a = [q(prob.X[k, j]) for k in range(prob.widths[0])]
+        for l in range(1, prob.depth + 1):
+            z = []
+            for i in range(prob.widths[l]):
+                aux = z3.Real(f"z{l}_{i}_{j}")
+                s.add(aux == sum((var[f"W{l}", i, k] * a[k] for k in range(len(a))), var[f"b{l}", i, 0]))
+                z.append(aux)
+            if l == prob.depth:
+                loss = loss + sum((zi - q(prob.Y[i, j])) ** 2 for i, zi in enumerate(z))
+                break
+            a = [h(zi) for zi in z]
+    s.add(loss < 2 * q(risk))
+    t0 = time.perf_counter()
+    res = s.check()
+    return str(res) if res != z3.unknown else f"unknown ({s.reason_unknown()})", time.perf_counter() - t0
+
+
+def engine(pj, pt, solver_free: bool):
+    t0 = time.perf_counter()
+    doc, dec = KC.certify_point(pj, pt, KC._test_claim("bench", {}), solver_free=solver_free)
+    gen = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rep = check_document(json.loads(certificate.canonical_bytes(doc)))
+    chk = time.perf_counter() - t0
+    verdict = {"local_minimum": "CERTIFIED", "not_local_minimum": "REFUTED"}[doc["claim"]["conclusion"]]
+    assert rep.verdict.name == "CERTIFIED", rep.summary
+    s = dec.stats
+    return {"verdict": verdict, "patterns": s["patterns"], "pruned": s["pruned"], "farkas": s["farkas"],
+            "cells": s["cells"], "z3_cells": s.get("z3_cells", 0), "generate_s": gen, "check_s": chk,
+            "total_s": gen + chk, "per_cell_ms": 1000 * (gen + chk) / max(s["cells"], 1), "radius": str(dec.radius)}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kmin", type=int, default=2)
+    ap.add_argument("--kmax", type=int, default=12)
+    ap.add_argument("--mono-timeout", type=int, default=120)
+    ap.add_argument("--no-mono", action="store_true")
+    ap.add_argument("--no-z3-cells", action="store_true")
+    ap.add_argument("--family", choices=("min", "saddle", "both", "spread"), default="both")
+    ap.add_argument("--json", help="write the rows here")
+    args = ap.parse_args(argv)
+    rows = []
+    print(f"{'instance':<11} {'verdict':<9} {'patterns':>8} {'pruned':>7} {'cells':>5} {'total s':>8} {'ms/cell':>8} "
+          f"{'z3-cells s':>10} {'monolithic':>22}", flush=True)
+    for k in range(args.kmin, args.kmax + 1):
+        fams = [("min", lambda: KC.collinear_min(k, relu()))] if args.family in ("min", "both") else []
+        if args.family in ("saddle", "both") and k >= 3:
+            fams.append(("saddle", lambda: saddle(k)))
+        if args.family == "spread":
+            fams.append(("spread", lambda: KC.boundary_min(relu(), k)))
+        for fam, build in fams:
+            pj, pt = build()
+            row = {"instance": f"{fam}-k{k}", "k": k, "family": fam}
+            row.update(engine(pj, pt, True))
+            if not args.no_z3_cells:
+                z = engine(pj, pt, False)
+                row["z3cells_total_s"], row["z3cells_verdict"] = z["total_s"], z["verdict"]
+            if not args.no_mono:
+                res, sec = monolithic(pj, pt, fmpq(row["radius"].split("/")[0]) / fmpq(row["radius"].split("/")[1]) if "/" in row["radius"] else fmpq(int(row["radius"])), args.mono_timeout)
+                row["mono_result"], row["mono_s"] = res, sec
+            rows.append(row)
+            mono = f"{row.get('mono_result', '-')} {row.get('mono_s', 0):.1f}s" if "mono_s" in row else "-"
+            print(f"{row['instance']:<11} {row['verdict']:<9} {row['patterns']:>8} {row['pruned']:>7} {row['cells']:>5} "
+                  f"{row['total_s']:>8.2f} {row['per_cell_ms']:>8.1f} {row.get('z3cells_total_s', float('nan')):>10.2f} {mono:>22}", flush=True)
+            if args.json:
+                with open(args.json, "w") as fh:
+                    json.dump(rows, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The kink benchmark runs end to end on its smallest instances (the full run is bench/bench_kinks.py)."""
+import json
+import os
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
+import bench_kinks  # noqa: E402
+import pytest  # noqa: E402
+
+
+def test_bench_smallest_instances(tmp_path, capsys):
+    out = tmp_path / "rows.json"
+    bench_kinks.main(["--kmin", "3", "--kmax", "3", "--no-mono", "--no-z3-cells", "--json", str(out)])
+    rows = {r["instance"]: r for r in json.loads(out.read_text())}
+    assert rows["min-k3"]["verdict"] == "CERTIFIED" and rows["saddle-k3"]["verdict"] == "REFUTED"
+    assert rows["min-k3"]["patterns"] == 8 and rows["min-k3"]["pruned"] == 2 and rows["min-k3"]["cells"] == 6
+
+
+@pytest.mark.slow
+def test_monolithic_query_agrees_on_a_saddle():
+    pj, pt = bench_kinks.saddle(3)
+    from flint import fmpq
+    res, _ = bench_kinks.monolithic(pj, pt, fmpq(1, 16), 60)
+    assert res == "sat"

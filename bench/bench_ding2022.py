@@ -1,0 +1,62 @@
+"""Benchmark: certify + check time of ding2022.thm (worked data, sigmoid) by hidden width,
+and the cost of the rigorous arithmetic by precision.
+
+Usage: .venv/bin/python bench/bench_ding2022.py [WIDTH ...]   (default widths 2 10 100 1000)
+Prints a markdown table (the figures in docs/benchmarks-smooth.md come from this script).
+"""
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+
+import sympy
+
+from symcert import certificate
+from symcert.checker import check_document
+from symcert.checker import smooth as S
+from symcert.claims import ding2022 as D
+
+
+def bench_width(n: int) -> tuple:
+    t0 = time.perf_counter()
+    doc = D.certify([[x] for x in D.X1], n, f"benchmark n = {n}", targets=D.Y1, better=D.worked_better(n), convexity=False)
+    t1 = time.perf_counter()
+    raw = certificate.canonical_bytes(doc)
+    t2 = time.perf_counter()
+    rep = check_document(json.loads(raw))
+    t3 = time.perf_counter()
+    return n, 3 * n + 1, rep.verdict.name, t1 - t0, t3 - t2, len(raw)
+
+
+def bench_precision() -> list:
+    """Time to decide sign(risk(better) - 1/3) on the generic 1-D instance's better point."""
+    expr = sympy.Add(*[sympy.Integer(k) / (1 + sympy.exp(-sympy.Rational(k, 7))) for k in range(1, 200)]) - sympy.Rational(12345, 1)
+    out = []
+    for prec in (64, 128, 256, 1024, 4096):
+        t0 = time.perf_counter()
+        for _ in range(20):
+            b = S.arb_at(expr, prec)
+        out.append((prec, (time.perf_counter() - t0) / 20, b.rad()))
+    return out
+
+
+def main(argv) -> int:
+    widths = [int(a) for a in argv] or [2, 10, 100, 1000]
+    print(f"python {platform.python_version()}, {platform.machine()}, sympy {sympy.__version__}")
+    print("| width n | parameters | verdict | certify (s) | check (s) | certificate bytes |")
+    print("|---|---|---|---|---|---|")
+    for n in widths:
+        n, p, v, tc, tk, size = bench_width(n)
+        print(f"| {n} | {p} | {v} | {tc:.2f} | {tk:.2f} | {size} |", flush=True)
+    print()
+    print("| arb precision (bits) | time per evaluation (ms), 199-term sigmoid sum | ball radius |")
+    print("|---|---|---|")
+    for prec, t, rad in bench_precision():
+        print(f"| {prec} | {1000 * t:.3f} | {float(rad.mid()):.2e} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

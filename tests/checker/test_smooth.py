@@ -128,3 +128,29 @@ def test_claimed_better_loss_checked():
     bad = copy.deepcopy(doc)
     bad["better_loss"] = "1/100"
     assert check_document(bad).verdict is Verdict.REJECTED
+
+
+def test_affine_pieces_negative_cases():
+    doc = _load("christof2023/smooth-elu-worked.json")
+    assert check_document(doc).verdict is Verdict.CERTIFIED
+    bad = copy.deepcopy(doc)  # a neuron moved onto the exponential side: the cell is not affine
+    bad["point"]["b1"][1] = "-1"
+    bad["point"]["b2"][1] = "1"
+    bad["loss"] = "2/5"
+    rep = check_document(bad)
+    assert rep.verdict is not Verdict.CERTIFIED
+    bad = copy.deepcopy(doc)  # an affine fit that is not the least-squares one
+    _ob(bad, "affine_pieces")["affine_fit"]["bias"] = "1/4"
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED and "normal equations" in rep.summary
+    bad = copy.deepcopy(doc)  # radius too large: layer-1 pre-activation 1 +- r(1 + 3) reaches 0
+    _ob(bad, "affine_pieces")["radius"] = "1/3"
+    assert check_document(bad).verdict is not Verdict.CERTIFIED
+
+
+def test_selu_better_point_decided_by_arb():
+    doc = _load("christof2023/smooth-selu-worked.json")
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.CERTIFIED
+    assert any("arb ball arithmetic" in r for r in rep.rests_on)
+    assert "better_loss" not in doc

@@ -67,6 +67,11 @@ def _claim_options(args) -> dict:
         raise InputError("--alpha", None, args.alpha, str(exc)) from None
     if args.data:
         opts["instance"] = f"user data {os.path.basename(args.data)}"
+    if getattr(args, "loss", None):
+        from symcert.model.losses import parse_loss
+        opts["loss"] = parse_loss(args.loss)
+    if getattr(args, "depth", None) is not None:
+        opts["depth"] = args.depth
     return opts
 
 
@@ -239,8 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--instance", help="only this named instance")
     s.add_argument("--data", help="dataset: CSV with header x1,...,xd,y or JSON {inputs, targets}")
     s.add_argument("--hidden", type=int, default=2, help="hidden width d1 (default 2)")
-    s.add_argument("--activation", default="relu", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS (default relu)")
+    s.add_argument("--activation", default="relu", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
+                                                       "pl:SL;T1=V1,...;SR (default relu; see docs/activations.md)")
     s.add_argument("--alpha", help="scale of the local minimum, a positive rational (default 1)")
+    s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge (default squared; claims that take it)")
+    s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")
     s.add_argument("--smt", choices=("auto", "always", "never"), default="auto",
                    help="include the z3 cell check: auto = on small instances (default)")
     s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")

@@ -7,15 +7,20 @@ of its own and add it to ``CHECKS`` below. To add a conclusion: add the facts it
 from __future__ import annotations
 
 from symcert.checker import cells, convex, descent, obligations, smooth_obligations
+from symcert.checker import multilinear, valley
 
 CHECKS = dict(obligations.CHECKS)
 CHECKS["descent_curve"] = descent.check_descent_curve
 CHECKS.update(cells.CHECKS)
 CHECKS.update(smooth_obligations.CHECKS)
 CHECKS.update(convex.CHECKS)
+CHECKS.update(multilinear.CHECKS)
+CHECKS.update(valley.CHECKS)
 
 CONCLUSIONS = {
     "local_minimum": ("local_min",),
     "spurious_local_minimum": ("local_min", "lower_point"),
     "not_local_minimum": ("descent",),
 }
+CONCLUSIONS.update(multilinear.CONCLUSIONS)
+CONCLUSIONS.update(valley.CONCLUSIONS)

@@ -1,0 +1,169 @@
+"""Spurious local minima that output the best affine fit (shared by he2020 and christof2023).
+
+The local minimum: a network of any depth whose first hidden layer forms the best affine fit
+(under the problem's convex loss) on neurons that stay on one affine piece of the activation,
+carried through the later layers on that piece (:mod:`symcert.provers.embed`). Inside its
+cell the network is affine in x, so its risk cannot drop below the affine optimum: the
+``affine_optimality`` obligation, whose multipliers certify that optimum exactly.
+
+The better point: add eps times a feature h(w . x + b) that bends on the data, carried on a
+spare neuron, and, when the loss has kinks at the fit (zero residuals under the absolute loss,
+margins of exactly 1 under the hinge loss), tilt the affine part by eps times an affine map
+cancelling the feature on those samples. The one-sided derivative of the risk in eps is then
+sum_j g_j v_j for the multipliers g; a feature with sum_j g_j v_j != 0 and the sign of eps
+against it lowers the risk for small eps. The generator tries eps = +-2^-k and keeps the best
+exact risk.
+"""
+from __future__ import annotations
+
+import copy
+
+from flint import fmpq, fmpq_mat
+
+from symcert import certificate
+from symcert.checker import kernel, losses
+from symcert.checker.convex import LEMMA
+from symcert.checker.obligations import RATIONAL
+from symcert.checker.problem import FormatError
+from symcert.checker.problem import problem as parse_problem
+from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
+from symcert.exact.rationals import format_rational as fr
+from symcert.model.data import Dataset
+from symcert.model.losses import loss_spec  # noqa: F401  (re-exported for the claim modules)
+from symcert.provers.affine import augmented
+from symcert.provers.cells import interior_radius
+from symcert.provers.convex_fit import ConvexFit, best_affine
+from symcert.provers.embed import affine_channels, build, carrier_piece, kink_feature_candidates
+
+
+def loss_label(spec: dict) -> str:
+    return f"huber{spec['delta'].replace('/', '_')}" if spec["kind"] == "huber" else spec["kind"]
+
+
+def problem_json(data: Dataset, widths: list, act: dict, loss: dict) -> dict:
+    # copies: a caller mutating the returned document must not change shared specs
+    return {"network": {"widths": list(widths), "activation": copy.deepcopy(act)}, "loss": dict(loss), "data": data.to_json()}
+
+
+def parse(pj: dict):
+    """The checker's reading of a problem statement; a malformed one is a one-line InputError."""
+    try:
+        return parse_problem(pj)
+    except FormatError as exc:
+        raise InputError(None, exc.field, exc.value, exc.reason) from None
+
+
+def matrices(data: Dataset) -> tuple[fmpq_mat, fmpq_mat]:
+    X = fmpq_mat(data.m, data.dx, [v for row in data.inputs for v in row]).transpose()
+    Y = fmpq_mat(data.m, data.dy, [v for row in data.targets for v in row]).transpose()
+    return X, Y
+
+
+def fit_for(prob, X, Y) -> ConvexFit:
+    return best_affine(prob.loss, X, Y, prob.loss_delta)
+
+
+def local_minimum(prob, act: dict, X, fit: ConvexFit, lam=None, shift=None, idle_bias=None, piece_index=None) -> dict:
+    piece = carrier_piece(act, piece_index)
+    layer1, coef, const = affine_channels(fit.weights, fit.bias, X, piece, lam, shift)
+    return build(list(prob.widths), prob.act.value, piece, X, layer1, coef, const, idle_bias)
+
+
+def _affine_cancelling(Xt: fmpq_mat, v: list, Z: list) -> list | None:
+    """Coefficients c (length p) with c . x~_j = -v_j for j in Z, or None if inconsistent."""
+    p = Xt.nrows()
+    if not Z:
+        return [fmpq(0)] * p
+    rows = [[Xt[k, j] for k in range(p)] + [-v[j]] for j in Z]
+    M = fmpq_mat(len(Z), p + 1, [x for r in rows for x in r])
+    rref, rank = M.rref()
+    c = [fmpq(0)] * p
+    for i in range(rank):
+        lead = next(k for k in range(p + 1) if rref[i, k] != 0)
+        if lead == p:
+            return None
+        c[lead] = rref[i, p]
+    return c
+
+
+def better_point(prob, act: dict, X, fit: ConvexFit, l0: fmpq, lam=None, piece_index=None, max_k: int = 40):
+    """A point of strictly lower risk (see the module docstring), and a description of it."""
+    piece = carrier_piece(act, piece_index)
+    dx, m, dy = X.nrows(), X.ncols(), prob.widths[-1]
+    if min(prob.widths[1:-1]) < dy + 1:
+        raise HypothesisViolation("affine minima", "widths", f"hidden widths {list(prob.widths[1:-1])} must be at least dy + 1 = {dy + 1}")
+    Xt = augmented(X)
+    g = [fit.multipliers[0, j] for j in range(m)]
+    Z = [j for j in range(m) if not losses.differentiable(prob.loss, prob.loss_delta, fit.fitted[0, j], prob.Y[0, j])]
+    for w, b in kink_feature_candidates(act, X, piece_index):
+        v = [prob.act.value(sum((w[k] * X[k, j] for k in range(dx)), b)) for j in range(m)]
+        D = sum((gj * vj for gj, vj in zip(g, v)), fmpq(0))
+        if D == 0:
+            continue
+        c = _affine_cancelling(Xt, v, Z)
+        if c is None:
+            continue
+        sign = -1 if D > 0 else 1
+        best = None
+        for k in range(max_k):
+            eps = fmpq(sign, 2 ** k)
+            Wf = fmpq_mat(dy, dx, [fit.weights[i, j] + (eps * c[j] if i == 0 else 0) for i in range(dy) for j in range(dx)])
+            bf = fmpq_mat(dy, 1, [fit.bias[i, 0] + (eps * c[dx] if i == 0 else 0) for i in range(dy)])
+            layer1, coef, const = affine_channels(Wf, bf, X, piece, lam)
+            layer1.append((w, b))
+            coef = [row + [eps if i == 0 else fmpq(0)] for i, row in enumerate(coef)]
+            pt = build(list(prob.widths), prob.act.value, piece, X, layer1, coef, const)
+            lb = kernel.risk(prob, pt)
+            if lb < l0 and (best is None or lb < best[0]):
+                best = (lb, pt, eps)
+            elif best is not None:
+                break
+        if best is not None:
+            info = {"feature_weights": [fr(t) for t in w], "feature_bias": fr(b), "eps": fr(best[2]),
+                    "first_order_rate": fr(-abs(D)), "affine_tilt": [fr(t) for t in c]}
+            return best[1], best[0], info
+    raise ConstructionFailed("no lowering feature found among the candidate kink features")
+
+
+def obligations_for(prob, point: dict, fit: ConvexFit, r: fmpq, lower: bool = True) -> list:
+    out = kernel.forward(prob, point)[2]
+    obs = []
+    if not kernel.loss_kinks(prob, out):
+        obs.append({"id": "gradient_zero", "kind": "gradient_zero"})
+    obs += [
+        {"id": "interior_cell", "kind": "interior_cell", "radius": fr(r)},
+        {"id": "affine_optimality", "kind": "affine_optimality", "radius": fr(r),
+         "affine_fit": {"weights": certificate.mat_json(fit.weights), "bias": certificate.vec_json(fit.bias)},
+         "multipliers": certificate.mat_json(fit.multipliers), "rests_on": [RATIONAL, LEMMA]},
+    ]
+    if lower:
+        obs.append({"id": "strictly_lower", "kind": "strictly_lower"})
+    return obs
+
+
+def certify(claim: dict, data: Dataset, widths: list, act: dict, loss: dict, lam=None, shift=None,
+            idle_bias=None, piece_index=None, point: dict | None = None, better: dict | None = None) -> dict:
+    """Certificate of a spurious local minimum outputting the best affine fit. ``point`` and
+    ``better`` (parameter dicts) override the generic constructions (the papers' worked
+    instances); they are checked like everything else."""
+    pj = problem_json(data, widths, act, loss)
+    prob = parse(pj)
+    X, Y = matrices(data)
+    fit = fit_for(prob, X, Y)
+    if fit.loss == 0:
+        raise HypothesisViolation(claim["id"], "non-affine target", "an affine map fits the data with loss 0")
+    if point is None:
+        point = local_minimum(prob, act, X, fit, lam, shift, idle_bias, piece_index)
+    loss = kernel.risk(prob, point)
+    if loss != fit.loss:
+        raise ConstructionFailed(f"{claim['id']}: the local minimum has risk {loss}, not the affine optimum {fit.loss}")
+    r = interior_radius(prob, point)
+    if r is None:
+        raise ConstructionFailed(f"{claim['id']}: the point is not inside an open cell")
+    if better is None:
+        better, better_loss, info = better_point(prob, act, X, fit, loss, lam, piece_index)
+    else:
+        better_loss, info = kernel.risk(prob, better), {"given": "the paper's better point"}
+    claim = dict(claim)
+    claim["construction"] = dict(claim.get("construction", {}), affine_fit_loss=fr(fit.loss), better_point=info)
+    return certificate.document(claim, pj, point, loss, obligations_for(prob, point, fit, r), better, better_loss)

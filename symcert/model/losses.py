@@ -1,0 +1,39 @@
+"""Training losses as certificate JSON, and their command-line syntax (``--loss``).
+
+* ``squared``        1/2 (yhat - y)^2
+* ``absolute``       |yhat - y|
+* ``huber:DELTA``    1/2 r^2 for |r| <= DELTA, DELTA (|r| - DELTA/2) beyond (DELTA > 0 rational)
+* ``hinge``          max(0, 1 - y yhat), targets must be +1 or -1
+
+Summed over samples and outputs, no 1/m. The exact formulas the checker uses are in
+:mod:`symcert.checker.losses`; see docs/losses.md.
+"""
+from __future__ import annotations
+
+from flint import fmpq
+
+from symcert.errors import InputError
+from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_rational
+
+
+def loss_spec(kind: str, delta=None) -> dict:
+    """The certificate's ``problem.loss`` object."""
+    if kind == "huber":
+        return {"kind": "huber", "delta": format_rational(fmpq(delta))}
+    return {"kind": kind}
+
+
+def parse_loss(text: str, source: str = "--loss") -> dict:
+    """Parse the command-line loss syntax (see the module docstring)."""
+    name, _, arg = text.strip().partition(":")
+    if name in ("squared", "absolute", "hinge") and not arg:
+        return loss_spec(name)
+    if name == "huber" and arg:
+        try:
+            d = parse_rational(arg)
+        except RationalSyntaxError as exc:
+            raise InputError(source, "loss", text, f"bad Huber parameter {arg!r}: {exc}") from None
+        if not d > 0:
+            raise InputError(source, "loss", text, "the Huber parameter must be positive")
+        return loss_spec("huber", d)
+    raise InputError(source, "loss", text, "unknown loss (known: squared, absolute, huber:DELTA, hinge)")

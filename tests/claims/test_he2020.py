@@ -1,0 +1,69 @@
+"""he2020.thm1 / thm2 / valley: the worked instance's exact figures and the constructions."""
+import json
+
+import pytest
+from flint import fmpq
+
+from symcert import certificate
+from symcert.checker import Verdict, check_document
+from symcert.claims import he2020 as H
+from symcert.errors import InputError
+from symcert.model.activations import hard_tanh, leaky_relu, relu, relu6
+
+
+def check(doc):
+    return check_document(json.loads(certificate.canonical_bytes(doc)))
+
+
+@pytest.mark.parametrize("loss,l0,fit", [("squared", "1/3", "2/3"), ("absolute", "1", "1"), ("huber", "5/16", "3/4")])
+@pytest.mark.parametrize("act,k", [(relu, "1"), (lambda: leaky_relu(fmpq(1, 2)), "2")])
+def test_worked_points_are_the_papers(loss, l0, fit, act, k):
+    doc = H.certify_thm1(H.rows(*H.WORKED), act(), H.LOSSES[loss], [1, 2, 1], "t", eta=fmpq(1), better="abs")
+    assert doc["loss"] == l0 and doc["better_loss"] == "0"
+    sp = "1"  # s+ = 1 for both
+    eta = fmpq(1)
+    assert doc["point"] == {"W1": [["0"], ["0"]], "b1": [str(fmpq(fit) + eta), "1"], "W2": [[sp, "0"]], "b2": ["-1"]}
+    assert doc["better_point"] == {"W1": [["1"], ["-1"]], "b1": ["0", "0"], "W2": [[k, k]], "b2": ["0"]}
+    assert check(doc).verdict is Verdict.CERTIFIED
+
+
+@pytest.mark.parametrize("depth", [2, 3, 4])
+@pytest.mark.parametrize("act", [relu, hard_tanh, relu6, lambda: leaky_relu(fmpq(1, 10))])
+def test_generic_depths(depth, act):
+    widths = [1] + [2] * (depth - 1) + [1]
+    for loss in ("squared", "absolute", "huber"):
+        doc = H.certify_thm1(H.rows(*H.WORKED), act(), H.LOSSES[loss], widths, "t")
+        rep = check(doc)
+        assert rep.verdict is Verdict.CERTIFIED, rep.summary
+        assert fmpq(doc["better_loss"]) < fmpq(doc["loss"])
+
+
+def test_width_hypothesis():
+    with pytest.raises(InputError):
+        H.certify_thm1(H.rows(*H.WORKED), relu(), H.LOSSES["squared"], [1, 1, 1], "t")
+
+
+def test_instances_cover_the_grid():
+    names = [i.name for i in H.thm1_instances()]
+    for d in (2, 3, 4):
+        for a in ("relu", "leaky", "hard_tanh", "relu6"):
+            for l in ("squared", "absolute", "huber"):
+                assert f"thm1-worked-d{d}-{a}-{l}" in names
+    assert any("hinge" in n for n in names)
+
+
+def test_thm2_instances_certify():
+    for inst in H.thm2_instances():
+        doc = inst.build()
+        assert doc["claim"]["conclusion"] == "cell_multilinear"
+        assert check(doc).verdict is Verdict.CERTIFIED
+
+
+def test_valley_ends():
+    for act, loss, interval in [(relu, "squared", ["-2/3", None]), (relu, "absolute", ["-1", None]),
+                                (relu, "huber", ["-3/4", None]), (relu6, "absolute", ["-1", "5"])]:
+        doc = H.certify_valley(act(), H.LOSSES[loss], "t")
+        o = doc["obligations"][0]
+        assert o["interval"] == interval
+        assert o["ends_at"] == [v for v in interval if v is not None]
+        assert check(doc).verdict is Verdict.CERTIFIED

@@ -67,6 +67,8 @@ def _claim_options(args) -> dict:
         raise InputError("--alpha", None, args.alpha, str(exc)) from None
     if args.data:
         opts["instance"] = f"user data {os.path.basename(args.data)}"
+    if getattr(args, "point", None):
+        opts["point"] = args.point
     if getattr(args, "loss", None):
         from symcert.model.losses import parse_loss
         opts["loss"] = parse_loss(args.loss)
@@ -249,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--alpha", help="scale of the local minimum, a positive rational (default 1)")
     s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge (default squared; claims that take it)")
     s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")
+    s.add_argument("--point", metavar="FILE", help="a point to classify (JSON of W1, b1, ..., WL, bL), for claims that take one")
     s.add_argument("--smt", choices=("auto", "always", "never"), default="auto",
                    help="include the z3 cell check: auto = on small instances (default)")
     s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")

@@ -4,6 +4,10 @@ Obligation ``descent_curve``: the certificate gives a direction D (and optionall
 term C, same shapes as the point) and claims that along theta(t) = theta + t D + t^2 C the risk
 drops for every small t > 0. The checker proves it with exact polynomial arithmetic in t:
 
+Optional ``higher_order``: a list of ``{"power": k, "term": {...}}`` (3 <= k <= 64, distinct)
+adds t^k C_k to the curve, so any polynomial curve can be stated (needed e.g. at a zero point of
+a deep linear network, where the first descent appears only at a high order in t).
+
 1. every hidden pre-activation z(t) along the curve is a polynomial in t once the activation
    pieces are fixed; for all small t > 0 the piece of z(t) is decided by the sign of the lowest
    nonzero coefficient of z(t) - breakpoint (or z(t) stays on the breakpoint identically, where
@@ -45,13 +49,39 @@ def _piece_poly(act, z: fmpq_poly) -> fmpq_poly:
     return z * act.slopes[k] + act.intercepts[k]
 
 
-def risk_along(prob, base: dict, d1: dict, d2: dict | None) -> fmpq_poly:
+MAX_POWER = 64
+
+
+def higher_terms(ob: dict, prob, path: str) -> dict:
+    """The optional ``higher_order`` terms of a curve: {power: parameter matrices}."""
+    if "higher_order" not in ob:
+        return {}
+    items = ob["higher_order"]
+    if not isinstance(items, list):
+        raise FormatError(f"{path}.higher_order", items, "expected a list of {power, term} objects")
+    out = {}
+    for n, item in enumerate(items):
+        p = f"{path}.higher_order[{n}]"
+        k = get(item, "power", p, int)
+        if not 3 <= k <= MAX_POWER or k in out:
+            raise FormatError(f"{p}.power", k, f"expected a power 3..{MAX_POWER}, each at most once")
+        out[k] = point(get(item, "term", p), prob, f"{p}.term")
+    return out
+
+
+def risk_along(prob, base: dict, d1: dict, d2: dict | None, higher: dict | None = None) -> fmpq_poly:
+    higher = higher or {}
+    top = max(higher, default=2)
     curve = {}
     for name in prob.param_names():
         B, D = base[name], d1[name]
         C = d2[name] if d2 is not None else None
-        curve[name] = [[fmpq_poly([B[i, j], D[i, j]] + ([C[i, j]] if C is not None else []))
-                        for j in range(B.ncols())] for i in range(B.nrows())]
+        def coeffs(i, j):
+            cs = [B[i, j], D[i, j], C[i, j] if C is not None else 0] + [0] * (top - 2)
+            for k, H in higher.items():
+                cs[k] = H[name][i, j]
+            return cs
+        curve[name] = [[fmpq_poly(coeffs(i, j)) for j in range(B.ncols())] for i in range(B.nrows())]
     total = fmpq_poly([])
     for s in range(prob.m):
         a = [fmpq_poly([prob.X[k, s]]) for k in range(prob.widths[0])]
@@ -71,9 +101,11 @@ def check_descent_curve(ctx: Context, ob: dict, path: str) -> Outcome:
         return Outcome("fails", "descent_curve is stated for the squared loss only", [])
     d1 = point(get(ob, "direction", path), prob, f"{path}.direction")
     d2 = point(ob["second_order"], prob, f"{path}.second_order") if "second_order" in ob else None
-    if all(v == 0 for M in d1.values() for v in M.entries()) and (d2 is None or all(v == 0 for M in d2.values() for v in M.entries())):
+    higher = higher_terms(ob, prob, path)
+    terms = [d1] + ([d2] if d2 is not None else []) + list(higher.values())
+    if all(v == 0 for T in terms for M in T.values() for v in M.entries()):
         raise FormatError(f"{path}.direction", "0", "the curve must move")
-    R = risk_along(prob, ctx.point, d1, d2)
+    R = risk_along(prob, ctx.point, d1, d2, higher)
     coeffs = R.coeffs()
     if (coeffs[0] if coeffs else fmpq(0)) != ctx.risk:
         return Outcome("fails", f"internal inconsistency: R(0) = {coeffs[0] if coeffs else 0} but risk = {ctx.risk}", [RATIONAL])

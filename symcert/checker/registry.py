@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from symcert.checker import cells, convex, descent, obligations, smooth_obligations
 from symcert.checker import multilinear, valley
+from symcert.checker import ascent, linear
 
 CHECKS = dict(obligations.CHECKS)
 CHECKS["descent_curve"] = descent.check_descent_curve
@@ -17,10 +18,15 @@ CHECKS.update(convex.CHECKS)
 CHECKS.update(multilinear.CHECKS)
 CHECKS.update(valley.CHECKS)
 
+CHECKS.update(linear.CHECKS)
+CHECKS.update(ascent.CHECKS)
+
 CONCLUSIONS = {
     "local_minimum": ("local_min",),
     "spurious_local_minimum": ("local_min", "lower_point"),
     "not_local_minimum": ("descent",),
+    "global_minimum": ("global_min",),
+    "saddle_point": ("critical", "descent", "ascent"),
 }
 CONCLUSIONS.update(multilinear.CONCLUSIONS)
 CONCLUSIONS.update(valley.CONCLUSIONS)

@@ -40,7 +40,7 @@ def loss_value(prob: Problem, output: fmpq_mat) -> fmpq:
     if prob.loss != "squared":
         return sum((losses.value(prob.loss, prob.loss_delta, a, y) for a, y in zip(output.entries(), prob.Y.entries())), fmpq(0))
     R = output - prob.Y
-    return sum((v * v for v in R.entries()), fmpq(0)) / 2
+    return sq_norm(R) / 2
 
 
 def loss_kinks(prob: Problem, output: fmpq_mat) -> list[tuple[int, int]]:
@@ -62,6 +62,12 @@ def loss_derivative(prob: Problem, output: fmpq_mat) -> fmpq_mat:
     return fmpq_mat(output.nrows(), output.ncols(), vals)
 
 
+def sq_norm(R: fmpq_mat) -> fmpq:
+    """||R||_F^2 = trace(R R^T), computed as one exact matrix product."""
+    P = R * R.transpose()
+    return sum((P[i, i] for i in range(P.nrows())), fmpq(0))
+
+
 def risk(prob: Problem, params: dict) -> fmpq:
     return loss_value(prob, forward(prob, params)[2])
 
@@ -77,10 +83,11 @@ def kinks(prob: Problem, pre: list) -> list[tuple[int, int, int]]:
     return out
 
 
-def gradient(prob: Problem, params: dict) -> dict:
+def gradient(prob: Problem, params: dict, fwd=None) -> dict:
     """Exact gradient of the risk by back-propagation. Precondition: no hidden
-    pre-activation lies on a breakpoint (there the risk is differentiable)."""
-    pre, acts, out = forward(prob, params)
+    pre-activation lies on a breakpoint (there the risk is differentiable). ``fwd``, if
+    given, is ``forward(prob, params)`` already computed."""
+    pre, acts, out = forward(prob, params) if fwd is None else fwd
     assert not kinks(prob, pre), "gradient requested at a non-differentiable point"
     G = loss_derivative(prob, out)  # d loss / d output
     m = prob.m
@@ -100,7 +107,7 @@ def abs_mat(M: fmpq_mat) -> fmpq_mat:
     return elementwise(M, abs)
 
 
-def box_radii(prob: Problem, params: dict, r: fmpq) -> list[fmpq_mat]:
+def box_radii(prob: Problem, params: dict, r: fmpq, fwd=None) -> list[fmpq_mat]:
     """Rigorous radii of the hidden pre-activations over the parameter box of radius r.
 
     For every parameter set within sup-distance r of ``params`` whose hidden neurons stay on
@@ -109,17 +116,29 @@ def box_radii(prob: Problem, params: dict, r: fmpq) -> list[fmpq_mat]:
     checks that these intervals stay strictly inside the pieces, which makes the assumption
     self-consistent layer by layer (the proof is by induction over the layers).
     """
-    pre, acts, _ = forward(prob, params)
+    return box_radii_fn(prob, params, fwd)(r)
+
+
+def box_radii_fn(prob: Problem, params: dict, fwd=None):
+    """``r -> box_radii(prob, params, r)``, with every part that does not depend on r (the
+    forward pass, the column sums of |A| and the slopes) computed once, up front."""
+    pre, acts, _ = forward(prob, params) if fwd is None else fwd
     m = prob.m
     ones = ones_row(m)
-    radii = []
-    A_rad = fmpq_mat(prob.widths[0], m)  # inputs are exact
-    for l in range(1, prob.depth):
-        W, A = params[f"W{l}"], acts[l - 1]
-        n_out, n_in = W.nrows(), W.ncols()
-        col_abs = fmpq_mat(1, n_in, [1] * n_in) * (abs_mat(A) + A_rad)  # 1 x m
-        R = abs_mat(W) * A_rad + fmpq_mat(n_out, 1, [r] * n_out) * (col_abs + ones)
-        radii.append(R)
-        slope_abs = elementwise(pre[l - 1], lambda t: abs(prob.act.slope(t)) if not prob.act.piece(t)[1] else fmpq(0))
-        A_rad = fmpq_mat(R.nrows(), m, [s * x for s, x in zip(slope_abs.entries(), R.entries())])
-    return radii
+    # 1^T (|A| + A_rad) = 1^T |A| + 1^T A_rad: the first term is fixed
+    abs_colsums = [fmpq_mat(1, A.nrows(), [1] * A.nrows()) * abs_mat(A) for A in acts[:-1]]
+    slope_abs = [elementwise(Z, lambda t: abs(prob.act.slope(t)) if not prob.act.piece(t)[1] else fmpq(0)) for Z in pre]
+
+    def radii_at(r: fmpq) -> list[fmpq_mat]:
+        radii = []
+        A_rad = fmpq_mat(prob.widths[0], m)  # inputs are exact
+        for l in range(1, prob.depth):
+            W = params[f"W{l}"]
+            n_out, n_in = W.nrows(), W.ncols()
+            col_abs = abs_colsums[l - 1] + fmpq_mat(1, n_in, [1] * n_in) * A_rad  # 1 x m
+            R = abs_mat(W) * A_rad + fmpq_mat(n_out, 1, [r] * n_out) * (col_abs + ones)
+            radii.append(R)
+            A_rad = fmpq_mat(R.nrows(), m, [s * x for s, x in zip(slope_abs[l - 1].entries(), R.entries())])
+        return radii
+
+    return radii_at

@@ -33,11 +33,20 @@ class Context:
     smt_timeout_ms: int = 60000
     facts: set = field(default_factory=set)
     _risk: fmpq | None = None
+    _forward: dict = field(default_factory=dict)  # id(params) -> (params, kernel.forward(prob, params))
+
+    def forward(self, params: dict):
+        """``kernel.forward(self.prob, params)``, computed once per parameter set (the
+        parameters are kept alongside, so their id cannot be reused while cached)."""
+        key = id(params)
+        if key not in self._forward:
+            self._forward[key] = (params, kernel.forward(self.prob, params))
+        return self._forward[key][1]
 
     @property
     def risk(self) -> fmpq:
         if self._risk is None:
-            self._risk = kernel.risk(self.prob, self.point)
+            self._risk = kernel.loss_value(self.prob, self.forward(self.point)[2])
         return self._risk
 
     def box_radius(self) -> fmpq | None:
@@ -61,18 +70,18 @@ def _radius(ob, path) -> fmpq:
 
 
 def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
-    pre, _, _ = kernel.forward(ctx.prob, ctx.point)
+    fwd = ctx.forward(ctx.point)
+    pre = fwd[0]
     k = kernel.kinks(ctx.prob, pre)
     if k:
         l, i, j = k[0]
         return Outcome("fails", f"risk not differentiable: layer {l} neuron {i + 1} sample {j + 1} is on a breakpoint", [RATIONAL])
-    out = kernel.forward(ctx.prob, ctx.point)[2]
-    lk = kernel.loss_kinks(ctx.prob, out)
+    lk = kernel.loss_kinks(ctx.prob, fwd[2])
     if lk:
         i, j = lk[0]
         return Outcome("fails", f"risk not differentiable: the {ctx.prob.loss} loss has a kink at output {i + 1} sample {j + 1} "
-                                f"(output {out[i, j]}, target {ctx.prob.Y[i, j]}), so the risk has one there along b{ctx.prob.depth}", [RATIONAL])
-    grad = kernel.gradient(ctx.prob, ctx.point)
+                                f"(output {fwd[2][i, j]}, target {ctx.prob.Y[i, j]}), so the risk has one there along b{ctx.prob.depth}", [RATIONAL])
+    grad = kernel.gradient(ctx.prob, ctx.point, fwd)
     for name in ctx.prob.param_names():
         G = grad[name]
         for i in range(G.nrows()):
@@ -86,12 +95,13 @@ def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
 def check_interior_cell(ctx: Context, ob: dict, path: str) -> Outcome:
     r = _radius(ob, path)
     prob = ctx.prob
-    pre, _, _ = kernel.forward(prob, ctx.point)
+    fwd = ctx.forward(ctx.point)
+    pre = fwd[0]
     k = kernel.kinks(prob, pre)
     if k:
         l, i, j = k[0]
         return Outcome("fails", f"layer {l} neuron {i + 1} sample {j + 1}: pre-activation {pre[l - 1][i, j]} is on a breakpoint", [RATIONAL])
-    radii = kernel.box_radii(prob, ctx.point, r)
+    radii = kernel.box_radii(prob, ctx.point, r, fwd)
     for l, (Z, R) in enumerate(zip(pre, radii), start=1):
         for i in range(Z.nrows()):
             for j in range(Z.ncols()):
@@ -115,7 +125,7 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
     dx, dy = prob.widths[0], prob.widths[-1]
     Wb = matrix(get(fit, "weights", f"{path}.affine_fit"), dy, dx, f"{path}.affine_fit.weights")
     bb = fmpq_mat(dy, 1, vector(get(fit, "bias", f"{path}.affine_fit"), dy, f"{path}.affine_fit.bias"))
-    pre, _, _ = kernel.forward(prob, ctx.point)
+    pre = ctx.forward(ctx.point)[0]
     for l, Z in enumerate(pre, start=1):
         for i in range(Z.nrows()):
             pieces = {prob.act.piece(Z[i, j])[0] for j in range(Z.ncols())}
@@ -127,7 +137,7 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
     normal_1 = resid * fmpq_mat(m, 1, [1] * m)
     if any(v != 0 for v in normal_x.entries()) or any(v != 0 for v in normal_1.entries()):
         return Outcome("fails", "the affine fit does not satisfy the normal equations (residual not orthogonal to the rows of X~)", [RATIONAL])
-    l0 = sum((v * v for v in resid.entries()), fmpq(0)) / 2
+    l0 = kernel.sq_norm(resid) / 2
     if ctx.risk != l0:
         return Outcome("fails", f"risk at the point {ctx.risk} differs from the affine optimum {l0}", [RATIONAL])
     lemma = AFFINE_LEMMA
@@ -148,7 +158,7 @@ def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     solver_name = get(ob, "solver", path, str)
     if solver_name != "z3":
         raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")
-    pre, _, _ = kernel.forward(prob, ctx.point)
+    pre = ctx.forward(ctx.point)[0]
     s = z3.Solver()
     s.set("timeout", int(ctx.smt_timeout_ms))
     q = lambda v: z3.RealVal(f"{v.p}/{v.q}")  # noqa: E731
@@ -194,7 +204,7 @@ def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
 def check_strictly_lower(ctx: Context, ob: dict, path: str) -> Outcome:
     if ctx.better is None:
         return Outcome("fails", "no better_point in the certificate", [])
-    lb = kernel.risk(ctx.prob, ctx.better)
+    lb = kernel.loss_value(ctx.prob, ctx.forward(ctx.better)[2])
     if ctx.claimed_better_loss is not None and lb != ctx.claimed_better_loss:
         return Outcome("fails", f"claimed better_loss {ctx.claimed_better_loss} but the risk at better_point is {lb}", [RATIONAL])
     if not lb < ctx.risk:

@@ -7,24 +7,30 @@ from symcert.checker import kernel
 from symcert.checker.problem import Problem
 
 
-def interior_radius(prob: Problem, params: dict, max_halvings: int = 200) -> fmpq | None:
+def interior_radius(prob: Problem, params: dict, max_halvings: int = 200, fwd=None) -> fmpq | None:
     """Largest r = 2^-k (k >= 0) whose box stays strictly inside the point's open cell, or None
-    if some hidden pre-activation sits on a breakpoint (or no such r was found)."""
-    pre, _, _ = kernel.forward(prob, params)
+    if some hidden pre-activation sits on a breakpoint (or no such r was found).
+
+    The forward pass (``fwd``, if already computed), the r-independent parts of the box radii
+    and the piece bounds of every pre-activation are computed once; each halving only
+    recomputes the radii and compares.
+    """
+    fwd = kernel.forward(prob, params) if fwd is None else fwd
+    pre = fwd[0]
     if kernel.kinks(prob, pre):
         return None
+    radii_at = kernel.box_radii_fn(prob, params, fwd)
+    bounds = [[(z, *prob.act.piece_bounds(prob.act.piece(z)[0])) for z in Z.entries()] for Z in pre]
     r = fmpq(1)
     for _ in range(max_halvings):
-        radii = kernel.box_radii(prob, params, r)
-        if all(_inside(prob, Z, R) for Z, R in zip(pre, radii)):
+        if all(_inside(B, R) for B, R in zip(bounds, radii_at(r))):
             return r
         r /= 2
     return None
 
 
-def _inside(prob: Problem, Z, R) -> bool:
-    for z, rad in zip(Z.entries(), R.entries()):
-        lo, hi = prob.act.piece_bounds(prob.act.piece(z)[0])
+def _inside(bounds: list, R) -> bool:
+    for (z, lo, hi), rad in zip(bounds, R.entries()):
         if (lo is not None and not z - rad > lo) or (hi is not None and not z + rad < hi):
             return False
     return True

@@ -1,0 +1,45 @@
+"""The yun2019 benchmark script runs end to end on a tiny size (figures are not asserted: it is
+not a timed test, only a guard that the script keeps working)."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import bench_yun2019 as B  # noqa: E402
+
+
+def test_run_one_certifies_and_reports_every_figure():
+    r = B.run_one(12, 2, seed=7)
+    assert r["status"] == "CERTIFIED", r
+    for key in ("certify_s", "serialise_s", "parse_s", "check_s", "peak_rss_mib", "cert_bytes", "certify_cpu_s"):
+        assert r[key] >= 0, key
+    assert r["obligations"] == ["gradient_zero", "interior_cell", "affine_reduction", "strictly_lower"]
+
+
+def test_run_one_reports_when_the_theorem_does_not_apply():
+    r = B.run_one(3, 2, seed=7)  # 3 generic points in the plane: an affine map fits them exactly
+    assert r["status"] == "not applicable" and "C1.1" in r["reason"]
+
+
+def test_sizes_syntax():
+    assert B.parse_sizes("10x2, 10000x50") == [(10, 2), (10000, 50)]
+    for bad in ("10", "10x", "x2", "0x2", "10by2"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            B.parse_sizes(bad)
+
+
+def test_script_subprocess_table_and_json(tmp_path):
+    out = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "bench_yun2019.py"), "--sizes", "10x2,4x3",
+                           "--json", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "| 10 | 2 | CERTIFIED |" in proc.stdout and "| 4 | 3 | n/a (C1.1) |" in proc.stdout
+    doc = json.loads(out.read_text())
+    assert [r["status"] for r in doc["results"]] == ["CERTIFIED", "not applicable"]
+    assert doc["machine"]["cores"] >= 1

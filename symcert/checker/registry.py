@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from symcert.checker import cells, convex, descent, obligations, smooth_obligations
 from symcert.checker import multilinear, valley
-from symcert.checker import ascent, linear
+from symcert.checker import ascent, linear, split
 
 CHECKS = dict(obligations.CHECKS)
 CHECKS["descent_curve"] = descent.check_descent_curve
@@ -20,6 +20,7 @@ CHECKS.update(valley.CHECKS)
 
 CHECKS.update(linear.CHECKS)
 CHECKS.update(ascent.CHECKS)
+CHECKS.update(split.CHECKS)
 
 CONCLUSIONS = {
     "local_minimum": ("local_min",),
@@ -27,6 +28,7 @@ CONCLUSIONS = {
     "not_local_minimum": ("descent",),
     "global_minimum": ("global_min",),
     "saddle_point": ("critical", "descent", "ascent"),
+    "critical_line": ("split_line",),
 }
 CONCLUSIONS.update(multilinear.CONCLUSIONS)
 CONCLUSIONS.update(valley.CONCLUSIONS)

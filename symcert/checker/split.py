@@ -1,0 +1,189 @@
+"""Neuron splitting (trusted): a critical point of a narrower network maps to a LINE of critical
+points of the network with one more neuron (Petzka & Sminchisescu 2021, gamma^r_lambda).
+
+Obligation ``neuron_split``: ``layer`` l (a hidden layer of the certificate's network),
+``neuron`` r (1-based, a neuron of the narrower network), ``lambda`` (rational) and ``source``
+(the point of the narrower network: the certificate's widths with one neuron fewer in layer l;
+same activation, loss and data). The checker itself builds the line theta(lambda): neuron r of
+layer l is duplicated as the LAST neuron of layer l (same incoming weights and bias), the
+outgoing weights v of r become (1 - lambda) v on r and lambda v on the copy. It checks that the
+certificate's point is theta(lambda0), then proves, for every real lambda:
+
+1. the network function on every sample is unchanged (identity in lambda);
+2. the gradient of the risk at theta(lambda) is zero (identity in lambda).
+
+Piecewise-linear activations: the forward and backward passes are carried out exactly with
+polynomials in lambda (python-flint ``fmpq_poly``); every hidden pre-activation must be a
+constant polynomial (then the activation pieces do not move with lambda), the outputs must
+equal the narrow network's outputs as polynomials, every partial derivative must be the zero
+polynomial.
+
+Smooth activations (exact reals): structurally, the copy has the same incoming weights as r,
+so its pre-activation equals r's on every input; the lambda-coefficient of the next layer's
+pre-activations is v (h_copy - h_r) = 0 identically, so the function is unchanged, every
+pre-activation is independent of lambda, and back-propagation makes each partial derivative
+affine in lambda (lambda enters only through W_{l+1}, linearly). An affine function zero at
+lambda = 0 and lambda = 1 is zero: the checker evaluates the exact gradient at both values.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from flint import fmpq, fmpq_mat, fmpq_poly
+
+from symcert.checker import kernel
+from symcert.checker.obligations import RATIONAL, Context, Outcome
+from symcert.checker.problem import FormatError, PiecewiseLinear, Problem, get, rational
+from symcert.checker.problem import point as parse_point
+
+POLY_LAMBDA = "exact polynomial arithmetic in lambda (python-flint fmpq_poly)"
+AFFINE_LEMMA = ("lemma: the copy's pre-activation equals r's (same incoming weights), so the lambda-coefficient of "
+                "layer l+1 vanishes identically and every partial derivative is affine in lambda; zero at lambda = 0 and 1 "
+                "implies zero for every lambda")
+
+
+def _entries(M) -> list:
+    """A parameter matrix as a list of rows (fmpq_mat or list of lists)."""
+    if isinstance(M, fmpq_mat):
+        return [[M[i, j] for j in range(M.ncols())] for i in range(M.nrows())]
+    return [list(row) for row in M]
+
+
+def line(params: dict, depth: int, layer: int, neuron: int, lam) -> dict:
+    """theta(lambda): duplicate neuron ``neuron`` (0-based) of hidden layer ``layer`` as the last
+    neuron; outgoing weights (1 - lambda) v and lambda v. Entries as lists of rows."""
+    out = {n: _entries(M) for n, M in params.items()}
+    W, b, V = out[f"W{layer}"], out[f"b{layer}"], out[f"W{layer + 1}"]
+    W.append(list(W[neuron]))
+    b.append(list(b[neuron]))
+    for row in V:
+        v = row[neuron]
+        row[neuron] = (1 - lam) * v
+        row.append(lam * v)
+    return out
+
+
+def _same(a, b) -> tuple[bool, str]:
+    if isinstance(a, fmpq) and isinstance(b, fmpq):
+        return a == b, RATIONAL
+    from symcert.checker import smooth as S
+    s, how = S.sign(a - b)
+    return s == 0, how
+
+
+def _poly_pass(prob: Problem, A: dict, B: dict):
+    """Outputs (per sample, polys) and gradient (name -> rows of polys) along A + lambda B, or
+    an error text if a pre-activation moves with lambda or sits on a breakpoint."""
+    names = prob.param_names()
+    P = {n: [[fmpq_poly([A[n][i][j], B[n][i][j]]) for j in range(len(A[n][0]))] for i in range(len(A[n]))] for n in names}
+    grad = {n: [[fmpq_poly([]) for _ in row] for row in P[n]] for n in names}
+    outs = []
+    for s in range(prob.m):
+        a = [fmpq_poly([prob.X[k, s]]) for k in range(prob.widths[0])]
+        acts, slopes = [a], []
+        for l in range(1, prob.depth + 1):
+            W, b = P[f"W{l}"], P[f"b{l}"]
+            z = [sum((W[i][k] * a[k] for k in range(len(a))), b[i][0]) for i in range(len(W))]
+            if l == prob.depth:
+                break
+            sl, a = [], []
+            for i, zi in enumerate(z):
+                if zi.degree() > 0:
+                    return None, None, f"layer {l} neuron {i + 1} sample {s + 1}: pre-activation {zi} depends on lambda"
+                c = zi.coeffs()[0] if zi.coeffs() else fmpq(0)
+                if prob.act.piece(c)[1]:
+                    return None, None, f"layer {l} neuron {i + 1} sample {s + 1}: pre-activation {c} is on a breakpoint"
+                sl.append(prob.act.slope(c))
+                a.append(fmpq_poly([prob.act.value(c)]))
+            slopes.append(sl)
+            acts.append(a)
+        outs.append(z)
+        G = [zi - prob.Y[i, s] for i, zi in enumerate(z)]
+        for l in range(prob.depth, 0, -1):
+            prev = acts[l - 1]
+            for i, g in enumerate(G):
+                for k, ak in enumerate(prev):
+                    grad[f"W{l}"][i][k] += g * ak
+                grad[f"b{l}"][i][0] += g
+            if l > 1:
+                W = P[f"W{l}"]
+                G = [sum((W[i][k] * G[i] for i in range(len(G))), fmpq_poly([])) * slopes[l - 2][k] for k in range(len(prev))]
+    return outs, grad, None
+
+
+def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
+    prob = ctx.prob
+    L = prob.depth
+    l = get(ob, "layer", path, int)
+    if not 1 <= l <= L - 1:
+        raise FormatError(f"{path}.layer", l, f"expected a hidden layer 1..{L - 1}")
+    if prob.widths[l] < 2:
+        raise FormatError(f"{path}.layer", l, "the split layer must have at least 2 neurons (the neuron and its copy)")
+    r = get(ob, "neuron", path, int)
+    if not 1 <= r <= prob.widths[l] - 1:
+        raise FormatError(f"{path}.neuron", r, f"expected a neuron 1..{prob.widths[l] - 1} of the narrower network")
+    lam0 = rational(get(ob, "lambda", path), f"{path}.lambda")
+    small = dataclasses.replace(prob, widths=prob.widths[:l] + (prob.widths[l] - 1,) + prob.widths[l + 1:])
+    src = parse_point(get(ob, "source", path), small, f"{path}.source")
+    ledger = [RATIONAL]
+    pl = isinstance(prob, Problem) and isinstance(prob.act, PiecewiseLinear)
+    if not pl:
+        import sympy
+        lam0 = sympy.Rational(int(lam0.p), int(lam0.q))
+    at = line(src, L, l, r - 1, lam0)
+    for n in prob.param_names():
+        mine = _entries(ctx.point[n])
+        for i, row in enumerate(at[n]):
+            for j, v in enumerate(row):
+                ok, how = _same(v, mine[i][j])
+                if how not in ledger:
+                    ledger.append(how)
+                if not ok:
+                    return Outcome("fails", f"the point is not the split of the source at lambda = {lam0}: {n}[{i + 1},{j + 1}] "
+                                            f"differs", ledger)
+    where = f"layer {l}, neuron {r} (copy = neuron {prob.widths[l]})"
+    if pl:
+        A = line(src, L, l, r - 1, fmpq(0))
+        A1 = line(src, L, l, r - 1, fmpq(1))
+        B = {n: [[A1[n][i][j] - A[n][i][j] for j in range(len(A[n][0]))] for i in range(len(A[n]))] for n in A}
+        outs, grad, err = _poly_pass(prob, A, B)
+        if err:
+            return Outcome("fails", err, ledger + [POLY_LAMBDA])
+        small_out = kernel.forward(small, src)[2]
+        for s, z in enumerate(outs):
+            for i, zi in enumerate(z):
+                if zi != fmpq_poly([small_out[i, s]]):
+                    return Outcome("fails", f"sample {s + 1} output {i + 1}: {zi} is not identically {small_out[i, s]}", ledger + [POLY_LAMBDA])
+        for n in prob.param_names():
+            for i, row in enumerate(grad[n]):
+                for j, g in enumerate(row):
+                    if g != 0:
+                        return Outcome("fails", f"d risk / d {n}[{i + 1},{j + 1}] = {g} along the line: not identically 0",
+                                       ledger + [POLY_LAMBDA])
+        return Outcome("holds", f"split of {where}: on all {prob.m} samples the output is identically (in lambda) the narrow "
+                                f"network's, and all partial derivatives are the zero polynomial in lambda: a line of critical "
+                                f"points at risk {kernel.risk(small, src)}", ledger + [POLY_LAMBDA], ("split_line", "critical"))
+    from symcert.checker import smooth as S
+    ev = S.Evaluator(prob)
+    for lam in (0, 1):
+        pt = line(src, L, l, r - 1, sympy.Integer(lam))
+        try:
+            grad = ev.gradient(pt)
+        except S.NotDifferentiable as exc:
+            return Outcome("fails", f"risk not differentiable at lambda = {lam}: {exc}", ledger)
+        for n in prob.param_names():
+            for i, row in enumerate(grad[n]):
+                for j, g in enumerate(row):
+                    s, how = S.sign(g)
+                    if how not in ledger:
+                        ledger.append(how)
+                    if s != 0:
+                        state = "undecided" if s is None else "nonzero"
+                        return Outcome("fails" if s is not None else "unknown",
+                                       f"d risk / d {n}[{i + 1},{j + 1}] at lambda = {lam} is {state}", ledger)
+    return Outcome("holds", f"split of {where}: the copy's incoming weights equal r's, so the function is unchanged for every "
+                            f"lambda; the exact gradient is 0 at lambda = 0 and 1, hence (affine in lambda) for every lambda",
+                   ledger + [AFFINE_LEMMA], ("split_line", "critical"))
+
+
+CHECKS = {"neuron_split": check_neuron_split}

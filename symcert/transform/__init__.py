@@ -1,0 +1,1 @@
+"""Exact transformations of networks and points (generator side): neuron splitting."""

@@ -1,0 +1,94 @@
+"""neuron_split: a critical point maps to a line of critical points (identity in lambda);
+tampered lines, non-critical sources and bad fields are rejected."""
+import copy
+import json
+
+import pytest
+from flint import fmpq
+
+from symcert import certificate
+from symcert.checker import Verdict, check_document
+from symcert.checker.problem import point, problem
+from symcert.claims import yun2019 as Y
+from symcert.claims import yun2019_thm4 as T
+from symcert.model.activations import leaky_relu, relu
+from symcert.transform.split import certify_split, split_point
+
+
+def _min(act=relu(), hidden=2):
+    doc = Y.certify(Y._rows(*Y.CASE1), act, hidden=hidden, smt="never")
+    prob = problem(doc["problem"])
+    return doc["problem"], point(doc["point"], prob, "p")
+
+
+def _check(doc):
+    return check_document(json.loads(certificate.canonical_bytes(doc)))
+
+
+@pytest.mark.parametrize("lam", ["0", "1/2", "2", "-3/7"])
+@pytest.mark.parametrize("act", [relu(), leaky_relu("1/2")], ids=["relu", "leaky"])
+def test_split_line_certified(act, lam):
+    pj, pt = _min(act)
+    rep = _check(certify_split(pj, pt, 1, 1, fmpq(lam), {"id": "t", "instance": "t"}))
+    assert rep.verdict is Verdict.CERTIFIED, rep.summary
+    assert "zero polynomial in lambda" in rep.obligations[1][3]
+
+
+def test_deep_linear_split_of_a_middle_layer():
+    inst = next(i for i in T.instances() if i.name == "thm4-depth4-saddle-rank1")
+    doc = inst.build()
+    prob = problem(doc["problem"])
+    pt = point(doc["point"], prob, "p")
+    rep = _check(certify_split(doc["problem"], pt, 2, 3, fmpq(5, 3), {"id": "t"}))
+    assert rep.verdict is Verdict.CERTIFIED, rep.summary
+
+
+def test_split_point_preserves_the_function():
+    from symcert.checker import kernel
+    pj, pt = _min()
+    wide = problem(dict(pj, network=dict(pj["network"], widths=[1, 3, 1])))
+    for lam in (fmpq(-2), fmpq(1, 3), fmpq(7)):
+        assert kernel.forward(wide, split_point(pt, 1, 2, lam))[2] == kernel.forward(problem(pj), pt)[2]
+
+
+def test_non_critical_source_rejected():
+    pj, pt = _min()
+    pt["b2"][0, 0] += 1  # moves the output: no longer critical
+    doc = certify_split(pj, pt, 1, 1, fmpq(1, 2), {"id": "t"})
+    doc["obligations"] = doc["obligations"][1:]
+    doc.pop("rests_on")
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "not identically 0" in rep.summary
+
+
+def test_point_off_the_line_rejected():
+    pj, pt = _min()
+    doc = certify_split(pj, pt, 1, 1, fmpq(1, 2), {"id": "t"})
+    doc["obligations"][1]["lambda"] = "1/3"
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "not the split" in rep.summary
+
+
+def test_wrong_source_rejected():
+    pj, pt = _min()
+    doc = certify_split(pj, pt, 1, 1, fmpq(1, 2), {"id": "t"})
+    src = doc["obligations"][1]["source"]
+    src["W1"][1][0] = "1"  # the unused neuron changes: the point is no longer its split
+    assert _check(doc).verdict is Verdict.REJECTED
+
+
+@pytest.mark.parametrize("field,value", [("layer", 2), ("layer", 0), ("neuron", 3), ("neuron", 0), ("lambda", "x"), ("layer", "1")])
+def test_bad_fields_invalid(field, value):
+    pj, pt = _min()
+    doc = certify_split(pj, pt, 1, 1, fmpq(1, 2), {"id": "t"})
+    doc["obligations"][1][field] = value
+    rep = _check(doc)
+    assert rep.verdict is Verdict.INVALID, rep.summary
+    assert field in rep.summary
+
+
+def test_source_with_wrong_shape_invalid():
+    pj, pt = _min()
+    doc = certify_split(pj, pt, 1, 1, fmpq(1, 2), {"id": "t"})
+    doc["obligations"][1]["source"] = copy.deepcopy(doc["point"])  # the wide point, not the narrow one
+    assert _check(doc).verdict is Verdict.INVALID

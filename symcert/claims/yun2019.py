@@ -9,6 +9,7 @@ when fitted values tie (case 2). All numbers are exact rationals.
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 from collections import Counter
 
@@ -39,8 +40,21 @@ def _problem_json(data: Dataset, hidden: int, act: dict) -> dict:
     return {
         "network": {"widths": [data.dx, hidden, data.dy], "activation": act},
         "loss": {"kind": "squared"},
-        "data": data.to_json(),
+        "data": {"inputs": _rows_text(data.inputs), "targets": _rows_text(data.targets)},  # == data.to_json()
     }
+
+
+def _rows_text(rows) -> list:
+    """``[[format_rational(v) for v in row] for row in rows]``, computed over one common
+    denominator d with Python integers (v = p/d is p/g over d/g in lowest terms, g = gcd(p, d))."""
+    n = len(rows[0])
+    N, d = fmpq_mat(len(rows), n, [v for row in rows for v in row]).numer_denom()
+    d = int(d)
+    if d.bit_length() > 256:  # many different denominators: entry by entry is cheaper
+        return [[fr(v) for v in row] for row in rows]
+    gcd = math.gcd
+    flat = [str(p // g) if g == d else f"{p // g}/{d // g}" for p in map(int, N.entries()) for g in (gcd(p, d),)]
+    return [flat[i:i + n] for i in range(0, len(flat), n)]
 
 
 def check_hypotheses(data: Dataset, hidden: int, act: dict):
@@ -97,25 +111,33 @@ def _split(values: list, targets: list, kappa: fmpq, best: bool = False):
     of formerly tied values beat the cost of the tilt).
     """
     m = len(values)
-    order = sorted(range(m), key=lambda i: values[i])
-    S = sum((values[i] - targets[i] for i in range(m)), fmpq(0))
-    Q = fmpq(0)
+    # sort, partial sums and gaps in Python integers over one common denominator D
+    # (values[i] = V[i] / D, targets[i] = T[i] / D); rationals only at candidate splits
+    Vn, dv = fmpq_mat(1, m, values).numer_denom()
+    Tn, dt = fmpq_mat(1, m, targets).numer_denom()
+    dv, dt = int(dv), int(dt)
+    V = [int(v) * dt for v in Vn.entries()]
+    T = [int(t) * dv for t in Tn.entries()]
+    D = dv * dt
+    order = sorted(range(m), key=V.__getitem__)
+    S = sum(V) - sum(T)
+    Q = 0
     found, found_gain = None, fmpq(0)
     for pos in range(m - 1):
         i, nxt = order[pos], order[pos + 1]
-        Q += values[i] - targets[i]
-        gap = values[nxt] - values[i]
-        c = 2 * Q - S
-        if gap > 0 and c != 0:
+        Q += V[i] - T[i]
+        if V[nxt] > V[i] and 2 * Q != S:
+            c = fmpq(2 * Q - S, D)
             gamma = c / (m * kappa)
-            bound = gap / 4
+            bound = fmpq(V[nxt] - V[i], 4 * D)  # a quarter of the gap
             if abs(gamma) > bound:
                 gamma = bound if gamma > 0 else -bound
-            gain = kappa * gamma * c - m * kappa * kappa * gamma * gamma / 2
+            beta = fmpq(V[i] + V[nxt], 2 * D)
             if not best:
-                return pos + 1, (values[i] + values[nxt]) / 2, gamma
+                return pos + 1, beta, gamma
+            gain = kappa * gamma * c - m * kappa * kappa * gamma * gamma / 2
             if gain > found_gain:
-                found, found_gain = (pos + 1, (values[i] + values[nxt]) / 2, gamma), gain
+                found, found_gain = (pos + 1, beta, gamma), gain
     return found
 
 

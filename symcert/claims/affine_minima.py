@@ -122,7 +122,15 @@ def better_point(prob, act: dict, X, fit: ConvexFit, l0: fmpq, lam=None, piece_i
             info = {"feature_weights": [fr(t) for t in w], "feature_bias": fr(b), "eps": fr(best[2]),
                     "first_order_rate": fr(-abs(D)), "affine_tilt": [fr(t) for t in c]}
             return best[1], best[0], info
-    raise ConstructionFailed("no lowering feature found among the candidate kink features")
+    seen, dup = {}, None
+    for j in range(m):
+        key = tuple(X[k, j] for k in range(dx))
+        if key in seen and prob.Y[0, seen[key]] != prob.Y[0, j]:
+            dup = (seen[key] + 1, j + 1)
+        seen.setdefault(key, j)
+    hint = (f" (samples {dup[0]} and {dup[1]} have the same input and different targets: the affine fit may be globally optimal)"
+            if dup else "")
+    raise ConstructionFailed("no lowering feature found among the candidate kink features" + hint)
 
 
 def obligations_for(prob, point: dict, fit: ConvexFit, r: fmpq, lower: bool = True) -> list:

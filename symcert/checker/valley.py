@@ -20,7 +20,10 @@ exactly (python-flint ``fmpq_poly``):
 
 Conclusion: for every eta in the interval, a neighbourhood of the member lies in its open cell,
 where the network is affine in x and the risk is >= the affine optimum = the member's risk:
-every member is a local minimum, all at the same risk (a valley). ``ends_at`` (optional)
+every member is a local minimum, all at the same risk (a valley). The same argument holds on
+the whole open cell (every neuron keeps its piece on every sample there, so the network is
+affine in x): each member is a global minimum of the risk restricted to its cell, as Theorems
+3-4 say. ``ends_at`` (optional)
 lists finite ends of the interval at which some hidden pre-activation is exactly on a
 breakpoint: the valley ends on the cell boundary there (nothing is claimed about that point).
 """
@@ -123,7 +126,8 @@ def check_valley_path(ctx: Context, ob: dict, path: str) -> Outcome:
         return Outcome("fails", why, [RATIONAL])
     facts = [("valley", lo, hi)]
     detail = (f"for every eta in ({'-inf' if lo is None else lo}, {'+inf' if hi is None else hi}) the path stays in one open cell, "
-              f"its outputs are constant (risk {ctx.risk} along the whole path) and optimal among affine maps: a valley of local minima")
+              f"its outputs are constant (risk {ctx.risk} along the whole path) and optimal among affine maps: a valley of local minima, "
+              f"each a global minimum of the risk restricted to its cell")
     ends = ob.get("ends_at")
     if ends is not None:
         if not isinstance(ends, list):

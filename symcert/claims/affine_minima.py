@@ -30,6 +30,7 @@ from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
 from symcert.model.data import Dataset
 from symcert.model.losses import loss_spec  # noqa: F401  (re-exported for the claim modules)
+from symcert.provers import lp
 from symcert.provers.affine import augmented
 from symcert.provers.cells import interior_radius
 from symcert.provers.convex_fit import ConvexFit, best_affine
@@ -86,6 +87,35 @@ def _affine_cancelling(Xt: fmpq_mat, v: list, Z: list) -> list | None:
     return c
 
 
+def _min_directional_derivative(kind: str, Xt: fmpq_mat, y: list, g: list, Z: list, v: list):
+    """min over affine ell of the one-sided derivative at eps = 0+ of the risk along
+    f + eps (v + ell): sum_{j not in Z} g_j w_j + sum_{j in Z} phi_j(w_j), w = v + ell, with
+    phi_j(w) = |w| (absolute loss, zero residual) or max(0, -y_j w) (hinge, unit margin).
+    An exact LP; returns (value, coefficients of ell)."""
+    p, m = Xt.nrows(), Xt.ncols()
+    nz = len(Z)
+    rows, rhs = [], []
+    nslack = 2 * nz if kind == "absolute" else nz
+    # variables: ell+ (p), ell- (p), t (nz), slacks
+    def row(cp, t_idx, slack_idx, coef_t=1):
+        r = cp + [-a for a in cp] + [fmpq(0)] * nz + [fmpq(0)] * nslack
+        r[2 * p + t_idx] = fmpq(coef_t)
+        r[2 * p + nz + slack_idx] = fmpq(-1)
+        return r
+    for n, j in enumerate(Z):
+        xj = [Xt[k, j] for k in range(p)]
+        if kind == "absolute":  # t >= w and t >= -w
+            rows.append(row([-a for a in xj], n, 2 * n)); rhs.append(v[j])
+            rows.append(row(list(xj), n, 2 * n + 1)); rhs.append(-v[j])
+        else:  # t >= -y w
+            rows.append(row([y[j] * a for a in xj], n, n)); rhs.append(-y[j] * v[j])
+    lin = [sum((g[j] * Xt[k, j] for j in range(m) if j not in Z), fmpq(0)) for k in range(p)]
+    cost = lin + [-a for a in lin] + [fmpq(1)] * nz + [fmpq(0)] * nslack
+    x, val = lp.solve(cost, rows, rhs)
+    const = sum((g[j] * v[j] for j in range(m) if j not in Z), fmpq(0))
+    return val + const, [x[k] - x[p + k] for k in range(p)]
+
+
 def better_point(prob, act: dict, X, fit: ConvexFit, l0: fmpq, lam=None, piece_index=None, max_k: int = 40):
     """A point of strictly lower risk (see the module docstring), and a description of it."""
     piece = carrier_piece(act, piece_index)
@@ -95,15 +125,9 @@ def better_point(prob, act: dict, X, fit: ConvexFit, l0: fmpq, lam=None, piece_i
     Xt = augmented(X)
     g = [fit.multipliers[0, j] for j in range(m)]
     Z = [j for j in range(m) if not losses.differentiable(prob.loss, prob.loss_delta, fit.fitted[0, j], prob.Y[0, j])]
-    for w, b in kink_feature_candidates(act, X, piece_index):
-        v = [prob.act.value(sum((w[k] * X[k, j] for k in range(dx)), b)) for j in range(m)]
-        D = sum((gj * vj for gj, vj in zip(g, v)), fmpq(0))
-        if D == 0:
-            continue
-        c = _affine_cancelling(Xt, v, Z)
-        if c is None:
-            continue
-        sign = -1 if D > 0 else 1
+
+    def search(w, b, c, fsign, sign):
+        """Output f + eps (c . x~) + fsign eps h(w . x + b), eps = sign 2^-k: the best exact risk below l0."""
         best = None
         for k in range(max_k):
             eps = fmpq(sign, 2 ** k)
@@ -111,17 +135,44 @@ def better_point(prob, act: dict, X, fit: ConvexFit, l0: fmpq, lam=None, piece_i
             bf = fmpq_mat(dy, 1, [fit.bias[i, 0] + (eps * c[dx] if i == 0 else 0) for i in range(dy)])
             layer1, coef, const = affine_channels(Wf, bf, X, piece, lam)
             layer1.append((w, b))
-            coef = [row + [eps if i == 0 else fmpq(0)] for i, row in enumerate(coef)]
+            coef = [row + [fsign * eps if i == 0 else fmpq(0)] for i, row in enumerate(coef)]
             pt = build(list(prob.widths), prob.act.value, piece, X, layer1, coef, const)
             lb = kernel.risk(prob, pt)
             if lb < l0 and (best is None or lb < best[0]):
                 best = (lb, pt, eps)
             elif best is not None:
                 break
+        return best
+
+    def features():
+        for w, b in kink_feature_candidates(act, X, piece_index):
+            yield w, b, [prob.act.value(sum((w[k] * X[k, j] for k in range(dx)), b)) for j in range(m)]
+
+    # first: cancel the feature on the kink samples; the rate is then sum_j g_j v_j
+    for w, b, v in features():
+        D = sum((gj * vj for gj, vj in zip(g, v)), fmpq(0))
+        c = _affine_cancelling(Xt, v, Z) if D != 0 else None
+        if c is None:
+            continue
+        best = search(w, b, c, 1, -1 if D > 0 else 1)
         if best is not None:
             info = {"feature_weights": [fr(t) for t in w], "feature_bias": fr(b), "eps": fr(best[2]),
                     "first_order_rate": fr(-abs(D)), "affine_tilt": [fr(t) for t in c]}
             return best[1], best[0], info
+    # then, with loss kinks the cancellation cannot handle: the best affine tilt by an exact LP
+    if Z and prob.loss in ("absolute", "hinge"):
+        y = [prob.Y[0, j] for j in range(m)]
+        for w, b, v in features():
+            for fsign in (1, -1):
+                D, c = _min_directional_derivative(prob.loss, Xt, y, g, Z, [fsign * t for t in v])
+                if not D < 0:
+                    continue
+                best = search(w, b, c, fsign, 1)
+                if best is not None:
+                    info = {"feature_weights": [fr(t) for t in w], "feature_bias": fr(b), "feature_sign": str(fsign),
+                            "eps": fr(best[2]), "first_order_rate": fr(D), "affine_tilt": [fr(t) for t in c],
+                            "tilt": "exact LP minimising the one-sided derivative"}
+                    return best[1], best[0], info
     seen, dup = {}, None
     for j in range(m):
         key = tuple(X[k, j] for k in range(dx))

@@ -153,14 +153,21 @@ def affine_channels(Wf: fmpq_mat, bf: fmpq_mat, X: fmpq_mat, piece: Piece, lam: 
 
 def kink_feature_candidates(act: dict, X: fmpq_mat, piece_index: int | None = None):
     """Candidate first-layer features h(w . x + b) that bend on the data: for each input
-    direction (the coordinate axes), each gap between consecutive distinct projections, each
-    breakpoint and each orientation, w . x + b crosses the breakpoint in the gap and stays
-    within the two pieces next to it. Yields (w, b) in a deterministic order."""
+    direction u (the coordinate axes first, then differences of consecutive samples), each gap
+    between consecutive distinct projections u . x, each breakpoint and each orientation,
+    w . x + b crosses the breakpoint in the gap and stays within the two pieces next to it.
+    Yields (w, b) in a deterministic order."""
     ps = act_pieces(act)
     bps = [p[1] for p in ps[:-1]]
     dx, m = X.nrows(), X.ncols()
-    for axis in range(dx):
-        proj = sorted({X[axis, i] for i in range(m)})
+    dirs = [[fmpq(int(k == axis)) for k in range(dx)] for axis in range(dx)]
+    if dx > 1:
+        for j in range(m - 1):
+            u = [X[k, j + 1] - X[k, j] for k in range(dx)]
+            if any(u) and sum(1 for v in u if v != 0) > 1 and u not in dirs and [-v for v in u] not in dirs:
+                dirs.append(u)
+    for u in dirs:
+        proj = sorted({sum((u[k] * X[k, i] for k in range(dx)), fmpq(0)) for i in range(m)})
         for t0, t1 in zip(proj, proj[1:]):
             t = (t0 + t1) / 2
             spread = max(abs(p - t) for p in proj)
@@ -171,6 +178,4 @@ def kink_feature_candidates(act: dict, X: fmpq_mat, piece_index: int | None = No
                 while room and sc * spread >= min(room):
                     sc /= 2
                 for sign in (1, -1):
-                    w = [fmpq(0)] * dx
-                    w[axis] = sign * sc
-                    yield w, bp - sign * sc * t
+                    yield [sign * sc * v for v in u], bp - sign * sc * t

@@ -67,3 +67,14 @@ def test_valley_ends():
         assert o["interval"] == interval
         assert o["ends_at"] == [v for v in interval if v is not None]
         assert check(doc).verdict is Verdict.CERTIFIED
+
+
+def test_hinge_with_many_unit_margins_uses_the_lp_tilt():
+    # the optimal affine classifier is the constant -1: three samples at margin exactly 1, so
+    # the feature cannot be cancelled on all of them; the exact LP finds the tilt
+    from symcert.model.data import from_rows
+    data = from_rows([[fmpq(v)] for v in (0, 1, 2, 3)], [[fmpq(v)] for v in (-1, 1, -1, -1)])
+    doc = H.certify_thm1(data, relu(), H.LOSSES["hinge"], [1, 2, 1], "t")
+    assert doc["loss"] == "2" and doc["better_loss"] == "7/4"
+    assert doc["claim"]["construction"]["better_point"]["tilt"].startswith("exact LP")
+    assert check(doc).verdict is Verdict.CERTIFIED

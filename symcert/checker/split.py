@@ -162,7 +162,7 @@ def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
                                        ledger + [POLY_LAMBDA])
         return Outcome("holds", f"split of {where}: on all {prob.m} samples the output is identically (in lambda) the narrow "
                                 f"network's, and all partial derivatives are the zero polynomial in lambda: a line of critical "
-                                f"points at risk {kernel.risk(small, src)}", ledger + [POLY_LAMBDA], ("split_line", "critical"))
+                                f"points at risk {kernel.risk(small, src)}", ledger + [POLY_LAMBDA], (("split_line", l, r), "critical"))
     from symcert.checker import smooth as S
     ev = S.Evaluator(prob)
     for lam in (0, 1):
@@ -183,7 +183,50 @@ def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
                                        f"d risk / d {n}[{i + 1},{j + 1}] at lambda = {lam} is {state}", ledger)
     return Outcome("holds", f"split of {where}: the copy's incoming weights equal r's, so the function is unchanged for every "
                             f"lambda; the exact gradient is 0 at lambda = 0 and 1, hence (affine in lambda) for every lambda",
-                   ledger + [AFFINE_LEMMA], ("split_line", "critical"))
+                   ledger + [AFFINE_LEMMA], (("split_line", l, r), "critical"))
 
 
-CHECKS = {"neuron_split": check_neuron_split}
+def check_split_local_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
+    """Morse-Bott route on a split line (smooth activations, one hidden layer, scalar output):
+    the neuron_split obligation proved the gradient zero along the whole line; here the exact
+    Hessian H at the point must satisfy H T = 0 for the line's tangent T (outgoing weights -v on
+    r, +v on the copy) and be positive definite on the other coordinates (exact LDL^T). Then H
+    is PSD with kernel exactly the tangent of a curve of critical points: a local minimum."""
+    from symcert.checker import smooth as S
+    from symcert.checker.smooth_obligations import MB_LEMMA, positive_definite
+    prob = ctx.prob
+    l, r = get(ob, "layer", path, int), get(ob, "neuron", path, int)
+    if ("split_line", l, r) not in ctx.facts:
+        return Outcome("fails", f"needs a neuron_split obligation for layer {l}, neuron {r} first", [])
+    if not isinstance(prob, S.SmoothProblem) or prob.depth != 2 or prob.widths[-1] != 1 or prob.loss != "squared":
+        return Outcome("fails", "split_local_minimum is implemented for smooth activations, one hidden layer, scalar output, "
+                                "squared loss", [])
+    coords = prob.coordinates()
+    try:
+        H = ctx.ev.hessian(ctx.point, coords)
+    except S.NotDifferentiable as exc:
+        return Outcome("fails", str(exc), [S.SYMPY])
+    if not isinstance(H, fmpq_mat):
+        return Outcome("unknown", "the Hessian has irrational entries; exact inertia is implemented for rational Hessians", [S.SYMPY])
+    copy = prob.widths[1] - 1
+    v = ctx.point["W2"][0][r - 1] + ctx.point["W2"][0][copy]
+    if not v.is_Rational or v == 0:
+        return Outcome("fails", f"the outgoing weight v = {v} of the split neuron must be a nonzero rational", [S.SYMPY])
+    idx = {c: n for n, c in enumerate(coords)}
+    Tm = fmpq_mat(len(coords), 1)
+    Tm[idx[("W2", 0, r - 1)], 0] = -S.as_fmpq(v)
+    Tm[idx[("W2", 0, copy)], 0] = S.as_fmpq(v)
+    ledger = [S.SYMPY, RATIONAL]
+    if any(x != 0 for x in (H * Tm).entries()):
+        return Outcome("fails", "the Hessian does not vanish on the tangent of the split line", ledger)
+    comp = [n for c, n in idx.items() if c != ("W2", 0, copy)]
+    Hc = fmpq_mat(len(comp), len(comp), [H[i, j] for i in comp for j in comp])
+    ledger += ["exact LDL^T over the rationals (python-flint fmpq_mat)", MB_LEMMA]
+    if not positive_definite(Hc):
+        return Outcome("fails", f"the Hessian on the {len(comp)} coordinates complementary to the line is not positive definite", ledger)
+    return Outcome("holds", f"Hessian ({len(coords)} x {len(coords)}) zero on the split line's tangent and positive definite on the "
+                            f"{len(comp)} complementary coordinates: PSD with kernel exactly the tangent of a line of critical points",
+                   ledger, (("local_min", "Morse-Bott (split line)"),))
+
+
+CHECKS = {"neuron_split": check_neuron_split, "split_local_minimum": check_split_local_minimum}

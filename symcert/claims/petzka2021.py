@@ -1,0 +1,234 @@
+"""Petzka & Sminchisescu (JMLR 22(143), 2021): neuron splitting turns a critical point into a
+line of critical points; along the line, local minima for 0 < lambda < 1 and saddles outside
+[0, 1] when B^r is positive definite.
+
+Claim ``petzka2021.split``. Certificates:
+
+* ``critical_line`` (any network, any activation the checker knows): ``neuron_split`` proves the
+  function is unchanged and the gradient is zero for every lambda (identities in lambda);
+* ``local_minimum`` at a split point with 0 < lambda < 1: ``neuron_split`` +
+  ``split_local_minimum`` (exact rational Hessian: zero on the line's tangent, positive definite
+  on the complement; Morse-Bott);
+* ``not_local_minimum`` at lambda outside [0, 1]: ``neuron_split`` (critical) +
+  ``smooth_descent`` along (du_r, du_copy) = (1 - lambda, -lambda) w, whose curvature is exactly
+  lambda (1 - lambda) w^T B^r w < 0, with an exactly/rigorously evaluated lower point.
+
+The paper's worked instance (bias-free) is verified figure by figure in ``worked_figures``;
+the checker's networks always carry biases, and with a free hidden bias that point is not
+critical (d/db1 = 4/225 != 0 for the 1/2-sum loss), so the certified sigmoid instance is a
+biased analogue of the same kind (u = ln 2, b1 = 2 ln 2: every sigmoid value stays rational).
+See docs/papers/petzka2021.md.
+"""
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+from flint import fmpq, fmpq_mat
+
+from symcert import certificate
+from symcert.checker.problem import point as parse_point
+from symcert.checker.problem import problem as parse_problem
+from symcert.claims import smooth_common as SC
+from symcert.claims.base import Claim, Instance
+from symcert.exact.rationals import format_rational as fr
+from symcert.transform.split import certify_split
+
+CLAIM_ID = "petzka2021.split"
+PAPER = ("Petzka, Sminchisescu, 'Non-attracting regions of local minima in deep and wide neural networks', "
+         "JMLR 22(143), 2021")
+STATEMENT = ("Splitting a hidden neuron of a network at a critical point gives a line of critical points with the same "
+             "network function; with B^r positive definite the points with 0 < lambda < 1 are local minima and those "
+             "with lambda outside [0, 1] are saddles.")
+
+# ---- the paper's worked instance (bias-free), every figure exact ------------------------------
+
+WORKED_X = (-1, 1, 2, 3)
+WORKED_Y = (Fraction(37, 75), Fraction(-2, 15), Fraction(9, 5), Fraction(119, 225))
+
+
+def _sig_log(q: Fraction, x: int) -> Fraction:
+    """sigma(x ln q) = q^x / (1 + q^x), exactly (x an integer)."""
+    return q ** x / (1 + q ** x)
+
+
+def _worked_split_hessian(lam: Fraction, s, d1, d2, r) -> list:
+    """Hessian of the mean-squared loss of v1 sigma(u1 x) + v2 sigma(u2 x) at u1 = u2 = ln 2,
+    (v1, v2) = (lam, 1 - lam), coordinates (u1, u2, v1, v2)."""
+    m, v = len(WORKED_X), (lam, 1 - lam)
+    H = [[Fraction(0)] * 4 for _ in range(4)]
+    for a, x in enumerate(WORKED_X):
+        J = [v[0] * d1[a] * x, v[1] * d1[a] * x, s[a], s[a]]
+        for i in range(4):
+            for j in range(4):
+                H[i][j] += 2 * J[i] * J[j] / m
+        for k in range(2):
+            H[k][k] += 2 * r[a] * v[k] * d2[a] * x * x / m
+            H[k][2 + k] += 2 * r[a] * d1[a] * x / m
+            H[2 + k][k] += 2 * r[a] * d1[a] * x / m
+    return H
+
+
+def _quad(H, d) -> Fraction:
+    return sum((d[i] * H[i][j] * d[j] for i in range(len(d)) for j in range(len(d))), Fraction(0))
+
+
+def worked_figures() -> dict:
+    """Recompute every figure the paper notes state for the worked instance, exactly."""
+    m, q2 = len(WORKED_X), Fraction(2)
+    s = [_sig_log(q2, x) for x in WORKED_X]
+    d1 = [a * (1 - a) for a in s]
+    d2 = [a * (1 - a) * (1 - 2 * a) for a in s]
+    r = [a - y for a, y in zip(s, WORKED_Y)]
+    loss = sum((x * x for x in r), Fraction(0)) / m
+    grad_v = 2 * sum((ri * si for ri, si in zip(r, s)), Fraction(0)) / m
+    grad_u = 2 * sum((ri * di * x for ri, di, x in zip(r, d1, WORKED_X)), Fraction(0)) / m
+    huu = 2 * sum(((di * x) ** 2 + ri * ei * x * x for di, x, ri, ei in zip(d1, WORKED_X, r, d2)), Fraction(0)) / m
+    huv = 2 * sum((di * x * si + ri * di * x for di, x, si, ri in zip(d1, WORKED_X, s, r)), Fraction(0)) / m
+    hvv = 2 * sum((si * si for si in s), Fraction(0)) / m
+    B = sum((ri * ei * x * x for ri, ei, x in zip(r, d2, WORKED_X)), Fraction(0))
+    out = {"sigma": s, "loss": loss, "gradient": (grad_u, grad_v), "hessian": ((huu, huv), (huv, hvv)),
+           "hessian_pd": huu > 0 and huu * hvv - huv * huv > 0, "B": B,
+           "bias_gradients": (sum((ri * di for ri, di in zip(r, d1)), Fraction(0)), sum(r, Fraction(0)))}
+    for lam in (Fraction(1, 2), Fraction(2)):
+        H = _worked_split_hessian(lam, s, d1, d2, r)
+        tangent = [0, 0, -1, 1]
+        line_kernel = all(sum(H[i][j] * tangent[j] for j in range(4)) == 0 for i in range(4))
+        comp = [[H[i][j] for j in range(3)] for i in range(3)]  # coordinates u1, u2, v1
+        minors = [comp[0][0], comp[0][0] * comp[1][1] - comp[0][1] ** 2,
+                  fmpq_mat(3, 3, [fmpq(v.numerator, v.denominator) for row in comp for v in row]).det()]
+        curv = _quad(H, [1 - lam, -lam, 0, 0])
+        out[f"split_{lam}"] = {"tangent_in_kernel": line_kernel, "complement_minors": minors,
+                               "curvature": curv, "curvature_formula": 2 * lam * (1 - lam) * B / m}
+    v, qs = (2, -1), (Fraction(9, 5), Fraction(8, 5))
+    better = sum(((v[0] * _sig_log(qs[0], x) + v[1] * _sig_log(qs[1], x) - y) ** 2 for x, y in zip(WORKED_X, WORKED_Y)), Fraction(0)) / m
+    out["better_loss"] = better
+    return out
+
+
+# ---- certified instances -------------------------------------------------------------------
+
+# The biased analogue: x = -1..5, f(x) = sigma(x ln 2 + 2 ln 2) (u = ln 2, b1 = 2 ln 2, v = 1,
+# b2 = 0); labels y = f - r with r orthogonal to the four gradient features (1, sigma, sigma',
+# x sigma'), chosen so that B^r is positive definite and the small network's Hessian is too.
+SIG_X = (-1, 0, 1, 2, 3, 4, 5)
+SIG_Y = (Fraction(9516733354, 14178825375), Fraction(28974388, 37810201), Fraction(41853806212, 42536476125),
+         Fraction(70325543988, 80346677125), Fraction(127, 165), Fraction(18, 13), Fraction(511, 645))
+
+
+def _sigmoid_problem(width: int) -> dict:
+    return SC.problem_json([1, width, 1], SC.smooth_activation("sigmoid"), [[x] for x in SIG_X], list(SIG_Y))
+
+
+SMALL = {"W1": [["log(2)"]], "b1": ["2*log(2)"], "W2": [["1"]], "b2": ["0"]}
+
+
+def b_matrix() -> tuple:
+    """B^r = sum_a r_a v sigma''(n_a) (x_a, 1)(x_a, 1)^T at the small point, exactly (rational)."""
+    B = [[Fraction(0)] * 2 for _ in range(2)]
+    for x, y in zip(SIG_X, SIG_Y):
+        s = _sig_log(Fraction(2), x + 2)
+        e = s * (1 - s) * (1 - 2 * s)
+        res = s - y
+        xt = (x, 1)
+        for i in range(2):
+            for j in range(2):
+                B[i][j] += res * e * xt[i] * xt[j]
+    return tuple(tuple(row) for row in B)
+
+
+def _split_point_json(lam: Fraction) -> dict:
+    return {"W1": [["log(2)"], ["log(2)"]], "b1": ["2*log(2)", "2*log(2)"],
+            "W2": [[SC.real_text(1 - lam), SC.real_text(lam)]], "b2": ["0"]}
+
+
+def _finish(doc: dict) -> dict:
+    """Fill each obligation's rests_on from the checker's own outcomes, then the overall ledger."""
+    from symcert.checker import problem as P
+    from symcert.checker.obligations import Context
+    from symcert.checker.registry import CHECKS
+    from symcert.checker.smooth_obligations import SmoothContext
+    plain = json.loads(certificate.canonical_bytes(doc))
+    prob = P.problem(plain["problem"])
+    ctx = (Context if isinstance(prob, P.Problem) else SmoothContext)(prob, P.point(plain["point"], prob, "point"), None, None)
+    for n, ob in enumerate(plain["obligations"]):
+        res = CHECKS[ob["kind"]](ctx, ob, f"obligations[{n}]")
+        if res.status != "holds":
+            raise AssertionError(f"{ob['id']}: {res.detail}")
+        ctx.facts.update(res.facts)
+        doc["obligations"][n]["rests_on"] = list(res.rests_on)
+    return certificate.declare_ledger(doc)
+
+
+def sigmoid_split(lam: Fraction, instance: str) -> dict:
+    wide = _sigmoid_problem(2)
+    B = b_matrix()
+    info = {"split": {"layer": 1, "neuron": 1, "lambda": SC.real_text(lam)},
+            "B_r": [[SC.real_text(v) for v in row] for row in B],
+            "B_r_definite": "positive" if B[0][0] > 0 and B[0][0] * B[1][1] - B[0][1] ** 2 > 0 else "indefinite"}
+    obligations = [{"id": "smooth_gradient_zero", "kind": "smooth_gradient_zero"},
+                   {"id": "neuron_split", "kind": "neuron_split", "layer": 1, "neuron": 1, "lambda": SC.real_text(lam), "source": SMALL}]
+    if 0 < lam < 1:
+        conclusion = "local_minimum"
+        obligations.append({"id": "split_local_minimum", "kind": "split_local_minimum", "layer": 1, "neuron": 1})
+    else:
+        conclusion = "not_local_minimum"
+        # neuron 1 keeps (1 - lambda) v, the copy gets lambda v: incoming-weight directions -lambda and 1 - lambda
+        # (the paper's (1 - lambda, -lambda) for (v1, v2) = (lambda, 1 - lambda)); first-order output change cancels
+        d = {"W1": [[SC.real_text(-lam)], [SC.real_text(1 - lam)]], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["0"]}
+        curv = lam * (1 - lam) * B[0][0]
+        info["curvature_along_split_direction"] = SC.real_text(curv)
+        obligations.append({"id": "smooth_descent", "kind": "smooth_descent", "direction": d, "witness_t": "1/10"})
+    claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "neuron splitting (Sec. 4, Fukumizu-Amari; Thm 9)", "statement": STATEMENT,
+             "conclusion": conclusion, "instance": instance, "construction": info}
+    pj = wide
+    prob = parse_problem(pj)
+    from symcert.checker.smooth import Evaluator
+    risk = Evaluator(prob).risk(parse_point(_split_point_json(lam), prob, "point"))
+    loss = Fraction(int(risk.p), int(risk.q))
+    for t in ("1/10", "1/100", "1/1000"):  # the first witness t the checker accepts
+        if conclusion == "not_local_minimum":
+            obligations[-1]["witness_t"] = t
+        try:
+            return _finish(SC.document(claim, pj, _split_point_json(lam), loss, [dict(o) for o in obligations]))
+        except AssertionError:
+            if conclusion != "not_local_minimum" or t == "1/1000":
+                raise
+    raise AssertionError("unreachable")
+
+
+def relu_split(lam: Fraction, data, hidden: int, instance: str, act=None) -> dict:
+    from symcert.claims import yun2019 as Y
+    from symcert.model.activations import relu
+    act = act or relu()
+    base = Y.certify(data, act, hidden=hidden, smt="never")
+    prob = parse_problem(base["problem"])
+    pt = parse_point(base["point"], prob, "point")
+    claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "neuron splitting gamma^r_lambda", "statement": STATEMENT,
+             "instance": instance, "construction": {"source": "yun2019.thm1 local minimum", "split": {"layer": 1, "neuron": 1, "lambda": fr(fmpq(lam.numerator, lam.denominator))}}}
+    return certify_split(base["problem"], pt, 1, 1, fmpq(lam.numerator, lam.denominator), claim)
+
+
+def instances() -> list:
+    from symcert.claims import yun2019 as Y
+    from symcert.model.activations import leaky_relu
+    out = []
+    for lam, tag in ((Fraction(1, 2), "1-2"), (Fraction(1, 4), "1-4"), (Fraction(2), "2"), (Fraction(-1), "minus1")):
+        kind = "local minimum" if 0 < lam < 1 else "saddle (not a local minimum)"
+        out.append(Instance(f"split-sigmoid-lambda-{tag}", lambda lam=lam, kind=kind: sigmoid_split(
+            lam, f"sigmoid, biased analogue of the worked instance, split at lambda = {SC.real_text(lam)}: {kind}"),
+            f"sigmoid, lambda = {SC.real_text(lam)}: {kind}"))
+    for lam, tag in ((Fraction(1, 2), "1-2"), (Fraction(3), "3")):
+        out.append(Instance(f"split-relu-yun-lambda-{tag}", lambda lam=lam: relu_split(
+            lam, Y._rows(*Y.CASE1), 2, f"ReLU, split of the yun2019.thm1 worked local minimum at lambda = {SC.real_text(lam)}"),
+            f"ReLU line of critical points, lambda = {SC.real_text(lam)}"))
+    for seed, m, dx, d1 in ((11, 8, 2, 2), (12, 12, 3, 3)):
+        out.append(Instance(f"split-leaky-random-s{seed}-m{m}-dx{dx}-d{d1}", lambda seed=seed, m=m, dx=dx, d1=d1: relu_split(
+            Fraction(-2, 3), Y.random_dataset(seed, m, dx), d1,
+            f"leaky ReLU 1/10, seeded random data (seed {seed}, m = {m}, dx = {dx}, d1 = {d1}), split at lambda = -2/3",
+            act=leaky_relu(fmpq(1, 10))), f"seed {seed}, leaky ReLU line of critical points"))
+    return out
+
+
+CLAIM = Claim(CLAIM_ID, PAPER, "neuron splitting: a critical point becomes a line of critical points (minima inside [0, 1], saddles outside)",
+              instances)

@@ -1,0 +1,94 @@
+"""petzka2021.split: the paper notes' worked figures recomputed exactly; split lines classified
+(local minima inside (0, 1), saddles outside); false classifications rejected."""
+import json
+from fractions import Fraction as F
+
+import pytest
+
+from symcert import certificate
+from symcert.checker import Verdict, check_document
+from symcert.claims import petzka2021 as P
+
+
+def test_worked_instance_figures_match_the_notes():
+    f = P.worked_figures()
+    assert f["sigma"] == [F(1, 3), F(2, 3), F(4, 5), F(8, 9)]
+    assert f["loss"] == F(561, 1250)
+    assert f["gradient"] == (0, 0)
+    assert f["hessian_pd"]
+    assert f["B"] == F(8, 125)
+    half, two = f["split_1/2"], f["split_2"]
+    assert half["tangent_in_kernel"] and all(v > 0 for v in half["complement_minors"])  # PSD, one zero eigenvalue
+    assert two["tangent_in_kernel"] and two["complement_minors"][1] < 0  # indefinite: a saddle
+    for s in (half, two):
+        assert s["curvature"] == s["curvature_formula"]  # (2/m) lambda (1 - lambda) B
+    assert two["curvature"] == F(-8, 125)
+    assert f["better_loss"] < f["loss"]
+    assert f["better_loss"] == F(1526124925967686090601, 3401459615421851051250)
+
+
+def test_worked_point_is_not_critical_with_a_hidden_bias():
+    # the discrepancy the docs report: with a free hidden bias, d/db1 != 0 (d/db2 = 0)
+    assert P.worked_figures()["bias_gradients"] == (F(4, 225), 0)
+
+
+def test_b_matrix_positive_definite():
+    B = P.b_matrix()
+    assert B[0][0] > 0 and B[0][0] * B[1][1] - B[0][1] ** 2 > 0
+
+
+BY = {i.name: i for i in P.instances()}
+
+
+def _doc(name):
+    return json.loads(certificate.canonical_bytes(BY[name].build()))
+
+
+def test_saddle_curvature_is_lambda_one_minus_lambda_B():
+    doc = _doc("split-sigmoid-lambda-2")
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.CERTIFIED
+    B11 = P.b_matrix()[0][0]
+    expected = 2 * (1 - 2) * B11
+    assert f"d^T H d = {expected.numerator}/{expected.denominator}" in rep.obligations[2][3]
+
+
+def test_saddle_cannot_be_certified_local_minimum():
+    doc = _doc("split-sigmoid-lambda-2")
+    doc["obligations"][2] = {"id": "m", "kind": "split_local_minimum", "layer": 1, "neuron": 1}
+    doc["claim"]["conclusion"] = "local_minimum"
+    doc.pop("rests_on")
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.REJECTED and "not positive definite" in rep.summary
+
+
+def test_local_minimum_needs_the_split_line():
+    doc = _doc("split-sigmoid-lambda-1-2")
+    doc["obligations"] = [doc["obligations"][0], doc["obligations"][2]]
+    doc.pop("rests_on")
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.REJECTED and "needs a neuron_split" in rep.summary
+
+
+def test_local_minimum_refused_on_piecewise_linear():
+    doc = _doc("split-relu-yun-lambda-1-2")
+    doc["obligations"].append({"id": "m", "kind": "split_local_minimum", "layer": 1, "neuron": 1})
+    doc["claim"]["conclusion"] = "local_minimum"
+    doc.pop("rests_on")
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.REJECTED and "smooth activations" in rep.summary
+
+
+def test_minimum_inside_cannot_descend():
+    doc = _doc("split-sigmoid-lambda-1-2")
+    lam = F(1, 2)
+    d = {"W1": [[str(-lam)], [str(1 - lam)]], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["0"]}
+    doc["obligations"][2] = {"id": "d", "kind": "smooth_descent", "direction": d}
+    doc["claim"]["conclusion"] = "not_local_minimum"
+    doc.pop("rests_on")
+    assert check_document(doc).verdict is Verdict.REJECTED
+
+
+@pytest.mark.parametrize("name", ["split-sigmoid-lambda-1-4", "split-sigmoid-lambda-minus1", "split-leaky-random-s12-m12-dx3-d3"])
+def test_instances_certified(name):
+    assert check_document(_doc(name)).verdict is Verdict.CERTIFIED

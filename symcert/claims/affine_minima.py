@@ -123,19 +123,21 @@ def better_point(prob, act: dict, X, fit: ConvexFit, l0: fmpq, lam=None, piece_i
     if min(prob.widths[1:-1]) < dy + 1:
         raise HypothesisViolation("affine minima", "widths", f"hidden widths {list(prob.widths[1:-1])} must be at least dy + 1 = {dy + 1}")
     Xt = augmented(X)
-    g = [fit.multipliers[0, j] for j in range(m)]
-    Z = [j for j in range(m) if not losses.differentiable(prob.loss, prob.loss_delta, fit.fitted[0, j], prob.Y[0, j])]
+    # work on the first output whose affine fit is not exact
+    i0 = next((i for i in range(dy) if any(losses.value(prob.loss, prob.loss_delta, fit.fitted[i, j], prob.Y[i, j]) != 0 for j in range(m))), 0)
+    g = [fit.multipliers[i0, j] for j in range(m)]
+    Z = [j for j in range(m) if not losses.differentiable(prob.loss, prob.loss_delta, fit.fitted[i0, j], prob.Y[i0, j])]
 
     def search(w, b, c, fsign, sign):
         """Output f + eps (c . x~) + fsign eps h(w . x + b), eps = sign 2^-k: the best exact risk below l0."""
         best = None
         for k in range(max_k):
             eps = fmpq(sign, 2 ** k)
-            Wf = fmpq_mat(dy, dx, [fit.weights[i, j] + (eps * c[j] if i == 0 else 0) for i in range(dy) for j in range(dx)])
-            bf = fmpq_mat(dy, 1, [fit.bias[i, 0] + (eps * c[dx] if i == 0 else 0) for i in range(dy)])
+            Wf = fmpq_mat(dy, dx, [fit.weights[i, j] + (eps * c[j] if i == i0 else 0) for i in range(dy) for j in range(dx)])
+            bf = fmpq_mat(dy, 1, [fit.bias[i, 0] + (eps * c[dx] if i == i0 else 0) for i in range(dy)])
             layer1, coef, const = affine_channels(Wf, bf, X, piece, lam)
             layer1.append((w, b))
-            coef = [row + [fsign * eps if i == 0 else fmpq(0)] for i, row in enumerate(coef)]
+            coef = [row + [fsign * eps if i == i0 else fmpq(0)] for i, row in enumerate(coef)]
             pt = build(list(prob.widths), prob.act.value, piece, X, layer1, coef, const)
             lb = kernel.risk(prob, pt)
             if lb < l0 and (best is None or lb < best[0]):
@@ -161,7 +163,7 @@ def better_point(prob, act: dict, X, fit: ConvexFit, l0: fmpq, lam=None, piece_i
             return best[1], best[0], info
     # then, with loss kinks the cancellation cannot handle: the best affine tilt by an exact LP
     if Z and prob.loss in ("absolute", "hinge"):
-        y = [prob.Y[0, j] for j in range(m)]
+        y = [prob.Y[i0, j] for j in range(m)]
         for w, b, v in features():
             for fsign in (1, -1):
                 D, c = _min_directional_derivative(prob.loss, Xt, y, g, Z, [fsign * t for t in v])

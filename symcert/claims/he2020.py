@@ -89,7 +89,7 @@ def certify_thm1(data: Dataset, act: dict, loss: dict, widths: list, instance: s
              "construction": {"eta": fr(eta) if eta is not None else "least shift keeping the carrier neurons 1 inside the piece",
                               "carrier_piece": _piece_text(act)}}
     if min(widths[1:-1]) < widths[-1] + 1:
-        raise InputError(None, "--hidden", widths, "Theorem 1 needs every hidden width >= dy + 1")
+        raise InputError(None, "--hidden", min(widths[1:-1]), f"Theorem 1 needs every hidden width >= dy + 1 = {widths[-1] + 1}")
     bp = abs_network(act, widths) if better == "abs" else None
     return AM.certify(claim, data, widths, act, loss, lam=fmpq(1) if eta is not None else None, shift=eta, better=bp)
 

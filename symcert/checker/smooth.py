@@ -368,7 +368,8 @@ class Evaluator:
             for l in range(1, prob.depth + 1):
                 W, b = params[f"W{l}"], params[f"b{l}"]
                 z = [sympy.Add(*[W[i][k] * a[k] for k in range(len(a))], b[i][0]) for i in range(len(W))]
-                if l == prob.depth:
+                if l == prob.depth:  # expanding (exact algebra) exposes rational outputs such as pi*(2/pi + 3/4)/6 - pi/8
+                    z = [zi if zi.is_Rational or zi.free_symbols else sympy.expand(zi) for zi in z]
                     out.append((pres, acts, z))
                     break
                 pres.append(z)
@@ -408,18 +409,21 @@ class Evaluator:
             grad[n] = [[sympy.Add(*cell) for cell in row] for row in terms[n]]
         return grad
 
-    def hessian(self, params: dict, coords: list):
+    def hessian(self, params: dict, coords: list, keep: list | None = None):
         """Exact Hessian of the risk (one hidden layer, scalar output).
 
         H = sum_s (J_s^T J_s + r_s D2 f_s): J_s the gradient of the output at sample s, r_s the
         residual, D2 f_s its Hessian, which couples only (W2_j, W1_j, b1_j) of one neuron j.
         Returns an fmpq_mat when every entry is rational (computed in flint), else a dense list
-        of lists of exact sympy numbers."""
+        of lists of exact sympy numbers. With ``keep`` (a list of coordinates), only the principal
+        submatrix on those coordinates, in that order."""
         prob = self.prob
         if prob.depth != 2 or prob.widths[-1] != 1:
             raise ValueError("the Hessian is implemented for one hidden layer and scalar output")
-        index = {c: n for n, c in enumerate(coords)}
-        P, m = len(coords), prob.m
+        full = {c: n for n, c in enumerate(coords)}
+        kept = coords if keep is None else keep
+        index = _Index({c: n for n, c in enumerate(kept)}, full)
+        P, m = len(kept), prob.m
         fw = self.forward(params)
         res = self.residuals(params, fw)
         W2 = params["W2"]
@@ -440,7 +444,9 @@ class Evaluator:
                     for p, xp in inner:
                         curv += [(u, p, r * h1 * xp), (p, u, r * h1 * xp)]
                         curv += [(p, q, r * W2[0][j] * h2 * xp * xq) for q, xq in inner]
+            J.pop(None, None)
             rows.append(J)
+        curv = [c for c in curv if c[0] is not None and c[1] is not None]
         if all(v.is_Rational for J in rows for v in J.values()) and all(c[2].is_Rational for c in curv):
             Jm = fmpq_mat(m, P)
             for s, J in enumerate(rows):
@@ -458,6 +464,19 @@ class Evaluator:
         for p, q, v in curv:
             H[p][q].append(v)
         return [[sympy.Add(*cell) for cell in row] for row in H]
+
+
+class _Index(dict):
+    """Position of a coordinate in the kept list; None for a coordinate that is not kept."""
+
+    def __init__(self, kept: dict, full: dict):
+        super().__init__(kept)
+        self.full = full
+
+    def __missing__(self, c):
+        if c not in self.full:
+            raise KeyError(c)
+        return None
 
 
 def flat(params: dict, coords: list) -> list:

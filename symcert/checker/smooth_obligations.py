@@ -27,6 +27,7 @@ CONVEX_LEMMA = ("lemma: if the network output is convex in x on the convex hull 
                 "convex combination, and the KKT multipliers bound the loss over that cone from below")
 MB_LEMMA = ("lemma (Morse-Bott): gradient zero on an embedded C^2 manifold through the point and a PSD "
             "Hessian whose kernel is the manifold's tangent space imply a local minimum")
+CROSS_CHECK = 400  # morse_bott re-checks H T = 0 explicitly up to this many parameters
 MAX_BISECT = 12  # an interval is split into at most 2^MAX_BISECT pieces when bounding h', h''
 
 
@@ -415,24 +416,31 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
         still = [(lab, v) for lab, v in simp if v != 0]
         if still:
             return Outcome("fails", f"the gradient does not vanish on the manifold: {still[0][0]} = {str(still[0][1])[:80]}", ledger)
-    # (2) Hessian at the point: zero on the tangent space, PD on the complement
+    # (2) Hessian at the point: H T = 0 follows from (1) by differentiating the identity along the
+    # manifold (re-checked explicitly when P <= CROSS_CHECK); then H is PSD with kernel exactly the
+    # tangent space iff its restriction to the complementary coordinates is positive definite.
+    P = len(coords)
+    free_set = set(free)
+    comp_coords = [c for c in coords if c not in free_set]
     try:
-        H = ctx.ev.hessian(ctx.point, coords)
+        H = ctx.ev.hessian(ctx.point, coords) if P <= CROSS_CHECK else None
+        Hc = ctx.ev.hessian(ctx.point, coords, comp_coords) if H is None else None
     except S.NotDifferentiable as exc:
         return Outcome("fails", str(exc), ledger)
-    if not isinstance(H, fmpq_mat):
+    if not isinstance(H if H is not None else Hc, fmpq_mat):
         return Outcome("unknown", "the Hessian has irrational entries; exact inertia is implemented for rational Hessians", ledger)
-    idx = {c: n for n, c in enumerate(coords)}
-    grad_f1 = _output_gradient(ctx, coords)
-    P = len(coords)
-    Tm = fmpq_mat(P, len(free))
-    for a, c in enumerate(free):
-        Tm[idx[c], a] = 1
-        Tm[idx[out_bias], a] = -grad_f1[idx[c]]
-    if any(v != 0 for v in (H * Tm).entries()):
-        return Outcome("fails", "the Hessian does not vanish on the manifold's tangent space", [*ledger, RATIONAL])
-    comp = [idx[c] for c in coords if c not in free]
-    Hc = _sub(H, comp, comp)
+    if H is not None:
+        idx = {c: n for n, c in enumerate(coords)}
+        grad_f1 = _output_gradient(ctx, coords)
+        Tm = fmpq_mat(P, len(free))
+        for a, c in enumerate(free):
+            Tm[idx[c], a] = 1
+            Tm[idx[out_bias], a] = -grad_f1[idx[c]]
+        if any(v != 0 for v in (H * Tm).entries()):
+            return Outcome("fails", "the Hessian does not vanish on the manifold's tangent space", [*ledger, RATIONAL])
+        comp = [idx[c] for c in comp_coords]
+        Hc = _sub(H, comp, comp)
+    comp = comp_coords
     ledger += [RATIONAL, "exact LDL^T over the rationals (python-flint fmpq_mat)", MB_LEMMA]
     if not positive_definite(Hc):
         return Outcome("fails", f"the Hessian restricted to the {len(comp)} complementary coordinates is not positive definite: "
@@ -533,6 +541,54 @@ def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
     return Outcome("holds", detail, [*ledger, "lemma: at a critical point, d^T H d < 0 gives L(theta + t d) < L(theta) for small t != 0"], ("descent",))
 
 
+YUN_DATA = ([[1, 0], [0, 1], [fmpq(1, 2), fmpq(1, 2)]], [0, 0, 1])
+YUN_THEOREM = ("Yun, Sra, Jadbabaie (ICLR 2019), Theorem 2 part 2: C2.3-C2.7 imply a local minimum "
+               "(the paper's proof, not re-derived by the checker)")
+ANALYTIC = "table activations are real-analytic on each open piece (C2.4, C2.5 by Cauchy's estimates)"
+
+
+def check_paper_conditions(ctx, ob: dict, path: str) -> Outcome:
+    """The paper's own sufficient conditions for Yun et al. 2019 Thm 2 (part 2), checked exactly
+    or rigorously, on the paper's problem and the paper's form of the point:
+    W1 = [[v1, v1], [v2, v2]], b1 = 0, W2 = [u1, u2], b2 = 0.
+    (C2.3) u1 h(v1) + u2 h(v2) = 1/3; (C2.4, C2.5) v_i strictly inside an analytic piece;
+    (C2.6) A_i = (u_i h'(v_i))^2 + u_i h''(v_i)/3 > 0; (C2.7) (u1 h'(v1) u2 h'(v2))^2 < A1 A2."""
+    _smooth(ctx, path)
+    theorem = get(ob, "theorem", path, str)
+    if theorem != "yun2019.thm2":
+        raise FormatError(f"{path}.theorem", theorem, "unknown theorem (known: yun2019.thm2)")
+    prob, pt = ctx.prob, ctx.point
+    xs, ys = YUN_DATA
+    if prob.widths != (2, 2, 1) or prob.loss != "squared" or prob.m != 3 or any(
+            prob.X[k, i] != xs[i][k] or prob.Y[0, i] != ys[i] for i in range(3) for k in range(2)):
+        return Outcome("fails", "the problem is not the paper's (widths 2-2-1, inputs (1,0), (0,1), (1/2,1/2), targets 0, 0, 1)", [])
+    W1, b1, W2, b2 = pt["W1"], pt["b1"], pt["W2"], pt["b2"]
+    if any(sympy.simplify(W1[j][0] - W1[j][1]) != 0 for j in range(2)) or any(b[0] != 0 for b in b1) or b2[0][0] != 0:
+        return Outcome("fails", "the point is not of the paper's form W1 = [[v1, v1], [v2, v2]], b1 = 0, b2 = 0", [S.SYMPY])
+    v, u, ev = [W1[0][0], W1[1][0]], W2[0], ctx.ev
+    ledger = [S.SYMPY]
+    try:
+        h = [[ev.h(v[i], o) for o in range(3)] for i in range(2)]
+    except S.NotDifferentiable as exc:
+        return Outcome("fails", f"C2.4: {exc}", ledger)
+    ledger.append(ANALYTIC)
+    quantities = [("C2.3", u[0] * h[0][0] + u[1] * h[1][0] - sympy.Rational(1, 3), 0)]
+    A = [(u[i] * h[i][1]) ** 2 + u[i] * h[i][2] / 3 for i in range(2)]
+    quantities += [(f"C2.6 (A_{i + 1})", A[i], 1) for i in range(2)]
+    quantities.append(("C2.7", A[0] * A[1] - (u[0] * h[0][1] * u[1] * h[1][1]) ** 2, 1))
+    for name, q, want in quantities:
+        sg, how = S.sign(sympy.expand(q))
+        if how not in ledger:
+            ledger.append(how)
+        if sg is None:
+            return Outcome("unknown", f"{name} undecided: {how}", ledger)
+        if sg != want:
+            return Outcome("fails", f"{name} fails: the quantity is {_show(q)} (sign {sg})", ledger)
+    ledger.append(YUN_THEOREM)
+    return Outcome("holds", "C2.3 (exact), C2.4-C2.5 (analytic piece), C2.6 and C2.7 (rigorous) hold", ledger,
+                   (("local_min", "Yun et al. 2019 Theorem 2"),))
+
+
 CHECKS = {
     "smooth_gradient_zero": check_smooth_gradient_zero,
     "convexity_bound": check_convexity_bound,
@@ -540,4 +596,5 @@ CHECKS = {
     "morse_bott": check_morse_bott,
     "smooth_strictly_lower": check_smooth_strictly_lower,
     "smooth_descent": check_smooth_descent,
+    "paper_conditions": check_paper_conditions,
 }

@@ -49,7 +49,8 @@ TARGETS = [0, 0, 1]
 COMBINATION = [{"sample": 3, "of": [[1, "1/2"], [2, "1/2"]], "multiplier": "2/3"}]
 RADII = [F(1, 10), F(1, 20), F(1, 50), F(1, 100), F(1, 1000)]
 
-SELU_SA = F("1.6732632423543772848170429916717") * F("1.0507009873554804934193349852946")
+SELU_SCALE = F("1.0507009873554804934193349852946")
+SELU_SA = F("1.6732632423543772848170429916717") * SELU_SCALE
 
 # name -> activation spec, local minimum (v1, v2, u1, u2, c), better point
 # better point: ("c21", v-list as Reals, exact value function of exp(v)) or ("fit", W1 rational)
@@ -77,6 +78,15 @@ SMOOTH = {
                 better=("c21", (F(1, 2), F(3, 4), F(1, 3), F(2, 3)), lambda s: s - 1)),
     "selu": dict(act=C.smooth_activation("selu"), v=(-LOG(2), -LOG(2)), u=(1, 1), c=F(1, 3) + SELU_SA,
                  better=("c21", (F(1, 2), F(3, 4), F(1, 3), F(2, 3)), lambda s: rational(SELU_SA) * (s - 1))),
+    # the paper's own form (b2 = 0): certified by its conditions C2.3-C2.7 (resting on the theorem)
+    "tanh-paper-form": dict(act=C.smooth_activation("tanh"), v=(-LOG(2), LOG(F(3, 2))), u=(F(1, 2), F(247, 150)), c=0,
+                            better=("c21", (F(8), F(1, 5), F(5, 2), F(3, 7)), _tanh), convexity=False),
+    "arctan-paper-form": dict(act=C.smooth_activation("arctan"), v=(-1, sqrt_of(F(1, 3))), u=(F(1, 2), parse_real("2/pi + 3/4")), c=0,
+                              better=("fit", [[1, -1], [2, F(1, 2)]]), convexity=False),
+    "elu-paper-form": dict(act=C.smooth_activation("elu", alpha=1), v=(-LOG(2), 1), u=(1, F(5, 6)), c=0,
+                           better=("c21", (F(1, 2), F(3, 4), F(1, 3), F(2, 3)), lambda s: s - 1)),
+    "selu-paper-form": dict(act=C.smooth_activation("selu"), v=(-LOG(2), 1), u=(1, (F(1, 3) + SELU_SA / 2) / SELU_SCALE), c=0,
+                            better=("c21", (F(1, 2), F(3, 4), F(1, 3), F(2, 3)), lambda s: rational(SELU_SA) * (s - 1))),
     "softplus": dict(act=C.smooth_activation("softplus"), v=(LOG(E - 1), LOG(E - 1)), u=(F(1, 6), F(1, 6)), c=0,
                      better=("fit", [[1, -1], [2, F(1, 2)]])),
 }
@@ -147,16 +157,23 @@ def _smooth_doc(name: str, cfg: dict, radius=None) -> dict:
         binfo = {"kind": "interpolating point fitted numerically and rationalised (no exact C2.1 solution used)"}
     cons = {"v": [C.real_text(x) for x in cfg["v"]], "u": [C.real_text(x) for x in cfg["u"]], "c": C.real_text(cfg["c"]),
             "better_point": binfo}
-    records = [{"id": "C2.3'", "statement": "u1 h(v1) + u2 h(v2) + c = 1/3 (output bias c allowed)",
-                "evidence": "the checker recomputes the outputs exactly"}] + records
+    if cfg["c"] == 0:
+        records = [{"id": "C2.3-C2.7", "statement": "the paper's sufficient conditions for part 2",
+                    "evidence": "checked by the paper_conditions obligation (exact / arb)"}] + records
+    else:
+        records = [{"id": "C2.3'", "statement": "u1 h(v1) + u2 h(v2) + c = 1/3 (output bias c allowed)",
+                    "evidence": "the checker recomputes the outputs exactly"}] + records
     last = None
     for r in ([radius] if radius else RADII):
-        obligations = [
-            {"id": "gradient_zero", "kind": "smooth_gradient_zero"},
-            {"id": "convexity_bound", "kind": "convexity_bound", "radius": C.real_text(r), "combinations": COMBINATION},
-            {"id": "strictly_lower", "kind": "smooth_strictly_lower"},
-        ]
+        obligations = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"}]
+        if cfg.get("convexity", True):
+            obligations.append({"id": "convexity_bound", "kind": "convexity_bound", "radius": C.real_text(r), "combinations": COMBINATION})
+        if cfg["c"] == 0:
+            obligations.append({"id": "paper_conditions", "kind": "paper_conditions", "theorem": "yun2019.thm2"})
+        obligations.append({"id": "strictly_lower", "kind": "smooth_strictly_lower"})
         doc = C.document(_claim(f"paper's 3-point data, {name}", records, cons), pj, point, F(1, 3), obligations, better)
+        if not cfg.get("convexity", True) and radius is None and r != RADII[0]:
+            break
         rep = check_document(doc)
         if rep.verdict is Verdict.CERTIFIED:
             loss_ok = _better_loss_zero(doc)

@@ -154,3 +154,21 @@ def test_selu_better_point_decided_by_arb():
     assert rep.verdict is Verdict.CERTIFIED
     assert any("arb ball arithmetic" in r for r in rep.rests_on)
     assert "better_loss" not in doc
+
+
+def test_paper_conditions_negative_cases():
+    doc = _load("yun2019/thm2-tanh-paper-form.json")
+    assert check_document(doc).verdict is Verdict.CERTIFIED
+    bad = copy.deepcopy(doc)  # v1 = v2 = log 2, u = 5/18: C2.3 holds, but u h'' < 0 makes A_i < 0 (C2.6 fails)
+    bad["point"]["W1"] = [["log(2)", "log(2)"], ["log(2)", "log(2)"]]
+    bad["point"]["W2"] = [["5/18", "5/18"]]
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED and "C2.6" in rep.summary
+    bad = copy.deepcopy(doc)
+    _ob(bad, "paper_conditions")["theorem"] = "yun2019.thm3"
+    assert check_document(bad).verdict is Verdict.INVALID
+    bad = copy.deepcopy(doc)  # not the paper's form: b2 != 0
+    bad["point"]["b2"] = ["1/100"]
+    bad["point"]["W2"][0][1] = "247/150 - 1/100 * 13/5"
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED and "paper's form" in rep.summary

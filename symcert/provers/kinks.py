@@ -19,6 +19,7 @@ from symcert.checker import kernel
 from symcert.checker.descent import risk_along
 from symcert.exact.rationals import format_rational as fr
 from symcert.provers.affine import least_squares
+from symcert.provers.lp import Infeasible, solve as simplex
 
 MAX_HALVINGS = 60
 
@@ -56,28 +57,20 @@ def _z3_val(v: fmpq):
 
 
 def gordan(prob, samples: list, signs: str):
-    """Multipliers y >= 0, sum 1, with sum_j y_j s_j (x_j, 1) = 0, or None if the open sign cone
-    {d : s_j (x_j, 1).d > 0} is nonempty (decided by z3 in linear real arithmetic, exactly)."""
+    """Multipliers y >= 0, sum 1, with sum_j y_j s_j (x_j, 1) = 0, or None if there are none, i.e. if
+    the open sign cone {d : s_j (x_j, 1).d > 0} is nonempty (Gordan); an exact simplex feasibility LP."""
     dx = prob.widths[0]
-    rows = []
+    cols = []
     for c, j in zip(signs, samples):
         s = 1 if c == "+" else -1
-        rows.append([s * prob.X[k, j] for k in range(dx)] + [fmpq(s)])
-    d = [z3.Real(f"d{k}") for k in range(dx + 1)]
-    sol = z3.Solver()
-    for row in rows:
-        sol.add(sum(_z3_val(a) * dk for a, dk in zip(row, d)) >= 1)
-    if sol.check() == z3.sat:
+        cols.append([s * prob.X[k, j] for k in range(dx)] + [fmpq(s)])
+    A = [[col[k] for col in cols] for k in range(dx + 1)] + [[fmpq(1)] * len(cols)]
+    b = [fmpq(0)] * (dx + 1) + [fmpq(1)]
+    try:
+        y, _ = simplex([fmpq(0)] * len(cols), A, b)
+    except Infeasible:
         return None
-    y = [z3.Real(f"y{n}") for n in range(len(rows))]
-    sol = z3.Solver()
-    sol.add(*[v >= 0 for v in y], sum(y) == 1)
-    for k in range(dx + 1):
-        sol.add(sum(_z3_val(row[k]) * v for row, v in zip(rows, y)) == 0)
-    if sol.check() != z3.sat:
-        raise AssertionError("Gordan's alternative: no multipliers found for an infeasible cone")
-    mdl = sol.model()
-    return [_q(mdl.eval(v, model_completion=True)) for v in y]
+    return y
 
 
 def dead_prefixes(prob, kinks) -> tuple[list, dict]:
@@ -245,32 +238,36 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
     if fit is not None and fit.loss == risk:
         res = fit.fitted - prob.Y
         nonzero = [j for j in range(prob.m) if any(res[i, j] != 0 for i in range(prob.Y.nrows()))]
-    proofs, sat_cells, unknown = [], [], None
+    proof_of, rest, sat_cells, unknown = {}, [], [], None
     t0 = time.perf_counter()
-    n_z3 = 0
     for pat in cells:
         if nonzero is not None:
             cols = C.columns(prob, pre, kinks, pat)
             if len({cols[j] for j in nonzero}) <= 1:
-                proofs.append({"pattern": pat, "proof": "affine_exceptions"})
+                proof_of[pat] = "affine_exceptions"
                 continue
-        # a cheap exact second-order line search first; the per-cell minimum query only if it fails
+        rest.append(pat)
+    # cheap exact second-order line searches on every remaining cell first, then the per-cell minimum queries
+    for pat in rest:
         d1 = line_search(prob, point, pre, kinks, pat, timeout_ms)
         if d1 is not None:
             ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
-            stats.update(z3_cells=n_z3, seconds_cells=time.perf_counter() - t0, descent_cell=pat,
+            stats.update(z3_cells=0, seconds_cells=time.perf_counter() - t0, descent_cell=pat,
                          seconds_total=time.perf_counter() - t_start)
             return Decision("descent", [ob], radius=r, stats=stats, lower_point=lower_point_on(prob, point, d1))
+    n_z3 = 0
+    for pat in rest:
         n_z3 += 1
         res, why, mv = C.z3_cell(prob, point, r, risk, C._piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
         if res == z3.unsat:
-            proofs.append({"pattern": pat, "proof": "z3"})
+            proof_of[pat] = "z3"
         elif res == z3.sat:
             sat_cells.append((pat, mv))
             break
         else:
             unknown = f"z3 returned unknown ({why}) on cell {pat!r} within {timeout_ms} ms"
             break
+    proofs = [{"pattern": pat, "proof": proof_of[pat]} for pat in cells if pat in proof_of]
     stats.update(z3_cells=n_z3, seconds_cells=time.perf_counter() - t0)
     if sat_cells:
         pat, mv = sat_cells[0]

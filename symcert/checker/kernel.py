@@ -7,7 +7,7 @@ sums of the per-entry formulas of :mod:`symcert.checker.losses`.
 """
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz_mat
 
 from symcert.checker import losses
 from symcert.checker.problem import Problem
@@ -21,13 +21,24 @@ def elementwise(M: fmpq_mat, f) -> fmpq_mat:
     return fmpq_mat(M.nrows(), M.ncols(), [f(v) for v in M.entries()])
 
 
+def affine(W: fmpq_mat, A: fmpq_mat, b: fmpq_mat) -> fmpq_mat:
+    """W A + b 1^T, exactly, as one integer matrix product: with W = Wn/dW, A = An/dA and
+    b = bn/db (integer matrices over common denominators), W A + b 1^T equals
+    (db Wn An + dW dA bn 1^T) / (dW dA db); the entries are reduced once, at the end."""
+    Wn, dW = W.numer_denom()
+    An, dA = A.numer_denom()
+    bn, db = b.numer_denom()
+    m = A.ncols()
+    B = fmpz_mat(bn.nrows(), m, [v * dW * dA for v in bn.entries() for _ in range(m)])
+    return fmpq_mat(Wn * An * db + B) / (dW * dA * db)
+
+
 def forward(prob: Problem, params: dict, X: fmpq_mat | None = None):
     """Return (pre-activations of each hidden layer, hidden activations, output), exactly."""
     X = prob.X if X is None else X
-    ones = ones_row(X.ncols())
     pre, acts, A = [], [X], X
     for l in range(1, prob.depth + 1):
-        Z = params[f"W{l}"] * A + params[f"b{l}"] * ones
+        Z = affine(params[f"W{l}"], A, params[f"b{l}"])
         if l == prob.depth:
             return pre, acts, Z
         pre.append(Z)

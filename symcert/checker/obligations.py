@@ -132,7 +132,7 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
             if len(pieces) > 1:
                 return Outcome("fails", f"layer {l} neuron {i + 1} uses {len(pieces)} pieces across samples: the cell is not affine in x", [RATIONAL])
     m = prob.m
-    resid = Wb * prob.X + bb * kernel.ones_row(m) - prob.Y  # dy x m
+    resid = kernel.affine(Wb, prob.X, bb) - prob.Y  # dy x m
     normal_x = resid * prob.X.transpose()
     normal_1 = resid * fmpq_mat(m, 1, [1] * m)
     if any(v != 0 for v in normal_x.entries()) or any(v != 0 for v in normal_1.entries()):

@@ -76,3 +76,15 @@ def test_missing_and_malformed_file(tmp_path, capsys):
     bad.write_text("{not json")
     assert main(["certify", "--spec", str(bad)]) == 2
     assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_hard_tanh_upper_kink_certified_by_z3_cells(tmp_path):
+    # neuron 1 sits on hard tanh's upper breakpoint (z = 1) on every sample; two of the six cells are
+    # solver-free, four go to z3 (every sample has a nonzero residual, so the columns differ)
+    path = _spec(tmp_path, network={"widths": [1, 2, 1], "activation": "hard_tanh"},
+                 point={"W1": [["0"], ["0"]], "b1": ["1", "0"], "W2": [["1", "0"]], "b2": ["-1/3"]})
+    out = tmp_path / "c.json"
+    assert main(["certify", "--spec", path, "-o", str(out), "-q"]) == 0
+    doc = json.loads(out.read_text())
+    proofs = sorted(c["proof"] for c in doc["obligations"][0]["cells"])
+    assert proofs == ["affine_exceptions"] * 2 + ["z3"] * 4

@@ -155,3 +155,35 @@ def test_declared_ledger_must_match():
     ob["rests_on"] = [item for item in ob["rests_on"] if "z3" not in item]  # hide the solver
     rep = _check(doc)
     assert rep.verdict is Verdict.REJECTED and "rests on" in rep.summary
+
+
+@pytest.mark.parametrize("field,value", [("empty", "none"), ("cells", [["+"]]), ("radius", "-1/2"),
+                                         ("empty", [{"layer": 1, "neuron": 2, "signs": "+x", "multipliers": ["1", "1"]}]),
+                                         ("empty", [{"layer": 2, "neuron": 1, "signs": "+", "multipliers": ["1"]}])])
+def test_malformed_cover_is_invalid(collinear, field, value):
+    doc = copy.deepcopy(collinear)
+    _cover(doc)[field] = value
+    rep = _check(doc)
+    assert rep.verdict is Verdict.INVALID and "obligations[0]" in rep.summary
+
+
+def test_z3_time_out_is_unknown(monkeypatch):
+    import z3
+
+    from symcert.checker import cells as C
+    from symcert.errors import ConstructionFailed
+    from symcert.provers import kinks as PK
+    monkeypatch.setattr(C, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
+    monkeypatch.setattr(PK, "line_search", lambda *a, **k: None)
+    with pytest.raises(ConstructionFailed, match="z3 returned unknown"):
+        _doc(KC.abs_global_min)
+
+
+def test_checker_z3_time_out_gives_unknown_verdict(monkeypatch):
+    import z3
+
+    from symcert.checker import cells as C
+    doc, _ = _doc(KC.abs_global_min)
+    monkeypatch.setattr(C, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
+    rep = _check(doc)
+    assert rep.verdict is Verdict.UNKNOWN and "unknown (timeout)" in rep.summary

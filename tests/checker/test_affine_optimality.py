@@ -189,3 +189,26 @@ def test_multilinear_is_not_a_risk_claim():
     doc["claim"]["conclusion"] = "local_minimum"
     rep = check(doc)
     assert rep.verdict is Verdict.REJECTED and "missing local_min" in rep.summary
+
+
+# ---- property: on random data every loss certifies, and any change of one multiplier is caught
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10**6), loss=st.sampled_from(["squared", "absolute", "huber", "hinge"]),
+       act=st.sampled_from(["relu", "hard_tanh", "relu6", "leaky"]), bump=st.sampled_from(["1/7", "-1/3", "2"]))
+def test_random_certificates_and_tampered_multipliers(seed, loss, act, bump):
+    from symcert.errors import SymcertError
+    data = H.random_dataset(seed, 6, 2, "pm1" if loss == "hinge" else "real")
+    try:
+        doc = H.certify_thm1(data, H.ACTS[act](), H.LOSSES[loss], [2, 3, 1], "t")
+    except SymcertError:
+        return  # the hypotheses fail on this draw (e.g. an exact affine fit): nothing to check
+    assert check(doc).verdict is Verdict.CERTIFIED
+    G = ob(doc, "affine_optimality")["multipliers"]
+    j = seed % len(G[0])
+    G[0][j] = fr(fmpq(G[0][j]) + fmpq(bump))
+    assert check(doc).verdict is Verdict.REJECTED

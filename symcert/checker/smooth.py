@@ -335,26 +335,28 @@ class Evaluator:
         self._piece: dict = {}
         self._val: dict = {}
 
-    def piece(self, z: sympy.Expr) -> int:
-        """Index of the open piece containing z; NotDifferentiable on a breakpoint."""
-        if z not in self._piece:
+    def piece(self, z: sympy.Expr, value_only: bool = False) -> int:
+        """Index of the open piece containing z. On a breakpoint: NotDifferentiable, unless
+        ``value_only`` (the table activations are continuous, so the left piece gives the value)."""
+        key = (z, value_only)
+        if key not in self._piece:
             k = 0
             for bp in self.prob.act.breakpoints:
                 s, _ = sign(z - bp)
                 if s is None:
                     raise NotDifferentiable(f"cannot decide the side of breakpoint {bp} for pre-activation {z}")
-                if s == 0:
+                if s == 0 and not value_only:
                     raise NotDifferentiable(f"pre-activation {z} is on the breakpoint {bp}")
-                if s < 0:
+                if s <= 0:
                     break
                 k += 1
-            self._piece[z] = k
-        return self._piece[z]
+            self._piece[key] = k
+        return self._piece[key]
 
     def h(self, z: sympy.Expr, order: int = 0) -> sympy.Expr:
         key = (z, order)
         if key not in self._val:
-            k = self.piece(z) if self.prob.act.breakpoints else 0
+            k = self.piece(z, order == 0) if self.prob.act.breakpoints else 0
             self._val[key] = self.prob.act.derivative(k, order).subs(T, z)
         return self._val[key]
 

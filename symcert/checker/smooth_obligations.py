@@ -43,7 +43,10 @@ class SmoothContext(Context):
     @property
     def exact_risk(self) -> sympy.Expr:
         if not hasattr(self, "_exact_risk"):
-            self._exact_risk = self.ev.risk(self.point)
+            try:
+                self._exact_risk = self.ev.risk(self.point)
+            except S.NotDifferentiable as exc:
+                raise FormatError("point", None, f"cannot evaluate the risk: {exc}") from None
         return self._exact_risk
 
     @property
@@ -511,7 +514,10 @@ def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
     dv = S.flat(d, coords)
     if all(v == 0 for v in dv):
         raise FormatError(f"{path}.direction", dspec, "the direction must be nonzero")
-    H = ctx.ev.hessian(ctx.point, coords)
+    try:
+        H = ctx.ev.hessian(ctx.point, coords)
+    except (S.NotDifferentiable, ValueError) as exc:
+        return Outcome("fails", f"no Hessian here: {exc}", [S.SYMPY])
     if isinstance(H, fmpq_mat):
         if not all(v.is_Rational for v in dv):
             raise FormatError(f"{path}.direction", dspec, "expected rational entries")

@@ -172,3 +172,26 @@ def test_paper_conditions_negative_cases():
     bad["point"]["W2"][0][1] = "247/150 - 1/100 * 13/5"
     rep = check_document(bad)
     assert rep.verdict is Verdict.REJECTED and "paper's form" in rep.summary
+
+
+def test_elu_value_at_breakpoint_and_no_traceback():
+    elu = S.activation({"kind": "smooth", "name": "elu", "alpha": "1"}, "a")
+    ev = S.Evaluator(S.SmoothProblem((1, 1, 1), elu, "squared", None, None))
+    assert ev.h(sympy.Integer(0)) == 0
+    doc = _load("christof2023/smooth-elu-worked.json")
+    bad = copy.deepcopy(doc)  # layer-1 neuron 2 exactly on the breakpoint: value defined, no derivative
+    bad["point"]["b1"][1] = "0"
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED
+    assert any(o[2] == "fails" and "breakpoint" in o[3] for o in rep.obligations) or "loss" in rep.summary
+
+
+def test_descent_on_deeper_network_fails_cleanly():
+    doc = _load("ding2022/thm-deeper.json")
+    bad = copy.deepcopy(doc)
+    bad["claim"]["conclusion"] = "not_local_minimum"
+    d = {k: ([["0"] * len(r) for r in v] if k[0] == "W" else ["0"] * len(v)) for k, v in doc["point"].items()}
+    d["W1"][0][0] = "1"
+    bad["obligations"] = [{"id": "g", "kind": "smooth_gradient_zero"}, {"id": "d", "kind": "smooth_descent", "direction": d}]
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED and "no Hessian" in rep.summary

@@ -109,6 +109,39 @@ def certify_worked_paper() -> dict:
     return doc
 
 
+def certify_continuum() -> dict:
+    """The whole continuum through the paper's point, as one certificate: the path
+    eta -> A1 = [1/5, 0]^T, b1 = [1/5 + eta, 1], A2 = [[1, 0], [0, 0]], b2 = [0, 1], A3 = [1, 0],
+    b3 = -eta (eta = 1 is the paper's point) keeps every neuron on ReLU's positive piece for
+    eta > -1/5 and outputs the affine fit x/5 + 1/5 throughout; with the paper's better point
+    every member is a spurious local minimum at risk 2/5."""
+    from symcert import certificate as cert
+    from symcert.checker.convex import LEMMA
+    from symcert.checker.obligations import RATIONAL
+    from symcert.checker.valley import POLY
+    data = rows(*WORKED)
+    widths = [1, 2, 2, 1]
+    pj = AM.problem_json(data, widths, relu(), LOSSES["squared"])
+    prob = AM.parse(pj)
+    X, Y = AM.matrices(data)
+    fit = AM.fit_for(prob, X, Y)
+    point, better = paper_point(), paper_better_point()
+    c = lambda *v: [fr(fmpq(t)) for t in v]  # noqa: E731  coefficients c0 + c1 eta
+    path = {"W1": [[c(fmpq(1, 5))], [c(0)]], "b1": [c(fmpq(1, 5), 1), c(1)],
+            "W2": [[c(1), c(0)], [c(0), c(0)]], "b2": [c(0), c(1)],
+            "W3": [[c(1), c(0)]], "b3": [c(0, -1)]}
+    obs = [{"id": "valley_path", "kind": "valley_path", "parameter": "eta", "at": "1", "interval": ["-1/5", None],
+            "ends_at": ["-1/5"], "path": path, "multipliers": cert.mat_json(fit.multipliers), "rests_on": [RATIONAL, POLY, LEMMA]},
+           {"id": "strictly_lower", "kind": "strictly_lower"}]
+    claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "Theorem (continuum of spurious local minima)", "statement": STATEMENT,
+             "conclusion": "continuum_of_spurious_local_minima",
+             "instance": "worked instance X = [0, 1, 2, 3], Y = [0, 1, 0, 1]; ReLU; the continuum through the paper's point",
+             "hypotheses": check_hypotheses(data, relu(), widths),
+             "construction": {"path": "b1 = [1/5 + eta, 1], b3 = -eta, other parameters as the paper's point (eta = 1)",
+                              "continuum": "eta in (-1/5, +inf)", "boundary": "at eta = -1/5 the first neuron's pre-activation on x = 0 is 0"}}
+    return cert.document(claim, pj, point, kernel.risk(prob, point), obs, better, kernel.risk(prob, better))
+
+
 MEMBERS = [  # (name, lambda, shift, idle bias): other members of the continuum on the worked instance
     ("shift3", fmpq(1), fmpq(3), None),
     ("scale1_2", fmpq(1, 2), fmpq(1), None),
@@ -133,6 +166,8 @@ def random_dataset(seed: int, m: int, dx: int) -> Dataset:
 def instances() -> list:
     out = [Instance("thm-worked-paper-relu-squared", certify_worked_paper,
                     "the paper's worked instance and points: loss 2/5, better point 699/1750")]
+    out.append(Instance("thm-worked-continuum-relu-squared", certify_continuum,
+                        "the whole continuum through the paper's point as one valley_path, with the better point"))
     for name, lam, shift, idle in MEMBERS:
         out.append(Instance(
             f"thm-worked-member-{name}-relu-squared",

@@ -127,6 +127,13 @@ def thm1_instances() -> list:
                         + ("; the paper's points (eta = 1, better point computes |x|)" if paper else ""),
                         eta=fmpq(1) if paper else None, better="abs" if paper else "search"),
                     f"worked data, depth {depth}, {an}, {ln}"))
+    for an in ("relu", "leaky"):
+        out.append(Instance(
+            f"thm1-worked-continuum-{an}-squared",
+            lambda an=an: certify_valley(ACTS[an](), LOSSES["squared"], f"worked instance; {an}; squared loss; the whole valley "
+                                         "eta > -2/3 of local minima, with the paper's |x| point: infinitely many spurious local minima",
+                                         spurious=True),
+            f"worked data, {an}: the valley as a continuum of spurious local minima"))
     for seed, m, dx, widths, an, ln in THM1_SEEDED:
         data = (lambda seed=seed, m=m, dx=dx, ln=ln: random_dataset(seed, m, dx, "pm1" if ln == "hinge" else "real"))
         out.append(Instance(
@@ -221,7 +228,7 @@ def valley_point(act: dict, c: fmpq, eta: fmpq) -> dict:
             "W2": fmpq_mat(1, 2, [1 / p.slope, 0]), "b2": fmpq_mat(1, 1, [-eta - p.intercept / p.slope])}
 
 
-def certify_valley(act: dict, loss: dict, instance: str, eta0=None) -> dict:
+def certify_valley(act: dict, loss: dict, instance: str, eta0=None, spurious: bool = False) -> dict:
     """The worked instance's valley: eta -> W1 = (0, 0), b1 = (c + eta, idle), W2 = (1/s, 0),
     b2 = -eta - c0/s, where c is the affine optimum (a constant on this data) and the carrier
     piece is h(t) = s t + c0 on (lo, hi). The valley is the open interval of eta keeping
@@ -249,13 +256,21 @@ def certify_valley(act: dict, loss: dict, instance: str, eta0=None) -> dict:
     ends = [v for v in (lo, hi) if v is not None]
     if ends:
         ob["ends_at"] = [fr(v) for v in ends]
-    claim = {"id": "he2020.valley", "paper": PAPER, "theorem": "Theorems 3-4", "statement": VALLEY,
-             "conclusion": "valley_of_local_minima", "instance": instance,
+    obs = [ob]
+    better = better_loss = None
+    if spurious:  # with the paper's |x| point: every member of the valley is a spurious local minimum
+        better = abs_network(act, widths)
+        better_loss = kernel.risk(prob, better)
+        obs.append({"id": "strictly_lower", "kind": "strictly_lower"})
+    claim = {"id": "he2020.thm1" if spurious else "he2020.valley", "paper": PAPER,
+             "theorem": "Theorem 1 (infinitely many spurious local minima)" if spurious else "Theorems 3-4",
+             "statement": THM1 if spurious else VALLEY,
+             "conclusion": "continuum_of_spurious_local_minima" if spurious else "valley_of_local_minima", "instance": instance,
              "construction": {"affine_optimum": fr(c), "carrier_piece": _piece_text(act),
                               "valley": f"eta in ({'-inf' if lo is None else fr(lo)}, {'+inf' if hi is None else fr(hi)})",
                               "boundary": "at an end of the interval the carrier pre-activation c + eta sits on a breakpoint: "
                                           "the point leaves the open cell (the kink engine decides it there)"}}
-    return certificate.document(claim, pj, point, kernel.risk(prob, point), [ob])
+    return certificate.document(claim, pj, point, kernel.risk(prob, point), obs, better, better_loss)
 
 
 VALLEY_CASES = [("relu", "squared"), ("leaky", "squared"), ("relu", "absolute"), ("relu", "huber"),

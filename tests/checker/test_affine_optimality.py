@@ -212,3 +212,17 @@ def test_random_certificates_and_tampered_multipliers(seed, loss, act, bump):
     j = seed % len(G[0])
     G[0][j] = fr(fmpq(G[0][j]) + fmpq(bump))
     assert check(doc).verdict is Verdict.REJECTED
+
+
+def test_continuum_of_spurious_minima_needs_the_lower_point():
+    from symcert.claims import christof2023 as C
+    doc = C.certify_continuum()
+    assert check(doc).verdict is Verdict.CERTIFIED
+    doc["obligations"] = [o for o in doc["obligations"] if o["kind"] != "strictly_lower"]
+    doc.pop("rests_on", None)
+    rep = check(doc)
+    assert rep.verdict is Verdict.REJECTED and "missing lower_point" in rep.summary
+    doc = C.certify_continuum()
+    doc["better_point"] = doc["point"]
+    rep = check(refresh(doc))
+    assert rep.verdict is Verdict.REJECTED and "not below" in failing(rep)[0][1]

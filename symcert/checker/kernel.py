@@ -136,20 +136,23 @@ def box_radii_fn(prob: Problem, params: dict, fwd=None):
     pre, acts, _ = forward(prob, params) if fwd is None else fwd
     m = prob.m
     ones = ones_row(m)
-    # 1^T (|A| + A_rad) = 1^T |A| + 1^T A_rad: the first term is fixed
-    abs_colsums = [fmpq_mat(1, A.nrows(), [1] * A.nrows()) * abs_mat(A) for A in acts[:-1]]
+    # 1^T (|A| + A_rad) + 1^T = (1^T |A| + 1^T) + 1^T A_rad: the first term is fixed
+    fixed = [fmpq_mat(1, A.nrows(), [1] * A.nrows()) * abs_mat(A) + ones for A in acts[:-1]]
     slope_abs = [elementwise(Z, lambda t: abs(prob.act.slope(t)) if not prob.act.piece(t)[1] else fmpq(0)) for Z in pre]
 
     def radii_at(r: fmpq) -> list[fmpq_mat]:
         radii = []
-        A_rad = fmpq_mat(prob.widths[0], m)  # inputs are exact
+        A_rad = None  # radius of the layer's input; None for the data, which is exact (radius 0)
         for l in range(1, prob.depth):
             W = params[f"W{l}"]
             n_out, n_in = W.nrows(), W.ncols()
-            col_abs = abs_colsums[l - 1] + fmpq_mat(1, n_in, [1] * n_in) * A_rad  # 1 x m
-            R = abs_mat(W) * A_rad + fmpq_mat(n_out, 1, [r] * n_out) * (col_abs + ones)
+            col = fixed[l - 1] if A_rad is None else fixed[l - 1] + fmpq_mat(1, n_in, [1] * n_in) * A_rad  # 1 x m
+            R = fmpq_mat(n_out, 1, [r] * n_out) * col
+            if A_rad is not None:
+                R = R + abs_mat(W) * A_rad
             radii.append(R)
-            A_rad = fmpq_mat(R.nrows(), m, [s * x for s, x in zip(slope_abs[l - 1].entries(), R.entries())])
+            if l + 1 < prob.depth:  # the input radius of the next hidden layer
+                A_rad = fmpq_mat(R.nrows(), m, [s * x for s, x in zip(slope_abs[l - 1].entries(), R.entries())])
         return radii
 
     return radii_at

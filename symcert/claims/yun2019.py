@@ -90,8 +90,8 @@ def check_hypotheses(data: Dataset, hidden: int, act: dict):
 
 
 def local_minimum(fit, hidden: int, dx: int, sp: fmpq, alpha: fmpq) -> tuple[dict, fmpq]:
-    ybar = list(fit.fitted.entries())
-    eta = min(fmpq(-1), 2 * min(ybar))
+    num, den = fit.fitted.numer_denom()  # fitted values num / den: the minimum over integers
+    eta = min(fmpq(-1), 2 * fmpq(min(num.entries()), den))
     W1 = fmpq_mat(hidden, dx)
     for j in range(dx):
         W1[0, j] = alpha * fit.weights[0, j]

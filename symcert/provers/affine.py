@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
 
+from symcert.checker import kernel
+
 
 def augmented(X: fmpq_mat) -> fmpq_mat:
     """X~: X with a row of ones appended."""
@@ -30,10 +32,23 @@ class AffineFit:
 
 
 def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:
-    Xt = augmented(X)
-    G = Xt * Xt.transpose()
-    B = Xt * Y.transpose()  # (dx+1) x dy
-    n = G.nrows()
+    dx, m, dy = X.nrows(), X.ncols(), Y.nrows()
+    # G = X~ X~^T and B = X~ Y^T assembled from blocks (X~ = [X; 1^T] itself is never formed):
+    # G = [[X X^T, X 1], [1^T X^T, m]], B = [[X Y^T], [1^T Y^T]]
+    ones = fmpq_mat(m, 1, [1] * m)
+    XXt, X1, XYt, Y1 = X * X.transpose(), X * ones, X * Y.transpose(), Y * ones
+    n = dx + 1
+    G = fmpq_mat(n, n)
+    B = fmpq_mat(n, dy)  # (dx+1) x dy
+    for i in range(dx):
+        for j in range(dx):
+            G[i, j] = XXt[i, j]
+        G[i, dx] = G[dx, i] = X1[i, 0]
+        for k in range(dy):
+            B[i, k] = XYt[i, k]
+    G[dx, dx] = m
+    for k in range(dy):
+        B[dx, k] = Y1[k, 0]
     rref, rank = G.rref()
     pivots, row = [], 0
     for col in range(n):
@@ -48,10 +63,8 @@ def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:
         for j in range(B.ncols()):
             R[i, j] = sol[a, j]
     Rt = R.transpose()  # dy x (dx+1)
-    dy, dx = Y.nrows(), X.nrows()
     W = fmpq_mat(dy, dx, [Rt[i, j] for i in range(dy) for j in range(dx)])
     b = fmpq_mat(dy, 1, [Rt[i, dx] for i in range(dy)])
-    fitted = Rt * Xt
-    res = fitted - Y
-    loss = sum((v * v for v in res.entries()), fmpq(0)) / 2
+    fitted = kernel.affine(W, X, b)  # = Rt X~
+    loss = kernel.sq_norm(fitted - Y) / 2
     return AffineFit(W, b, fitted, loss)

@@ -14,6 +14,12 @@ def _short(value) -> str:
     return str(value)
 
 
+def _loss_text(loss) -> str:
+    if not isinstance(loss, dict):
+        return ""
+    return f"{loss.get('kind')} (delta {loss.get('delta')})" if loss.get("kind") == "huber" else str(loss.get("kind"))
+
+
 def explain(path: str, rep) -> str:
     lines = [f"certificate: {path}", f"verdict:     {rep.verdict.name} - {rep.summary}"]
     try:
@@ -36,7 +42,7 @@ def explain(path: str, rep) -> str:
     act = net.get("activation", {}) if isinstance(net.get("activation"), dict) else {}
     data = prob.get("data", {}) if isinstance(prob.get("data"), dict) else {}
     lines += ["problem:",
-              f"  widths {net.get('widths')}, activation {act.get('name', act.get('kind'))}, loss {prob.get('loss', {}).get('kind') if isinstance(prob.get('loss'), dict) else ''}",
+              f"  widths {net.get('widths')}, activation {act.get('name', act.get('kind'))}, loss {_loss_text(prob.get('loss'))}",
               f"  {len(data.get('inputs', []))} samples"]
     for key in ("point", "better_point"):
         if isinstance(doc.get(key), dict):

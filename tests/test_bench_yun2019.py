@@ -24,7 +24,15 @@ def test_run_one_certifies_and_reports_every_figure():
 
 def test_run_one_reports_when_the_theorem_does_not_apply():
     r = B.run_one(3, 2, seed=7)  # 3 generic points in the plane: an affine map fits them exactly
-    assert r["status"] == "not applicable" and "C1.1" in r["reason"]
+    assert r["status"] == "not applicable" and r["hypothesis"] == "C1.1" and "C1.1" in r["reason"]
+
+
+def test_bench_data_has_distinct_inputs_even_on_a_small_grid():
+    for m, dx in ((2000, 1), (3000, 2), (50, 3)):
+        data = B.bench_dataset(4, m, dx)
+        assert data.m == m and data.dx == dx and len(set(data.inputs)) == m
+        assert all(v.q in (1, 2, 4) for row in data.inputs for v in row)
+    assert B.bench_dataset(4, 50, 3) == B.bench_dataset(4, 50, 3)  # seeded
 
 
 def test_sizes_syntax():

@@ -54,7 +54,7 @@ def main(argv) -> int:
     print("| arb precision (bits) | time per evaluation (ms), 199-term sigmoid sum | ball radius |")
     print("|---|---|---|")
     for prec, t, rad in bench_precision():
-        print(f"| {prec} | {1000 * t:.3f} | {float(rad.mid()):.2e} |")
+        print(f"| {prec} | {1000 * t:.3f} | {rad.str(3)} |")
     return 0
 
 

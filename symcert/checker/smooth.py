@@ -112,6 +112,9 @@ ACTIVATIONS = {  # name -> (builder, names of rational parameters, condition on 
 }
 
 
+_DERIVATIVES: dict = {}  # (activation, piece, order) -> sympy expression
+
+
 @dataclass(frozen=True)
 class SmoothActivation:
     name: str
@@ -119,7 +122,10 @@ class SmoothActivation:
     pieces: tuple  # sympy expressions in T, one per open piece
 
     def derivative(self, k: int, order: int) -> sympy.Expr:
-        return sympy.diff(self.pieces[k], T, order) if order else self.pieces[k]
+        key = (self, k, order)
+        if key not in _DERIVATIVES:
+            _DERIVATIVES[key] = sympy.diff(self.pieces[k], T, order) if order else self.pieces[k]
+        return _DERIVATIVES[key]
 
     def piece_bounds(self, k: int):
         lo = self.breakpoints[k - 1] if k > 0 else None

@@ -74,7 +74,39 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def run_one(m: int, dx: int, seed: int = SEED, hidden: int = 2, activation: str = "relu") -> dict:
+def _instrument(phases: dict) -> None:
+    """Wrap the main steps of certify and check so that their process CPU time is added up
+    in ``phases`` (label -> seconds). Nested steps are counted in their callers too."""
+    import symcert.checker.kernel as K
+    import symcert.checker.problem as P
+    import symcert.checker.registry as REG
+    from symcert.claims import yun2019 as Y
+
+    def timed(label, f):
+        def g(*a, **k):
+            c = time.process_time()
+            try:
+                return f(*a, **k)
+            finally:
+                phases[label] = phases.get(label, 0.0) + time.process_time() - c
+        return g
+
+    for name, label in (("check_hypotheses", "certify: hypotheses C1.1-C1.4 (incl. least squares)"),
+                        ("least_squares", "certify:   exact least squares"),
+                        ("_problem_json", "certify: problem JSON (data as text)"),
+                        ("local_minimum", "certify: local minimum"),
+                        ("interior_radius", "certify: interior radius (box halvings)"),
+                        ("better_point", "certify: better point (split search)")):
+        setattr(Y, name, timed(label, getattr(Y, name)))
+    P.problem = timed("check:   parse the problem (every number of the data)", P.problem)
+    P.point = timed("check:   parse the points", P.point)
+    K.forward = timed("forward passes (certify + check, inside the steps)", K.forward)
+    for kind in list(REG.CHECKS):
+        REG.CHECKS[kind] = timed(f"check:   obligation {kind}", REG.CHECKS[kind])
+
+
+def run_one(m: int, dx: int, seed: int = SEED, hidden: int = 2, activation: str = "relu",
+            breakdown: bool = False) -> dict:
     """Certify and check one instance in this process; return the figures as a dict."""
     from symcert import certificate
     from symcert.checker import Verdict, check_document
@@ -83,6 +115,9 @@ def run_one(m: int, dx: int, seed: int = SEED, hidden: int = 2, activation: str 
     from symcert.model.activations import parse_activation
 
     act = parse_activation(activation)
+    phases: dict = {}
+    if breakdown:
+        _instrument(phases)
     out = {"m": m, "dx": dx, "d1": hidden, "seed": seed, "activation": act["name"],
            "rss_after_imports_mib": round(_rss_mib(), 1)}
     clock = time.perf_counter
@@ -112,8 +147,15 @@ def run_one(m: int, dx: int, seed: int = SEED, hidden: int = 2, activation: str 
         certify_s=t2 - t1, serialise_s=t3 - t2, parse_s=t4 - t3, check_s=t5 - t4,
         parse_check_s=t5 - t3, total_s=t5 - t1, cert_bytes=len(blob),
         certify_cpu_s=c2 - c1, parse_check_cpu_s=c5 - c3, total_cpu_s=c5 - c1,
+        serialise_cpu_s=c3 - c2,
         peak_rss_mib=round(_rss_mib(), 1),
     )
+    if breakdown:
+        top = [k for k in phases if k.startswith("certify: ") and not k.startswith("certify:  ")]  # not nested ones
+        phases["certify: rest (forward pass, risk of the better point, document)"] = out["certify_cpu_s"] - sum(phases[k] for k in top)
+        chk = [k for k in phases if k.startswith("check:")]
+        phases["check:   rest (json.loads, digest, risk at the point, ledgers)"] = out["parse_check_cpu_s"] - sum(phases[k] for k in chk)
+        out["breakdown_cpu_s"] = phases
     return out
 
 
@@ -176,12 +218,14 @@ def main(argv=None) -> int:
     ap.add_argument("--activation", default="relu", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS (default relu)")
     ap.add_argument("--json", nargs="?", const=DEFAULT_JSON, default=None, metavar="OUT",
                     help=f"save the raw figures as JSON (default path {os.path.relpath(DEFAULT_JSON, ROOT)})")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also measure the CPU time of each step of certify and check (small overhead)")
     ap.add_argument("--worker", nargs=2, type=int, metavar=("M", "DX"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.worker:
         sys.path.insert(0, ROOT)
-        print(json.dumps(run_one(args.worker[0], args.worker[1], args.seed, args.hidden, args.activation)))
+        print(json.dumps(run_one(args.worker[0], args.worker[1], args.seed, args.hidden, args.activation, args.breakdown)))
         return 0
 
     sizes = args.sizes or [(m, dx) for m in DEFAULT_M for dx in DEFAULT_DX]
@@ -190,7 +234,7 @@ def main(argv=None) -> int:
     for m, dx in sizes:
         print(f"[bench] m = {m}, dx = {dx} ...", file=sys.stderr, flush=True)
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", str(m), str(dx), "--seed", str(args.seed),
-               "--hidden", str(args.hidden), "--activation", args.activation]
+               "--hidden", str(args.hidden), "--activation", args.activation] + (["--breakdown"] if args.breakdown else [])
         t0 = time.perf_counter()
         load = os.getloadavg()[0]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
@@ -211,6 +255,8 @@ def main(argv=None) -> int:
                   f"parse {row['parse_s']:.2f} s, check {row['check_s']:.2f} s (cpu: certify {row['certify_cpu_s']:.2f} s, "
                   f"parse+check {row['parse_check_cpu_s']:.2f} s), peak {row['peak_rss_mib']:.0f} MiB, "
                   f"{row['cert_bytes']:,} bytes (process wall {wall:.2f} s, load {load:.1f})", file=sys.stderr, flush=True)
+            for label, sec in row.get("breakdown_cpu_s", {}).items():
+                print(f"[bench]     {label:<58} {sec:7.2f} s cpu", file=sys.stderr, flush=True)
         else:
             print(f"[bench]   {row['status']}: {(row.get('reason') or row.get('summary'))[:160]}", file=sys.stderr, flush=True)
     print(table(rows))

@@ -45,9 +45,11 @@ def test_sizes_syntax():
 def test_script_subprocess_table_and_json(tmp_path):
     out = tmp_path / "r.json"
     proc = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "bench_yun2019.py"), "--sizes", "10x2,4x3",
-                           "--json", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+                           "--json", str(out), "--breakdown"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "| 10 | 2 | CERTIFIED |" in proc.stdout and "| 4 | 3 | n/a (C1.1) |" in proc.stdout
     doc = json.loads(out.read_text())
     assert [r["status"] for r in doc["results"]] == ["CERTIFIED", "not applicable"]
     assert doc["machine"]["cores"] >= 1
+    steps = doc["results"][0]["breakdown_cpu_s"]
+    assert "check:   obligation interior_cell" in steps and "certify: interior radius (box halvings)" in steps

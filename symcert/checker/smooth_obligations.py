@@ -85,9 +85,9 @@ def _nonzero_outcome(values, what, ledger):
         if how not in ledger:
             ledger.append(how)
         if s is None:
-            return Outcome("unknown", f"{what} {label} = {_show(v)}: {how}", ledger)
+            return Outcome("unknown", f"{what}{label} = {_show(v)}: {how}", ledger)
         if s != 0:
-            return Outcome("fails", f"{what} {label} = {_show(v)} is {'positive' if s > 0 else 'negative'} ({how}), not 0", ledger)
+            return Outcome("fails", f"{what}{label} = {_show(v)} is {'positive' if s > 0 else 'negative'} ({how}), not 0", ledger)
     return None
 
 

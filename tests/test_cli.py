@@ -79,6 +79,8 @@ def test_bad_data_one_line_error(tmp_path, content, code):
     (("certify", "nope.claim"), "unknown claim"),
     (("certify", "yun2019.thm1", "--data", "x.csv", "--activation", "tanh"), "x.csv"),
     (("certify", "yun2019.thm1", "--data", "/nonexistent.csv"), "/nonexistent.csv"),
+    (("certify", "yun2019.thm1", "--data", os.path.join(ROOT, "tests", "data", "xor5.csv"), "--loss", "absolute"), "squared loss only"),
+    (("certify", "yun2019.thm1", "--data", os.path.join(ROOT, "tests", "data", "xor5.csv"), "--depth", "3"), "one hidden layer"),
 ])
 def test_bad_arguments(args, needle):
     p = run(*args)

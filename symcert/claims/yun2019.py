@@ -276,6 +276,11 @@ def instances() -> list:
 
 
 def certify_data(data: Dataset, options: dict) -> dict:
+    loss = options.get("loss")
+    if loss is not None and loss.get("kind") != "squared":
+        raise InputError("--loss", None, loss.get("kind"), f"{CLAIM_ID} is stated for the squared loss only")
+    if options.get("depth") not in (None, 2):
+        raise InputError("--depth", None, options["depth"], f"{CLAIM_ID} is stated for one hidden layer (depth 2)")
     return certify(data, options["activation"], hidden=options.get("hidden", 2),
                    alpha=options.get("alpha", fmpq(1)), instance=options.get("instance", "user data"),
                    smt=options.get("smt", "auto"))

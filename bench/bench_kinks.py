@@ -100,6 +100,56 @@ def engine(pj, pt, solver_free: bool):
             "total_s": gen + chk, "per_cell_ms": 1000 * (gen + chk) / max(s["cells"], 1), "radius": str(dec.radius)}
 
 
+def svg(rows: list, path: str, limit: float) -> None:
+    """A log-scale chart of seconds against k (hand-written SVG; no plotting library needed)."""
+    import math
+    W, H, L, B, T, R = 640, 400, 60, 50, 30, 150
+    ks = sorted({r["k"] for r in rows})
+    lo, hi = 0.01, max(limit * 1.5, 1)
+    x = lambda k: L + (k - ks[0]) * (W - L - R) / max(ks[-1] - ks[0], 1)  # noqa: E731
+    y = lambda s: T + (math.log10(hi) - math.log10(max(s, lo))) * (H - T - B) / (math.log10(hi) - math.log10(lo))  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{W}" height="{H}" fill="white"/>']
+    for e in range(-2, int(math.log10(hi)) + 1):
+        out.append(f'<line x1="{L}" x2="{W - R}" y1="{y(10 ** e):.1f}" y2="{y(10 ** e):.1f}" stroke="#ddd"/>'
+                   f'<text x="{L - 6}" y="{y(10 ** e) + 4:.1f}" text-anchor="end">{10 ** e:g} s</text>')
+    for k in ks:
+        out.append(f'<text x="{x(k):.1f}" y="{H - B + 18}" text-anchor="middle">{k}</text>')
+    out.append(f'<text x="{(L + W - R) / 2}" y="{H - 10}" text-anchor="middle">k = samples on kinks</text>')
+    out.append(f'<line x1="{L}" x2="{W - R}" y1="{y(limit):.1f}" y2="{y(limit):.1f}" stroke="#c00" stroke-dasharray="4 3"/>'
+               f'<text x="{W - R + 4}" y="{y(limit) + 4:.1f}" fill="#c00">z3 time limit</text>')
+    series = [("min", "total_s", "#1f77b4", "symcert, minima"), ("saddle", "total_s", "#2ca02c", "symcert, saddles"),
+              ("min", "z3cells_total_s", "#9467bd", "z3 per cell, minima"), ("min", "mono_s", "#d62728", "monolithic, minima"),
+              ("saddle", "mono_s", "#ff7f0e", "monolithic, saddles")]
+    for n, (fam, key, colour, label) in enumerate(series):
+        pts = [(r["k"], r[key]) for r in rows if r["family"] == fam and key in r]
+        if not pts:
+            continue
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="'
+                   + " ".join(f"{x(k):.1f},{y(v):.1f}" for k, v in pts) + '"/>')
+        out += [f'<circle cx="{x(k):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>' for k, v in pts]
+        out.append(f'<text x="{W - R + 4}" y="{T + 40 + 16 * n}" fill="{colour}">{label}</text>')
+    out.append("</svg>")
+    with open(path, "w") as fh:
+        fh.write("\n".join(out) + "\n")
+
+
+def markdown(rows: list) -> str:
+    head = ("| instance | verdict | patterns | pruned | cells | symcert s | ms/cell | z3 per cell s | monolithic z3 |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---|")
+    out = [head]
+    for r in rows:
+        mono = "-"
+        if "mono_s" in r:
+            res = r["mono_result"]
+            mono = f"{res} in {r['mono_s']:.1f} s" if res in ("sat", "unsat") else (
+                f"time-out after {r['mono_s']:.0f} s" if "timeout" in res else f"{res} after {r['mono_s']:.0f} s")
+        z3c = f"{r['z3cells_total_s']:.2f}" if "z3cells_total_s" in r else "-"
+        out.append(f"| {r['instance']} | {r['verdict']} | {r['patterns']} | {r['pruned']} | {r['cells']} | "
+                   f"{r['total_s']:.2f} | {r['per_cell_ms']:.1f} | {z3c} | {mono} |")
+    return "\n".join(out)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kmin", type=int, default=2)
@@ -109,7 +159,17 @@ def main(argv=None):
     ap.add_argument("--no-z3-cells", action="store_true")
     ap.add_argument("--family", choices=("min", "saddle", "both", "spread"), default="both")
     ap.add_argument("--json", help="write the rows here")
+    ap.add_argument("--rows", nargs="+", help="no run: read rows from these JSON files (for --svg)")
+    ap.add_argument("--svg", help="write a chart of the rows here")
+    ap.add_argument("--markdown", action="store_true", help="with --rows: print a markdown table")
     args = ap.parse_args(argv)
+    if args.rows:
+        rows = [r for f in args.rows for r in json.load(open(f))]
+        if args.svg:
+            svg(rows, args.svg, args.mono_timeout)
+        if args.markdown:
+            print(markdown(rows))
+        return
     rows = []
     print(f"{'instance':<11} {'verdict':<9} {'patterns':>8} {'pruned':>7} {'cells':>5} {'total s':>8} {'ms/cell':>8} "
           f"{'z3-cells s':>10} {'monolithic':>22}", flush=True)
@@ -136,6 +196,8 @@ def main(argv=None):
             if args.json:
                 with open(args.json, "w") as fh:
                     json.dump(rows, fh, indent=1)
+    if args.svg:
+        svg(rows, args.svg, args.mono_timeout)
 
 
 if __name__ == "__main__":

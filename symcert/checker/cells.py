@@ -94,7 +94,7 @@ def cover_radii(prob, params, r: fmpq, pre):
 
 
 def kinked_entries(prob, pre) -> list:
-    return kernel.kinks(prob, pre)  # (layer, neuron, sample), 1-based layer, 0-based neuron/sample
+    return sorted(kernel.kinks(prob, pre))  # (layer, neuron, sample), 1-based layer, 0-based neuron/sample
 
 
 def _farkas(prob, neuron_samples, ent, path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from symcert.checker import cells, convex, descent, obligations, smooth_obligations
 from symcert.checker import multilinear, valley
-from symcert.checker import ascent, linear, split
+from symcert.checker import ascent, linear, path, split
 
 CHECKS = dict(obligations.CHECKS)
 CHECKS["descent_curve"] = descent.check_descent_curve
@@ -21,6 +21,7 @@ CHECKS.update(valley.CHECKS)
 CHECKS.update(linear.CHECKS)
 CHECKS.update(ascent.CHECKS)
 CHECKS.update(split.CHECKS)
+CHECKS.update(path.CHECKS)
 
 CONCLUSIONS = {
     "local_minimum": ("local_min",),
@@ -29,6 +30,7 @@ CONCLUSIONS = {
     "global_minimum": ("global_min",),
     "saddle_point": ("critical", "descent", "ascent"),
     "critical_line": ("split_line",),
+    "non_attracting_minimum": ("local_min", "escape"),
 }
 CONCLUSIONS.update(multilinear.CONCLUSIONS)
 CONCLUSIONS.update(valley.CONCLUSIONS)

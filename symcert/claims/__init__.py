@@ -11,6 +11,7 @@ from symcert.claims.base import Claim, Instance
 CLAIMS: dict[str, Claim] = {c.id: c for c in (yun2019.CLAIM, yun2019_thm2.CLAIM, ding2022.CLAIM, kinks.HE2020_CLAIM, kinks.TEST_CLAIM)}
 CLAIMS[yun2019_thm4.CLAIM.id] = yun2019_thm4.CLAIM
 CLAIMS[petzka2021.CLAIM.id] = petzka2021.CLAIM
+CLAIMS[petzka2021.ESCAPE_CLAIM.id] = petzka2021.ESCAPE_CLAIM
 
 CLAIMS[christof2023_smooth.CLAIM.id] = christof2023_smooth.CLAIM
 for _c in (*he2020.CLAIMS, christof2023.CLAIM):

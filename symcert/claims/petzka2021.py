@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpq_poly
 
 from symcert import certificate
 from symcert.checker.problem import point as parse_point
@@ -103,6 +103,26 @@ def worked_figures() -> dict:
     v, qs = (2, -1), (Fraction(9, 5), Fraction(8, 5))
     better = sum(((v[0] * _sig_log(qs[0], x) + v[1] * _sig_log(qs[1], x) - y) ** 2 for x, y in zip(WORKED_X, WORKED_Y)), Fraction(0)) / m
     out["better_loss"] = better
+    out["escape_monotone"] = worked_escape_monotone()
+    return out
+
+
+def worked_escape_monotone() -> dict:
+    """The notes' escape path on the worked instance: v = (2, -1), u1 = ln(2(1 - t)),
+    u2 = ln(2(1 - 2t)), biases 0: for each T, is the loss strictly decreasing on [0, T]? (exact
+    rational function of t; real-root isolation of the derivative's numerator)."""
+    from symcert.checker import path as PA
+    pj = SC.problem_json([1, 2, 1], SC.smooth_activation("sigmoid"), [[x] for x in WORKED_X], list(WORKED_Y))
+    prob = parse_problem(pj)
+    W1 = [[fmpq_poly([2, -2])], [fmpq_poly([2, -4])]]
+    N, D = PA._risk_fraction(prob, W1, [fmpq(1), fmpq(1)], [fmpq(2), fmpq(-1)], fmpq(0))
+    P = N.derivative() * D - N * D.derivative()
+    k = next(i for i, c in enumerate(P.coeffs()) if c != 0)
+    P1 = fmpq_poly(P.coeffs()[k:])
+    out = {}
+    for T in (Fraction(1, 10), Fraction(1, 20)):
+        t = fmpq(T.numerator, T.denominator)
+        out[str(T)] = PA.root_free(P1, fmpq(0), t) is True and P1(t) < 0 and PA.root_free(D, fmpq(0), t) is True
     return out
 
 
@@ -232,3 +252,74 @@ def instances() -> list:
 
 CLAIM = Claim(CLAIM_ID, PAPER, "neuron splitting: a critical point becomes a line of critical points (minima inside [0, 1], saddles outside)",
               instances)
+
+
+# ---- escape: a non-increasing path from the split minimum to lower risk ----------------------
+
+ESCAPE_ID = "petzka2021.escape"
+ESCAPE_STATEMENT = ("A local minimum on a split line is non-attracting: along the line the risk is constant up to a "
+                    "saddle (lambda outside [0, 1]), from which it strictly decreases; every neighbourhood of the minimum "
+                    "holds the start of a non-increasing path to strictly lower risk.")
+
+
+def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2)) -> dict:
+    """The path: split line from lam0 to lam1 (constant risk), then u_r = ln(2 + 2 (-lam1) t),
+    u_copy = ln(2 + 2 (1 - lam1) t) (the paper's u1 = ln(2(1 - t)), u2 = ln(2(1 - 2t)) at
+    lam1 = 2), other parameters fixed; the first t_end the checker accepts is used."""
+    wide = _sigmoid_problem(2)
+    small_obs = [{"id": "smooth_gradient_zero", "kind": "smooth_gradient_zero"},
+                 {"id": "neuron_split", "kind": "neuron_split", "layer": 1, "neuron": 1, "lambda": SC.real_text(lam0), "source": SMALL},
+                 {"id": "split_local_minimum", "kind": "split_local_minimum", "layer": 1, "neuron": 1}]
+    ab = [[[2, 2 * (-lam1)]], [[2, 2 * (1 - lam1)]]]
+    prob = parse_problem(wide)
+    from symcert.checker.smooth import Evaluator
+    risk = Evaluator(prob).risk(parse_point(_split_point_json(lam0), prob, "point"))
+    loss = Fraction(int(risk.p), int(risk.q))
+    last = None
+    for T in (Fraction(1, 10), Fraction(1, 20), Fraction(1, 50), Fraction(1, 100)):
+        seg = {"kind": "log_affine", "t_end": SC.real_text(T), "W1": [[[SC.real_text(a), SC.real_text(b)] for a, b in row] for row in ab],
+               "b1": ["4", "4"]}
+        path = {"id": "escape_path", "kind": "escape_path",
+                "segments": [{"kind": "split_line", "layer": 1, "neuron": 1, "to": SC.real_text(lam1)}, seg]}
+        ends = [a + b * T for row in ab for a, b in row]
+        better = {"W1": [[f"log({SC.real_text(e)})"] for e in ends], "b1": ["2*log(2)", "2*log(2)"],
+                  "W2": [[SC.real_text(1 - lam1), SC.real_text(lam1)]], "b2": ["0"]}
+        info = {"path": {"split_line": {"from": SC.real_text(lam0), "to": SC.real_text(lam1)},
+                         "decreasing": f"u_r = ln({SC.real_text(ab[0][0][0])} + {SC.real_text(ab[0][0][1])} t), "
+                                       f"u_copy = ln({SC.real_text(ab[1][0][0])} + {SC.real_text(ab[1][0][1])} t), t in [0, {SC.real_text(T)}]"},
+                "B_r": [[SC.real_text(v) for v in row] for row in b_matrix()]}
+        claim = {"id": ESCAPE_ID, "paper": PAPER, "theorem": "non-attracting regions of local minima (Sec. 5)",
+                 "statement": ESCAPE_STATEMENT, "conclusion": "non_attracting_minimum",
+                 "instance": f"sigmoid, biased analogue of the worked instance: minimum at lambda = {SC.real_text(lam0)}, "
+                             f"constant to lambda = {SC.real_text(lam1)}, then decreasing", "construction": info}
+        obs = [dict(o) for o in small_obs] + [path, {"id": "smooth_strictly_lower", "kind": "smooth_strictly_lower"}]
+        doc = SC.document(claim, wide, _split_point_json(lam0), loss, obs, better)
+        try:
+            return _finish_with_better(doc)
+        except AssertionError as exc:
+            last = exc
+    raise last
+
+
+def _finish_with_better(doc: dict) -> dict:
+    from symcert.checker import problem as Pm
+    from symcert.checker.registry import CHECKS
+    from symcert.checker.smooth_obligations import SmoothContext
+    plain = json.loads(certificate.canonical_bytes(doc))
+    prob = Pm.problem(plain["problem"])
+    ctx = SmoothContext(prob, Pm.point(plain["point"], prob, "point"), Pm.point(plain["better_point"], prob, "better_point"), None)
+    for n, ob in enumerate(plain["obligations"]):
+        res = CHECKS[ob["kind"]](ctx, ob, f"obligations[{n}]")
+        if res.status != "holds":
+            raise AssertionError(f"{ob['id']}: {res.detail}")
+        ctx.facts.update(res.facts)
+        doc["obligations"][n]["rests_on"] = list(res.rests_on)
+    return certificate.declare_ledger(doc)
+
+
+def escape_instances() -> list:
+    return [Instance("escape-sigmoid", lambda: escape(), "sigmoid split minimum at lambda = 1/2: non-attracting (path to lower risk)")]
+
+
+ESCAPE_CLAIM = Claim(ESCAPE_ID, PAPER, "split local minima are non-attracting: a certified non-increasing path to lower risk",
+                     escape_instances)

@@ -111,6 +111,32 @@ def _poly_pass(prob: Problem, A: dict, B: dict):
     return outs, grad, None
 
 
+def _chain(ob: dict, path: str, prob, small) -> list:
+    """Optional ``chain``: earlier splits [layer, neuron, lambda], applied in order to the source
+    (the origin network) before the final split; each step must fit the widths of its stage."""
+    if "chain" not in ob:
+        return []
+    items = get(ob, "chain", path, list)
+    steps = []
+    for n, it in enumerate(items):
+        p = f"{path}.chain[{n}]"
+        if not (isinstance(it, list) and len(it) == 3 and all(isinstance(v, int) and not isinstance(v, bool) for v in it[:2])):
+            raise FormatError(p, it, "expected [layer, neuron, lambda]")
+        steps.append((it[0], it[1], rational(it[2], f"{p}[2]")))
+    widths = list(small.widths)
+    for cl, _, _ in steps:
+        if not 1 <= cl <= prob.depth - 1:
+            raise FormatError(f"{path}.chain", items, f"layer {cl} is not a hidden layer")
+        widths[cl] -= 1
+    if min(widths[1:-1]) < 1:
+        raise FormatError(f"{path}.chain", items, "the chain removes every neuron of a layer")
+    for n, (cl, cr, _) in enumerate(steps):
+        if not 1 <= cr <= widths[cl]:
+            raise FormatError(f"{path}.chain[{n}]", items[n], f"neuron {cr} is not in layer {cl} of width {widths[cl]} at that stage")
+        widths[cl] += 1
+    return steps
+
+
 def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
     prob = ctx.prob
     L = prob.depth
@@ -124,7 +150,25 @@ def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
         raise FormatError(f"{path}.neuron", r, f"expected a neuron 1..{prob.widths[l] - 1} of the narrower network")
     lam0 = rational(get(ob, "lambda", path), f"{path}.lambda")
     small = dataclasses.replace(prob, widths=prob.widths[:l] + (prob.widths[l] - 1,) + prob.widths[l + 1:])
-    src = parse_point(get(ob, "source", path), small, f"{path}.source")
+    chain = _chain(ob, path, prob, small)
+    if chain:  # the source is the ORIGIN network; the checker applies the earlier splits itself
+        widths = list(small.widths)
+        for cl, _, _ in chain:
+            widths[cl] -= 1
+        origin = dataclasses.replace(prob, widths=tuple(widths))
+        src0 = parse_point(get(ob, "source", path), origin, f"{path}.source")
+        src = src0
+        for cl, cr, clam in chain:
+            if not isinstance(prob, Problem):
+                import sympy
+                clam = sympy.Rational(int(clam.p), int(clam.q))
+            src = line(src, L, cl, cr - 1, clam)
+        if isinstance(prob, Problem):
+            src = {n: fmpq_mat(len(R), len(R[0]), [v for row in R for v in row]) for n, R in src.items()}
+            if kernel.forward(small, src)[2] != kernel.forward(origin, src0)[2]:
+                return Outcome("fails", "the chain of splits changed the network function", [RATIONAL])
+    else:
+        src = parse_point(get(ob, "source", path), small, f"{path}.source")
     ledger = [RATIONAL]
     pl = isinstance(prob, Problem) and isinstance(prob.act, PiecewiseLinear)
     if not pl:
@@ -141,7 +185,7 @@ def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
                 if not ok:
                     return Outcome("fails", f"the point is not the split of the source at lambda = {lam0}: {n}[{i + 1},{j + 1}] "
                                             f"differs", ledger)
-    where = f"layer {l}, neuron {r} (copy = neuron {prob.widths[l]})"
+    where = f"layer {l}, neuron {r} (copy = neuron {prob.widths[l]})" + (f", after a chain of {len(chain)} earlier splits" if chain else "")
     if pl:
         A = line(src, L, l, r - 1, fmpq(0))
         A1 = line(src, L, l, r - 1, fmpq(1))

@@ -12,6 +12,7 @@ CLAIMS: dict[str, Claim] = {c.id: c for c in (yun2019.CLAIM, yun2019_thm2.CLAIM,
 CLAIMS[yun2019_thm4.CLAIM.id] = yun2019_thm4.CLAIM
 CLAIMS[petzka2021.CLAIM.id] = petzka2021.CLAIM
 CLAIMS[petzka2021.ESCAPE_CLAIM.id] = petzka2021.ESCAPE_CLAIM
+CLAIMS[petzka2021.DEEP_CLAIM.id] = petzka2021.DEEP_CLAIM
 
 CLAIMS[christof2023_smooth.CLAIM.id] = christof2023_smooth.CLAIM
 for _c in (*he2020.CLAIMS, christof2023.CLAIM):

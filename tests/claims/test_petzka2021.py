@@ -92,3 +92,53 @@ def test_minimum_inside_cannot_descend():
 @pytest.mark.parametrize("name", ["split-sigmoid-lambda-1-4", "split-sigmoid-lambda-minus1", "split-leaky-random-s12-m12-dx3-d3"])
 def test_instances_certified(name):
     assert check_document(_doc(name)).verdict is Verdict.CERTIFIED
+
+
+DEEP = {i.name: i for i in P.deep_instances()}
+
+
+def _deep(name="deep-growth-2-4-4-1"):
+    d = json.loads(certificate.canonical_bytes(DEEP[name].build()))
+    d.pop("rests_on")
+    return d
+
+
+def test_deep_growth_certified_and_D_zero():
+    d = _deep("deep-growth-2-21-21-1")
+    assert d["problem"]["network"]["widths"] == [2, 21, 21, 1] and len(d["problem"]["data"]["inputs"]) == 20
+    assert d["claim"]["construction"]["D_rs_zero"] is True
+    assert check_document(d).verdict is Verdict.CERTIFIED
+
+
+def test_deep_chain_tampered_lambda_rejected():
+    d = _deep()
+    ob = next(o for o in d["obligations"] if o["kind"] == "neuron_split")
+    ob["chain"][0][2] = "1/7"
+    rep = check_document(d)
+    assert rep.verdict is Verdict.REJECTED and "not the split" in rep.summary
+
+
+def test_deep_chain_dropped_step_invalid():
+    d = _deep()
+    ob = next(o for o in d["obligations"] if o["kind"] == "neuron_split")
+    ob["chain"] = ob["chain"][1:]  # the origin no longer has the right widths
+    assert check_document(d).verdict is Verdict.INVALID
+
+
+@pytest.mark.parametrize("step", [[3, 1, "1/2"], [1, 9, "1/2"], [1, 1], ["1", 1, "1/2"]])
+def test_deep_chain_bad_step_invalid(step):
+    d = _deep()
+    ob = next(o for o in d["obligations"] if o["kind"] == "neuron_split")
+    ob["chain"][0] = step
+    assert check_document(d).verdict is Verdict.INVALID
+
+
+def test_d_matrix_nonzero_off_the_fit():
+    # D^{r,s} vanishes at the least-squares point; moving the output bias breaks criticality and D
+    from flint import fmpq
+    from symcert.checker.problem import problem
+    data = P._deep_data(5, 8)
+    pj, origin, _ = P.deep_origin(data)
+    assert all(v == 0 for row in P.d_matrix(problem(pj), origin, 1, 1) for v in row)
+    origin["b3"][0, 0] += fmpq(1)
+    assert any(v != 0 for row in P.d_matrix(problem(pj), origin, 1, 1) for v in row)

@@ -135,6 +135,9 @@ def _environment(ledger: list) -> list:
     if any("z3" in item for item in ledger):
         import z3
         env.append(f"z3 {z3.get_version_string()}")
+    if any("sympy" in item for item in ledger):
+        import sympy
+        env.append(f"sympy {sympy.__version__}")
     return env
 
 

@@ -72,7 +72,7 @@ def build(name: str) -> dict:
         doc = C.document(claim, pj, point, F(2, 5), obligations, better)
         rep = check_document(doc)
         if rep.verdict is Verdict.CERTIFIED:
-            return doc
+            return C.declare_ledgers(doc)
         last = rep.summary
     raise ConstructionFailed(f"{CLAIM_ID} {name}: {last}")
 

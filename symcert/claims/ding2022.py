@@ -45,6 +45,7 @@ def _claim(instance, conclusion, records, construction):
 
 
 def _check(doc, what):
+    doc = C.declare_ledgers(doc)
     rep = check_document(doc)
     if rep.verdict is not Verdict.CERTIFIED:
         raise ConstructionFailed(f"{CLAIM_ID} {what}: {rep.verdict.name}: {rep.summary}")

@@ -73,6 +73,32 @@ def document(claim: dict, problem: dict, point: dict, loss, obligations: list,
     return doc
 
 
+def declare_ledgers(doc: dict) -> dict:
+    """Write into the certificate what each obligation, and the whole, rests on, as the checker
+    derives it (the checker verifies the declaration). Left undeclared if an obligation fails."""
+    from symcert.checker import problem as P
+    from symcert.checker.registry import CHECKS
+    from symcert.checker.smooth_obligations import SmoothContext
+
+    prob = P.problem(doc["problem"])
+    point = P.point(doc["point"], prob, "point")
+    better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
+    bl = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
+    ctx = SmoothContext(prob, point, better, bl)
+    total, declared = [], []
+    for n, ob in enumerate(doc["obligations"]):
+        out = CHECKS[ob["kind"]](ctx, ob, f"obligations[{n}]")
+        if out.status != "holds":
+            return doc
+        ctx.facts.update(out.facts)
+        declared.append(list(out.rests_on))
+        total += [item for item in out.rests_on if item not in total]
+    for ob, items in zip(doc["obligations"], declared):
+        ob["rests_on"] = items
+    doc["rests_on"] = total
+    return doc
+
+
 def rationalize(x, digits: int = 30) -> Fraction:
     """A nearby rational of an mpmath number (untrusted: the checker decides what it gives)."""
     return Fraction(mpmath.nstr(x, digits, strip_zeros=False, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)).limit_denominator(10**digits)

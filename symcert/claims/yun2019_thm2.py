@@ -179,7 +179,7 @@ def _smooth_doc(name: str, cfg: dict, radius=None) -> dict:
             loss_ok = _better_loss_zero(doc)
             if loss_ok:
                 doc["better_loss"] = "0"
-            return doc
+            return C.declare_ledgers(doc)
         last = rep.summary
     raise ConstructionFailed(f"{CLAIM_ID} {name}: no radius certified: {last}")
 

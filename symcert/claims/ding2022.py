@@ -140,19 +140,21 @@ def certify(inputs, n: int, instance: str, targets=None, better=None, convexity=
     return _check(doc, instance)
 
 
-def deeper(instance: str) -> dict:
-    """Two hidden layers of width 2 on the worked data: convexity route (every layer convex and
-    increasing near the point, positive weights into layer 2 and the output)."""
-    pj = C.problem_json([1, 2, 2, 1], SIG, [[x] for x in X1], Y1)
-    point = {"W1": [[0], [0]], "b1": [-LOG2, -LOG2], "W2": [[1, 1], [1, 1]], "b2": [-LOG2 - F(2, 3)] * 2,
-             "W3": [[1, 1]], "b3": [F(-1, 3)]}
-    better = {"W1": [[LOG2], [-LOG2]], "b1": [LOG2, LOG2], "W2": [[1, 0], [0, 2]], "b2": [0, 0]}
-    better.update(_fit_last(better))
+def deeper(instance: str, n1: int = 2, n2: int = 2) -> dict:
+    """Two hidden layers (widths n1 >= 2, n2 >= 2) on the worked data: convexity route (every
+    neuron convex and increasing near the point, positive weights into layer 2 and the output)."""
+    pj = C.problem_json([1, n1, n2, 1], SIG, [[x] for x in X1], Y1)
+    point = {"W1": [[0]] * n1, "b1": [-LOG2] * n1, "W2": [[1] * n1 for _ in range(n2)], "b2": [-LOG2 - F(n1, 3)] * n2,
+             "W3": [[1] * n2], "b3": [F(1, 3) - F(n2, 3)]}
+    better = {"W1": [[LOG2], [-LOG2]] + [[0]] * (n1 - 2), "b1": [LOG2, LOG2] + [0] * (n1 - 2),
+              "W2": [[1, 0] + [0] * (n1 - 2), [0, 2] + [0] * (n1 - 2)] + [[0] * n1 for _ in range(n2 - 2)], "b2": [0] * n2}
+    last = _fit_last(better)
+    better.update({"W3": [last["W3"][0] + [0] * (n2 - 2)], "b3": last["b3"]})
     obligations = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"},
                    {"id": "convexity_bound", "kind": "convexity_bound", "radius": "1/20",
                     "combinations": [{"sample": 2, "of": [[1, "1/2"], [3, "1/2"]], "multiplier": "2/3"}]},
                    {"id": "strictly_lower", "kind": "smooth_strictly_lower"}]
-    records = [{"id": "last hidden layer >= 2", "statement": "deeper variant, widths (1, 2, 2, 1)", "evidence": "n = 2"}]
+    records = [{"id": "last hidden layer >= 2", "statement": f"deeper variant, widths (1, {n1}, {n2}, 1)", "evidence": f"n = {n2}"}]
     doc = C.document(_claim(instance, "spurious_local_minimum", records, {"route": "convexity"}), pj, point, F(1, 3), obligations, better)
     return _check(doc, instance)
 
@@ -211,6 +213,8 @@ def instances() -> list:
     out.append(Instance("thm-generic-2d-n4", lambda: certify(gen2, 4, "7 inputs in R^2, labels chosen by the construction, n = 4"),
                         "2-D inputs, labels chosen by the construction"))
     out.append(Instance("thm-deeper", lambda: deeper("deeper variant: widths (1, 2, 2, 1), worked data"), "two hidden layers"))
+    out.append(Instance("thm-deeper-3-10", lambda: deeper("deeper variant: widths (1, 3, 10, 1), worked data", 3, 10),
+                        "two hidden layers, last hidden layer of width 10"))
     out.append(Instance("thm-saddle-refuted", lambda: saddle("contrast: b = +log 2 is a saddle (not a local minimum)"),
                         "b = +log 2: exact negative-curvature direction"))
     return out

@@ -10,7 +10,9 @@ Facts (shared with :mod:`symcert.checker.obligations`):
 Kinds: ``smooth_gradient_zero``, ``convexity_bound`` (Yun et al. 2019 Thm 2 route),
 ``affine_pieces`` (every neuron on an affine piece: the least-squares bound),
 ``morse_bott`` (critical manifold + Hessian PSD with kernel = tangent space),
-``smooth_strictly_lower``, ``smooth_descent`` (negative curvature at a critical point).
+``smooth_strictly_lower``, ``smooth_descent`` (negative curvature at a critical point),
+``hessian_pd`` (strict minimum: positive definite Hessian, exact or rigorous inertia),
+``paper_conditions`` (Yun et al. 2019 Thm 2, C2.3-C2.7, resting on the theorem).
 """
 from __future__ import annotations
 
@@ -548,6 +550,54 @@ def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
     return Outcome("holds", detail, [*ledger, "lemma: at a critical point, d^T H d < 0 gives L(theta + t d) < L(theta) for small t != 0"], ("descent",))
 
 
+def _arb_positive_definite(H: list, prec: int) -> bool:
+    """Rigorous: every pivot of the LDL^T factorisation of the ball matrix is certainly > 0, so
+    every matrix in the balls (in particular the exact Hessian) is positive definite."""
+    saved = flint.ctx.prec
+    try:
+        flint.ctx.prec = prec
+        n = len(H)
+        A = [[S.to_arb(H[i][j]) for j in range(n)] for i in range(n)]
+        for k in range(n):
+            d = A[k][k]
+            if not d > 0:
+                return False
+            for i in range(k + 1, n):
+                f = A[i][k] / d
+                for j in range(k + 1, n):
+                    A[i][j] -= f * A[k][j]
+        return True
+    finally:
+        flint.ctx.prec = saved
+
+
+def check_hessian_pd(ctx, ob: dict, path: str) -> Outcome:
+    """Strict local minimum: needs ``critical``; the Hessian (one hidden layer) is positive
+    definite, by exact LDL^T when it is rational, else by an arb LDL^T with certainly positive
+    pivots (128 bits, doubling up to 1024)."""
+    _smooth(ctx, path)
+    if "critical" not in ctx.facts:
+        return Outcome("fails", "needs a smooth_gradient_zero obligation first (the point must be critical)", [])
+    try:
+        H = ctx.ev.hessian(ctx.point, ctx.prob.coordinates())
+    except (S.NotDifferentiable, ValueError) as exc:
+        return Outcome("fails", f"no Hessian here: {exc}", [S.SYMPY])
+    lemma = "lemma: zero gradient and a positive definite Hessian imply a strict local minimum"
+    if isinstance(H, fmpq_mat):
+        ledger = [S.SYMPY, RATIONAL, "exact LDL^T over the rationals (python-flint fmpq_mat)"]
+        if not positive_definite(H):
+            return Outcome("fails", f"the exact Hessian ({H.nrows()} x {H.nrows()}) is not positive definite", ledger)
+        return Outcome("holds", f"the exact Hessian ({H.nrows()} x {H.nrows()}) is positive definite", [*ledger, lemma],
+                       (("local_min", "strict"),))
+    prec = S.PREC
+    while prec <= 1024:
+        if _arb_positive_definite(H, prec):
+            return Outcome("holds", f"the Hessian ({len(H)} x {len(H)}) is positive definite (arb LDL^T, {prec} bits)",
+                           [S.SYMPY, S.ARB(prec), lemma], (("local_min", "strict"),))
+        prec *= 2
+    return Outcome("unknown", "no arb LDL^T up to 1024 bits shows every pivot positive (singular or indefinite Hessian?)", [S.SYMPY, S.ARB(1024)])
+
+
 YUN_DATA = ([[1, 0], [0, 1], [fmpq(1, 2), fmpq(1, 2)]], [0, 0, 1])
 YUN_THEOREM = ("Yun, Sra, Jadbabaie (ICLR 2019), Theorem 2 part 2: C2.3-C2.7 imply a local minimum "
                "(the paper's proof, not re-derived by the checker)")
@@ -604,4 +654,5 @@ CHECKS = {
     "smooth_strictly_lower": check_smooth_strictly_lower,
     "smooth_descent": check_smooth_descent,
     "paper_conditions": check_paper_conditions,
+    "hessian_pd": check_hessian_pd,
 }

@@ -206,3 +206,60 @@ def test_gradient_not_zero_is_rejected():
     assert rep.verdict is Verdict.REJECTED
     assert rep.obligations[0][1] == "smooth_gradient_zero" and rep.obligations[0][2] == "fails"
     assert "d risk / d" in rep.obligations[0][3] and "not 0" in rep.obligations[0][3]
+
+
+def _strict_doc(act, inputs, targets, point, conclusion="local_minimum"):
+    from symcert.claims import smooth_common as C
+    pj = C.problem_json([1, 1, 1], C.smooth_activation(act), inputs, targets)
+    obligations = [{"id": "g", "kind": "smooth_gradient_zero"}, {"id": "pd", "kind": "hessian_pd"}]
+    return json.loads(json.dumps(C.document({"id": "test", "conclusion": conclusion}, pj, point, 0, obligations)))
+
+
+def test_hessian_pd_strict_minimum_exact():
+    # targets sigmoid(x log 2) = 2^x / (1 + 2^x) on five points, fitted exactly with w = log 2: a
+    # strict global minimum (no symmetry of a sigmoid neuron); the Hessian is rational
+    from fractions import Fraction
+    xs = [-2, -1, 0, 1, 2]
+    doc = _strict_doc("sigmoid", [[x] for x in xs], [Fraction(2) ** x / (1 + Fraction(2) ** x) for x in xs],
+                      {"W1": [["log(2)"]], "b1": ["0"], "W2": [[1]], "b2": [0]})
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.CERTIFIED, rep.summary
+    assert "exact LDL^T" in " ".join(rep.rests_on)
+
+
+def test_rigorous_ldl_on_irrational_matrices():
+    from symcert.checker.smooth_obligations import _arb_positive_definite
+    pi, e = sympy.pi, sympy.E
+    one = sympy.Integer(1)
+    assert _arb_positive_definite([[pi, one], [one, e]], 128)
+    assert not _arb_positive_definite([[pi, sympy.sqrt(9)], [sympy.sqrt(9), e]], 128)  # det = pi e - 9 < 0
+    assert not _arb_positive_definite([[pi, sympy.sqrt(pi * e)], [sympy.sqrt(pi * e), e]], 1024)  # singular
+
+
+def test_quadratic_scaling_symmetry_makes_the_hessian_singular():
+    from fractions import Fraction
+    xs = [-2, -1, 0, 1, 2]
+    doc = _strict_doc("quadratic", [[x] for x in xs], [2 * (x + Fraction(1, 2)) ** 2 - 1 for x in xs],
+                      {"W1": [[1]], "b1": ["1/2"], "W2": [[2]], "b2": [-1]})
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.REJECTED and "not positive definite" in rep.summary
+
+
+def test_hessian_pd_singular_irrational_hessian_is_not_certified():
+    yun = _load("yun2019/thm2-arctan.json")  # the Hessian has entries in Q(pi) and is singular
+    bad = copy.deepcopy(yun)
+    bad["claim"]["conclusion"] = "local_minimum"
+    bad["obligations"] = [{"id": "g", "kind": "smooth_gradient_zero"}, {"id": "pd", "kind": "hessian_pd"}]
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.UNKNOWN and "pivot positive" in rep.summary
+
+
+def test_hessian_pd_rejects_singular_rational_hessian():
+    doc = _load("yun2019/thm2-sigmoid.json")
+    bad = copy.deepcopy(doc)
+    bad["claim"]["conclusion"] = "local_minimum"
+    bad["obligations"] = [{"id": "g", "kind": "smooth_gradient_zero"}, {"id": "pd", "kind": "hessian_pd"}]
+    bad.pop("better_point")
+    bad.pop("better_loss")
+    rep = check_document(bad)
+    assert rep.verdict is Verdict.REJECTED and "not positive definite" in rep.summary

@@ -136,19 +136,43 @@ SIG_Y = (Fraction(9516733354, 14178825375), Fraction(28974388, 37810201), Fracti
          Fraction(70325543988, 80346677125), Fraction(127, 165), Fraction(18, 13), Fraction(511, 645))
 
 
-def _sigmoid_problem(width: int) -> dict:
-    return SC.problem_json([1, width, 1], SC.smooth_activation("sigmoid"), [[x] for x in SIG_X], list(SIG_Y))
+# The tanh instance, found the same way: x in {-3, ..., 3, 5}, f(x) = tanh(x ln 2 - 2 ln 2)
+# (u = ln 2, b1 = -2 ln 2 = ln(1/4): tanh((x - 2) ln 2) = (4^(x-2) - 1) / (4^(x-2) + 1)).
+TANH_X = (-3, -2, -1, 0, 1, 2, 3, 5)
+TANH_Y = (Fraction(145409573, 1049600), Fraction(-289873681, 1315840), Fraction(767477, 8320), Fraction(-15699, 1088),
+          Fraction(-4, 5), Fraction(2, 5), Fraction(1, 2), Fraction(63, 65))
+# name -> (inputs, labels, b1 as exact-real text, c with b1 = ln c)
+SMOOTH = {"sigmoid": (SIG_X, SIG_Y, "2*log(2)", Fraction(4)), "tanh": (TANH_X, TANH_Y, "-2*log(2)", Fraction(1, 4))}
 
 
-SMALL = {"W1": [["log(2)"]], "b1": ["2*log(2)"], "W2": [["1"]], "b2": ["0"]}
+def _h(act: str, x: int) -> tuple:
+    """(h, h'') at x ln 2 + ln c, exactly: e^z = c 2^x."""
+    E = SMOOTH[act][3] * Fraction(2) ** x
+    if act == "sigmoid":
+        h = E / (1 + E)
+        return h, h * (1 - h) * (1 - 2 * h)
+    h = (E * E - 1) / (E * E + 1)
+    return h, -2 * h * (1 - h * h)
 
 
-def b_matrix() -> tuple:
-    """B^r = sum_a r_a v sigma''(n_a) (x_a, 1)(x_a, 1)^T at the small point, exactly (rational)."""
+def _smooth_problem(width: int, act: str = "sigmoid") -> dict:
+    X, Y = SMOOTH[act][:2]
+    return SC.problem_json([1, width, 1], SC.smooth_activation(act), [[x] for x in X], list(Y))
+
+
+def _small(act: str = "sigmoid") -> dict:
+    return {"W1": [["log(2)"]], "b1": [SMOOTH[act][2]], "W2": [["1"]], "b2": ["0"]}
+
+
+SMALL = _small("sigmoid")
+
+
+def b_matrix(act: str = "sigmoid") -> tuple:
+    """B^r = sum_a r_a v h''(n_a) (x_a, 1)(x_a, 1)^T at the small point, exactly (rational)."""
     B = [[Fraction(0)] * 2 for _ in range(2)]
-    for x, y in zip(SIG_X, SIG_Y):
-        s = _sig_log(Fraction(2), x + 2)
-        e = s * (1 - s) * (1 - 2 * s)
+    X, Y = SMOOTH[act][:2]
+    for x, y in zip(X, Y):
+        s, e = _h(act, x)
         res = s - y
         xt = (x, 1)
         for i in range(2):
@@ -157,8 +181,9 @@ def b_matrix() -> tuple:
     return tuple(tuple(row) for row in B)
 
 
-def _split_point_json(lam: Fraction) -> dict:
-    return {"W1": [["log(2)"], ["log(2)"]], "b1": ["2*log(2)", "2*log(2)"],
+def _split_point_json(lam: Fraction, act: str = "sigmoid") -> dict:
+    b = SMOOTH[act][2]
+    return {"W1": [["log(2)"], ["log(2)"]], "b1": [b, b],
             "W2": [[SC.real_text(1 - lam), SC.real_text(lam)]], "b2": ["0"]}
 
 
@@ -180,14 +205,14 @@ def _finish(doc: dict) -> dict:
     return certificate.declare_ledger(doc)
 
 
-def sigmoid_split(lam: Fraction, instance: str) -> dict:
-    wide = _sigmoid_problem(2)
-    B = b_matrix()
+def sigmoid_split(lam: Fraction, instance: str, act: str = "sigmoid") -> dict:
+    wide = _smooth_problem(2, act)
+    B = b_matrix(act)
     info = {"split": {"layer": 1, "neuron": 1, "lambda": SC.real_text(lam)},
             "B_r": [[SC.real_text(v) for v in row] for row in B],
             "B_r_definite": "positive" if B[0][0] > 0 and B[0][0] * B[1][1] - B[0][1] ** 2 > 0 else "indefinite"}
     obligations = [{"id": "smooth_gradient_zero", "kind": "smooth_gradient_zero"},
-                   {"id": "neuron_split", "kind": "neuron_split", "layer": 1, "neuron": 1, "lambda": SC.real_text(lam), "source": SMALL}]
+                   {"id": "neuron_split", "kind": "neuron_split", "layer": 1, "neuron": 1, "lambda": SC.real_text(lam), "source": _small(act)}]
     if 0 < lam < 1:
         conclusion = "local_minimum"
         obligations.append({"id": "split_local_minimum", "kind": "split_local_minimum", "layer": 1, "neuron": 1})
@@ -204,13 +229,13 @@ def sigmoid_split(lam: Fraction, instance: str) -> dict:
     pj = wide
     prob = parse_problem(pj)
     from symcert.checker.smooth import Evaluator
-    risk = Evaluator(prob).risk(parse_point(_split_point_json(lam), prob, "point"))
+    risk = Evaluator(prob).risk(parse_point(_split_point_json(lam, act), prob, "point"))
     loss = Fraction(int(risk.p), int(risk.q))
     for t in ("1/10", "1/100", "1/1000"):  # the first witness t the checker accepts
         if conclusion == "not_local_minimum":
             obligations[-1]["witness_t"] = t
         try:
-            return _finish(SC.document(claim, pj, _split_point_json(lam), loss, [dict(o) for o in obligations]))
+            return _finish(SC.document(claim, pj, _split_point_json(lam, act), loss, [dict(o) for o in obligations]))
         except AssertionError:
             if conclusion != "not_local_minimum" or t == "1/1000":
                 raise
@@ -238,6 +263,11 @@ def instances() -> list:
         out.append(Instance(f"split-sigmoid-lambda-{tag}", lambda lam=lam, kind=kind: sigmoid_split(
             lam, f"sigmoid, biased analogue of the worked instance, split at lambda = {SC.real_text(lam)}: {kind}"),
             f"sigmoid, lambda = {SC.real_text(lam)}: {kind}"))
+    for lam, tag in ((Fraction(1, 3), "1-3"), (Fraction(3), "3")):
+        kind = "local minimum" if 0 < lam < 1 else "saddle (not a local minimum)"
+        out.append(Instance(f"split-tanh-lambda-{tag}", lambda lam=lam, kind=kind: sigmoid_split(
+            lam, f"tanh instance (u = ln 2, b1 = -2 ln 2), split at lambda = {SC.real_text(lam)}: {kind}", act="tanh"),
+            f"tanh, lambda = {SC.real_text(lam)}: {kind}"))
     for lam, tag in ((Fraction(1, 2), "1-2"), (Fraction(3), "3")):
         out.append(Instance(f"split-relu-yun-lambda-{tag}", lambda lam=lam: relu_split(
             lam, Y._rows(*Y.CASE1), 2, f"ReLU, split of the yun2019.thm1 worked local minimum at lambda = {SC.real_text(lam)}"),
@@ -262,38 +292,38 @@ ESCAPE_STATEMENT = ("A local minimum on a split line is non-attracting: along th
                     "holds the start of a non-increasing path to strictly lower risk.")
 
 
-def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2)) -> dict:
+def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2), act: str = "sigmoid") -> dict:
     """The path: split line from lam0 to lam1 (constant risk), then u_r = ln(2 + 2 (-lam1) t),
     u_copy = ln(2 + 2 (1 - lam1) t) (the paper's u1 = ln(2(1 - t)), u2 = ln(2(1 - 2t)) at
     lam1 = 2), other parameters fixed; the first t_end the checker accepts is used."""
-    wide = _sigmoid_problem(2)
+    wide = _smooth_problem(2, act)
     small_obs = [{"id": "smooth_gradient_zero", "kind": "smooth_gradient_zero"},
-                 {"id": "neuron_split", "kind": "neuron_split", "layer": 1, "neuron": 1, "lambda": SC.real_text(lam0), "source": SMALL},
+                 {"id": "neuron_split", "kind": "neuron_split", "layer": 1, "neuron": 1, "lambda": SC.real_text(lam0), "source": _small(act)},
                  {"id": "split_local_minimum", "kind": "split_local_minimum", "layer": 1, "neuron": 1}]
     ab = [[[2, 2 * (-lam1)]], [[2, 2 * (1 - lam1)]]]
     prob = parse_problem(wide)
     from symcert.checker.smooth import Evaluator
-    risk = Evaluator(prob).risk(parse_point(_split_point_json(lam0), prob, "point"))
+    risk = Evaluator(prob).risk(parse_point(_split_point_json(lam0, act), prob, "point"))
     loss = Fraction(int(risk.p), int(risk.q))
     last = None
-    for T in (Fraction(1, 10), Fraction(1, 20), Fraction(1, 50), Fraction(1, 100)):
+    for T in (Fraction(1, 10), Fraction(1, 20), Fraction(1, 50), Fraction(1, 100), Fraction(1, 1000)):
         seg = {"kind": "log_affine", "t_end": SC.real_text(T), "W1": [[[SC.real_text(a), SC.real_text(b)] for a, b in row] for row in ab],
-               "b1": ["4", "4"]}
+               "b1": [SC.real_text(SMOOTH[act][3])] * 2}
         path = {"id": "escape_path", "kind": "escape_path",
                 "segments": [{"kind": "split_line", "layer": 1, "neuron": 1, "to": SC.real_text(lam1)}, seg]}
         ends = [a + b * T for row in ab for a, b in row]
-        better = {"W1": [[f"log({SC.real_text(e)})"] for e in ends], "b1": ["2*log(2)", "2*log(2)"],
+        better = {"W1": [[f"log({SC.real_text(e)})"] for e in ends], "b1": [SMOOTH[act][2]] * 2,
                   "W2": [[SC.real_text(1 - lam1), SC.real_text(lam1)]], "b2": ["0"]}
         info = {"path": {"split_line": {"from": SC.real_text(lam0), "to": SC.real_text(lam1)},
                          "decreasing": f"u_r = ln({SC.real_text(ab[0][0][0])} + {SC.real_text(ab[0][0][1])} t), "
                                        f"u_copy = ln({SC.real_text(ab[1][0][0])} + {SC.real_text(ab[1][0][1])} t), t in [0, {SC.real_text(T)}]"},
-                "B_r": [[SC.real_text(v) for v in row] for row in b_matrix()]}
+                "B_r": [[SC.real_text(v) for v in row] for row in b_matrix(act)]}
         claim = {"id": ESCAPE_ID, "paper": PAPER, "theorem": "non-attracting regions of local minima (Sec. 5)",
                  "statement": ESCAPE_STATEMENT, "conclusion": "non_attracting_minimum",
-                 "instance": f"sigmoid, biased analogue of the worked instance: minimum at lambda = {SC.real_text(lam0)}, "
+                 "instance": f"{act}, biased analogue of the worked instance: minimum at lambda = {SC.real_text(lam0)}, "
                              f"constant to lambda = {SC.real_text(lam1)}, then decreasing", "construction": info}
         obs = [dict(o) for o in small_obs] + [path, {"id": "smooth_strictly_lower", "kind": "smooth_strictly_lower"}]
-        doc = SC.document(claim, wide, _split_point_json(lam0), loss, obs, better)
+        doc = SC.document(claim, wide, _split_point_json(lam0, act), loss, obs, better)
         try:
             return _finish_with_better(doc)
         except AssertionError as exc:
@@ -318,7 +348,9 @@ def _finish_with_better(doc: dict) -> dict:
 
 
 def escape_instances() -> list:
-    return [Instance("escape-sigmoid", lambda: escape(), "sigmoid split minimum at lambda = 1/2: non-attracting (path to lower risk)")]
+    return [Instance("escape-sigmoid", lambda: escape(), "sigmoid split minimum at lambda = 1/2: non-attracting (path to lower risk)"),
+            Instance("escape-tanh", lambda: escape(Fraction(1, 3), Fraction(3), act="tanh"),
+                     "tanh split minimum at lambda = 1/3: non-attracting (path to lower risk)")]
 
 
 ESCAPE_CLAIM = Claim(ESCAPE_ID, PAPER, "split local minima are non-attracting: a certified non-increasing path to lower risk",

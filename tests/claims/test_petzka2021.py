@@ -142,3 +142,13 @@ def test_d_matrix_nonzero_off_the_fit():
     assert all(v == 0 for row in P.d_matrix(problem(pj), origin, 1, 1) for v in row)
     origin["b3"][0, 0] += fmpq(1)
     assert any(v != 0 for row in P.d_matrix(problem(pj), origin, 1, 1) for v in row)
+
+
+def test_tanh_instances():
+    B = P.b_matrix("tanh")
+    assert B[0][0] > 0 and B[0][0] * B[1][1] - B[0][1] ** 2 > 0
+    rep = check_document(_doc("split-tanh-lambda-3"))
+    assert rep.verdict is Verdict.CERTIFIED
+    expected = 3 * (1 - 3) * B[0][0]  # lambda (1 - lambda) B_11
+    assert f"d^T H d = {expected.numerator}/{expected.denominator}" in rep.obligations[2][3]
+    assert check_document(_doc("split-tanh-lambda-1-3")).verdict is Verdict.CERTIFIED

@@ -96,7 +96,7 @@ def petzka_figures():
     from symcert.checker.problem import problem
     from symcert.claims import petzka2021 as P
     # 1. the certified escape path (biased sigmoid instance): constant on the split line, then down
-    prob = problem(P._sigmoid_problem(2))
+    prob = problem(P._smooth_problem(2))
     N, D = PA._risk_fraction(prob, [[fmpq_poly([2, -4])], [fmpq_poly([2, -2])]], [fmpq(4), fmpq(4)], [fmpq(-1), fmpq(2)], fmpq(0))
     L0 = N(fmpq(0)) / D(fmpq(0))
     line = [(float(Fraction(1, 2) + Fraction(3, 2) * k / 20), 0.0) for k in range(21)]

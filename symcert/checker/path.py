@@ -5,7 +5,8 @@ is a list, walked from the certificate's point:
 
 * ``{"kind": "split_line", "layer": l, "neuron": r, "to": lambda1}``: move along the split line
   established by a ``neuron_split`` obligation (fact ``("split_line", l, r)``) from the point
-  to lambda1. The outgoing weights of r and its copy (the last neuron of layer l) change from
+  to lambda1 (only from the certificate's point, along one line, before any other segment:
+  the identity was proved for the line through the point). The outgoing weights of r and its copy (the last neuron of layer l) change from
   ((1 - lambda0) v, lambda0 v) to ((1 - lambda1) v, lambda1 v), with v their sum; the neuron_split
   identity (the function is unchanged for every lambda) makes the risk constant on it.
 * ``{"kind": "log_affine", "t_end": T, "W1": [[[a, b], ...], ...], "b1": [c, ...]}``: one hidden
@@ -120,6 +121,7 @@ def check_escape_path(ctx: Context, ob: dict, path: str) -> Outcome:
     risk0 = ctx.risk
     cur_risk = risk0 if isinstance(risk0, fmpq) else None  # None: irrational (log_affine cannot start there)
     ledger, details, decreased = [RATIONAL], [], False
+    on_line = None  # None: at the point; (l, r): on that split line; "left": moved off it
     for n, seg in enumerate(segs):
         p = f"{path}.segments[{n}]"
         kind = get(seg, "kind", p, str)
@@ -127,6 +129,12 @@ def check_escape_path(ctx: Context, ob: dict, path: str) -> Outcome:
             l, r = get(seg, "layer", p, int), get(seg, "neuron", p, int)
             if ("split_line", l, r) not in ctx.facts:
                 return Outcome("fails", f"segment {n + 1} needs a neuron_split obligation for layer {l}, neuron {r}", ledger)
+            # the neuron_split obligation proved the line through the certificate's point only: a
+            # split_line segment may only continue along that same line, before any other segment
+            if on_line not in (None, (l, r)):
+                return Outcome("fails", f"segment {n + 1}: a split_line segment must follow the certificate's point along one "
+                                        "split line, before any other segment", ledger)
+            on_line = (l, r)
             lam1 = rational(get(seg, "to", p), f"{p}.to")
             W = cur[f"W{l + 1}"]
             copy = prob.widths[l] - 1
@@ -136,6 +144,7 @@ def check_escape_path(ctx: Context, ob: dict, path: str) -> Outcome:
                 row[copy] = v * S.sympy.Rational(int(lam1.p), int(lam1.q))
             details.append(f"split line to lambda = {lam1} (constant risk: neuron_split identity)")
         elif kind == "log_affine":
+            on_line = "left"
             if prob.depth != 2 or prob.widths[-1] != 1 or prob.act.name not in ("sigmoid", "tanh") or prob.loss != "squared":
                 return Outcome("fails", "log_affine segments: one hidden layer, scalar output, sigmoid or tanh, squared loss", ledger)
             if any(v.q != 1 for v in prob.X.entries()):

@@ -102,3 +102,11 @@ def test_non_attracting_needs_the_local_minimum():
 
 def test_worked_instance_path_monotone_only_to_about_0_09():
     assert P.worked_escape_monotone() == {"1/10": False, "1/20": True}
+
+
+def test_split_line_after_leaving_the_line_rejected():
+    d = _doc()
+    segs = _path(d)["segments"]
+    segs.append({"kind": "split_line", "layer": 1, "neuron": 1, "to": "5"})
+    rep = check_document(d)
+    assert rep.verdict is Verdict.REJECTED and "before any other segment" in rep.summary

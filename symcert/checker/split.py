@@ -139,6 +139,8 @@ def _chain(ob: dict, path: str, prob, small) -> list:
 
 def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
     prob = ctx.prob
+    if prob.loss != "squared":
+        return Outcome("fails", f"neuron_split is implemented for the squared loss (loss is {prob.loss})", [])
     L = prob.depth
     l = get(ob, "layer", path, int)
     if not 1 <= l <= L - 1:

@@ -92,3 +92,15 @@ def test_source_with_wrong_shape_invalid():
     doc = certify_split(pj, pt, 1, 1, fmpq(1, 2), {"id": "t"})
     doc["obligations"][1]["source"] = copy.deepcopy(doc["point"])  # the wide point, not the narrow one
     assert _check(doc).verdict is Verdict.INVALID
+
+
+def test_other_losses_refused():
+    pj, pt = _min()
+    doc = certify_split(pj, pt, 1, 1, fmpq(1, 2), {"id": "t"})
+    doc["problem"]["loss"] = {"kind": "absolute"}
+    doc.pop("problem_sha256"), doc.pop("rests_on")
+    from symcert.checker import kernel
+    doc["loss"] = str(sum(abs(v) for v in (kernel.forward(problem(doc["problem"]), point(doc["point"], problem(doc["problem"]), "p"))[2] - problem(doc["problem"]).Y).entries()))
+    doc["obligations"] = doc["obligations"][1:]
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "squared loss" in rep.summary, rep.summary

@@ -280,8 +280,68 @@ def instances() -> list:
     return out
 
 
+def certify_data(data, options: dict) -> dict:
+    """Split a user's critical point: ``--point FILE`` holds {"point": {W1, b1, ...}, "split":
+    {"layer": l, "neuron": r, "lambda": "1/2"}}; the activation is ``--activation`` (piecewise
+    linear), the loss squared. The answer is a ``critical_line`` certificate."""
+    from symcert.checker.problem import FormatError
+    from symcert.claims import yun2019_thm4 as T4
+    from symcert.errors import HypothesisViolation, InputError
+    from symcert.exact.rationals import RationalSyntaxError, parse_rational
+    path = options.get("point")
+    if not path:
+        raise InputError(None, "--point", None, f"{CLAIM_ID} splits a given critical point: pass --point FILE with "
+                         "{\"point\": {W1: ..., b1: ..., ...}, \"split\": {\"layer\": 1, \"neuron\": 1, \"lambda\": \"1/2\"}}")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh, parse_float=str)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, None, None, f"cannot read: {exc}") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(path, None, None, f"not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("point"), dict) or not isinstance(doc.get("split"), dict):
+        raise InputError(path, "point/split", None, "expected an object with 'point' (parameters) and 'split' {layer, neuron, lambda}")
+    sp = doc["split"]
+    layer, neuron = sp.get("layer"), sp.get("neuron")
+    for key, v in (("layer", layer), ("neuron", neuron)):
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise InputError(path, f"split.{key}", v, "expected an integer")
+    try:
+        lam = parse_rational(sp.get("lambda"))
+    except RationalSyntaxError as exc:
+        raise InputError(path, "split.lambda", sp.get("lambda"), str(exc)) from None
+    widths = T4.widths_of(doc["point"], data.dx, path)
+    if widths[-1] != data.dy:
+        raise InputError(path, f"W{len(widths) - 1}", widths[-1], f"the output width must be dy = {data.dy}")
+    if not 1 <= layer <= len(widths) - 2:
+        raise InputError(path, "split.layer", layer, f"expected a hidden layer 1..{len(widths) - 2}")
+    if not 1 <= neuron <= widths[layer]:
+        raise InputError(path, "split.neuron", neuron, f"expected a neuron 1..{widths[layer]}")
+    pj = {"network": {"widths": widths, "activation": options["activation"]}, "loss": {"kind": "squared"}, "data": data.to_json()}
+    try:
+        prob = parse_problem(pj)
+        params = parse_point(doc["point"], prob, "point")
+    except FormatError as exc:
+        raise InputError(path, exc.field, exc.value, exc.reason) from None
+    from symcert.checker import kernel
+    pre = kernel.forward(prob, params)[0]
+    if kernel.kinks(prob, pre):
+        raise HypothesisViolation(CLAIM_ID, "differentiable", "a hidden pre-activation lies on a breakpoint: the gradient is not defined")
+    grad = kernel.gradient(prob, params)
+    for name in prob.param_names():
+        for i, v in enumerate(grad[name].entries()):
+            if v != 0:
+                raise HypothesisViolation(CLAIM_ID, "critical", f"{path} is not a critical point: d risk / d {name} (entry {i + 1}) = {fr(v)}")
+    claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "neuron splitting gamma^r_lambda", "statement": STATEMENT,
+             "instance": options.get("instance", f"user point {path}"),
+             "construction": {"split": {"layer": layer, "neuron": neuron, "lambda": fr(lam)}}}
+    return certify_split(pj, params, layer, neuron, lam, claim)
+
+
 CLAIM = Claim(CLAIM_ID, PAPER, "neuron splitting: a critical point becomes a line of critical points (minima inside [0, 1], saddles outside)",
-              instances)
+              instances, certify_data,
+              {"--point FILE": "JSON {point: {W1, b1, ...}, split: {layer, neuron, lambda}} (critical point to split)",
+               "--activation": "piecewise-linear activation of the network (default relu)"})
 
 
 # ---- escape: a non-increasing path from the split minimum to lower risk ----------------------

@@ -152,3 +152,33 @@ def test_tanh_instances():
     expected = 3 * (1 - 3) * B[0][0]  # lambda (1 - lambda) B_11
     assert f"d^T H d = {expected.numerator}/{expected.denominator}" in rep.obligations[2][3]
     assert check_document(_doc("split-tanh-lambda-1-3")).verdict is Verdict.CERTIFIED
+
+
+def _cli(*args):
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return subprocess.run([sys.executable, "-m", "symcert", *args], capture_output=True, text=True, cwd=root)
+
+
+def test_cli_split_of_a_user_point(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("x1,y\n0,0\n1,1\n2,0\n3,1\n")
+    pt = {"W1": [["1/5"], ["0"]], "b1": ["6/5", "1"], "W2": [["1", "0"]], "b2": ["-1"]}  # yun2019 thm1 worked minimum
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps({"point": pt, "split": {"layer": 1, "neuron": 1, "lambda": "3/2"}}))
+    out = tmp_path / "c.json"
+    r = _cli("certify", "petzka2021.split", "--data", str(data), "--point", str(f), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(out.read_text())
+    assert doc["claim"]["conclusion"] == "critical_line" and doc["problem"]["network"]["widths"] == [1, 3, 1]
+    f.write_text(json.dumps({"point": dict(pt, b2=["0"]), "split": {"layer": 1, "neuron": 1, "lambda": "1/2"}}))
+    r = _cli("certify", "petzka2021.split", "--data", str(data), "--point", str(f))
+    assert r.returncode == 5 and "not a critical point" in r.stderr
+    f.write_text(json.dumps({"point": pt, "split": {"layer": 2, "neuron": 1, "lambda": "1/2"}}))
+    r = _cli("certify", "petzka2021.split", "--data", str(data), "--point", str(f))
+    assert r.returncode == 2 and "split.layer" in r.stderr and "Traceback" not in r.stderr
+    f.write_text(json.dumps({"point": pt, "split": {"layer": 1, "neuron": 1, "lambda": "x"}}))
+    r = _cli("certify", "petzka2021.split", "--data", str(data), "--point", str(f))
+    assert r.returncode == 2 and "split.lambda" in r.stderr

@@ -32,6 +32,7 @@ from symcert import certificate  # noqa: E402
 from symcert.checker import check_document  # noqa: E402
 from symcert.checker.problem import point as parse_point, problem as parse_problem  # noqa: E402
 from symcert.claims import kinks as KC  # noqa: E402
+from symcert.exact.rationals import parse_rational  # noqa: E402
 from symcert.model.activations import relu  # noqa: E402
 
 
@@ -95,9 +96,11 @@ def engine(pj, pt, solver_free: bool):
     verdict = {"local_minimum": "CERTIFIED", "not_local_minimum": "REFUTED"}[doc["claim"]["conclusion"]]
     assert rep.verdict.name == "CERTIFIED", rep.summary
     s = dec.stats
-    return {"verdict": verdict, "patterns": s["patterns"], "pruned": s["pruned"], "farkas": s["farkas"],
-            "cells": s["cells"], "z3_cells": s.get("z3_cells", 0), "generate_s": gen, "check_s": chk,
-            "total_s": gen + chk, "per_cell_ms": 1000 * (gen + chk) / max(s["cells"], 1), "radius": str(dec.radius)}
+    # cells are not enumerated when the pattern-free line search refutes the point first
+    cells = s.get("cells")
+    return {"verdict": verdict, "patterns": s["patterns"], "pruned": s.get("pruned"), "farkas": s.get("farkas"),
+            "cells": cells, "z3_cells": s.get("z3_cells", 0), "generate_s": gen, "check_s": chk,
+            "total_s": gen + chk, "per_cell_ms": 1000 * (gen + chk) / cells if cells else None, "radius": str(dec.radius)}
 
 
 def svg(rows: list, path: str, limit: float) -> None:
@@ -145,8 +148,9 @@ def markdown(rows: list) -> str:
             mono = f"{res} in {r['mono_s']:.1f} s" if res in ("sat", "unsat") else (
                 f"time-out after {r['mono_s']:.0f} s" if "timeout" in res else f"{res} after {r['mono_s']:.0f} s")
         z3c = f"{r['z3cells_total_s']:.2f}" if "z3cells_total_s" in r else "-"
-        out.append(f"| {r['instance']} | {r['verdict']} | {r['patterns']} | {r['pruned']} | {r['cells']} | "
-                   f"{r['total_s']:.2f} | {r['per_cell_ms']:.1f} | {z3c} | {mono} |")
+        dash = lambda v, f="{}": "-" if v is None else f.format(v)  # noqa: E731
+        out.append(f"| {r['instance']} | {r['verdict']} | {r['patterns']} | {dash(r['pruned'])} | {dash(r['cells'])} | "
+                   f"{r['total_s']:.2f} | {dash(r['per_cell_ms'], '{:.1f}')} | {z3c} | {mono} |")
     return "\n".join(out)
 
 
@@ -162,6 +166,8 @@ def main(argv=None):
     ap.add_argument("--rows", nargs="+", help="no run: read rows from these JSON files (for --svg)")
     ap.add_argument("--svg", help="write a chart of the rows here")
     ap.add_argument("--markdown", action="store_true", help="with --rows: print a markdown table")
+    ap.add_argument("--reuse", nargs="+", help="take the monolithic column from these JSON rows (same instances) "
+                    "instead of running it again")
     args = ap.parse_args(argv)
     if args.rows:
         rows = [r for f in args.rows for r in json.load(open(f))]
@@ -183,16 +189,20 @@ def main(argv=None):
             pj, pt = build()
             row = {"instance": f"{fam}-k{k}", "k": k, "family": fam}
             row.update(engine(pj, pt, True))
+            old = next((o for f in args.reuse or [] for o in json.load(open(f)) if o["instance"] == row["instance"]), None)
+            if old is not None:
+                row.update({key: old[key] for key in ("mono_result", "mono_s") if key in old})
             if not args.no_z3_cells:
                 z = engine(pj, pt, False)
                 row["z3cells_total_s"], row["z3cells_verdict"] = z["total_s"], z["verdict"]
-            if not args.no_mono:
-                res, sec = monolithic(pj, pt, fmpq(row["radius"].split("/")[0]) / fmpq(row["radius"].split("/")[1]) if "/" in row["radius"] else fmpq(int(row["radius"])), args.mono_timeout)
+            if not args.no_mono and "mono_s" not in row:
+                res, sec = monolithic(pj, pt, parse_rational(row["radius"]), args.mono_timeout)
                 row["mono_result"], row["mono_s"] = res, sec
             rows.append(row)
             mono = f"{row.get('mono_result', '-')} {row.get('mono_s', 0):.1f}s" if "mono_s" in row else "-"
-            print(f"{row['instance']:<11} {row['verdict']:<9} {row['patterns']:>8} {row['pruned']:>7} {row['cells']:>5} "
-                  f"{row['total_s']:>8.2f} {row['per_cell_ms']:>8.1f} {row.get('z3cells_total_s', float('nan')):>10.2f} {mono:>22}", flush=True)
+            dash = lambda v, f="{}": "-" if v is None else f.format(v)  # noqa: E731
+            print(f"{row['instance']:<11} {row['verdict']:<9} {row['patterns']:>8} {dash(row['pruned']):>7} {dash(row['cells']):>5} "
+                  f"{row['total_s']:>8.2f} {dash(row['per_cell_ms'], '{:.1f}'):>8} {row.get('z3cells_total_s', float('nan')):>10.2f} {mono:>22}", flush=True)
             if args.json:
                 with open(args.json, "w") as fh:
                     json.dump(rows, fh, indent=1)

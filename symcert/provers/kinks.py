@@ -118,8 +118,9 @@ def descends(prob, point, d1, d2=None) -> bool:
 
 def line_search(prob, point, pre, kinks, pattern, timeout_ms: int):
     """A direction D with R(theta + t D) < R(theta) for small t > 0 inside the cell ``pattern``,
-    by an exact z3 query on the first two Taylor coefficients of the risk along the line."""
-    choice = dict(zip(kinks, pattern))
+    by an exact z3 query on the first two Taylor coefficients of the risk along the line.
+    ``pattern=None``: any cell (each kinked piece If-encoded by the sign of its Taylor coefficients)."""
+    choice = dict(zip(kinks, pattern)) if pattern is not None else {}
     params = _param_list(prob)
     D = {p: z3.Real(f"D_{p[0]}_{p[1]}_{p[2]}") for p in params}
     s = z3.Solver()
@@ -152,6 +153,12 @@ def line_search(prob, point, pre, kinks, pattern, timeout_ms: int):
             a = []
             for i, zi in enumerate(z):
                 k, kink = prob.act.piece(pre[l - 1][i, j])
+                if kink and pattern is None:  # pattern-free: the piece follows the sign along the line
+                    right = zi[1] >= 0 if l == 1 else z3.Or(zi[1] > 0, z3.And(zi[1] == 0, zi[2] >= 0))
+                    sr, cr = _z3_val(prob.act.slopes[k + 1]), _z3_val(prob.act.intercepts[k + 1])
+                    sl, cl = _z3_val(prob.act.slopes[k]), _z3_val(prob.act.intercepts[k])
+                    a.append([sl * zi[0] + cl] + [z3.If(right, sr * zi[n], sl * zi[n]) for n in (1, 2)])
+                    continue
                 if kink:
                     sign = 1 if choice[(l, i, j)] == "+" else -1
                     k = k + 1 if sign > 0 else k
@@ -198,6 +205,8 @@ def lower_point_on(prob, point, d1, d2=None):
 
 
 RADIUS_RETRIES = 3
+FREE_SEARCH_KINKS = 6  # above this many kinked pre-activations, try a pattern-free line search first
+LINE_SEARCH_MS = 10000  # per cell; a time-out only means "no line found here"
 
 
 def decide(prob, point, radius_cap=fmpq(1), timeout_ms: int = 60000, max_cells: int = C.MAX_CELLS,
@@ -223,6 +232,15 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
     r = cover_radius(prob, point, radius_cap)
     if r is None:
         return Decision("unknown", reason="no box radius keeps the pre-activations within their pieces")
+    if len(kinks) > FREE_SEARCH_KINKS:
+        # many kinks: one pattern-free line search first, before enumerating the cells
+        t0 = time.perf_counter()
+        d1 = line_search(prob, point, pre, kinks, None, min(timeout_ms, LINE_SEARCH_MS))
+        stats["seconds_free_search"] = time.perf_counter() - t0
+        if d1 is not None:
+            ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
+            stats.update(kinks=len(kinks), patterns=1 << len(kinks), seconds_total=time.perf_counter() - t_start)
+            return Decision("descent", [ob], radius=r, stats=stats, lower_point=lower_point_on(prob, point, d1))
     t0 = time.perf_counter()
     empty, dead = dead_prefixes(prob, kinks)
     counts = {"pruned": 0}
@@ -249,7 +267,7 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
         rest.append(pat)
     # cheap exact second-order line searches on every remaining cell first, then the per-cell minimum queries
     for pat in rest:
-        d1 = line_search(prob, point, pre, kinks, pat, timeout_ms)
+        d1 = line_search(prob, point, pre, kinks, pat, min(timeout_ms, LINE_SEARCH_MS))
         if d1 is not None:
             ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
             stats.update(z3_cells=0, seconds_cells=time.perf_counter() - t0, descent_cell=pat,

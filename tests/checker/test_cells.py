@@ -187,3 +187,12 @@ def test_checker_z3_time_out_gives_unknown_verdict(monkeypatch):
     monkeypatch.setattr(C, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
     rep = _check(doc)
     assert rep.verdict is Verdict.UNKNOWN and "unknown (timeout)" in rep.summary
+
+
+def test_many_kinks_refuted_by_pattern_free_line_search():
+    # k = 10 collinear kinked samples with residuals (1, -2, 1, 0, ...)/4: 1024 sign patterns, none enumerated
+    pj, pt = KC.collinear_min(10, relu())
+    pj["data"]["targets"] = pj["data"]["targets"][:4] + [["3/4"], ["0"], ["3/4"]] + [["1/2"]] * 7
+    doc, dec = KC.certify_point(pj, pt, KC._test_claim("t", {}))
+    assert doc["claim"]["conclusion"] == "not_local_minimum" and "cells" not in dec.stats
+    assert _check(doc).verdict is Verdict.CERTIFIED

@@ -32,7 +32,7 @@ from symcert.checker.problem import problem as parse_problem
 from symcert.claims import smooth_common as SC
 from symcert.claims.base import Claim, Instance
 from symcert.exact.rationals import format_rational as fr
-from symcert.transform.split import certify_split
+from symcert.transform.split import certify_split, split_point
 
 CLAIM_ID = "petzka2021.split"
 PAPER = ("Petzka, Sminchisescu, 'Non-attracting regions of local minima in deep and wide neural networks', "
@@ -498,12 +498,10 @@ def deep_growth(seed: int = 3, m: int = 20, grow: int = 21) -> dict:
     steps = growth_chain(grow)
     pt, widths = origin, [2, 1, 1, 1]
     for l, r, lam in steps[:-1]:
-        from symcert.transform.split import split_point
         pt = split_point(pt, l, r, fmpq(lam.numerator, lam.denominator))
         widths[l] += 1
     l, r, lam = steps[-1]
     small_pj = dict(pj, network=dict(pj["network"], widths=list(widths)))
-    from symcert.transform.split import split_point
     final = split_point(pt, l, r, fmpq(lam.numerator, lam.denominator))
     widths[l] += 1
     wide = dict(pj, network=dict(pj["network"], widths=list(widths)))

@@ -19,7 +19,13 @@ is a list, walked from the certificate's point:
   map of [0, T] onto (0, inf), with bisection; exact fmpq_poly arithmetic) that P1 has no root in
   [0, T] and P1(T) < 0: L is strictly decreasing on [0, T].
 
-The path ends at L(T) < the risk at the point. Fact ``escape``: every neighbourhood of the
+* ``{"kind": "line", "direction": {...}, "t_end": T, "pieces": N}``: a straight segment
+  cur + t d (exact-real direction), any smooth activation without breakpoints. The exact
+  derivative L'(t) (sympy) is enclosed by arb balls on N equal subintervals of [0, T]; every
+  enclosure must be certainly negative. (A segment starting at a critical point has L'(0) = 0
+  and cannot be certified this way; it follows a log_affine segment.)
+
+The path ends at a risk strictly below the risk at the point. Fact ``escape``: every neighbourhood of the
 point holds the start of a non-increasing path to strictly lower risk (the path starts at the
 point itself).
 """
@@ -214,11 +220,65 @@ def check_escape_path(ctx: Context, ob: dict, path: str) -> Outcome:
                 for kk in range(d0):
                     cur["W1"][j][kk] = S.sympy.log(S.sympy.Rational(int(W1[j][kk](T).p), int(W1[j][kk](T).q)))
             cur_risk = end
+        elif kind == "line":
+            on_line = "left"
+            res = _line_segment(ctx, cur, seg, p, n, ledger)
+            if isinstance(res, Outcome):
+                return res
+            details.append(res)
+            cur_risk, decreased = None, True
         else:
-            raise FormatError(f"{p}.kind", kind, "unknown segment kind (known: split_line, log_affine)")
+            raise FormatError(f"{p}.kind", kind, "unknown segment kind (known: split_line, log_affine, line)")
     if not decreased:
         return Outcome("fails", "no segment decreases the risk", ledger)
-    return Outcome("holds", "; ".join(details) + f"; final risk {cur_risk} < {risk0}", ledger, ("escape",))
+    final = f"final risk {cur_risk} < {risk0}" if cur_risk is not None else f"final risk < {risk0}"
+    return Outcome("holds", "; ".join(details) + f"; {final}", ledger, ("escape",))
+
+
+MAX_PIECES = 4096
+INTERVAL = "rigorous interval subdivision: arb enclosures of L'(t) on every subinterval"
+
+
+def _line_segment(ctx, cur: dict, seg: dict, p: str, n: int, ledger: list):
+    """Straight segment cur + t d, t in [0, T], any smooth activation without breakpoints: the
+    exact derivative L'(t) (sympy) is enclosed by arb balls on ``pieces`` equal subintervals;
+    every enclosure must be < 0, so L is strictly decreasing on [0, T]. Updates ``cur``."""
+    from symcert.checker import smooth as S
+    prob = ctx.prob
+    if prob.act.breakpoints or prob.loss != "squared":
+        return Outcome("fails", "line segments: smooth activations without breakpoints, squared loss", ledger)
+    d = S.point(get(seg, "direction", p), prob, f"{p}.direction")
+    T = rational(get(seg, "t_end", p), f"{p}.t_end")
+    if not T > 0:
+        raise FormatError(f"{p}.t_end", seg["t_end"], "must be positive")
+    pieces = get(seg, "pieces", p, int)
+    if not 1 <= pieces <= MAX_PIECES:
+        raise FormatError(f"{p}.pieces", pieces, f"expected 1..{MAX_PIECES}")
+    t = S.sympy.Symbol("t_path", real=True)
+    moved = {k: [[v + t * dv for v, dv in zip(row, drow)] for row, drow in zip(cur[k], d[k])] for k in cur}
+    dL = S.sympy.diff(S.Evaluator(prob).risk(moved), t)
+    import flint
+    saved = flint.ctx.prec
+    try:
+        flint.ctx.prec = S.PREC
+        for k in range(pieces):
+            lo, hi = T * k / pieces, T * (k + 1) / pieces
+            ball = flint.arb.union(flint.arb(lo), flint.arb(hi))
+            try:
+                v = S.to_arb(dL, {t: ball})
+            except ValueError as exc:
+                return Outcome("unknown", f"segment {n + 1}: cannot enclose L' on [{lo}, {hi}]: {exc}", ledger)
+            if not v < 0:
+                return Outcome("unknown" if not v >= 0 else "fails",
+                               f"segment {n + 1}: L' on [{lo}, {hi}] is enclosed by {v}, not certainly negative", ledger)
+    finally:
+        flint.ctx.prec = saved
+    for item in (S.ARB(S.PREC), INTERVAL):
+        if item not in ledger:
+            ledger.append(item)
+    for k in cur:
+        cur[k] = [[v + S.sympy.Rational(int(T.p), int(T.q)) * dv for v, dv in zip(row, drow)] for row, drow in zip(cur[k], d[k])]
+    return f"line segment t in [0, {T}]: L' < 0 on all {pieces} subintervals (arb)"
 
 
 CHECKS = {"escape_path": check_escape_path}

@@ -1,5 +1,6 @@
 """escape_path: the certified non-increasing path; wrong paths are rejected, bad fields invalid."""
 import copy
+from fractions import Fraction
 import json
 
 import pytest
@@ -110,3 +111,38 @@ def test_split_line_after_leaving_the_line_rejected():
     segs.append({"kind": "split_line", "layer": 1, "neuron": 1, "to": "5"})
     rep = check_document(d)
     assert rep.verdict is Verdict.REJECTED and "before any other segment" in rep.summary
+
+
+LINE = json.loads(certificate.canonical_bytes(P.escape(with_line=True)))
+
+
+def _line_doc():
+    d = copy.deepcopy(LINE)
+    d.pop("rests_on")
+    return d
+
+
+def test_line_segment_certified_by_interval_subdivision():
+    rep = check_document(copy.deepcopy(LINE))
+    assert rep.verdict is Verdict.CERTIFIED, rep.summary
+    assert "subintervals (arb)" in rep.obligations[3][3]
+
+
+def test_line_segment_too_coarse_or_too_long_not_certified():
+    d = _line_doc()
+    _path(d)["segments"][2]["pieces"] = 1  # one enclosure over the whole segment is too wide
+    assert check_document(d).verdict in (Verdict.REJECTED, Verdict.UNKNOWN)
+    d = _line_doc()
+    seg = _path(d)["segments"][2]
+    seg["direction"]["W1"] = [[str(-Fraction(v)) if v != "0" else v for v in row] for row in seg["direction"]["W1"]]  # uphill
+    d.pop("better_point", None)
+    d["obligations"] = [o for o in d["obligations"] if o["kind"] != "smooth_strictly_lower"]
+    rep = check_document(d)
+    assert rep.verdict in (Verdict.REJECTED, Verdict.UNKNOWN) and "not certainly negative" in rep.summary
+
+
+@pytest.mark.parametrize("field,value", [("pieces", 0), ("pieces", 5000), ("t_end", "-1/10"), ("direction", "x")])
+def test_line_segment_bad_fields_invalid(field, value):
+    d = _line_doc()
+    _path(d)["segments"][2][field] = value
+    assert check_document(d).verdict is Verdict.INVALID

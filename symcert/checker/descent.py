@@ -16,7 +16,8 @@ a deep linear network, where the first descent appears only at a high order in t
 3. the lowest nonzero coefficient of R(t) - R(0) is negative, so R(t) < R(0) for small t > 0.
 
 Since theta(t) -> theta, every neighbourhood of theta holds points of strictly lower risk.
-Squared loss only (the risk must be polynomial on a cell).
+Any loss of checker/losses.py (squared, absolute, Huber, hinge): each is piecewise polynomial in
+the output, and along the curve the branch taken for small t > 0 is decided the same way.
 """
 from __future__ import annotations
 
@@ -90,15 +91,35 @@ def risk_along(prob, base: dict, d1: dict, d2: dict | None, higher: dict | None 
             z = [sum((W[i][k] * a[k] for k in range(len(a))), b[i][0]) for i in range(len(W))]
             a = z if l == prob.depth else [_piece_poly(prob.act, zi) for zi in z]
         for i, out in enumerate(a):
-            r = out - prob.Y[i, s]
-            total += r * r
-    return total / 2
+            total += loss_poly(prob, out, prob.Y[i, s])
+    return total
+
+
+def loss_poly(prob, out: fmpq_poly, y: fmpq) -> fmpq_poly:
+    """The per-entry loss of output ``out(t)`` as a polynomial valid for all small t > 0: each
+    loss of checker/losses.py is piecewise polynomial in the output, and the branch taken for
+    small t > 0 is decided by the lowest nonzero coefficient (on a branch boundary held
+    identically, both branches agree)."""
+    r = out - y
+    if prob.loss == "squared":
+        return r * r / 2
+    if prob.loss == "absolute":
+        return r * lowest_sign(r)
+    if prob.loss == "huber":
+        d = prob.loss_delta
+        if lowest_sign(r - d) > 0:
+            return (r - d / 2) * d
+        if lowest_sign(r + d) < 0:
+            return (-r - d / 2) * d
+        return r * r / 2
+    if prob.loss == "hinge":
+        margin = 1 - out * y
+        return margin if lowest_sign(margin) > 0 else fmpq_poly([])
+    raise AssertionError(f"unknown loss {prob.loss}")
 
 
 def check_descent_curve(ctx: Context, ob: dict, path: str) -> Outcome:
     prob = ctx.prob
-    if prob.loss != "squared":
-        return Outcome("fails", "descent_curve is stated for the squared loss only", [])
     d1 = point(get(ob, "direction", path), prob, f"{path}.direction")
     d2 = point(ob["second_order"], prob, f"{path}.second_order") if "second_order" in ob else None
     higher = higher_terms(ob, prob, path)

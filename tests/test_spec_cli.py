@@ -56,7 +56,8 @@ def test_too_many_cells_unknown(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("change,needle", [
-    ({"loss": "absolute"}, "loss"),
+    ({"loss": "cross_entropy"}, "loss"),
+    ({"loss": "huber:-1"}, "loss"),
     ({"point": {"W1": [["0"]], "b1": ["0", "1"], "W2": [["1", "0"]], "b2": ["2/3"]}}, "point.W1"),
     ({"network": {"widths": [1, 2, 1], "activation": "swish"}}, "activation"),
     ({"options": {"radius": "-1"}}, "options.radius"),
@@ -88,3 +89,10 @@ def test_hard_tanh_upper_kink_certified_by_z3_cells(tmp_path):
     doc = json.loads(out.read_text())
     proofs = sorted(c["proof"] for c in doc["obligations"][0]["cells"])
     assert proofs == ["affine_exceptions"] * 2 + ["z3"] * 4
+
+
+def test_non_squared_loss_is_unknown_not_invalid(tmp_path, capsys):
+    # a valid spec the kink test cannot decide (its per-cell arguments need the squared loss)
+    path = _spec(tmp_path, loss="absolute")
+    assert main(["certify", "--spec", path, "-o", str(tmp_path / "c.json")]) == Verdict.UNKNOWN.exit_code
+    assert "squared loss only" in capsys.readouterr().err

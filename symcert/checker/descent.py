@@ -118,7 +118,9 @@ def loss_poly(prob, out: fmpq_poly, y: fmpq) -> fmpq_poly:
     raise AssertionError(f"unknown loss {prob.loss}")
 
 
-def check_descent_curve(ctx: Context, ob: dict, path: str) -> Outcome:
+def risk_change(ctx: Context, ob: dict, path: str):
+    """(R(t) - R(0) along the obligation's curve, order of its lowest nonzero term, that
+    coefficient), or an Outcome when the curve's risk is constant or inconsistent."""
     prob = ctx.prob
     d1 = point(get(ob, "direction", path), prob, f"{path}.direction")
     d2 = point(ob["second_order"], prob, f"{path}.second_order") if "second_order" in ob else None
@@ -130,11 +132,18 @@ def check_descent_curve(ctx: Context, ob: dict, path: str) -> Outcome:
     coeffs = R.coeffs()
     if (coeffs[0] if coeffs else fmpq(0)) != ctx.risk:
         return Outcome("fails", f"internal inconsistency: R(0) = {coeffs[0] if coeffs else 0} but risk = {ctx.risk}", [RATIONAL])
-    drop = R - ctx.risk
-    order = next((k for k, c in enumerate(drop.coeffs()) if c != 0), None)
+    change = R - ctx.risk
+    order = next((k for k, c in enumerate(change.coeffs()) if c != 0), None)
     if order is None:
-        return Outcome("fails", "the risk is constant along the curve (no descent)", [RATIONAL])
-    c = drop.coeffs()[order]
+        return Outcome("fails", "the risk is constant along the curve", [RATIONAL])
+    return change, order, change.coeffs()[order]
+
+
+def check_descent_curve(ctx: Context, ob: dict, path: str) -> Outcome:
+    res = risk_change(ctx, ob, path)
+    if isinstance(res, Outcome):
+        return res
+    drop, order, c = res
     if c > 0:
         return Outcome("fails", f"the risk increases along the curve: R(t) - R(0) = {c} t^{order} + ...", [RATIONAL])
     return Outcome("holds", f"R(t) - R(0) = {c} t^{order} + O(t^{order + 1}) < 0 for small t > 0 (degree {drop.degree()})",

@@ -158,47 +158,16 @@ def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     solver_name = get(ob, "solver", path, str)
     if solver_name != "z3":
         raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")
+    from symcert.checker.cells import z3_cell  # the same query, one cell: the point's own
+
     pre = ctx.forward(ctx.point)[0]
-    s = z3.Solver()
-    s.set("timeout", int(ctx.smt_timeout_ms))
-    q = lambda v: z3.RealVal(f"{v.p}/{v.q}")  # noqa: E731
-    var = {}
-    for name in prob.param_names():
-        M = ctx.point[name]
-        for i in range(M.nrows()):
-            for j in range(M.ncols()):
-                v = z3.Real(f"{name}_{i + 1}_{j + 1}")
-                s.add(v >= q(M[i, j] - r), v <= q(M[i, j] + r))
-                var[name, i, j] = v
-    loss = 0
-    for j in range(prob.m):
-        a = [q(prob.X[k, j]) for k in range(prob.widths[0])]
-        for l in range(1, prob.depth + 1):
-            z = []
-            for i in range(prob.widths[l]):
-                aux = z3.Real(f"z{l}_{i + 1}_{j + 1}")  # naming each pre-activation keeps z3's NRA fast
-                s.add(aux == sum((var[f"W{l}", i, k] * a[k] for k in range(len(a))), var[f"b{l}", i, 0]))
-                z.append(aux)
-            if l == prob.depth:
-                loss = loss + sum((zi - q(prob.Y[i, j])) * (zi - q(prob.Y[i, j])) for i, zi in enumerate(z))
-                break
-            a = []
-            for i, zi in enumerate(z):
-                kpiece = prob.act.piece(pre[l - 1][i, j])[0]
-                lo, hi = prob.act.piece_bounds(kpiece)
-                if lo is not None:
-                    s.add(zi >= q(lo))
-                if hi is not None:
-                    s.add(zi <= q(hi))
-                a.append(q(prob.act.slopes[kpiece]) * zi + q(prob.act.intercepts[kpiece]))
-    s.add(loss < 2 * q(ctx.risk))
-    res = s.check()
+    res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, lambda l, i, j: prob.act.piece(pre[l - 1][i, j])[0], ctx.smt_timeout_ms)
     ledger = [RATIONAL, Z3_NRA]
     if res == z3.unsat:
         return Outcome("holds", f"z3: no parameter in the box of radius {r} within the cell has risk < {ctx.risk}", ledger, (("local_min", r),))
     if res == z3.sat:
         return Outcome("fails", "z3 found a point of the cell within the box with lower risk", ledger)
-    return Outcome("unknown", f"z3 returned unknown ({s.reason_unknown()}) within {ctx.smt_timeout_ms} ms", ledger)
+    return Outcome("unknown", f"z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)
 
 
 def check_strictly_lower(ctx: Context, ob: dict, path: str) -> Outcome:

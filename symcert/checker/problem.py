@@ -118,14 +118,8 @@ def activation(spec, path: str) -> PiecewiseLinear:
     return PiecewiseLinear(tuple(bps), tuple(slopes), tuple(icepts))
 
 
-@dataclass(frozen=True)
-class Problem:
-    widths: tuple  # (dx, d1, ..., dy)
-    act: PiecewiseLinear
-    loss: str
-    X: fmpq_mat  # dx x m, one column per sample
-    Y: fmpq_mat  # dy x m
-    loss_delta: fmpq | None = None  # the Huber parameter (loss "huber" only)
+class NetworkShape:
+    """Shape helpers shared by every problem kind (needs ``widths`` and ``X``)."""
 
     @property
     def depth(self) -> int:
@@ -141,6 +135,16 @@ class Problem:
     def param_shape(self, name: str) -> tuple[int, int]:
         l = int(name[1:])
         return (self.widths[l], self.widths[l - 1]) if name[0] == "W" else (self.widths[l], 1)
+
+
+@dataclass(frozen=True)
+class Problem(NetworkShape):
+    widths: tuple  # (dx, d1, ..., dy)
+    act: PiecewiseLinear
+    loss: str
+    X: fmpq_mat  # dx x m, one column per sample
+    Y: fmpq_mat  # dy x m
+    loss_delta: fmpq | None = None  # the Huber parameter (loss "huber" only)
 
 
 LOSSES = ("squared", "absolute", "huber", "hinge")  # per-entry formulas: symcert.checker.losses

@@ -49,7 +49,7 @@ import flint
 import sympy
 from flint import arb, fmpq, fmpq_mat
 
-from symcert.checker.problem import FormatError, get, matrix, rational
+from symcert.checker.problem import FormatError, NetworkShape, get, matrix, rational
 from symcert.exact.reals import ExactRealError, Real, parse_real
 
 T = sympy.Symbol("t", real=True)
@@ -247,27 +247,12 @@ def as_fmpq(expr: sympy.Expr) -> fmpq | None:
 # ---- problems and points ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class SmoothProblem:
+class SmoothProblem(NetworkShape):
     widths: tuple
     act: SmoothActivation
     loss: str
     X: fmpq_mat
     Y: fmpq_mat
-
-    @property
-    def depth(self) -> int:
-        return len(self.widths) - 1
-
-    @property
-    def m(self) -> int:
-        return self.X.ncols()
-
-    def param_names(self) -> list[str]:
-        return [f"{p}{l}" for l in range(1, self.depth + 1) for p in ("W", "b")]
-
-    def param_shape(self, name: str) -> tuple[int, int]:
-        l = int(name[1:])
-        return (self.widths[l], self.widths[l - 1]) if name[0] == "W" else (self.widths[l], 1)
 
     def coordinates(self) -> list[tuple[str, int, int]]:
         """Every scalar parameter, in the fixed order used by Hessians and directions."""

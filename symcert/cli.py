@@ -115,6 +115,16 @@ def _certify_spec(args, path: str) -> int:
     return verdict.exit_code
 
 
+REFUTATIONS = ("not_local_minimum", "saddle_point")
+
+
+def _answer(verdict, rep) -> str:
+    """The answer to the certification request: a checked refutation reads REFUTED."""
+    if verdict.name == "CERTIFIED" and rep.conclusion in REFUTATIONS:
+        return f"REFUTED ({rep.conclusion}; the refutation is certified)"
+    return verdict.name
+
+
 def cmd_certify(args) -> int:
     from symcert.claims import CLAIMS
     from symcert.checker.verdict import Verdict
@@ -139,7 +149,7 @@ def cmd_certify(args) -> int:
         t0 = time.perf_counter()
         doc = claim.certify_data(data, _claim_options(args))
         verdict, rep = _write_and_check(doc, args.output, args)
-        _progress(args, f"{claim.id} on {args.data}: {verdict.name} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
+        _progress(args, f"{claim.id} on {args.data}: {_answer(verdict, rep)} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
                   + (f" -> {args.output}" if args.output else ""))
         return verdict.exit_code
     out_dir = args.output or "proofs"
@@ -151,7 +161,7 @@ def cmd_certify(args) -> int:
         t0 = time.perf_counter()
         path = os.path.join(out_dir, claim.id.split(".")[0], inst.name + ".json")
         verdict, rep = _write_and_check(inst.build(), path, args)
-        _progress(args, f"[{n}/{len(jobs)}] {claim.id} {inst.name}: {verdict.name} in {time.perf_counter() - t0:.2f} s -> {path}")
+        _progress(args, f"[{n}/{len(jobs)}] {claim.id} {inst.name}: {_answer(verdict, rep)} in {time.perf_counter() - t0:.2f} s -> {path}")
         if verdict is not Verdict.CERTIFIED:
             _progress(args, f"    {rep.summary}")
             worst = verdict if worst is Verdict.CERTIFIED else worst

@@ -123,3 +123,8 @@ def test_audit_table_and_failure(tmp_path):
 def test_explain():
     p = run("explain", CASE1)
     assert p.returncode == 0 and "affine_reduction" in p.stdout and "77/200" in p.stdout
+
+
+def test_certify_reports_refutations_as_refuted(tmp_path):
+    p = run("certify", "he2020.kink", "--instance", "kink-valley-end-relu", "-o", str(tmp_path))
+    assert p.returncode == 0 and "REFUTED (not_local_minimum; the refutation is certified)" in p.stderr

@@ -26,8 +26,12 @@ not differentiable and several activation cells meet). The checker
      then the output on those samples is A(theta) x~ for an affine A(theta), the other samples
      have residual 0, and risk = l0 + r.((A - W)X~) + r.E + 1/2 ||(A - W)X~ + E||^2 >= l0 where
      r.((A - W)X~) = 0 (normal equations) and r.E = 0 (disjoint supports);
-   * ``z3``: the query "a parameter in the box with these pieces and risk < risk(point)" is
-     rebuilt here and must be unsat (nonlinear real arithmetic; z3's 'unsat' has no proof object).
+   * ``z3`` (any loss of losses.py): the query "a parameter in the box with these pieces and
+     risk < risk(point)" is rebuilt here and must be unsat (nonlinear real arithmetic; z3's
+     'unsat' has no proof object). The risk is exact: the outputs are named variables, and the
+     absolute, Huber and hinge losses are z3 ``If`` terms on them with rational constants. Their
+     kinks (|r| at r = 0, Huber at |r| = delta, hinge at the margin) split each activation cell
+     into sub-cells; the If-encoding covers all of them in one query per activation cell.
 
 Why this covers the box: every layer-1 kinked pre-activation is a nonconstant affine function of
 the parameters (its bias has coefficient 1), so off finitely many hyperplanes (a dense set) each
@@ -48,6 +52,8 @@ GORDAN = "Gordan's alternative: y >= 0, y != 0, sum_j y_j s_j (x_j, 1) = 0 makes
 DENSITY = ("cover: layer-1 kinked pre-activations are nonconstant affine in the parameters; the risk is continuous, so a bound "
            "on every nonempty open layer-1 cell (deeper kinks: both closed sides) bounds it on the whole box")
 Z3_CELLS = "z3 nonlinear real arithmetic per cell: 'unsat' (no proof object)"
+LOSS_IF = ("loss kinks: the loss is If-encoded on named output variables, so each per-cell z3 query covers "
+           "every sub-cell the loss's own kinks cut out of the activation cell")
 EXCEPTIONS = ("lemma: outputs on samples sharing one pattern column are affine in x; other samples have zero residual; "
               "normal equations give risk >= l0 on the cell")
 
@@ -176,11 +182,32 @@ def columns(prob, pre, kinks, pattern: str) -> list:
     return cols
 
 
+def z3_loss(prob, out, y: fmpq, q):
+    """The per-entry loss of losses.py at the z3 term ``out`` (a named variable), exactly; the
+    kinked losses as If terms, so their kinks need no cells of their own."""
+    import z3
+
+    r = out - q(y)
+    if prob.loss == "squared":
+        return r * r / 2
+    if prob.loss == "absolute":
+        return z3.If(r >= 0, r, -r)
+    if prob.loss == "huber":
+        d = q(prob.loss_delta)
+        return z3.If(r > d, d * (r - d / 2), z3.If(r < -d, d * (-r - d / 2), r * r / 2))
+    if prob.loss == "hinge":
+        margin = 1 - q(y) * out
+        return z3.If(margin > 0, margin, q(fmpq(0)))
+    raise AssertionError(f"unknown loss {prob.loss}")
+
+
 def z3_cell(prob, params, r: fmpq, risk: fmpq, piece_of, timeout_ms: int, want_model: bool = False):
     """Rebuild and run the per-cell query; return (z3 result, reason, model-or-None).
 
     ``piece_of(l, i, j)`` is the piece of hidden pre-activation (l, i, j) in the cell; the query
-    asks for parameters in the box, each pre-activation in its piece (closed), and risk < ``risk``.
+    asks for parameters in the box, each pre-activation in its piece (closed), and risk < ``risk``,
+    the risk being the exact loss of ``z3_loss`` (If terms for the kinked losses: one query covers
+    every loss sub-cell of the activation cell).
     """
     import z3
 
@@ -205,7 +232,7 @@ def z3_cell(prob, params, r: fmpq, risk: fmpq, piece_of, timeout_ms: int, want_m
                 s.add(aux == sum((var[f"W{l}", i, k] * a[k] for k in range(len(a))), var[f"b{l}", i, 0]))
                 z.append(aux)
             if l == prob.depth:
-                loss = loss + sum((zi - q(prob.Y[i, j])) * (zi - q(prob.Y[i, j])) for i, zi in enumerate(z))
+                loss = loss + sum(z3_loss(prob, zi, prob.Y[i, j], q) for i, zi in enumerate(z))
                 break
             a = []
             for i, zi in enumerate(z):
@@ -216,7 +243,7 @@ def z3_cell(prob, params, r: fmpq, risk: fmpq, piece_of, timeout_ms: int, want_m
                 if hi is not None:
                     s.add(zi <= q(hi))
                 a.append(q(prob.act.slopes[k]) * zi + q(prob.act.intercepts[k]))
-    s.add(loss < 2 * q(risk))
+    s.add(loss < q(risk))
     res = s.check()
     model = s.model() if want_model and res == z3.sat else None
     return res, (s.reason_unknown() if res == z3.unknown else ""), (model, var)
@@ -246,17 +273,16 @@ def _affine_fit(ctx: Context, ob: dict, path: str):
     return [j for j in range(m) if any(resid[i, j] != 0 for i in range(dy))], None
 
 
-def ledger_for(pruned: bool, exceptions: bool, z3_used: bool) -> list:
-    """What a holding cell_cover rests on (the generator declares the same list)."""
-    return [RATIONAL, DENSITY] + [GORDAN] * pruned + [EXCEPTIONS] * exceptions + [Z3_CELLS] * z3_used
+def ledger_for(pruned: bool, exceptions: bool, z3_used: bool, loss_if: bool = False) -> list:
+    """What a holding cell_cover rests on (the generator declares the same list); ``loss_if``: z3
+    cells under a kinked loss (absolute, Huber, hinge)."""
+    return [RATIONAL, DENSITY] + [GORDAN] * pruned + [EXCEPTIONS] * exceptions + [Z3_CELLS] * z3_used + [LOSS_IF] * (z3_used and loss_if)
 
 
 def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
     import z3
 
     prob = ctx.prob
-    if prob.loss != "squared":
-        return Outcome("fails", "cell_cover is stated for the squared loss only", [])
     r = rational(get(ob, "radius", path), f"{path}.radius")
     if not r > 0:
         raise FormatError(f"{path}.radius", ob["radius"], "radius must be positive")
@@ -299,6 +325,9 @@ def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
     for pat in cells:
         how = proofs[pat]
         if how == "affine_exceptions":
+            if prob.loss != "squared":
+                return Outcome("fails", f"cell {pat!r}: affine_exceptions is a squared-loss argument (this problem: {prob.loss}); "
+                               "prove the cell by z3", [RATIONAL])
             if nonzero is None:
                 nonzero, err = _affine_fit(ctx, ob, path)
                 if err:
@@ -315,7 +344,7 @@ def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
             if res != z3.unsat:
                 return Outcome("unknown", f"cell {pat!r}: z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)
         used[how] += 1
-    ledger = ledger_for(bool(dead), used["affine_exceptions"] > 0, used["z3"] > 0)
+    ledger = ledger_for(bool(dead), used["affine_exceptions"] > 0, used["z3"] > 0, prob.loss != "squared")
     deep = sum(1 for l, _, _ in kinks if l > 1)
     detail = (f"{len(kinks)} kinked pre-activations ({deep} beyond layer 1); {counts['pruned']} of {1 << len(kinks)} sign patterns "
               f"pruned by {sum(len(v) for v in dead.values())} Farkas certificates; {len(cells)} cells: "

@@ -149,8 +149,6 @@ def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     import z3
 
     prob = ctx.prob
-    if prob.loss != "squared":
-        return Outcome("fails", f"the smt_cell_minimum query is built for the squared loss only (this problem: {prob.loss})", [])
     r = _radius(ob, path)
     box = ctx.box_radius()
     if box is None or r > box:

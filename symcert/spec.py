@@ -64,7 +64,7 @@ def read_spec(path: str) -> dict:
     if not isinstance(loss, str):
         raise InputError(path, "loss", loss, "expected a loss name: squared, absolute, huber:DELTA or hinge")
     from symcert.model.losses import parse_loss
-    loss = parse_loss(loss, path)  # the kink test itself decides the squared loss only (else UNKNOWN)
+    loss = parse_loss(loss, path)  # every loss: z3 cells If-encode the kinked ones; affine_exceptions is squared-only
     data = doc["data"]
     if isinstance(data, str):
         data = read_dataset(os.path.join(os.path.dirname(os.path.abspath(path)), data))

@@ -91,8 +91,45 @@ def test_hard_tanh_upper_kink_certified_by_z3_cells(tmp_path):
     assert proofs == ["affine_exceptions"] * 2 + ["z3"] * 4
 
 
-def test_non_squared_loss_is_unknown_not_invalid(tmp_path, capsys):
-    # a valid spec the kink test cannot decide (its per-cell arguments need the squared loss)
-    path = _spec(tmp_path, loss="absolute")
+BOUNDARY = {"W1": [["0"], ["1"]], "b1": ["1", "-2"], "W2": [["1", "0"]]}  # neuron 2 on its kink at x = 2
+KINKED_LOSSES = {  # loss: (targets on X = (-1, 0, 1, 2), b2 of a boundary local minimum)
+    "absolute": (["1", "0", "1", "1"], "0"),  # residuals (0, 1, 0, 0): loss kinks at three samples
+    "hinge": (["1", "-1", "1", "1"], "0"),  # margins (0, 2, 0, 0)
+    "huber:2/3": (["1", "0", "1", "2/3"], "-1/3"),  # |r| = delta at x = 0
+}
+
+
+@pytest.mark.parametrize("loss", sorted(KINKED_LOSSES))
+def test_kinked_loss_boundary_min_certified_and_tamper_rejected(tmp_path, capsys, loss):
+    ys, b2 = KINKED_LOSSES[loss]
+    path = _spec(tmp_path, loss=loss, data={"inputs": [["-1"], ["0"], ["1"], ["2"]], "targets": [[y] for y in ys]},
+                 point=dict(BOUNDARY, b2=[b2]))
+    out = tmp_path / "c.json"
+    assert main(["certify", "--spec", path, "-o", str(out), "-q"]) == 0
+    rep = check_file(str(out))
+    assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "local_minimum"
+    doc = json.loads(out.read_text())
+    assert [c["proof"] for c in doc["obligations"][0]["cells"]] == ["z3", "z3"]
+    doc["obligations"][0]["cells"].pop()
+    out.write_text(json.dumps(doc))
+    assert main(["check", str(out)]) == Verdict.REJECTED.exit_code and "not covered" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("loss,targets", [("absolute", ["1", "0", "1"]), ("hinge", ["1", "-1", "1"]),
+                                          ("huber:2/3", ["1", "0", "1"])])
+def test_kinked_loss_valley_end_refuted(tmp_path, loss, targets):
+    # neuron 1 on its kink on every sample; output 0: under the absolute loss the residual at x = 0 is exactly 0
+    path = _spec(tmp_path, loss=loss, data={"inputs": [["-1"], ["0"], ["1"]], "targets": [[y] for y in targets]},
+                 point={"W1": [["0"], ["0"]], "b1": ["0", "1"], "W2": [["1", "0"]], "b2": ["0"]})
+    out = str(tmp_path / "c.json")
+    assert main(["certify", "--spec", path, "-o", out, "-q"]) == Verdict.REFUTED.exit_code
+    rep = check_file(out)
+    assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "not_local_minimum"
+
+
+def test_kinked_loss_limit_is_unknown_saying_which(tmp_path, capsys):
+    ys, b2 = KINKED_LOSSES["absolute"]
+    path = _spec(tmp_path, loss="absolute", data={"inputs": [["-1"], ["0"], ["1"], ["2"]], "targets": [[y] for y in ys]},
+                 point=dict(BOUNDARY, b2=[b2]), options={"max_cells": 1})
     assert main(["certify", "--spec", path, "-o", str(tmp_path / "c.json")]) == Verdict.UNKNOWN.exit_code
-    assert "squared loss only" in capsys.readouterr().err
+    assert "too many cells" in capsys.readouterr().err

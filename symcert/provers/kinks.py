@@ -4,7 +4,10 @@
 minimum), a ``descent_curve`` obligation (not a local minimum: a curve along which the risk
 drops, found per cell by an exact second-order line search posed to z3), or the limit that was
 hit. Everything it writes is re-derived by the checker (symcert.checker.cells / descent); this
-module only searches.
+module only searches. Every loss of checker/losses.py: the line search expands the loss to second
+order in t (at a loss kink the branch follows the signs of the output's Taylor coefficients), the
+solver-free witness is tried for the squared loss only, and the other cells go to z3 (whose query
+If-encodes the loss).
 """
 from __future__ import annotations
 
@@ -116,6 +119,41 @@ def descends(prob, point, d1, d2=None) -> bool:
     return False
 
 
+def _loss_taylor(prob, o0: fmpq, y: fmpq, o1, o2):
+    """(c1, c2): the t and t^2 coefficients of ell(o0 + o1 t + o2 t^2 + ...) - ell(o0) for small t > 0, as
+    z3 terms in the output's Taylor coefficients o1, o2; at a loss kink the branch follows their signs."""
+    v = _z3_val
+    r0 = o0 - y
+    if prob.loss == "squared":
+        return v(r0) * o1, v(r0) * o2 + o1 * o1 / 2
+    if prob.loss == "absolute":
+        if r0 != 0:
+            s = 1 if r0 > 0 else -1
+            return s * o1, s * o2
+        up = z3.Or(o1 > 0, z3.And(o1 == 0, o2 >= 0))
+        return z3.If(up, o1, -o1), z3.If(up, o2, -o2)
+    if prob.loss == "huber":
+        d = prob.loss_delta
+        quad = (v(r0) * o1, v(r0) * o2 + o1 * o1 / 2)
+        if abs(r0) < d:
+            return quad
+        s = 1 if r0 > 0 else -1
+        lin = (v(s * d) * o1, v(s * d) * o2)
+        if abs(r0) > d:
+            return lin
+        out = z3.Or(s * o1 > 0, z3.And(o1 == 0, s * o2 > 0))  # leaving the quadratic zone
+        return z3.If(out, lin[0], quad[0]), z3.If(out, lin[1], quad[1])
+    if prob.loss == "hinge":
+        m0, g1, g2 = 1 - y * o0, -v(y) * o1, -v(y) * o2  # margin and its Taylor coefficients
+        if m0 > 0:
+            return g1, g2
+        if m0 < 0:
+            return v(fmpq(0)), v(fmpq(0))
+        pos = z3.Or(g1 > 0, z3.And(g1 == 0, g2 > 0))
+        return z3.If(pos, g1, 0), z3.If(pos, g2, 0)
+    raise AssertionError(f"unknown loss {prob.loss}")
+
+
 def line_search(prob, point, pre, kinks, pattern, timeout_ms: int):
     """A direction D with R(theta + t D) < R(theta) for small t > 0 inside the cell ``pattern``,
     by an exact z3 query on the first two Taylor coefficients of the risk along the line.
@@ -146,9 +184,8 @@ def line_search(prob, point, pre, kinks, pattern, timeout_ms: int):
                 z.append(acc)
             if l == prob.depth:
                 for i, zi in enumerate(z):
-                    res = _z3_val(out0[i, j] - prob.Y[i, j])
-                    c1 = c1 + res * zi[1]
-                    c2 = c2 + res * zi[2] + zi[1] * zi[1] / 2
+                    e1, e2 = _loss_taylor(prob, out0[i, j], prob.Y[i, j], zi[1], zi[2])
+                    c1, c2 = c1 + e1, c2 + e2
                 break
             a = []
             for i, zi in enumerate(z):
@@ -225,8 +262,6 @@ def decide(prob, point, radius_cap=fmpq(1), timeout_ms: int = 60000, max_cells: 
 def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Decision:
     t_start = time.perf_counter()
     stats = {}
-    if prob.loss != "squared":
-        return Decision("unknown", reason=f"the kink test handles the squared loss only (got {prob.loss})")
     pre, _, _ = kernel.forward(prob, point)
     kinks = C.kinked_entries(prob, pre)
     r = cover_radius(prob, point, radius_cap)
@@ -251,7 +286,7 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
         return Decision("unknown", reason=f"too many cells (more than {min(max_cells, C.MAX_CELLS)})", radius=r, stats=stats)
     stats["cells"] = len(cells)
     risk = kernel.risk(prob, point)
-    fit = _fit(prob) if solver_free else None
+    fit = _fit(prob) if solver_free and prob.loss == "squared" else None  # the witness is a squared-loss argument
     nonzero = None
     if fit is not None and fit.loss == risk:
         res = fit.fitted - prob.Y
@@ -305,7 +340,7 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
         ob["affine_fit"] = {"weights": [[fr(fit.weights[i, k]) for k in range(fit.weights.ncols())] for i in range(fit.weights.nrows())],
                             "bias": [fr(fit.bias[i, 0]) for i in range(fit.bias.nrows())]}
     ob["rests_on"] = C.ledger_for(bool(empty), any(p["proof"] == "affine_exceptions" for p in proofs),
-                                  any(p["proof"] == "z3" for p in proofs))
+                                  any(p["proof"] == "z3" for p in proofs), prob.loss != "squared")
     return Decision("local_min", [ob], radius=r, stats=stats)
 
 

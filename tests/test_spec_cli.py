@@ -37,6 +37,13 @@ def test_boundary_min_certified_positional(tmp_path):
     assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "local_minimum"
 
 
+def test_absolute_loss_example_certified(tmp_path):
+    out = str(tmp_path / "c.json")
+    assert main(["certify", "--spec", os.path.join(EXAMPLES, "absolute-boundary-min.json"), "-o", out, "-q"]) == 0
+    rep = check_file(out)
+    assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "local_minimum" and "If-encoded" in " ".join(rep.rests_on)
+
+
 def test_interior_point_with_decimal_numbers(tmp_path):
     path = _spec(tmp_path, point={"W1": [[0], [0]], "b1": [0.5, 1], "W2": [[1, 0]], "b2": ["1/6"]})
     out = str(tmp_path / "c.json")

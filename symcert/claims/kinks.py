@@ -70,9 +70,9 @@ def _stats(dec) -> dict:
     return out
 
 
-def _problem(widths, act, xs, ys) -> dict:
+def _problem(widths, act, xs, ys, loss=None) -> dict:
     row = lambda v: [str(c) for c in (v if isinstance(v, (list, tuple)) else [v])]  # noqa: E731
-    return {"network": {"widths": list(widths), "activation": act}, "loss": {"kind": "squared"},
+    return {"network": {"widths": list(widths), "activation": act}, "loss": loss or {"kind": "squared"},
             "data": {"inputs": [row(x) for x in xs], "targets": [row(y) for y in ys]}}
 
 
@@ -165,6 +165,25 @@ def deep_valley_end() -> tuple[dict, dict]:
     return pj, pt
 
 
+def kinked_loss_min(kind: str) -> tuple[dict, dict]:
+    """he2020 inputs plus x = 2; the point outputs the constant 1, optimal among affine maps for the
+    absolute loss on Y = (1, 0, 1, 1) (residuals (0, -1, 0, 0)) and for the hinge loss on
+    Y = (1, -1, 1, 1) (margins (0, 2, 0, 0)): the loss is on its own kink at three samples, and
+    neuron 2 = relu(x - 2) (outgoing weight 0) on its activation kink at x = 2. A local minimum."""
+    ys = {"absolute": ["1", "0", "1", "1"], "hinge": ["1", "-1", "1", "1"]}[kind]
+    pj = _problem([1, 2, 1], relu(), HE_X + ["2"], ys, {"kind": kind})
+    pt = {"W1": [["0"], ["1"]], "b1": ["1", "-2"], "W2": [["1", "0"]], "b2": ["0"]}
+    return pj, pt
+
+
+def absolute_valley_end() -> tuple[dict, dict]:
+    """he2020's valley end under the absolute loss with output 0: neuron 1 on its kink on every sample
+    and the residual at x = 0 exactly 0 (a loss kink). Not a local minimum."""
+    pj = _problem([1, 2, 1], relu(), HE_X, HE_Y, {"kind": "absolute"})
+    pt = {"W1": [["0"], ["0"]], "b1": ["0", "1"], "W2": [["1", "0"]], "b2": ["0"]}
+    return pj, pt
+
+
 def _test_instance(build, label: str, **kw):
     pj, pt = build()
     doc, _ = certify_point(pj, pt, _test_claim(label, {}), **kw)
@@ -182,6 +201,12 @@ def yun2018_instances() -> list:
         ("parked-saddle-leaky", lambda: parked_saddle(leaky), "the same with leaky ReLU 1/2: saddle"),
         ("deep-abs-global-min", abs_global_min, "two hidden layers, kinks in both layers, loss 0: local minimum (z3 per cell)"),
         ("deep-valley-end", deep_valley_end, "two-hidden-layer valley end (kinks in both layers): not a local minimum"),
+        ("absolute-boundary-min", lambda: kinked_loss_min("absolute"),
+         "absolute loss, residual exactly 0 on three samples, a ReLU neuron on its kink at x = 2: local minimum (z3 per cell)"),
+        ("hinge-boundary-min", lambda: kinked_loss_min("hinge"),
+         "hinge loss, margin exactly 1 on three samples, a ReLU neuron on its kink at x = 2: local minimum (z3 per cell)"),
+        ("absolute-valley-end", absolute_valley_end,
+         "absolute loss, valley end with output 0 (residual exactly 0 at x = 0): not a local minimum"),
     ]
     return [Instance(name, lambda b=b, d=d: _test_instance(b, d), d) for name, b, d in rows]
 

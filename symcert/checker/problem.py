@@ -186,20 +186,24 @@ def problem(spec, path: str = "problem") -> Problem:
     return Problem(tuple(widths), act, loss, X, Y, delta)
 
 
-def point(spec, prob: Problem, path: str) -> dict:
-    if not isinstance(prob, Problem):  # a smooth problem: parameters are exact reals
-        from symcert.checker import smooth as S
-        return S.point(spec, prob, path)
+def param_values(spec, prob, path: str):
+    """(name, rows, cols, JSON value) of every parameter of ``prob`` in the point ``spec``;
+    a point that is not an object, misses a parameter or has an extra one is malformed."""
     if not isinstance(spec, dict):
         raise FormatError(path, spec, "expected an object of parameter matrices")
     names = prob.param_names()
     extra = sorted(set(spec) - set(names))
     if extra:
         raise FormatError(f"{path}.{extra[0]}", spec[extra[0]], f"unknown parameter (expected {', '.join(names)})")
+    return [(name, *prob.param_shape(name), get(spec, name, path)) for name in names]
+
+
+def point(spec, prob: Problem, path: str) -> dict:
+    if not isinstance(prob, Problem):  # a smooth problem: parameters are exact reals
+        from symcert.checker import smooth as S
+        return S.point(spec, prob, path)
     out = {}
-    for name in names:
-        r, c = prob.param_shape(name)
-        value = get(spec, name, path)
+    for name, r, c, value in param_values(spec, prob, path):
         if name[0] == "b":
             out[name] = fmpq_mat(r, 1, vector(value, r, f"{path}.{name}"))
         else:

@@ -49,7 +49,7 @@ import flint
 import sympy
 from flint import arb, fmpq, fmpq_mat
 
-from symcert.checker.problem import FormatError, NetworkShape, get, matrix, rational
+from symcert.checker.problem import FormatError, NetworkShape, get, matrix, param_values, rational
 from symcert.exact.reals import ExactRealError, Real, parse_real
 
 T = sympy.Symbol("t", real=True)
@@ -290,16 +290,8 @@ def real(text, path: str) -> sympy.Expr:
 
 def point(spec, prob: SmoothProblem, path: str) -> dict:
     """Parameter matrices as lists of lists of exact sympy numbers."""
-    if not isinstance(spec, dict):
-        raise FormatError(path, spec, "expected an object of parameter matrices")
-    names = prob.param_names()
-    extra = sorted(set(spec) - set(names))
-    if extra:
-        raise FormatError(f"{path}.{extra[0]}", spec[extra[0]], f"unknown parameter (expected {', '.join(names)})")
     out = {}
-    for name in names:
-        r, c = prob.param_shape(name)
-        value = get(spec, name, path)
+    for name, r, c, value in param_values(spec, prob, path):
         if name[0] == "b":
             if not isinstance(value, list) or len(value) != r:
                 raise FormatError(f"{path}.{name}", value, f"expected a list of {r} exact reals")

@@ -17,12 +17,16 @@ The paper's worked instance (bias-free) is verified figure by figure in ``worked
 the checker's networks always carry biases, and with a free hidden bias that point is not
 critical (d/db1 = 4/225 != 0 for the 1/2-sum loss), so the certified sigmoid instance is a
 biased analogue of the same kind (u = ln 2, b1 = 2 ln 2: every sigmoid value stays rational).
-See docs/papers/petzka2021.md.
+Seeded random sigmoid and tanh instances (``seeded_smooth``) solve the labels exactly for a drawn
+definite B^r of either sign; with B^r negative definite the roles swap (saddles inside (0, 1),
+minima outside [0, 1]). See docs/papers/petzka2021.md.
 """
 from __future__ import annotations
 
+import functools
 import json
 from fractions import Fraction
+from typing import NamedTuple
 
 from flint import fmpq, fmpq_mat, fmpq_poly
 
@@ -141,50 +145,231 @@ SIG_Y = (Fraction(9516733354, 14178825375), Fraction(28974388, 37810201), Fracti
 TANH_X = (-3, -2, -1, 0, 1, 2, 3, 5)
 TANH_Y = (Fraction(145409573, 1049600), Fraction(-289873681, 1315840), Fraction(767477, 8320), Fraction(-15699, 1088),
           Fraction(-4, 5), Fraction(2, 5), Fraction(1, 2), Fraction(63, 65))
-# name -> (inputs, labels, b1 as exact-real text, c with b1 = ln c)
-SMOOTH = {"sigmoid": (SIG_X, SIG_Y, "2*log(2)", Fraction(4)), "tanh": (TANH_X, TANH_Y, "-2*log(2)", Fraction(1, 4))}
 
 
-def _h(act: str, x: int) -> tuple:
-    """(h, h'') at x ln 2 + ln c, exactly: e^z = c 2^x."""
-    E = SMOOTH[act][3] * Fraction(2) ** x
-    if act == "sigmoid":
+class SmoothInstance(NamedTuple):
+    """A one-hidden-layer smooth instance f(x) = v h(u x + b1) + b2 with u = ln p, b1 = ln c
+    (p, c positive rationals, integer inputs): e^{u x + b1} = c p^x, so every h value is rational."""
+    act: str
+    X: tuple
+    Y: tuple
+    u: str  # exact-real text of u = ln p
+    b1: str  # exact-real text of b1 = ln c
+    p: Fraction
+    c: Fraction
+    v: Fraction = Fraction(1)
+    b2: Fraction = Fraction(0)
+
+
+SMOOTH = {"sigmoid": SmoothInstance("sigmoid", SIG_X, SIG_Y, "log(2)", "2*log(2)", Fraction(2), Fraction(4)),
+          "tanh": SmoothInstance("tanh", TANH_X, TANH_Y, "log(2)", "-2*log(2)", Fraction(2), Fraction(1, 4))}
+
+
+def _inst(act) -> SmoothInstance:
+    return act if isinstance(act, SmoothInstance) else SMOOTH[act]
+
+
+def _hd(name: str, E: Fraction) -> tuple:
+    """(h, h', h'') at a pre-activation n with e^n = E, exactly."""
+    if name == "sigmoid":
         h = E / (1 + E)
-        return h, h * (1 - h) * (1 - 2 * h)
+        return h, h * (1 - h), h * (1 - h) * (1 - 2 * h)
     h = (E * E - 1) / (E * E + 1)
-    return h, -2 * h * (1 - h * h)
+    return h, 1 - h * h, -2 * h * (1 - h * h)
 
 
-def _smooth_problem(width: int, act: str = "sigmoid") -> dict:
-    X, Y = SMOOTH[act][:2]
-    return SC.problem_json([1, width, 1], SC.smooth_activation(act), [[x] for x in X], list(Y))
+def _h(act, x: int) -> tuple:
+    """(h, h'') at x u + b1, exactly: e^z = c p^x."""
+    S = _inst(act)
+    h, _, e = _hd(S.act, S.c * S.p ** x)
+    return h, e
 
 
-def _small(act: str = "sigmoid") -> dict:
-    return {"W1": [["log(2)"]], "b1": [SMOOTH[act][2]], "W2": [["1"]], "b2": ["0"]}
+def _smooth_problem(width: int, act="sigmoid") -> dict:
+    S = _inst(act)
+    return SC.problem_json([1, width, 1], SC.smooth_activation(S.act), [[x] for x in S.X], list(S.Y))
+
+
+def _small(act="sigmoid") -> dict:
+    S = _inst(act)
+    return {"W1": [[S.u]], "b1": [S.b1], "W2": [[SC.real_text(S.v)]], "b2": [SC.real_text(S.b2)]}
 
 
 SMALL = _small("sigmoid")
 
 
-def b_matrix(act: str = "sigmoid") -> tuple:
+def b_matrix(act="sigmoid") -> tuple:
     """B^r = sum_a r_a v h''(n_a) (x_a, 1)(x_a, 1)^T at the small point, exactly (rational)."""
     B = [[Fraction(0)] * 2 for _ in range(2)]
-    X, Y = SMOOTH[act][:2]
-    for x, y in zip(X, Y):
-        s, e = _h(act, x)
-        res = s - y
+    S = _inst(act)
+    for x, y in zip(S.X, S.Y):
+        s, e = _h(S, x)
+        res = S.v * s + S.b2 - y
         xt = (x, 1)
         for i in range(2):
             for j in range(2):
-                B[i][j] += res * e * xt[i] * xt[j]
+                B[i][j] += res * S.v * e * xt[i] * xt[j]
     return tuple(tuple(row) for row in B)
 
 
-def _split_point_json(lam: Fraction, act: str = "sigmoid") -> dict:
-    b = SMOOTH[act][2]
-    return {"W1": [["log(2)"], ["log(2)"]], "b1": [b, b],
-            "W2": [[SC.real_text(1 - lam), SC.real_text(lam)]], "b2": ["0"]}
+def _definite(B) -> str:
+    if B[0][0] * B[1][1] - B[0][1] ** 2 > 0:
+        return "positive" if B[0][0] > 0 else "negative"
+    return "indefinite"
+
+
+def _split_point_json(lam: Fraction, act="sigmoid") -> dict:
+    S = _inst(act)
+    return {"W1": [[S.u], [S.u]], "b1": [S.b1, S.b1],
+            "W2": [[SC.real_text((1 - lam) * S.v), SC.real_text(lam * S.v)]], "b2": [SC.real_text(S.b2)]}
+
+
+# ---- seeded random smooth instances --------------------------------------------------------
+
+SEED_P = (Fraction(2), Fraction(3), Fraction(1, 2), Fraction(1, 3), Fraction(3, 2), Fraction(2, 3))  # u = ln p
+SEED_C = (Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(2), Fraction(3), Fraction(4))  # b1 = ln c
+SEED_V = (Fraction(1), Fraction(2), Fraction(-1), Fraction(1, 2), Fraction(-2), Fraction(3, 2))
+SEED_B2 = (Fraction(0), Fraction(1, 2), Fraction(-1, 2), Fraction(1), Fraction(-1))
+SEED_LAMBDA_IN = (Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(1, 4), Fraction(3, 4))
+SEED_LAMBDA_OUT = (Fraction(2), Fraction(3), Fraction(-1), Fraction(-1, 2), Fraction(3, 2))
+
+
+def _nullspace(rows: list) -> list:
+    """A basis of {r : row . r = 0 for every row} (exact, Fractions; reduced row echelon form)."""
+    A = [list(r) for r in rows]
+    n, piv, i = len(A[0]), [], 0
+    for j in range(n):
+        k = next((k for k in range(i, len(A)) if A[k][j] != 0), None)
+        if k is None:
+            continue
+        A[i], A[k] = A[k], A[i]
+        pv = A[i][j]
+        A[i] = [x / pv for x in A[i]]
+        for k in range(len(A)):
+            if k != i and A[k][j] != 0:
+                f = A[k][j]
+                A[k] = [x - f * y for x, y in zip(A[k], A[i])]
+        piv.append(j)
+        i += 1
+        if i == len(A):
+            break
+    basis = []
+    for j in (j for j in range(n) if j not in piv):
+        vec = [Fraction(0)] * n
+        vec[j] = Fraction(1)
+        for row, pj in zip(A, piv):
+            vec[pj] = -row[j]
+        basis.append(vec)
+    return basis
+
+
+def _solve(A: list, b: list):
+    """The solution of a square system (exact), or None if it is singular."""
+    n = len(A)
+    M = [list(r) + [bb] for r, bb in zip(A, b)]
+    for j in range(n):
+        k = next((k for k in range(j, n) if M[k][j] != 0), None)
+        if k is None:
+            return None
+        M[j], M[k] = M[k], M[j]
+        pv = M[j][j]
+        M[j] = [x / pv for x in M[j]]
+        for k in range(n):
+            if k != j and M[k][j] != 0:
+                f = M[k][j]
+                M[k] = [x - f * y for x, y in zip(M[k], M[j])]
+    return [M[i][n] for i in range(n)]
+
+
+def _positive_definite(M: list) -> bool:
+    n = len(M)
+    return all(fmpq_mat(k, k, [fmpq(M[i][j].numerator, M[i][j].denominator) for i in range(k) for j in range(k)]).det() > 0
+               for k in range(1, n + 1))
+
+
+def small_hessian(S: SmoothInstance) -> list:
+    """Hessian of the 1/2-sum squared loss of v h(u x + b1) + b2 in (u, b1, v, b2), exactly."""
+    H = [[Fraction(0)] * 4 for _ in range(4)]
+    for x, y in zip(S.X, S.Y):
+        h, d1, d2 = _hd(S.act, S.c * S.p ** x)
+        res = S.v * h + S.b2 - y
+        J = [S.v * d1 * x, S.v * d1, h, Fraction(1)]
+        for i in range(4):
+            for j in range(4):
+                H[i][j] += J[i] * J[j]
+        t = (x, 1)
+        for i in range(2):
+            for j in range(2):
+                H[i][j] += res * S.v * d2 * t[i] * t[j]
+            H[i][2] += res * d1 * t[i]
+            H[2][i] += res * d1 * t[i]
+    return H
+
+
+# (activation, seed) of the certified seeded instances
+SEEDED = (("sigmoid", 1), ("sigmoid", 5), ("tanh", 2), ("tanh", 6))
+
+
+@functools.lru_cache(maxsize=None)
+def seeded_smooth(act: str, seed: int, m: int = 7) -> dict:
+    """A seeded random instance of the construction, solved exactly (no search over labels).
+
+    Draw (random.Random(seed)): m distinct integer inputs in [-3, 4]; u = ln p, b1 = ln c, v, b2
+    from small rational tables; a target sign s = +-1 and a target matrix T = s [[a, b], [b, d]]
+    with 1 <= a, d <= 4, |b| <= 1 (ad - b^2 > 0: definite). The residuals r = f - y must be
+    orthogonal to the four gradient features (1, h, h', x h') (then the small point is critical)
+    and give B^r = sum_a r_a v h''_a (x_a, 1)(x_a, 1)^T = T: three linear equations on the
+    (m - 4)-dimensional orthogonal complement, solved exactly (free coefficients beyond the
+    third drawn as small integers). r is then scaled by a power of 2 so that max |r_a| lies in
+    (1/2, 1] (keeps the labels small; B^r stays definite with the same sign), and, if the small
+    Hessian is not positive definite (possible only when B^r is negative definite: otherwise
+    H = J^T J + diag(B^r, 0) is PD as soon as the features are independent), halved until it is.
+    A draw with a pre-activation exactly 0, dependent features or a singular 3 x 3 system is
+    redrawn from the same generator (deterministic); the number of draws is recorded. Labels y = f - r. Finally
+    lambda_in in (0, 1) and lambda_out outside [0, 1] are drawn."""
+    import random
+    rng = random.Random(seed)
+    draws = 0
+    while True:
+        draws += 1
+        X = tuple(sorted(rng.sample(range(-3, 5), m)))
+        p, c, v, b2 = rng.choice(SEED_P), rng.choice(SEED_C), rng.choice(SEED_V), rng.choice(SEED_B2)
+        sgn = rng.choice((1, -1))
+        a, d, b = rng.randint(1, 4), rng.randint(1, 4), rng.randint(-1, 1)
+        if any(c * p ** x == 1 for x in X):
+            # a pre-activation exactly 0 (ln c + x ln p cancels): the checker's symbolic evaluation
+            # then keeps exp(0) unevaluated and cannot treat the Hessian as rational; redraw
+            continue
+        hs = [_hd(act, c * p ** x) for x in X]
+        basis = _nullspace([[Fraction(1)] * m, [h[0] for h in hs], [h[1] for h in hs], [x * h[1] for x, h in zip(X, hs)]])
+        if len(basis) != m - 4:  # dependent features: redraw
+            continue
+        extra = [Fraction(rng.randint(-2, 2)) for _ in basis[3:]]
+        entries = ((0, 0), (0, 1), (1, 1))
+        Bs = [[sum((r * v * h[2] * (x, 1)[i] * (x, 1)[j] for r, h, x in zip(vec, hs, X)), Fraction(0)) for i, j in entries]
+              for vec in basis]
+        rhs = [sgn * t - sum((e * Bk[n] for e, Bk in zip(extra, Bs[3:])), Fraction(0)) for n, t in enumerate((a, b, d))]
+        k = _solve([[Bk[n] for Bk in Bs[:3]] for n in range(3)], rhs)
+        if k is None:  # B^r does not reach every symmetric 2 x 2 matrix: redraw
+            continue
+        res = [sum((kk * vec[i] for kk, vec in zip(k + extra, basis)), Fraction(0)) for i in range(m)]
+        top, scale = max(abs(x) for x in res), Fraction(1)
+        while top * scale > 1:
+            scale /= 2
+        while top * scale <= Fraction(1, 2):
+            scale *= 2
+        halvings = 0
+        while True:
+            r = [x * scale for x in res]
+            Y = tuple(v * h[0] + b2 - ra for h, ra in zip(hs, r))
+            S = SmoothInstance(act, X, Y, f"log({SC.real_text(p)})", f"log({SC.real_text(c)})", p, c, v, b2)
+            if _positive_definite(small_hessian(S)):
+                break
+            scale /= 2
+            halvings += 1
+        lam_in, lam_out = rng.choice(SEED_LAMBDA_IN), rng.choice(SEED_LAMBDA_OUT)
+        return {"instance": S, "seed": seed, "draws": draws, "target_sign": sgn, "halvings": halvings,
+                "lambda_in": lam_in, "lambda_out": lam_out}
 
 
 def _finish(doc: dict) -> dict:
@@ -205,15 +390,21 @@ def _finish(doc: dict) -> dict:
     return certificate.declare_ledger(doc)
 
 
-def sigmoid_split(lam: Fraction, instance: str, act: str = "sigmoid") -> dict:
+def sigmoid_split(lam: Fraction, instance: str, act="sigmoid", seeded: dict | None = None) -> dict:
     wide = _smooth_problem(2, act)
     B = b_matrix(act)
     info = {"split": {"layer": 1, "neuron": 1, "lambda": SC.real_text(lam)},
             "B_r": [[SC.real_text(v) for v in row] for row in B],
-            "B_r_definite": "positive" if B[0][0] > 0 and B[0][0] * B[1][1] - B[0][1] ** 2 > 0 else "indefinite"}
+            "B_r_definite": _definite(B)}
+    if seeded is not None:
+        S = _inst(act)
+        info["seeded"] = {"seed": seeded["seed"], "draws": seeded["draws"], "halvings": seeded["halvings"],
+                          "small_network": f"{SC.real_text(S.v)} {S.act}(x ln {SC.real_text(S.p)} + ln {SC.real_text(S.c)}) "
+                                           f"+ {SC.real_text(S.b2)}"}
     obligations = [{"id": "smooth_gradient_zero", "kind": "smooth_gradient_zero"},
                    {"id": "neuron_split", "kind": "neuron_split", "layer": 1, "neuron": 1, "lambda": SC.real_text(lam), "source": _small(act)}]
-    if 0 < lam < 1:
+    # B^r positive definite: minima for 0 < lambda < 1, saddles outside [0, 1]; negative definite: the roles swap
+    if (0 < lam < 1) == (B[0][0] > 0):
         conclusion = "local_minimum"
         obligations.append({"id": "split_local_minimum", "kind": "split_local_minimum", "layer": 1, "neuron": 1})
     else:
@@ -231,13 +422,13 @@ def sigmoid_split(lam: Fraction, instance: str, act: str = "sigmoid") -> dict:
     from symcert.checker.smooth import Evaluator
     risk = Evaluator(prob).risk(parse_point(_split_point_json(lam, act), prob, "point"))
     loss = Fraction(int(risk.p), int(risk.q))
-    for t in ("1/10", "1/100", "1/1000"):  # the first witness t the checker accepts
+    for t in ("1/10", "1/100", "1/1000", "1/10000"):  # the first witness t the checker accepts
         if conclusion == "not_local_minimum":
             obligations[-1]["witness_t"] = t
         try:
             return _finish(SC.document(claim, pj, _split_point_json(lam, act), loss, [dict(o) for o in obligations]))
         except AssertionError:
-            if conclusion != "not_local_minimum" or t == "1/1000":
+            if conclusion != "not_local_minimum" or t == "1/10000":
                 raise
     raise AssertionError("unreachable")
 
@@ -268,6 +459,21 @@ def instances() -> list:
         out.append(Instance(f"split-tanh-lambda-{tag}", lambda lam=lam, kind=kind: sigmoid_split(
             lam, f"tanh instance (u = ln 2, b1 = -2 ln 2), split at lambda = {SC.real_text(lam)}: {kind}", act="tanh"),
             f"tanh, lambda = {SC.real_text(lam)}: {kind}"))
+    # seeded random smooth instances (seeded_smooth): the seeds are picked so that both signs of B^r
+    # occur for each activation (B^r positive definite: minimum inside (0, 1), saddle outside;
+    # negative definite: the roles swap); each gives one certificate at lambda_in and one at lambda_out
+    for act, seed in SEEDED:
+        sd = seeded_smooth(act, seed)
+        sign = _definite(b_matrix(sd["instance"]))
+        for lam in (sd["lambda_in"], sd["lambda_out"]):
+            kind = "local minimum" if (0 < lam < 1) == (sign == "positive") else "saddle (not a local minimum)"
+            tag = SC.real_text(abs(lam)).replace("/", "-")
+            out.append(Instance(f"split-{act}-random-s{seed}-lambda-{'minus' if lam < 0 else ''}{tag}",
+                                lambda act=act, seed=seed, lam=lam, kind=kind, sign=sign: sigmoid_split(
+                                    lam, f"{act}, seeded random instance (seed {seed}), B^r {sign} definite, split at "
+                                         f"lambda = {SC.real_text(lam)}: {kind}",
+                                    act=seeded_smooth(act, seed)["instance"], seeded=seeded_smooth(act, seed)),
+                                f"{act}, seed {seed}, B^r {sign} definite, lambda = {SC.real_text(lam)}: {kind}"))
     for lam, tag in ((Fraction(1, 2), "1-2"), (Fraction(3), "3")):
         out.append(Instance(f"split-relu-yun-lambda-{tag}", lambda lam=lam: relu_split(
             lam, Y._rows(*Y.CASE1), 2, f"ReLU, split of the yun2019.thm1 worked local minimum at lambda = {SC.real_text(lam)}"),
@@ -374,7 +580,7 @@ def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2), act: s
 
     def build(T: Fraction, line=None) -> dict:
         seg = {"kind": "log_affine", "t_end": SC.real_text(T), "W1": [[[SC.real_text(a), SC.real_text(b)] for a, b in row] for row in ab],
-               "b1": [SC.real_text(SMOOTH[act][3])] * 2}
+               "b1": [SC.real_text(SMOOTH[act].c)] * 2}
         segments = [{"kind": "split_line", "layer": 1, "neuron": 1, "to": SC.real_text(lam1)}, seg]
         ends = [a + b * T for row in ab for a, b in row]
         w1 = [f"log({SC.real_text(e)})" for e in ends]
@@ -389,7 +595,7 @@ def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2), act: s
                              "direction": {"W1": [[SC.real_text(v)] for v in tangent], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["0"]}})
             w1 = [f"{w}{_signed(T2 * v)}" for w, v in zip(w1, tangent)]
             info["path"]["line"] = f"straight along the tangent for t in [0, {SC.real_text(T2)}], {pieces} arb subintervals"
-        better = {"W1": [[w] for w in w1], "b1": [SMOOTH[act][2]] * 2,
+        better = {"W1": [[w] for w in w1], "b1": [SMOOTH[act].b1] * 2,
                   "W2": [[SC.real_text(1 - lam1), SC.real_text(lam1)]], "b2": ["0"]}
         claim = {"id": ESCAPE_ID, "paper": PAPER, "theorem": "non-attracting regions of local minima (Sec. 5)",
                  "statement": ESCAPE_STATEMENT, "conclusion": "non_attracting_minimum",

@@ -154,6 +154,58 @@ def test_tanh_instances():
     assert check_document(_doc("split-tanh-lambda-1-3")).verdict is Verdict.CERTIFIED
 
 
+def _seeded_docs(act, seed):
+    """The two certificates of a seeded smooth instance, keyed by their lambda."""
+    prefix = f"split-{act}-random-s{seed}-lambda-"
+    docs = {F(_doc(n)["claim"]["construction"]["split"]["lambda"]): _doc(n) for n in BY if n.startswith(prefix)}
+    assert len(docs) == 2
+    return docs
+
+
+def test_seeded_smooth_instances_cover_both_activations_and_signs():
+    signs = {(act, P._definite(P.b_matrix(P.seeded_smooth(act, seed)["instance"]))) for act, seed in P.SEEDED}
+    assert signs == {(a, s) for a in ("sigmoid", "tanh") for s in ("positive", "negative")}
+
+
+@pytest.mark.parametrize("act,seed", P.SEEDED)
+def test_seeded_smooth_role_matches_sign_of_B(act, seed):
+    sd = P.seeded_smooth(act, seed)
+    S = sd["instance"]
+    # the small point is critical: residuals orthogonal to (1, h, h', x h'), recomputed here
+    hs = [P._hd(act, S.c * S.p ** x) for x in S.X]
+    res = [S.v * h[0] + S.b2 - y for h, y in zip(hs, S.Y)]
+    for feat in ([1] * len(S.X), [h[0] for h in hs], [h[1] for h in hs], [x * h[1] for x, h in zip(S.X, hs)]):
+        assert sum(r * f for r, f in zip(res, feat)) == 0
+    assert P._positive_definite(P.small_hessian(S))
+    B = P.b_matrix(S)
+    assert B[0][0] * B[1][1] - B[0][1] ** 2 > 0 and B[0][0] != 0  # definite
+    assert (B[0][0] > 0) == (sd["target_sign"] > 0)
+    docs = _seeded_docs(act, seed)
+    assert set(docs) == {sd["lambda_in"], sd["lambda_out"]}
+    assert 0 < sd["lambda_in"] < 1 and not 0 <= sd["lambda_out"] <= 1
+    for lam, doc in docs.items():
+        minimum = (0 < lam < 1) == (B[0][0] > 0)  # B PD: minima inside (0, 1); B ND: the roles swap
+        assert doc["claim"]["conclusion"] == ("local_minimum" if minimum else "not_local_minimum")
+        assert doc["claim"]["construction"]["B_r_definite"] == ("positive" if B[0][0] > 0 else "negative")
+        rep = check_document(doc)
+        assert rep.verdict is Verdict.CERTIFIED, rep.summary
+        last = doc["obligations"][2]
+        d = {"W1": [[str(-lam)], [str(1 - lam)]], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["0"]}
+        if minimum:
+            assert last["kind"] == "split_local_minimum"
+            swapped = {"id": "d", "kind": "smooth_descent", "direction": d}
+        else:
+            assert last["kind"] == "smooth_descent"
+            q = lam * (1 - lam) * B[0][0]  # curvature along the split direction
+            assert q < 0 and f"d^T H d = {q.numerator}/{q.denominator}" in rep.obligations[2][3]
+            swapped = {"id": "m", "kind": "split_local_minimum", "layer": 1, "neuron": 1}
+        # the other role is refused
+        doc["obligations"][2] = swapped
+        doc["claim"]["conclusion"] = "not_local_minimum" if minimum else "local_minimum"
+        doc.pop("rests_on")
+        assert check_document(doc).verdict is Verdict.REJECTED
+
+
 def _cli(*args):
     import os
     import subprocess

@@ -109,7 +109,7 @@ def run_one(m: int, dx: int, seed: int = SEED, hidden: int = 2, activation: str 
             breakdown: bool = False) -> dict:
     """Certify and check one instance in this process; return the figures as a dict."""
     from symcert import certificate
-    from symcert.checker import Verdict, check_document
+    from symcert.checker import check_document
     from symcert.claims import yun2019
     from symcert.errors import HypothesisViolation
     from symcert.model.activations import parse_activation

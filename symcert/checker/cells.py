@@ -44,8 +44,8 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.obligations import RATIONAL, Context, Outcome
-from symcert.checker.problem import FormatError, get, matrix, rational, vector
+from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit
+from symcert.checker.problem import FormatError, get, rational, vector
 
 MAX_CELLS = 1 << 16
 GORDAN = "Gordan's alternative: y >= 0, y != 0, sum_j y_j s_j (x_j, 1) = 0 makes the open sign cell empty (exact check)"
@@ -260,10 +260,8 @@ def _piece_fn(prob, pre, kinks, pattern):
 
 def _affine_fit(ctx: Context, ob: dict, path: str):
     prob = ctx.prob
-    fit = get(ob, "affine_fit", path, dict)
-    dx, dy, m = prob.widths[0], prob.widths[-1], prob.m
-    Wb = matrix(get(fit, "weights", f"{path}.affine_fit"), dy, dx, f"{path}.affine_fit.weights")
-    bb = fmpq_mat(dy, 1, vector(get(fit, "bias", f"{path}.affine_fit"), dy, f"{path}.affine_fit.bias"))
+    dy, m = prob.widths[-1], prob.m
+    Wb, bb = affine_fit(ob, prob, path)
     resid = Wb * prob.X + bb * kernel.ones_row(m) - prob.Y
     if any(v != 0 for v in (resid * prob.X.transpose()).entries()) or any(v != 0 for v in (resid * fmpq_mat(m, 1, [1] * m)).entries()):
         return None, "the affine fit does not satisfy the normal equations"

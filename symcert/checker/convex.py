@@ -25,8 +25,8 @@ from __future__ import annotations
 from flint import fmpq_mat
 
 from symcert.checker import kernel, losses
-from symcert.checker.obligations import RATIONAL, Context, Outcome, _radius
-from symcert.checker.problem import get, matrix, vector
+from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit, box_radius_needed
+from symcert.checker.problem import get, matrix
 
 LEMMA = ("lemma: for a convex loss, multipliers in the subdifferential at the affine fit with "
          "G X~^T = 0 give sum ell(A x~) >= sum ell(Abar x~) for every affine A (subgradient inequality)")
@@ -61,14 +61,11 @@ def multipliers_certify(prob, fitted: fmpq_mat, G: fmpq_mat) -> str | None:
 
 def check_affine_optimality(ctx: Context, ob: dict, path: str) -> Outcome:
     prob = ctx.prob
-    r = _radius(ob, path)
-    box = ctx.box_radius()
-    if box is None or r > box:
-        return Outcome("fails", f"needs an interior_cell obligation of radius >= {r} first", [])
-    fit = get(ob, "affine_fit", path, dict)
-    dx, dy, m = prob.widths[0], prob.widths[-1], prob.m
-    Wb = matrix(get(fit, "weights", f"{path}.affine_fit"), dy, dx, f"{path}.affine_fit.weights")
-    bb = fmpq_mat(dy, 1, vector(get(fit, "bias", f"{path}.affine_fit"), dy, f"{path}.affine_fit.bias"))
+    r, missing = box_radius_needed(ctx, ob, path)
+    if missing:
+        return missing
+    dy, m = prob.widths[-1], prob.m
+    Wb, bb = affine_fit(ob, prob, path)
     G = matrix(get(ob, "multipliers", path), dy, m, f"{path}.multipliers")
     pre, _, out = kernel.forward(prob, ctx.point)
     bad = one_piece_per_neuron(prob, pre)

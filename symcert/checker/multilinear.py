@@ -17,7 +17,7 @@ squared and Huber losses away from the Huber switch points; the check is about t
 """
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mpoly_ctx
+from flint import fmpq_mpoly_ctx
 
 from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome

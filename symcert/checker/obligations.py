@@ -69,6 +69,25 @@ def _radius(ob, path) -> fmpq:
     return r
 
 
+def box_radius_needed(ctx: Context, ob: dict, path: str):
+    """(r, None) when an interior_cell box of radius >= the obligation's r is established,
+    else (r, failing Outcome)."""
+    r = _radius(ob, path)
+    box = ctx.box_radius()
+    if box is None or r > box:
+        return r, Outcome("fails", f"needs an interior_cell obligation of radius >= {r} first", [])
+    return r, None
+
+
+def affine_fit(ob: dict, prob: Problem, path: str):
+    """The obligation's ``affine_fit`` as (weights dy x dx, bias dy x 1)."""
+    fit = get(ob, "affine_fit", path, dict)
+    dx, dy = prob.widths[0], prob.widths[-1]
+    Wb = matrix(get(fit, "weights", f"{path}.affine_fit"), dy, dx, f"{path}.affine_fit.weights")
+    bb = fmpq_mat(dy, 1, vector(get(fit, "bias", f"{path}.affine_fit"), dy, f"{path}.affine_fit.bias"))
+    return Wb, bb
+
+
 def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
     fwd = ctx.forward(ctx.point)
     pre = fwd[0]
@@ -117,14 +136,10 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
     prob = ctx.prob
     if prob.loss != "squared":
         return Outcome("fails", "the affine reduction is stated for the squared loss only", [])
-    r = _radius(ob, path)
-    box = ctx.box_radius()
-    if box is None or r > box:
-        return Outcome("fails", f"needs an interior_cell obligation of radius >= {r} first", [])
-    fit = get(ob, "affine_fit", path, dict)
-    dx, dy = prob.widths[0], prob.widths[-1]
-    Wb = matrix(get(fit, "weights", f"{path}.affine_fit"), dy, dx, f"{path}.affine_fit.weights")
-    bb = fmpq_mat(dy, 1, vector(get(fit, "bias", f"{path}.affine_fit"), dy, f"{path}.affine_fit.bias"))
+    r, missing = box_radius_needed(ctx, ob, path)
+    if missing:
+        return missing
+    Wb, bb = affine_fit(ob, prob, path)
     pre = ctx.forward(ctx.point)[0]
     for l, Z in enumerate(pre, start=1):
         for i in range(Z.nrows()):
@@ -149,10 +164,9 @@ def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     import z3
 
     prob = ctx.prob
-    r = _radius(ob, path)
-    box = ctx.box_radius()
-    if box is None or r > box:
-        return Outcome("fails", f"needs an interior_cell obligation of radius >= {r} first", [])
+    r, missing = box_radius_needed(ctx, ob, path)
+    if missing:
+        return missing
     solver_name = get(ob, "solver", path, str)
     if solver_name != "z3":
         raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")

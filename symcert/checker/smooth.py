@@ -49,7 +49,7 @@ import flint
 import sympy
 from flint import arb, fmpq, fmpq_mat
 
-from symcert.checker.problem import FormatError, NetworkShape, get, matrix, param_values, rational
+from symcert.checker.problem import FormatError, NetworkShape, get, param_values, rational
 from symcert.exact.reals import ExactRealError, Real, parse_real
 
 T = sympy.Symbol("t", real=True)

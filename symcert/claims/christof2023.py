@@ -24,12 +24,11 @@ import random
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.problem import problem as parse_problem
 from symcert.claims import affine_minima as AM
 from symcert.claims.base import Claim, Instance
 from symcert.errors import HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.activations import hard_tanh, parse_activation, relu, relu6
+from symcert.model.activations import hard_tanh, relu, relu6
 from symcert.model.activations import pieces as act_pieces
 from symcert.model.data import Dataset, from_rows
 

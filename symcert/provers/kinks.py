@@ -192,7 +192,7 @@ def line_search(prob, point, pre, kinks, pattern, timeout_ms: int):
                 k, kink = prob.act.piece(pre[l - 1][i, j])
                 if kink and pattern is None:  # pattern-free: the piece follows the sign along the line
                     right = zi[1] >= 0 if l == 1 else z3.Or(zi[1] > 0, z3.And(zi[1] == 0, zi[2] >= 0))
-                    sr, cr = _z3_val(prob.act.slopes[k + 1]), _z3_val(prob.act.intercepts[k + 1])
+                    sr = _z3_val(prob.act.slopes[k + 1])  # at the kink both pieces give sl * bp + cl
                     sl, cl = _z3_val(prob.act.slopes[k]), _z3_val(prob.act.intercepts[k])
                     a.append([sl * zi[0] + cl] + [z3.If(right, sr * zi[n], sl * zi[n]) for n in (1, 2)])
                     continue

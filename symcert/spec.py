@@ -18,7 +18,6 @@ certificate and the limit that was hit (UNKNOWN).
 """
 from __future__ import annotations
 
-import json
 import os
 
 from flint import fmpq
@@ -42,14 +41,8 @@ def _activation(value, path):
 def read_spec(path: str) -> dict:
     """Parse and validate a spec file; return {problem, point, options, name}."""
     from symcert.checker.problem import FormatError, point as parse_point, problem as parse_problem
-    from symcert.model.data import dataset_from_json, read_dataset
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh, parse_float=str, parse_int=int)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, None, None, f"cannot read: {exc}") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(path, None, None, f"not valid JSON: {exc}") from None
+    from symcert.model.data import dataset_from_json, load_json, read_dataset
+    doc = load_json(path, parse_float=str, parse_int=int)
     if not isinstance(doc, dict):
         raise InputError(path, None, None, "expected a JSON object with network, loss, data, point")
     for key in sorted(set(doc) - KEYS):

@@ -37,6 +37,7 @@ from symcert.claims import smooth_common as SC
 from symcert.claims.base import Claim, Instance
 from symcert.exact.rationals import format_rational as fr
 from symcert.transform.split import certify_split, split_point
+from symcert.model.data import load_json
 
 CLAIM_ID = "petzka2021.split"
 PAPER = ("Petzka, Sminchisescu, 'Non-attracting regions of local minima in deep and wide neural networks', "
@@ -380,7 +381,8 @@ def _finish(doc: dict) -> dict:
     from symcert.checker.smooth_obligations import SmoothContext
     plain = json.loads(certificate.canonical_bytes(doc))
     prob = P.problem(plain["problem"])
-    ctx = (Context if isinstance(prob, P.Problem) else SmoothContext)(prob, P.point(plain["point"], prob, "point"), None, None)
+    better = P.point(plain["better_point"], prob, "better_point") if "better_point" in plain else None
+    ctx = (Context if isinstance(prob, P.Problem) else SmoothContext)(prob, P.point(plain["point"], prob, "point"), better, None)
     for n, ob in enumerate(plain["obligations"]):
         res = CHECKS[ob["kind"]](ctx, ob, f"obligations[{n}]")
         if res.status != "holds":
@@ -498,13 +500,7 @@ def certify_data(data, options: dict) -> dict:
     if not path:
         raise InputError(None, "--point", None, f"{CLAIM_ID} splits a given critical point: pass --point FILE with "
                          "{\"point\": {W1: ..., b1: ..., ...}, \"split\": {\"layer\": 1, \"neuron\": 1, \"lambda\": \"1/2\"}}")
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh, parse_float=str)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, None, None, f"cannot read: {exc}") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(path, None, None, f"not valid JSON: {exc}") from None
+    doc = load_json(path, parse_float=str)
     if not isinstance(doc, dict) or not isinstance(doc.get("point"), dict) or not isinstance(doc.get("split"), dict):
         raise InputError(path, "point/split", None, "expected an object with 'point' (parameters) and 'split' {layer, neuron, lambda}")
     sp = doc["split"]
@@ -603,7 +599,7 @@ def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2), act: s
                              f"constant to lambda = {SC.real_text(lam1)}, then decreasing", "construction": info}
         path = {"id": "escape_path", "kind": "escape_path", "segments": segments}
         obs = [dict(o) for o in small_obs] + [path, {"id": "smooth_strictly_lower", "kind": "smooth_strictly_lower"}]
-        return _finish_with_better(SC.document(claim, wide, _split_point_json(lam0, act), loss, obs, better))
+        return _finish(SC.document(claim, wide, _split_point_json(lam0, act), loss, obs, better))
 
     last = None
     for T in (Fraction(1, 10), Fraction(1, 20), Fraction(1, 50), Fraction(1, 100), Fraction(1, 1000)):
@@ -621,22 +617,6 @@ def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2), act: s
                 last = exc
         raise last
     raise last
-
-
-def _finish_with_better(doc: dict) -> dict:
-    from symcert.checker import problem as Pm
-    from symcert.checker.registry import CHECKS
-    from symcert.checker.smooth_obligations import SmoothContext
-    plain = json.loads(certificate.canonical_bytes(doc))
-    prob = Pm.problem(plain["problem"])
-    ctx = SmoothContext(prob, Pm.point(plain["point"], prob, "point"), Pm.point(plain["better_point"], prob, "better_point"), None)
-    for n, ob in enumerate(plain["obligations"]):
-        res = CHECKS[ob["kind"]](ctx, ob, f"obligations[{n}]")
-        if res.status != "holds":
-            raise AssertionError(f"{ob['id']}: {res.detail}")
-        ctx.facts.update(res.facts)
-        doc["obligations"][n]["rests_on"] = list(res.rests_on)
-    return certificate.declare_ledger(doc)
 
 
 def escape_instances() -> list:

@@ -26,7 +26,6 @@ theta + t E, and the second-order term in the t^(a+1) step is O(t^(2a+2))).
 """
 from __future__ import annotations
 
-import json
 import random
 
 from flint import fmpq, fmpq_mat
@@ -42,7 +41,8 @@ from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
 from symcert.model.activations import piecewise_linear
-from symcert.model.data import Dataset, from_rows
+from symcert.model.data import Dataset, from_rows, load_json
+from symcert.provers.affine import pivot_columns
 
 CLAIM_ID = "yun2019.thm4"
 PAPER = ("Yun, Sra, Jadbabaie, 'Small nonlinearities in activation functions create bad local "
@@ -65,11 +65,7 @@ def nullspace(A: fmpq_mat) -> fmpq_mat:
     """A basis (as columns) of {n : A n = 0}; an n x 0 matrix is returned as None."""
     n = A.ncols()
     R, rank = A.rref()
-    pivots, row = [], 0
-    for col in range(n):
-        if row < rank and R[row, col] != 0:
-            pivots.append(col)
-            row += 1
+    pivots = pivot_columns(R, rank)
     free = [c for c in range(n) if c not in pivots]
     if not free:
         return None
@@ -96,11 +92,7 @@ def chain(params: dict, top: int, bottom: int, n: int) -> fmpq_mat:
 def rank_factor(P: fmpq_mat) -> tuple[fmpq_mat, fmpq_mat]:
     """P = U V with U of full column rank r and V of full row rank r (r = rank P >= 1)."""
     R, r = P.rref()
-    pivots, row = [], 0
-    for col in range(P.ncols()):
-        if row < r and R[row, col] != 0:
-            pivots.append(col)
-            row += 1
+    pivots = pivot_columns(R, r)
     U = fmpq_mat(P.nrows(), r, [P[i, c] for i in range(P.nrows()) for c in pivots])
     V = fmpq_mat(r, P.ncols(), [R[i, j] for i in range(r) for j in range(P.ncols())])
     return U, V
@@ -403,13 +395,7 @@ def instances() -> list:
 # ---- user entry ---------------------------------------------------------------------------
 
 def read_point(path: str):
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh, parse_float=str, parse_int=str)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, None, None, f"cannot read: {exc}") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(path, None, None, f"not valid JSON: {exc}") from None
+    doc = load_json(path, parse_float=str, parse_int=str)
     if isinstance(doc, dict) and isinstance(doc.get("point"), dict):
         doc = doc["point"]
     if not isinstance(doc, dict):

@@ -99,15 +99,20 @@ def read_csv(path: str) -> Dataset:
     return from_rows(inputs, targets, path)
 
 
-def read_json(path: str) -> Dataset:
+def load_json(path: str, **options):
+    """Read a JSON file given by a user (``options`` go to json.load, e.g. parse_float=str to keep
+    decimal text exact); an unreadable or invalid file is a one-line InputError."""
     try:
         with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh, parse_float=str, parse_int=str)  # keep decimal text exact
+            return json.load(fh, **options)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, None, None, f"cannot read: {exc}") from None
     except (json.JSONDecodeError, RecursionError) as exc:
         raise InputError(path, None, None, f"not valid JSON: {exc}") from None
-    return dataset_from_json(doc, path)
+
+
+def read_json(path: str) -> Dataset:
+    return dataset_from_json(load_json(path, parse_float=str, parse_int=str), path)  # keep decimal text exact
 
 
 def dataset_from_json(doc, path: str) -> Dataset:

@@ -31,6 +31,16 @@ class AffineFit:
         return self.fitted - Y
 
 
+def pivot_columns(rref: fmpq_mat, rank: int) -> list[int]:
+    """The pivot columns of a matrix in reduced row echelon form of the given rank."""
+    pivots, row = [], 0
+    for col in range(rref.ncols()):
+        if row < rank and rref[row, col] != 0:
+            pivots.append(col)
+            row += 1
+    return pivots
+
+
 def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:
     dx, m, dy = X.nrows(), X.ncols(), Y.nrows()
     # G = X~ X~^T and B = X~ Y^T assembled from blocks (X~ = [X; 1^T] itself is never formed):
@@ -49,12 +59,7 @@ def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:
     G[dx, dx] = m
     for k in range(dy):
         B[dx, k] = Y1[k, 0]
-    rref, rank = G.rref()
-    pivots, row = [], 0
-    for col in range(n):
-        if row < rank and rref[row, col] != 0:
-            pivots.append(col)
-            row += 1
+    pivots = pivot_columns(*G.rref())
     Gs = fmpq_mat(len(pivots), len(pivots), [G[i, j] for i in pivots for j in pivots])
     Bs = fmpq_mat(len(pivots), B.ncols(), [B[i, j] for i in pivots for j in range(B.ncols())])
     sol = Gs.solve(Bs)

@@ -1,4 +1,7 @@
-"""Verdicts and exit codes (the single table used by the checker, the CLI and the docs)."""
+"""Verdicts and exit codes: the single table used by the checker, the CLI, the docs and the tests.
+
+Later features extend ``TABLE``; no existing code is ever given a new meaning.
+"""
 from __future__ import annotations
 
 import enum
@@ -7,16 +10,7 @@ import enum
 class Verdict(enum.Enum):
     """Outcome of checking a certificate, or of answering a certification request.
 
-    ========== ==== ===============================================================
-    verdict    exit meaning
-    ========== ==== ===============================================================
-    CERTIFIED  0    every obligation re-derived and holds; the conclusion follows
-    REJECTED   1    some obligation fails (the report says which and why)
-    INVALID    2    the input cannot be read (malformed file, field or value)
-    UNKNOWN    3    a resource limit was hit (e.g. an SMT time-out); nothing proved
-    REFUTED    4    (certify only) the claim is false; a counter-witness is exhibited
-    NOT_APPLICABLE 5 (certify only) a hypothesis of the theorem fails on this data
-    ========== ==== ===============================================================
+    The value of each member is its exit code; ``TABLE`` below gives its meaning.
     """
 
     CERTIFIED = 0
@@ -25,16 +19,45 @@ class Verdict(enum.Enum):
     UNKNOWN = 3
     REFUTED = 4
     NOT_APPLICABLE = 5
+    ERROR = 6
 
     @property
     def exit_code(self) -> int:
         return self.value
 
+    @property
+    def meaning(self) -> str:
+        return TABLE[self]
 
-EXIT_CODE_TABLE = """exit codes:
-  0  CERTIFIED       every obligation re-derived and holds
-  1  REJECTED        an obligation fails (the report names it and why)
-  2  INVALID         input cannot be read (file, field and value are named)
-  3  UNKNOWN         a resource limit was hit (e.g. SMT time-out); nothing proved
-  4  REFUTED         certify: the claim is false, a counter-witness is exhibited
-  5  NOT_APPLICABLE  certify: a hypothesis of the theorem fails on this data"""
+
+TABLE = {
+    Verdict.CERTIFIED: "every obligation re-derived and holds",
+    Verdict.REJECTED: "an obligation, a stated hypothesis or the conclusion fails (named)",
+    Verdict.INVALID: "the input cannot be read (file, field and value named)",
+    Verdict.UNKNOWN: "a limit was reached, or a needed tool is missing, or a route does not cover this kind (named)",
+    Verdict.REFUTED: "certify only: the claim is false and a counter-witness is certified",
+    Verdict.NOT_APPLICABLE: "certify only: a hypothesis of the theorem fails on these data (named)",
+    Verdict.ERROR: "an unexpected failure inside symcert; never a statement about the certificate",
+}
+
+# Several files: the run's verdict is the first present in this order.
+SEVERITY = (Verdict.ERROR, Verdict.REJECTED, Verdict.INVALID, Verdict.UNKNOWN, Verdict.CERTIFIED)
+
+
+def combine(verdicts) -> Verdict:
+    """The verdict of a run over several files (ERROR > REJECTED > INVALID > UNKNOWN > CERTIFIED);
+    the certify-only answers count as what they certify (REFUTED: a certified refutation;
+    NOT_APPLICABLE: nothing certified, like INVALID input)."""
+    seen = set(verdicts)
+    as_check = {Verdict.REFUTED: Verdict.CERTIFIED, Verdict.NOT_APPLICABLE: Verdict.INVALID}
+    seen = {as_check.get(v, v) for v in seen}
+    for v in SEVERITY:
+        if v in seen:
+            return v
+    return Verdict.CERTIFIED
+
+
+EXIT_CODE_TABLE = "exit codes:\n" + "\n".join(f"  {v.value}  {v.name:<15} {m}" for v, m in TABLE.items())
+
+MARKDOWN_TABLE = "| code | verdict | meaning |\n|---|---|---|\n" + "\n".join(
+    f"| {v.value} | {v.name} | {m} |" for v, m in TABLE.items())

@@ -151,9 +151,3 @@ def _on_breakpoint(prob, params: dict, eta: fmpq):
 
 
 CHECKS = {"valley_path": check_valley_path}
-CONCLUSIONS = {
-    "valley_of_local_minima": ("valley",),
-    # every member of the valley is a local minimum at the point's risk, and a strictly lower
-    # point exists: a continuum of spurious local minima
-    "continuum_of_spurious_local_minima": ("valley", "lower_point"),
-}

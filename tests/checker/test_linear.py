@@ -64,7 +64,7 @@ def test_breakpoints_refuse_the_linear_route():
     doc["obligations"] = [_ob(doc, "linear_global_minimum")]
     rep = check_document(doc)
     assert rep.verdict is Verdict.REJECTED
-    assert "breakpoints" in rep.summary
+    assert "does not apply to problem class piecewise_linear" in rep.summary
 
 
 def test_missing_end_to_end_is_invalid():

@@ -103,4 +103,4 @@ def test_other_losses_refused():
     doc["loss"] = str(sum(abs(v) for v in (kernel.forward(problem(doc["problem"]), point(doc["point"], problem(doc["problem"]), "p"))[2] - problem(doc["problem"]).Y).entries()))
     doc["obligations"] = doc["obligations"][1:]
     rep = _check(doc)
-    assert rep.verdict is Verdict.REJECTED and "squared loss" in rep.summary, rep.summary
+    assert rep.verdict is Verdict.REJECTED and "does not apply to the absolute loss" in rep.summary, rep.summary

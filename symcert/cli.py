@@ -115,14 +115,14 @@ def _certify_spec(args, path: str) -> int:
     return verdict.exit_code
 
 
-REFUTATIONS = ("not_local_minimum", "saddle_point")
-
-
-def _answer(verdict, rep) -> str:
-    """The answer to the certification request: a checked refutation reads REFUTED."""
-    if verdict.name == "CERTIFIED" and rep.conclusion in REFUTATIONS:
-        return f"REFUTED ({rep.conclusion}; the refutation is certified)"
-    return verdict.name
+def _answer(claim_id: str, verdict, rep):
+    """The answer to a certification request: a checked refutation of the claim reads REFUTED
+    (exit 4); every other verdict is the checker's own."""
+    from symcert.checker.verdict import Verdict
+    from symcert.claims.expected import refutes
+    if verdict is Verdict.CERTIFIED and refutes(claim_id, rep.conclusion):
+        return Verdict.REFUTED, f"REFUTED ({rep.conclusion}; the refutation is certified)"
+    return verdict, verdict.name
 
 
 def cmd_certify(args) -> int:
@@ -149,51 +149,78 @@ def cmd_certify(args) -> int:
         t0 = time.perf_counter()
         doc = claim.certify_data(data, _claim_options(args))
         verdict, rep = _write_and_check(doc, args.output, args)
-        _progress(args, f"{claim.id} on {args.data}: {_answer(verdict, rep)} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
+        answer, headline = _answer(claim.id, verdict, rep)
+        _progress(args, f"{claim.id} on {args.data}: {headline} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
                   + (f" -> {args.output}" if args.output else ""))
-        return verdict.exit_code
+        return answer.exit_code
+    return _certify_instances(claims, args)
+
+
+def _certify_instances(claims, args) -> int:
+    """Regenerate instances; exit 0 when each gives the answer listed for it (claims/expected.py),
+    else the verdict of the first that does not (1 when it answered with another verdict)."""
+    from symcert.checker.verdict import Verdict
+    from symcert.claims.expected import expected
+    from symcert.errors import InputError
     out_dir = args.output or "proofs"
     jobs = [(c, i) for c in claims for i in c.instances() if not args.instance or i.name == args.instance]
     if not jobs:
         raise InputError(None, "--instance", args.instance, "no such instance (see `symcert list`)")
-    worst = Verdict.CERTIFIED
+    result, wrong = Verdict.CERTIFIED, 0
     for n, (claim, inst) in enumerate(jobs, start=1):
         t0 = time.perf_counter()
         path = os.path.join(out_dir, claim.id.split(".")[0], inst.name + ".json")
         verdict, rep = _write_and_check(inst.build(), path, args)
-        _progress(args, f"[{n}/{len(jobs)}] {claim.id} {inst.name}: {_answer(verdict, rep)} in {time.perf_counter() - t0:.2f} s -> {path}")
-        if verdict is not Verdict.CERTIFIED:
-            _progress(args, f"    {rep.summary}")
-            worst = verdict if worst is Verdict.CERTIFIED else worst
-    return worst.exit_code
+        answer, headline = _answer(claim.id, verdict, rep)
+        want = expected(claim.id, inst.name)
+        _progress(args, f"[{n}/{len(jobs)}] {claim.id} {inst.name}: {headline} in {time.perf_counter() - t0:.2f} s -> {path}")
+        if answer.name != want:
+            _progress(args, f"    expected {want}: {rep.summary}")
+            wrong += 1
+            if result is Verdict.CERTIFIED:
+                result = verdict if verdict is not Verdict.CERTIFIED else Verdict.REJECTED
+    if wrong:
+        _progress(args, f"{wrong} of {len(jobs)} instances did not give their listed answer")
+    return result.exit_code
 
 
 # ---- check / audit / explain ----------------------------------------------------------------
 
+def _counts(reports) -> str:
+    counts = {}
+    for r in reports:
+        counts[r.verdict.name] = counts.get(r.verdict.name, 0) + 1
+    return ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+
+
 def _summarise(reports, as_json: bool, table: bool) -> int:
-    from symcert.checker.verdict import Verdict
-    worst = max((r.verdict.value for r in reports), default=0, key=lambda v: (v != 0, v))
+    """Print the reports; the run's exit code is the first verdict present in the order
+    ERROR > REJECTED > INVALID > UNKNOWN > CERTIFIED (checker/verdict.py)."""
+    from symcert.checker.verdict import Verdict, combine
+    run = combine(r.verdict for r in reports)
     if as_json:
         counts = {}
         for r in reports:
             counts[r.verdict.name] = counts.get(r.verdict.name, 0) + 1
-        print(json.dumps({"reports": [r.to_json() for r in reports], "counts": counts,
+        print(json.dumps({"reports": [r.to_json() for r in reports], "counts": counts, "verdict": run.name,
                           "all_certified": all(r.verdict is Verdict.CERTIFIED for r in reports)}, indent=2))
-    elif table:
+        return run.exit_code
+    if table:
         width = max((len(r.source) for r in reports), default=4)
         print(f"{'certificate':<{width}}  {'verdict':<10}  {'claim':<16}  seconds  detail")
         for r in reports:
             print(f"{r.source:<{width}}  {r.verdict.name:<10}  {r.claim:<16}  {r.seconds:7.2f}  {r.summary}")
-        counts = {}
-        for r in reports:
-            counts[r.verdict.name] = counts.get(r.verdict.name, 0) + 1
-        print(f"{len(reports)} certificates: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
     else:
         for r in reports:
             print(f"{r.source}: {r.verdict.name}: {r.summary}")
             if r.verdict is Verdict.CERTIFIED:
                 print(f"    rests on: {'; '.join(r.rests_on)}")
-    return worst
+                unchecked = [h[0] for h in r.hypotheses if h[1] != "holds"]
+                if unchecked:
+                    print(f"    hypotheses stated, not checked: {', '.join(unchecked)}")
+    if table or len(reports) > 1:
+        print(f"{len(reports)} certificates: {_counts(reports)}; verdict of the run: {run.name}")
+    return run.exit_code
 
 
 def _check_paths(paths, args):
@@ -203,6 +230,9 @@ def _check_paths(paths, args):
         t0 = time.perf_counter()
         rep = check_file(p, args.smt_timeout * 1000)
         rep.seconds = time.perf_counter() - t0
+        if getattr(rep, "error", None) is not None and getattr(args, "debug", False):
+            import traceback
+            traceback.print_exception(rep.error, file=sys.stderr)
         reports.append(rep)
     return reports
 
@@ -236,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog="symcert", description=DESCRIPTION, epilog=_exit_table(), formatter_class=fmt)
     p.add_argument("--version", action="version", version=f"symcert {__version__}")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an internal error (ERROR, exit 6)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("list", help="list the claims symcert can certify", formatter_class=fmt)
@@ -284,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="FILE")
     s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
     s.set_defaults(func=cmd_explain)
+    for s in sub.choices.values():
+        s.add_argument("--debug", dest="sub_debug", action="store_true", help="show the traceback of an internal error (ERROR, exit 6)")
     return p
 
 
@@ -291,6 +324,8 @@ def main(argv=None) -> int:
     from symcert.errors import SymcertError
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "func", None):
+        args.debug = args.debug or getattr(args, "sub_debug", False)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -304,6 +339,14 @@ def main(argv=None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # containment: never a traceback, never a verdict on the input
+        from symcert.checker.verdict import Verdict
+        if args.debug:
+            import traceback
+            traceback.print_exc()
+        _err(f"internal error {exc.__class__.__name__}: {str(exc)[:200]} (ERROR, exit {Verdict.ERROR.exit_code}: "
+             "not a verdict on the input; --debug shows the traceback)")
+        return Verdict.ERROR.exit_code
 
 
 if __name__ == "__main__":

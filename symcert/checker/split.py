@@ -63,6 +63,18 @@ def line(params: dict, depth: int, layer: int, neuron: int, lam) -> dict:
     return out
 
 
+def _line_moves(src: dict, layer: int, neuron: int, pl: bool):
+    """True when some outgoing weight v of the split neuron is non-zero (then theta(lambda) moves
+    with lambda: theta(1) - theta(0) has entries -v and v), False when all are exactly 0, None if
+    undecided."""
+    col = [row[neuron - 1] for row in _entries(src[f"W{layer + 1}"])]
+    if pl:
+        return any(v != 0 for v in col)
+    from symcert.checker import smooth as S
+    signs = [S.sign(v)[0] for v in col]
+    return True if any(s in (1, -1) for s in signs) else (False if all(s == 0 for s in signs) else None)
+
+
 def _same(a, b) -> tuple[bool, str]:
     if isinstance(a, fmpq) and isinstance(b, fmpq):
         return a == b, RATIONAL
@@ -187,6 +199,11 @@ def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
                 if not ok:
                     return Outcome("fails", f"the point is not the split of the source at lambda = {lam0}: {n}[{i + 1},{j + 1}] "
                                             f"differs", ledger)
+    moves = _line_moves(src, l, r, pl)
+    if moves is not True:
+        return Outcome("fails" if moves is False else "unknown", f"the outgoing weights of neuron {r} of layer {l} are "
+                       + ("all 0: every lambda gives the same point, so there is no line" if moves is False else
+                          "not proved non-zero: the line may be a single point"), ledger)
     where = f"layer {l}, neuron {r} (copy = neuron {prob.widths[l]})" + (f", after a chain of {len(chain)} earlier splits" if chain else "")
     if pl:
         A = line(src, L, l, r - 1, fmpq(0))

@@ -39,8 +39,15 @@ def test_deep_linear_split_of_a_middle_layer():
     doc = inst.build()
     prob = problem(doc["problem"])
     pt = point(doc["point"], prob, "p")
-    rep = _check(certify_split(doc["problem"], pt, 2, 3, fmpq(5, 3), {"id": "t"}))
+    W3 = pt["W3"]
+    live = [r for r in range(1, W3.ncols() + 1) if any(W3[i, r - 1] != 0 for i in range(W3.nrows()))]
+    dead = [r for r in range(1, W3.ncols() + 1) if r not in live]
+    assert live and dead
+    rep = _check(certify_split(doc["problem"], pt, 2, live[0], fmpq(5, 3), {"id": "t"}))
     assert rep.verdict is Verdict.CERTIFIED, rep.summary
+    # a neuron whose outgoing weights are all 0: every lambda gives the same point (no line)
+    rep = _check(certify_split(doc["problem"], pt, 2, dead[0], fmpq(5, 3), {"id": "t"}))
+    assert rep.verdict is Verdict.REJECTED and "no line" in rep.summary, rep.summary
 
 
 def test_split_point_preserves_the_function():

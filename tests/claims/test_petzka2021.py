@@ -76,7 +76,7 @@ def test_local_minimum_refused_on_piecewise_linear():
     doc["claim"]["conclusion"] = "local_minimum"
     doc.pop("rests_on")
     rep = check_document(doc)
-    assert rep.verdict is Verdict.REJECTED and "smooth activations" in rep.summary
+    assert rep.verdict is Verdict.REJECTED and "does not apply to problem class piecewise_linear" in rep.summary
 
 
 def test_minimum_inside_cannot_descend():

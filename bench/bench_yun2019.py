@@ -4,7 +4,7 @@
 For each size (m samples, dx inputs; d1 = 2 hidden ReLU units, dy = 1) this script
 
 1. builds a seeded random data set with distinct inputs (``bench_dataset``: inputs k/4 with
-   |k| <= K, targets k/8 with |k| <= 16, as ``symcert.claims.yun2019.random_dataset`` with
+   |k| <= K, targets k/8 with |k| <= 16, as ``symcert.claims.yun2019.thm1.random_dataset`` with
    K = 20, except that K grows when the grid is too small for m distinct inputs, e.g. dx = 2,
    and a repeated input row is drawn again: the theorem needs distinct inputs, C1.2),
 2. certifies it with ``certify(..., smt="never")`` (the z3 cross-check is for small instances),
@@ -80,7 +80,7 @@ def _instrument(phases: dict) -> None:
     import symcert.checker.kernel as K
     import symcert.checker.problem as P
     import symcert.checker.registry as REG
-    from symcert.claims import yun2019 as Y
+    from symcert.claims.yun2019 import thm1 as Y
 
     def timed(label, f):
         def g(*a, **k):
@@ -110,7 +110,7 @@ def run_one(m: int, dx: int, seed: int = SEED, hidden: int = 2, activation: str 
     """Certify and check one instance in this process; return the figures as a dict."""
     from symcert import certificate
     from symcert.checker import check_document
-    from symcert.claims import yun2019
+    from symcert.claims.yun2019 import thm1 as yun2019
     from symcert.errors import HypothesisViolation
     from symcert.model.activations import parse_activation
 

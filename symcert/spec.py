@@ -101,10 +101,11 @@ def read_spec(path: str) -> dict:
 def certify_spec(path: str, smt_timeout_s: int = 60):
     """Decide local optimality of the spec's point: (certificate, decision); raises InputError on
     bad input and ConstructionFailed (exit 3, UNKNOWN) with the limit hit."""
-    from symcert.claims.kinks import _test_claim, certify_point
+    from symcert.claims.constructions import certify_point
+    from symcert.claims.yun2018.test import claim_json
     spec = read_spec(path)
     o = spec["options"]
-    claim = _test_claim(f"spec file {spec['name']}", {})
+    claim = claim_json(f"spec file {spec['name']}", {})
     return certify_point(spec["problem"], spec["point"], claim, radius_cap=o.get("radius_cap", fmpq(1)),
                          timeout_ms=1000 * o.get("smt_timeout", smt_timeout_s), max_cells=o.get("max_cells", 1 << 16),
                          solver_free=o.get("solver_free", True))

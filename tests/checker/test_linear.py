@@ -7,7 +7,7 @@ import pytest
 
 from symcert import certificate
 from symcert.checker import Verdict, check_document
-from symcert.claims import yun2019_thm4 as T
+from symcert.claims.yun2019 import thm4 as T
 
 BY_NAME = {i.name: i for i in T.instances()}
 

@@ -209,8 +209,8 @@ def test_gradient_not_zero_is_rejected():
 
 
 def _strict_doc(act, inputs, targets, point, conclusion="local_minimum"):
-    from symcert.claims import smooth_common as C
-    pj = C.problem_json([1, 1, 1], C.smooth_activation(act), inputs, targets)
+    from symcert.claims import constructions as C
+    pj = C.smooth_problem_json([1, 1, 1], C.smooth_activation(act), inputs, targets)
     obligations = [{"id": "g", "kind": "smooth_gradient_zero"}, {"id": "pd", "kind": "hessian_pd"}]
     return json.loads(json.dumps(C.document({"id": "test", "conclusion": conclusion}, pj, point, 0, obligations)))
 

@@ -7,7 +7,7 @@ import pytest
 import sympy
 
 from symcert.checker import Verdict, check_document
-from symcert.claims import ding2022
+from symcert.claims.ding2022 import thm as ding2022
 
 from conftest import PROOFS
 

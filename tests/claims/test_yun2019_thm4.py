@@ -8,7 +8,7 @@ import pytest
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import Verdict, check_document
-from symcert.claims import yun2019_thm4 as T
+from symcert.claims.yun2019 import thm4 as T
 from symcert.errors import HypothesisViolation, InputError
 from symcert.model.data import from_rows
 

@@ -11,7 +11,7 @@ absolute losses (any convex loss of :mod:`symcert.checker.losses` works), depth 
 * the worked instance with the paper's own parameters (local minimum at loss 2/5, better point
   at loss 699/1750, both verified exactly), and further members of the continuum;
 * the same data under other activations, depths and losses, and seeded random data, through
-  the generic construction of :mod:`symcert.claims.affine_minima`.
+  the generic construction of :mod:`symcert.claims.constructions`.
 
 To add an activation, add an entry to ``ACTS`` (a function returning the activation's JSON);
 smooth activations with an affine segment (ELU, SELU) need the exact-real machinery of the
@@ -24,7 +24,7 @@ import random
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
-from symcert.claims import affine_minima as AM
+from symcert.claims import constructions as AM
 from symcert.claims.base import Claim, Instance
 from symcert.errors import HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr

@@ -21,7 +21,7 @@ import sympy
 from symcert.checker import smooth as S
 from symcert.checker.check import check_document
 from symcert.checker.verdict import Verdict
-from symcert.claims import smooth_common as C
+from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation
 from symcert.exact.reals import log_of
@@ -118,7 +118,7 @@ def certify(inputs, n: int, instance: str, targets=None, better=None, convexity=
     else:
         cstar = sum(targets, F(0)) / len(targets)
         e = [cstar - t for t in targets]
-    pj = C.problem_json([dx, n, 1], SIG, inputs, targets)
+    pj = C.smooth_problem_json([dx, n, 1], SIG, inputs, targets)
     point = local_min(n, dx, cstar)
     free = [["b1", j + 1, 1] for j in range(n)] + [["W2", 1, j + 1] for j in range(n)]
     obligations = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"},
@@ -143,7 +143,7 @@ def certify(inputs, n: int, instance: str, targets=None, better=None, convexity=
 def deeper(instance: str, n1: int = 2, n2: int = 2) -> dict:
     """Two hidden layers (widths n1 >= 2, n2 >= 2) on the worked data: convexity route (every
     neuron convex and increasing near the point, positive weights into layer 2 and the output)."""
-    pj = C.problem_json([1, n1, n2, 1], SIG, [[x] for x in X1], Y1)
+    pj = C.smooth_problem_json([1, n1, n2, 1], SIG, [[x] for x in X1], Y1)
     point = {"W1": [[0]] * n1, "b1": [-LOG2] * n1, "W2": [[1] * n1 for _ in range(n2)], "b2": [-LOG2 - F(n1, 3)] * n2,
              "W3": [[1] * n2], "b3": [F(1, 3) - F(n2, 3)]}
     better = {"W1": [[LOG2], [-LOG2]] + [[0]] * (n1 - 2), "b1": [LOG2, LOG2] + [0] * (n1 - 2),
@@ -175,7 +175,7 @@ def _fit_last(params) -> dict:
 def saddle(instance: str) -> dict:
     """b = +log 2: v sigma'' = -2/27 < 0. Direction w1 = +1, w2 = -1 keeps the output's first
     order unchanged and has d^T H d = -8/81 < 0."""
-    pj = C.problem_json([1, 2, 1], SIG, [[x] for x in X1], Y1)
+    pj = C.smooth_problem_json([1, 2, 1], SIG, [[x] for x in X1], Y1)
     point = local_min(2, 1, F(1, 3), bias=LOG2)
     obligations = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"},
                    {"id": "descent", "kind": "smooth_descent", "witness_t": "1/10",
@@ -189,7 +189,7 @@ def hessian_eigen_summary(n: int = 2) -> dict:
     """Exact characteristic polynomial of the worked instance's Hessian (for docs and tests)."""
     from symcert.checker.problem import problem as parse_problem
     from symcert.checker.problem import point as parse_point
-    pj = C.problem_json([1, n, 1], SIG, [[x] for x in X1], Y1)
+    pj = C.smooth_problem_json([1, n, 1], SIG, [[x] for x in X1], Y1)
     prob = parse_problem(pj)
     pt = parse_point(C.point_json(local_min(n, 1, F(1, 3))), prob, "point")
     H = S.Evaluator(prob).hessian(pt, prob.coordinates())

@@ -1,112 +1,33 @@
-"""Local optimality at points on activation-cell boundaries: he2020.kink and yun2018.test.
+"""Yun, Sra, Jadbabaie (ICLR 2019, "Efficiently testing local optimality and escaping saddles
+for ReLU networks"): the exact local-optimality test at points on activation-cell boundaries.
 
-A point where some hidden pre-activation sits exactly on a breakpoint lies where several
-activation cells meet and the risk is not differentiable. ``certify_point`` decides whether such
-a point is a local minimum (certificate: ``cell_cover``, conclusion ``local_minimum``) or not
-(certificate: ``descent_curve`` plus an exact lower point, conclusion ``not_local_minimum``),
-see docs/kinks.md. Two claims use it:
-
-* ``he2020.kink``: He, Wang, Tao (ICLR 2020), worked instance: the valley of local minima
-  W1 = (0, 0), b1 = (2/3 + eta, 1), W2 = (1, 0), b2 = -eta ends at eta = -2/3, where the first
-  neuron sits on its kink on every sample; there the point is NOT a local minimum (REFUTED).
-* ``yun2018.test``: the local-optimality test of Yun, Sra, Jadbabaie (ICLR 2019, "Efficiently
-  testing local optimality and escaping saddles for ReLU networks") on constructed boundary
-  points: genuine local minima (certified cell by cell) and saddles (refuted by descent curves).
+Claim ``yun2018.test``. A point where some hidden pre-activation sits exactly on a breakpoint lies
+where several activation cells meet and the risk is not differentiable. ``certify_point``
+(:mod:`symcert.claims.constructions`) decides whether such a point is a local minimum
+(certificate: ``cell_cover``, conclusion ``local_minimum``) or not (certificate:
+``descent_curve`` plus an exact lower point, conclusion ``not_local_minimum``), see
+docs/kinks.md. The instances are constructed boundary points: genuine local minima (certified
+cell by cell) and saddles (refuted by descent curves). ``symcert certify --spec`` runs the same
+test on a user's point.
 """
 from __future__ import annotations
 
 from flint import fmpq
 
-from symcert import certificate
-from symcert.checker import kernel
-from symcert.checker.problem import FormatError, point as parse_point, problem as parse_problem
 from symcert.claims.base import Claim, Instance
-from symcert.errors import ConstructionFailed, InputError
-from symcert.exact.rationals import format_rational as fr
+from symcert.claims.constructions import certify_point, text_problem_json
 from symcert.model.activations import leaky_relu, relu
-from symcert.provers.kinks import decide
 
-HE2020 = "He, Wang, Tao, 'Piecewise linear activations substantially shape the loss surfaces of neural networks', ICLR 2020"
 YUN2018 = ("Yun, Sra, Jadbabaie, 'Efficiently testing local optimality and escaping saddles for ReLU networks', "
            "ICLR 2019")
 TEST_STATEMENT = ("Exact test of local optimality at a point of the risk, including points where hidden "
                   "pre-activations sit on breakpoints: every activation cell meeting the point is listed "
                   "(empty ones pruned by Farkas certificates) and shown to hold no lower point within a box, "
                   "or a descent curve is exhibited.")
+HE_X, HE_Y = ["-1", "0", "1"], ["1", "0", "1"]  # the he2020 worked data
 
 
-def certify_point(pj: dict, pt: dict, claim: dict, radius_cap=fmpq(1), timeout_ms: int = 60000,
-                  max_cells: int = 1 << 16, solver_free: bool = True) -> tuple[dict, object]:
-    """Decide local optimality of ``pt`` and return (certificate, decision); raise
-    ConstructionFailed (exit 3, UNKNOWN) naming the limit hit when neither side is proved."""
-    try:
-        prob = parse_problem(pj)
-        point = parse_point(pt, prob, "point")
-    except FormatError as exc:
-        raise InputError(None, exc.field, exc.value, exc.reason) from None
-    dec = decide(prob, point, fmpq(radius_cap), timeout_ms, max_cells, solver_free)
-    loss = kernel.risk(prob, point)
-    claim = dict(claim, construction=dict(claim.get("construction", {}), **_stats(dec)))
-    if dec.status == "local_min":
-        claim["conclusion"] = "local_minimum"
-        return certificate.document(claim, pj, point, loss, dec.obligations), dec
-    if dec.status == "descent":
-        claim["conclusion"] = "not_local_minimum"
-        obs = list(dec.obligations)
-        lower = dec.lower_point
-        if lower is not None:
-            obs.append({"id": "strictly_lower", "kind": "strictly_lower"})
-            return certificate.document(claim, pj, point, loss, obs, lower, kernel.risk(prob, lower)), dec
-        return certificate.document(claim, pj, point, loss, obs), dec
-    raise ConstructionFailed(f"local optimality undecided: {dec.reason}")
-
-
-def _stats(dec) -> dict:
-    s = dec.stats
-    keys = ("kinks", "patterns", "pruned", "farkas", "cells", "z3_cells")
-    out = {k: str(s[k]) for k in keys if k in s}
-    if dec.radius is not None:
-        out["radius"] = fr(dec.radius)
-    return out
-
-
-def _problem(widths, act, xs, ys, loss=None) -> dict:
-    row = lambda v: [str(c) for c in (v if isinstance(v, (list, tuple)) else [v])]  # noqa: E731
-    return {"network": {"widths": list(widths), "activation": act}, "loss": loss or {"kind": "squared"},
-            "data": {"inputs": [row(x) for x in xs], "targets": [row(y) for y in ys]}}
-
-
-# ---- he2020.kink ----------------------------------------------------------------------------
-
-HE_X, HE_Y = ["-1", "0", "1"], ["1", "0", "1"]
-
-
-def he2020_valley_point(eta: str) -> dict:
-    e = fmpq(*(int(p) for p in eta.split("/"))) if "/" in eta else fmpq(int(eta))
-    return {"W1": [["0"], ["0"]], "b1": [fr(fmpq(2, 3) + e), "1"], "W2": [["1", "0"]], "b2": [fr(-e)]}
-
-
-def he2020_instance(act: dict, label: str) -> dict:
-    claim = {"id": "he2020.kink", "paper": HE2020, "theorem": "Theorem 1 worked instance, end of the valley",
-             "statement": "At eta = -2/3 (the end of the valley eta > -2/3) the first hidden neuron is on its kink on "
-                          "every sample; the point is not a local minimum.",
-             "instance": f"X = (-1, 0, 1), Y = (1, 0, 1), width 2, {label}, eta = -2/3",
-             "construction": {"eta": "-2/3"}}
-    doc, _ = certify_point(_problem([1, 2, 1], act, HE_X, HE_Y), he2020_valley_point("-2/3"), claim)
-    return doc
-
-
-def he2020_instances() -> list:
-    return [
-        Instance("kink-valley-end-relu", lambda: he2020_instance(relu(), "ReLU"), "eta = -2/3, ReLU: REFUTED (descent curve)"),
-        Instance("kink-valley-end-leaky", lambda: he2020_instance(leaky_relu(fmpq(1, 2)), "leaky ReLU s- = 1/2"),
-                 "eta = -2/3, leaky ReLU 1/2: REFUTED (descent curve)"),
-    ]
-
-
-# ---- yun2018.test ---------------------------------------------------------------------------
-
-def _test_claim(instance: str, construction: dict) -> dict:
+def claim_json(instance: str, construction: dict) -> dict:
     return {"id": "yun2018.test", "paper": YUN2018, "theorem": "local optimality test at nondifferentiable points",
             "statement": TEST_STATEMENT, "instance": instance, "construction": construction}
 
@@ -120,7 +41,7 @@ def boundary_min(act, extra: int = 1) -> tuple[dict, dict]:
     width = 1 + extra
     pt = {"W1": [["0"]] + [["1"]] * extra, "b1": ["1"] + [str(-2 - t) for t in range(extra)],
           "W2": [["1"] + ["0"] * extra], "b2": ["-1/3"]}
-    return _problem([1, width, 1], act, xs, ys), pt
+    return text_problem_json([1, width, 1], act, xs, ys), pt
 
 
 def collinear_min(k: int, act) -> tuple[dict, dict]:
@@ -129,7 +50,7 @@ def collinear_min(k: int, act) -> tuple[dict, dict]:
     xs = [["1", "0"], ["-1", "0"], ["0", "1"], ["0", "-1"]] + [[str(t), "2"] for t in range(1, k + 1)]
     ys = ["1", "1", "0", "0"] + ["1/2"] * k
     pt = {"W1": [["0", "0"], ["0", "1"]], "b1": ["1", "-2"], "W2": [["1", "0"]], "b2": ["-1/2"]}
-    return _problem([2, 2, 1], act, xs, ys), pt
+    return text_problem_json([2, 2, 1], act, xs, ys), pt
 
 
 def collinear_saddle(act) -> tuple[dict, dict]:
@@ -143,7 +64,7 @@ def collinear_saddle(act) -> tuple[dict, dict]:
 def parked_saddle(act) -> tuple[dict, dict]:
     """yun2019 worked local minimum (X = 0..3, Y = 0,1,0,1) with a third neuron parked at zero (zero
     incoming weight, bias and outgoing weight): on its kink on every sample; a second-order saddle."""
-    pj = _problem([1, 3, 1], act, ["0", "1", "2", "3"], ["0", "1", "0", "1"])
+    pj = text_problem_json([1, 3, 1], act, ["0", "1", "2", "3"], ["0", "1", "0", "1"])
     pt = {"W1": [["1/5"], ["0"], ["0"]], "b1": ["6/5", "1", "0"], "W2": [["1", "0", "0"]], "b2": ["-1"]}
     return pj, pt
 
@@ -151,7 +72,7 @@ def parked_saddle(act) -> tuple[dict, dict]:
 def abs_global_min() -> tuple[dict, dict]:
     """Two hidden layers computing |x| = relu(relu(x) + relu(-x)) on X = (-1, 0, 1), Y = (1, 0, 1):
     loss 0, with kinks at x = 0 in both layers (no affine structure: every cell goes to z3)."""
-    pj = _problem([1, 2, 1, 1], relu(), HE_X, HE_Y)
+    pj = text_problem_json([1, 2, 1, 1], relu(), HE_X, HE_Y)
     pt = {"W1": [["1"], ["-1"]], "b1": ["0", "0"], "W2": [["1", "1"]], "b2": ["0"], "W3": [["1"]], "b3": ["0"]}
     return pj, pt
 
@@ -159,7 +80,7 @@ def abs_global_min() -> tuple[dict, dict]:
 def deep_valley_end() -> tuple[dict, dict]:
     """he2020's two-hidden-layer version of the valley end: the kinked neuron feeds a second layer whose
     first neuron is then on its kink too. Not a local minimum."""
-    pj = _problem([1, 2, 2, 1], relu(), HE_X, HE_Y)
+    pj = text_problem_json([1, 2, 2, 1], relu(), HE_X, HE_Y)
     pt = {"W1": [["0"], ["0"]], "b1": ["0", "1"], "W2": [["1", "0"], ["0", "1"]], "b2": ["0", "0"],
           "W3": [["1", "0"]], "b3": ["2/3"]}
     return pj, pt
@@ -171,7 +92,7 @@ def kinked_loss_min(kind: str) -> tuple[dict, dict]:
     Y = (1, -1, 1, 1) (margins (0, 2, 0, 0)): the loss is on its own kink at three samples, and
     neuron 2 = relu(x - 2) (outgoing weight 0) on its activation kink at x = 2. A local minimum."""
     ys = {"absolute": ["1", "0", "1", "1"], "hinge": ["1", "-1", "1", "1"]}[kind]
-    pj = _problem([1, 2, 1], relu(), HE_X + ["2"], ys, {"kind": kind})
+    pj = text_problem_json([1, 2, 1], relu(), HE_X + ["2"], ys, {"kind": kind})
     pt = {"W1": [["0"], ["1"]], "b1": ["1", "-2"], "W2": [["1", "0"]], "b2": ["0"]}
     return pj, pt
 
@@ -179,18 +100,18 @@ def kinked_loss_min(kind: str) -> tuple[dict, dict]:
 def absolute_valley_end() -> tuple[dict, dict]:
     """he2020's valley end under the absolute loss with output 0: neuron 1 on its kink on every sample
     and the residual at x = 0 exactly 0 (a loss kink). Not a local minimum."""
-    pj = _problem([1, 2, 1], relu(), HE_X, HE_Y, {"kind": "absolute"})
+    pj = text_problem_json([1, 2, 1], relu(), HE_X, HE_Y, {"kind": "absolute"})
     pt = {"W1": [["0"], ["0"]], "b1": ["0", "1"], "W2": [["1", "0"]], "b2": ["0"]}
     return pj, pt
 
 
 def _test_instance(build, label: str, **kw):
     pj, pt = build()
-    doc, _ = certify_point(pj, pt, _test_claim(label, {}), **kw)
+    doc, _ = certify_point(pj, pt, claim_json(label, {}), **kw)
     return doc
 
 
-def yun2018_instances() -> list:
+def instances() -> list:
     leaky = leaky_relu(fmpq(1, 2))
     rows = [
         ("boundary-min-relu", lambda: boundary_min(relu()), "he2020 data + (2, 2/3), a ReLU neuron on its kink at x = 2: local minimum"),
@@ -211,7 +132,5 @@ def yun2018_instances() -> list:
     return [Instance(name, lambda b=b, d=d: _test_instance(b, d), d) for name, b, d in rows]
 
 
-HE2020_CLAIM = Claim("he2020.kink", HE2020, "valley end eta = -2/3 of the worked instance (kink on every sample): not a local minimum",
-                     he2020_instances)
-TEST_CLAIM = Claim("yun2018.test", YUN2018, "exact local-optimality test at points on activation-cell boundaries "
-                   "(use `symcert certify --spec FILE` on your own point)", yun2018_instances)
+CLAIM = Claim("yun2018.test", YUN2018, "exact local-optimality test at points on activation-cell boundaries "
+              "(use `symcert certify --spec FILE` on your own point)", instances)

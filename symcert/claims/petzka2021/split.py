@@ -19,29 +19,26 @@ critical (d/db1 = 4/225 != 0 for the 1/2-sum loss), so the certified sigmoid ins
 biased analogue of the same kind (u = ln 2, b1 = 2 ln 2: every sigmoid value stays rational).
 Seeded random sigmoid and tanh instances (``seeded_smooth``) solve the labels exactly for a drawn
 definite B^r of either sign; with B^r negative definite the roles swap (saddles inside (0, 1),
-minima outside [0, 1]). See docs/papers/petzka2021.md.
+minima outside [0, 1]). The escape path and deep growth are in :mod:`.escape` and :mod:`.deep`. See docs/papers/petzka2021.md.
 """
 from __future__ import annotations
 
 import functools
-import json
 from fractions import Fraction
-from typing import NamedTuple
 
 from flint import fmpq, fmpq_mat, fmpq_poly
 
-from symcert import certificate
 from symcert.checker.problem import point as parse_point
 from symcert.checker.problem import problem as parse_problem
-from symcert.claims import smooth_common as SC
+from symcert.claims import constructions as SC
 from symcert.claims.base import Claim, Instance
+from symcert.claims.petzka2021.common import (PAPER, SmoothInstance, _definite, _finish, _hd, _inst, _small,
+                                              _smooth_problem, _split_point_json, b_matrix)
 from symcert.exact.rationals import format_rational as fr
-from symcert.transform.split import certify_split, split_point
+from symcert.transform.split import certify_split
 from symcert.model.data import load_json
 
 CLAIM_ID = "petzka2021.split"
-PAPER = ("Petzka, Sminchisescu, 'Non-attracting regions of local minima in deep and wide neural networks', "
-         "JMLR 22(143), 2021")
 STATEMENT = ("Splitting a hidden neuron of a network at a critical point gives a line of critical points with the same "
              "network function; with B^r positive definite the points with 0 < lambda < 1 are local minima and those "
              "with lambda outside [0, 1] are saddles.")
@@ -117,7 +114,7 @@ def worked_escape_monotone() -> dict:
     u2 = ln(2(1 - 2t)), biases 0: for each T, is the loss strictly decreasing on [0, T]? (exact
     rational function of t; real-root isolation of the derivative's numerator)."""
     from symcert.checker import path as PA
-    pj = SC.problem_json([1, 2, 1], SC.smooth_activation("sigmoid"), [[x] for x in WORKED_X], list(WORKED_Y))
+    pj = SC.smooth_problem_json([1, 2, 1], SC.smooth_activation("sigmoid"), [[x] for x in WORKED_X], list(WORKED_Y))
     prob = parse_problem(pj)
     W1 = [[fmpq_poly([2, -2])], [fmpq_poly([2, -4])]]
     N, D = PA._risk_fraction(prob, W1, [fmpq(1), fmpq(1)], [fmpq(2), fmpq(-1)], fmpq(0))
@@ -129,100 +126,6 @@ def worked_escape_monotone() -> dict:
         t = fmpq(T.numerator, T.denominator)
         out[str(T)] = PA.root_free(P1, fmpq(0), t) is True and P1(t) < 0 and PA.root_free(D, fmpq(0), t) is True
     return out
-
-
-# ---- certified instances -------------------------------------------------------------------
-
-# The biased analogue: x = -1..5, f(x) = sigma(x ln 2 + 2 ln 2) (u = ln 2, b1 = 2 ln 2, v = 1,
-# b2 = 0); labels y = f - r with r orthogonal to the four gradient features (1, sigma, sigma',
-# x sigma'), chosen so that B^r is positive definite and the small network's Hessian is too.
-SIG_X = (-1, 0, 1, 2, 3, 4, 5)
-SIG_Y = (Fraction(9516733354, 14178825375), Fraction(28974388, 37810201), Fraction(41853806212, 42536476125),
-         Fraction(70325543988, 80346677125), Fraction(127, 165), Fraction(18, 13), Fraction(511, 645))
-
-
-# The tanh instance, found the same way: x in {-3, ..., 3, 5}, f(x) = tanh(x ln 2 - 2 ln 2)
-# (u = ln 2, b1 = -2 ln 2 = ln(1/4): tanh((x - 2) ln 2) = (4^(x-2) - 1) / (4^(x-2) + 1)).
-TANH_X = (-3, -2, -1, 0, 1, 2, 3, 5)
-TANH_Y = (Fraction(145409573, 1049600), Fraction(-289873681, 1315840), Fraction(767477, 8320), Fraction(-15699, 1088),
-          Fraction(-4, 5), Fraction(2, 5), Fraction(1, 2), Fraction(63, 65))
-
-
-class SmoothInstance(NamedTuple):
-    """A one-hidden-layer smooth instance f(x) = v h(u x + b1) + b2 with u = ln p, b1 = ln c
-    (p, c positive rationals, integer inputs): e^{u x + b1} = c p^x, so every h value is rational."""
-    act: str
-    X: tuple
-    Y: tuple
-    u: str  # exact-real text of u = ln p
-    b1: str  # exact-real text of b1 = ln c
-    p: Fraction
-    c: Fraction
-    v: Fraction = Fraction(1)
-    b2: Fraction = Fraction(0)
-
-
-SMOOTH = {"sigmoid": SmoothInstance("sigmoid", SIG_X, SIG_Y, "log(2)", "2*log(2)", Fraction(2), Fraction(4)),
-          "tanh": SmoothInstance("tanh", TANH_X, TANH_Y, "log(2)", "-2*log(2)", Fraction(2), Fraction(1, 4))}
-
-
-def _inst(act) -> SmoothInstance:
-    return act if isinstance(act, SmoothInstance) else SMOOTH[act]
-
-
-def _hd(name: str, E: Fraction) -> tuple:
-    """(h, h', h'') at a pre-activation n with e^n = E, exactly."""
-    if name == "sigmoid":
-        h = E / (1 + E)
-        return h, h * (1 - h), h * (1 - h) * (1 - 2 * h)
-    h = (E * E - 1) / (E * E + 1)
-    return h, 1 - h * h, -2 * h * (1 - h * h)
-
-
-def _h(act, x: int) -> tuple:
-    """(h, h'') at x u + b1, exactly: e^z = c p^x."""
-    S = _inst(act)
-    h, _, e = _hd(S.act, S.c * S.p ** x)
-    return h, e
-
-
-def _smooth_problem(width: int, act="sigmoid") -> dict:
-    S = _inst(act)
-    return SC.problem_json([1, width, 1], SC.smooth_activation(S.act), [[x] for x in S.X], list(S.Y))
-
-
-def _small(act="sigmoid") -> dict:
-    S = _inst(act)
-    return {"W1": [[S.u]], "b1": [S.b1], "W2": [[SC.real_text(S.v)]], "b2": [SC.real_text(S.b2)]}
-
-
-SMALL = _small("sigmoid")
-
-
-def b_matrix(act="sigmoid") -> tuple:
-    """B^r = sum_a r_a v h''(n_a) (x_a, 1)(x_a, 1)^T at the small point, exactly (rational)."""
-    B = [[Fraction(0)] * 2 for _ in range(2)]
-    S = _inst(act)
-    for x, y in zip(S.X, S.Y):
-        s, e = _h(S, x)
-        res = S.v * s + S.b2 - y
-        xt = (x, 1)
-        for i in range(2):
-            for j in range(2):
-                B[i][j] += res * S.v * e * xt[i] * xt[j]
-    return tuple(tuple(row) for row in B)
-
-
-def _definite(B) -> str:
-    if B[0][0] * B[1][1] - B[0][1] ** 2 > 0:
-        return "positive" if B[0][0] > 0 else "negative"
-    return "indefinite"
-
-
-def _split_point_json(lam: Fraction, act="sigmoid") -> dict:
-    S = _inst(act)
-    return {"W1": [[S.u], [S.u]], "b1": [S.b1, S.b1],
-            "W2": [[SC.real_text((1 - lam) * S.v), SC.real_text(lam * S.v)]], "b2": [SC.real_text(S.b2)]}
 
 
 # ---- seeded random smooth instances --------------------------------------------------------
@@ -373,25 +276,6 @@ def seeded_smooth(act: str, seed: int, m: int = 7) -> dict:
                 "lambda_in": lam_in, "lambda_out": lam_out}
 
 
-def _finish(doc: dict) -> dict:
-    """Fill each obligation's rests_on from the checker's own outcomes, then the overall ledger."""
-    from symcert.checker import problem as P
-    from symcert.checker.obligations import Context
-    from symcert.checker.registry import CHECKS
-    from symcert.checker.smooth_obligations import SmoothContext
-    plain = json.loads(certificate.canonical_bytes(doc))
-    prob = P.problem(plain["problem"])
-    better = P.point(plain["better_point"], prob, "better_point") if "better_point" in plain else None
-    ctx = (Context if isinstance(prob, P.Problem) else SmoothContext)(prob, P.point(plain["point"], prob, "point"), better, None)
-    for n, ob in enumerate(plain["obligations"]):
-        res = CHECKS[ob["kind"]](ctx, ob, f"obligations[{n}]")
-        if res.status != "holds":
-            raise AssertionError(f"{ob['id']}: {res.detail}")
-        ctx.facts.update(res.facts)
-        doc["obligations"][n]["rests_on"] = list(res.rests_on)
-    return certificate.declare_ledger(doc)
-
-
 def sigmoid_split(lam: Fraction, instance: str, act="sigmoid", seeded: dict | None = None) -> dict:
     wide = _smooth_problem(2, act)
     B = b_matrix(act)
@@ -436,7 +320,7 @@ def sigmoid_split(lam: Fraction, instance: str, act="sigmoid", seeded: dict | No
 
 
 def relu_split(lam: Fraction, data, hidden: int, instance: str, act=None) -> dict:
-    from symcert.claims import yun2019 as Y
+    from symcert.claims.yun2019 import thm1 as Y
     from symcert.model.activations import relu
     act = act or relu()
     base = Y.certify(data, act, hidden=hidden, smt="never")
@@ -448,7 +332,7 @@ def relu_split(lam: Fraction, data, hidden: int, instance: str, act=None) -> dic
 
 
 def instances() -> list:
-    from symcert.claims import yun2019 as Y
+    from symcert.claims.yun2019 import thm1 as Y
     from symcert.model.activations import leaky_relu
     out = []
     for lam, tag in ((Fraction(1, 2), "1-2"), (Fraction(1, 4), "1-4"), (Fraction(2), "2"), (Fraction(-1), "minus1")):
@@ -493,7 +377,7 @@ def certify_data(data, options: dict) -> dict:
     {"layer": l, "neuron": r, "lambda": "1/2"}}; the activation is ``--activation`` (piecewise
     linear), the loss squared. The answer is a ``critical_line`` certificate."""
     from symcert.checker.problem import FormatError
-    from symcert.claims import yun2019_thm4 as T4
+    from symcert.claims.yun2019 import thm4 as T4
     from symcert.errors import HypothesisViolation, InputError
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
     path = options.get("point")
@@ -544,212 +428,3 @@ CLAIM = Claim(CLAIM_ID, PAPER, "neuron splitting: a critical point becomes a lin
               instances, certify_data,
               {"--point FILE": "JSON {point: {W1, b1, ...}, split: {layer, neuron, lambda}} (critical point to split)",
                "--activation": "piecewise-linear activation of the network (default relu)"})
-
-
-# ---- escape: a non-increasing path from the split minimum to lower risk ----------------------
-
-ESCAPE_ID = "petzka2021.escape"
-ESCAPE_STATEMENT = ("A local minimum on a split line is non-attracting: along the line the risk is constant up to a "
-                    "saddle (lambda outside [0, 1]), from which it strictly decreases; every neighbourhood of the minimum "
-                    "holds the start of a non-increasing path to strictly lower risk.")
-
-
-def _signed(q: Fraction) -> str:
-    return f"+{SC.real_text(q)}" if q >= 0 else f"-{SC.real_text(-q)}"
-
-
-def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2), act: str = "sigmoid", with_line: bool = False) -> dict:
-    """The path: split line from lam0 to lam1 (constant risk), then u_r = ln(2 + 2 (-lam1) t),
-    u_copy = ln(2 + 2 (1 - lam1) t) (the paper's u1 = ln(2(1 - t)), u2 = ln(2(1 - 2t)) at
-    lam1 = 2), other parameters fixed; the first t_end the checker accepts is used. With
-    ``with_line``, a straight segment along the path's tangent follows, certified by rigorous
-    interval subdivision (transcendental risk)."""
-    wide = _smooth_problem(2, act)
-    small_obs = [{"id": "smooth_gradient_zero", "kind": "smooth_gradient_zero"},
-                 {"id": "neuron_split", "kind": "neuron_split", "layer": 1, "neuron": 1, "lambda": SC.real_text(lam0), "source": _small(act)},
-                 {"id": "split_local_minimum", "kind": "split_local_minimum", "layer": 1, "neuron": 1}]
-    ab = [[[2, 2 * (-lam1)]], [[2, 2 * (1 - lam1)]]]
-    prob = parse_problem(wide)
-    from symcert.checker.smooth import Evaluator
-    risk = Evaluator(prob).risk(parse_point(_split_point_json(lam0, act), prob, "point"))
-    loss = Fraction(int(risk.p), int(risk.q))
-
-    def build(T: Fraction, line=None) -> dict:
-        seg = {"kind": "log_affine", "t_end": SC.real_text(T), "W1": [[[SC.real_text(a), SC.real_text(b)] for a, b in row] for row in ab],
-               "b1": [SC.real_text(SMOOTH[act].c)] * 2}
-        segments = [{"kind": "split_line", "layer": 1, "neuron": 1, "to": SC.real_text(lam1)}, seg]
-        ends = [a + b * T for row in ab for a, b in row]
-        w1 = [f"log({SC.real_text(e)})" for e in ends]
-        info = {"path": {"split_line": {"from": SC.real_text(lam0), "to": SC.real_text(lam1)},
-                         "decreasing": f"u_r = ln({SC.real_text(ab[0][0][0])} + {SC.real_text(ab[0][0][1])} t), "
-                                       f"u_copy = ln({SC.real_text(ab[1][0][0])} + {SC.real_text(ab[1][0][1])} t), t in [0, {SC.real_text(T)}]"},
-                "B_r": [[SC.real_text(v) for v in row] for row in b_matrix(act)]}
-        if line is not None:
-            T2, pieces = line
-            tangent = [b / (a + b * T) for row in ab for a, b in row]  # d/dt ln(a + b t) at T
-            segments.append({"kind": "line", "t_end": SC.real_text(T2), "pieces": pieces,
-                             "direction": {"W1": [[SC.real_text(v)] for v in tangent], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["0"]}})
-            w1 = [f"{w}{_signed(T2 * v)}" for w, v in zip(w1, tangent)]
-            info["path"]["line"] = f"straight along the tangent for t in [0, {SC.real_text(T2)}], {pieces} arb subintervals"
-        better = {"W1": [[w] for w in w1], "b1": [SMOOTH[act].b1] * 2,
-                  "W2": [[SC.real_text(1 - lam1), SC.real_text(lam1)]], "b2": ["0"]}
-        claim = {"id": ESCAPE_ID, "paper": PAPER, "theorem": "non-attracting regions of local minima (Sec. 5)",
-                 "statement": ESCAPE_STATEMENT, "conclusion": "non_attracting_minimum",
-                 "instance": f"{act}, biased analogue of the worked instance: minimum at lambda = {SC.real_text(lam0)}, "
-                             f"constant to lambda = {SC.real_text(lam1)}, then decreasing", "construction": info}
-        path = {"id": "escape_path", "kind": "escape_path", "segments": segments}
-        obs = [dict(o) for o in small_obs] + [path, {"id": "smooth_strictly_lower", "kind": "smooth_strictly_lower"}]
-        return _finish(SC.document(claim, wide, _split_point_json(lam0, act), loss, obs, better))
-
-    last = None
-    for T in (Fraction(1, 10), Fraction(1, 20), Fraction(1, 50), Fraction(1, 100), Fraction(1, 1000)):
-        try:
-            doc = build(T)
-        except AssertionError as exc:
-            last = exc
-            continue
-        if not with_line:
-            return doc
-        for line in ((Fraction(1, 40), 8), (Fraction(1, 40), 64), (Fraction(1, 100), 16), (Fraction(1, 100), 256)):
-            try:
-                return build(T, line)
-            except AssertionError as exc:
-                last = exc
-        raise last
-    raise last
-
-
-def escape_instances() -> list:
-    return [Instance("escape-sigmoid", lambda: escape(), "sigmoid split minimum at lambda = 1/2: non-attracting (path to lower risk)"),
-            Instance("escape-sigmoid-line", lambda: escape(with_line=True),
-                     "as escape-sigmoid, then a straight segment certified by rigorous interval subdivision"),
-            Instance("escape-tanh", lambda: escape(Fraction(1, 3), Fraction(3), act="tanh"),
-                     "tanh split minimum at lambda = 1/3: non-attracting (path to lower risk)")]
-
-
-ESCAPE_CLAIM = Claim(ESCAPE_ID, PAPER, "split local minima are non-attracting: a certified non-increasing path to lower risk",
-                     escape_instances)
-
-
-# ---- deep: growing a 2-1-1-1 network to 2-21-21-1 by exact splits ---------------------------
-
-DEEP_ID = "petzka2021.deep"
-DEEP_STATEMENT = ("Repeated neuron splitting grows a critical point of a small deep network into critical points of "
-                  "arbitrarily wide ones with the same function (the paper's 2-1-1-1 -> 2-21-21-1 example); in a "
-                  "non-last hidden layer the split line is a region of local minima iff also D^{r,s} = 0.")
-
-
-def _deep_data(seed: int, m: int):
-    import random
-
-    from symcert.model.data import from_rows
-    rng = random.Random(seed)
-    xs = [[fmpq(rng.randint(-6, 6)), fmpq(rng.randint(-6, 6))] for _ in range(m)]
-    ys = [[fmpq(rng.randint(-12, 12), 4)] for _ in range(m)]
-    return from_rows(xs, ys)
-
-
-def deep_origin(data, slope=fmpq(1, 10)):
-    """A critical point of the 2-1-1-1 leaky-ReLU network: every pre-activation positive and the
-    output equal to the least-squares affine fit (the Yun et al. construction, depth 3)."""
-    from symcert.model.activations import leaky_relu
-    from symcert.provers.affine import least_squares
-    X = fmpq_mat(data.m, data.dx, [v for r in data.inputs for v in r]).transpose()
-    Y = fmpq_mat(data.m, 1, [r[0] for r in data.targets]).transpose()
-    fit = least_squares(X, Y)
-    eta = min(fmpq(-1), 2 * min(fit.fitted.entries()))
-    point = {"W1": fmpq_mat(1, 2, [fit.weights[0, 0], fit.weights[0, 1]]), "b1": fmpq_mat(1, 1, [fit.bias[0, 0] - eta]),
-             "W2": fmpq_mat(1, 1, [1]), "b2": fmpq_mat(1, 1, [0]), "W3": fmpq_mat(1, 1, [1]), "b3": fmpq_mat(1, 1, [eta])}
-    pj = {"network": {"widths": [2, 1, 1, 1], "activation": leaky_relu(slope)}, "loss": {"kind": "squared"}, "data": data.to_json()}
-    return pj, point, fit
-
-
-def growth_chain(grow: int) -> list:
-    """Alternate splits of layers 1 and 2 until both have ``grow`` neurons: (layer, neuron, lambda)."""
-    steps, widths = [], {1: 1, 2: 1}
-    k = 0
-    while widths[1] < grow or widths[2] < grow:
-        for l in (1, 2):
-            if widths[l] < grow:
-                steps.append((l, 1 + k % widths[l], Fraction(1, 2 + k % 5)))
-                widths[l] += 1
-                k += 1
-    return steps
-
-
-def d_matrix(prob, params: dict, layer: int, neuron: int) -> list:
-    """D^{r,s}_i = sum_a (d l_a / d n_{l+1,s}) h'(n_{l,r}(x_a)) a_{l-1,i}(x_a), exactly (rows s, columns i,
-    with a final column for the bias input 1)."""
-    from symcert.checker import kernel
-    pre, acts, out = kernel.forward(prob, params)
-    L = prob.depth
-    G = out - prob.Y
-    deltas = {L: G}
-    for l in range(L, 1, -1):
-        back = params[f"W{l}"].transpose() * deltas[l]
-        Z = pre[l - 2]
-        deltas[l - 1] = fmpq_mat(back.nrows(), back.ncols(), [b * prob.act.slope(z) for b, z in zip(back.entries(), Z.entries())])
-    dnext, Z, A = deltas[layer + 1], pre[layer - 1], acts[layer - 1]
-    rows = []
-    for s_ in range(dnext.nrows()):
-        row = []
-        for i in range(A.nrows() + 1):
-            tot = fmpq(0)
-            for a in range(prob.m):
-                ai = A[i, a] if i < A.nrows() else fmpq(1)
-                tot += dnext[s_, a] * prob.act.slope(Z[neuron - 1, a]) * ai
-            row.append(tot)
-        rows.append(row)
-    return rows
-
-
-def deep_growth(seed: int = 3, m: int = 20, grow: int = 21) -> dict:
-    from symcert.checker import kernel
-    from symcert.checker.problem import problem as parse
-    from symcert.provers.cells import interior_radius
-    data = _deep_data(seed, m)
-    pj, origin, fit = deep_origin(data)
-    steps = growth_chain(grow)
-    pt, widths = origin, [2, 1, 1, 1]
-    for l, r, lam in steps[:-1]:
-        pt = split_point(pt, l, r, fmpq(lam.numerator, lam.denominator))
-        widths[l] += 1
-    l, r, lam = steps[-1]
-    small_pj = dict(pj, network=dict(pj["network"], widths=list(widths)))
-    final = split_point(pt, l, r, fmpq(lam.numerator, lam.denominator))
-    widths[l] += 1
-    wide = dict(pj, network=dict(pj["network"], widths=list(widths)))
-    prob = parse(wide)
-    loss = kernel.risk(prob, final)
-    rad = interior_radius(prob, final)
-    D = d_matrix(parse(small_pj), pt, l, r)
-    from symcert.checker.obligations import AFFINE_LEMMA, RATIONAL
-    from symcert.checker.split import POLY_LAMBDA
-    obligations = [
-        {"id": "gradient_zero", "kind": "gradient_zero", "rests_on": [RATIONAL]},
-        {"id": "neuron_split", "kind": "neuron_split", "layer": l, "neuron": r, "lambda": SC.real_text(lam),
-         "source": certificate.point_json(origin), "chain": [[cl, cr, SC.real_text(cv)] for cl, cr, cv in steps[:-1]],
-         "rests_on": [RATIONAL, POLY_LAMBDA]},
-        {"id": "interior_cell", "kind": "interior_cell", "radius": fr(rad), "rests_on": [RATIONAL]},
-        {"id": "affine_reduction", "kind": "affine_reduction", "radius": fr(rad),
-         "affine_fit": {"weights": certificate.mat_json(fit.weights), "bias": certificate.vec_json(fit.bias)},
-         "rests_on": [RATIONAL, AFFINE_LEMMA]},
-    ]
-    info = {"origin_widths": [2, 1, 1, 1], "final_widths": widths, "splits": len(steps),
-            "final_split": {"layer": l, "neuron": r, "lambda": SC.real_text(lam)},
-            "B_r": "0 (piecewise linear: h'' = 0 on every piece)",
-            "D_rs": [[fr(v) for v in row] for row in D], "D_rs_zero": all(v == 0 for row in D for v in row)}
-    claim = {"id": DEEP_ID, "paper": PAPER, "theorem": "deep networks: splitting in a non-last hidden layer (Thm 9), growth (Sec. 6)",
-             "statement": DEEP_STATEMENT, "conclusion": "local_minimum",
-             "instance": f"leaky ReLU 1/10, seeded data (seed {seed}, m = {m}, dx = 2): 2-1-1-1 grown to 2-{grow}-{grow}-1 by "
-                         f"{len(steps)} exact splits", "construction": info}
-    return certificate.document(claim, wide, final, loss, obligations)
-
-
-def deep_instances() -> list:
-    return [Instance("deep-growth-2-21-21-1", lambda: deep_growth(), "2-1-1-1 -> 2-21-21-1, 20 samples, leaky ReLU"),
-            Instance("deep-growth-2-4-4-1", lambda: deep_growth(seed=5, m=8, grow=4), "2-1-1-1 -> 2-4-4-1, 8 samples")]
-
-
-DEEP_CLAIM = Claim(DEEP_ID, PAPER, "deep networks: growth by exact neuron splitting (2-1-1-1 -> 2-21-21-1), D^{r,s} = 0",
-                   deep_instances)

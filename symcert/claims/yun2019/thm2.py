@@ -30,7 +30,7 @@ import mpmath
 from symcert.checker import smooth as S
 from symcert.checker.check import check_document
 from symcert.checker.verdict import Verdict
-from symcert.claims import smooth_common as C
+from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed
 from symcert.exact.reals import E, Real, log_of, parse_real, rational, sqrt_of
@@ -143,7 +143,7 @@ def _fit_point(act_spec: dict, W1) -> dict:
 
 def _smooth_doc(name: str, cfg: dict, radius=None) -> dict:
     act = cfg["act"]
-    pj = C.problem_json([2, 2, 1], act, INPUTS, TARGETS)
+    pj = C.smooth_problem_json([2, 2, 1], act, INPUTS, TARGETS)
     point = _local_min(cfg["v"], cfg["u"], cfg["c"])
     kind, *rest = cfg["better"]
     if kind == "c21":

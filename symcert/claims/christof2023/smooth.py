@@ -8,7 +8,7 @@ x over a certified box, and the normal equations bound the loss). The better poi
 feature h(x - 1/2) through neuron 2; at x = 0 that feature is on the exponential side, so its
 loss is transcendental and is decided with rigorous ball arithmetic.
 
-Kept apart from :mod:`symcert.claims.christof2023` (piecewise-linear activations, exact
+Kept apart from :mod:`symcert.claims.christof2023.pl` (piecewise-linear activations, exact
 rational kernel) because these certificates use the smooth problem format (exact-real
 parameters, activation table of :mod:`symcert.checker.smooth`).
 """
@@ -20,7 +20,7 @@ import mpmath
 
 from symcert.checker.check import check_document
 from symcert.checker.verdict import Verdict
-from symcert.claims import smooth_common as C
+from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed
 
@@ -45,7 +45,7 @@ def _h(name: str, t: float):
 def build(name: str) -> dict:
     act = C.smooth_activation("elu", alpha=1) if name == "elu" else C.smooth_activation("selu")
     s = F(1) if name == "elu" else SELU_SCALE
-    pj = C.problem_json([1, 2, 2, 1], act, [[x] for x in XS], YS)
+    pj = C.smooth_problem_json([1, 2, 2, 1], act, [[x] for x in XS], YS)
     point = {"W1": [[F(1, 5)], [0]], "b1": [F(6, 5), 1], "W2": [[1, 0], [0, 0]], "b2": [0, 1],
              "W3": [[1 / s**2, 0]], "b3": [-1]}
     # better point: feature v(x) = s h(x - 1/2) added with weight eps (untrusted choice of eps)

@@ -1,6 +1,14 @@
-"""Spurious local minima that output the best affine fit (shared by he2020 and christof2023).
+"""Construction helpers shared by several papers (untrusted side).
 
-The local minimum: a network of any depth whose first hidden layer forms the best affine fit
+Three constructions, each used by more than one paper folder:
+
+* best affine fit (he2020, christof2023): spurious local minima that output the best affine fit;
+* smooth networks (yun2019.thm2, ding2022, petzka2021, christof2023.thm-smooth): exact-real
+  parameter text, smooth problems and certificate documents;
+* points on cell boundaries (he2020.kink, yun2018.test, ``certify --spec``): ``certify_point``
+  decides local optimality with the kink engine (:mod:`symcert.provers.kinks`).
+
+Best affine fit. The local minimum: a network of any depth whose first hidden layer forms the best affine fit
 (under the problem's convex loss) on neurons that stay on one affine piece of the activation,
 carried through the later layers on that piece (:mod:`symcert.provers.embed`). Inside its
 cell the network is affine in x, so its risk cannot drop below the affine optimum: the
@@ -17,17 +25,22 @@ exact risk.
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 
+import mpmath
 from flint import fmpq, fmpq_mat
 
-from symcert import certificate
+from symcert import __version__, certificate
 from symcert.checker import kernel, losses
 from symcert.checker.convex import LEMMA
 from symcert.checker.obligations import RATIONAL
 from symcert.checker.problem import FormatError
+from symcert.checker.problem import point as parse_point
 from symcert.checker.problem import problem as parse_problem
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
+from symcert.exact.rationals import format_rational
 from symcert.exact.rationals import format_rational as fr
+from symcert.exact.reals import Real
 from symcert.model.data import Dataset
 from symcert.model.losses import loss_spec  # noqa: F401  (re-exported for the claim modules)
 from symcert.provers import lp
@@ -35,6 +48,7 @@ from symcert.provers.affine import augmented
 from symcert.provers.cells import interior_radius
 from symcert.provers.convex_fit import ConvexFit, best_affine
 from symcert.provers.embed import affine_channels, build, carrier_piece, kink_feature_candidates
+from symcert.provers.kinks import decide
 
 
 def loss_label(spec: dict) -> str:
@@ -228,3 +242,137 @@ def certify(claim: dict, data: Dataset, widths: list, act: dict, loss: dict, lam
     claim = dict(claim)
     claim["construction"] = dict(claim.get("construction", {}), affine_fit_loss=fr(fit.loss), better_point=info)
     return certificate.document(claim, pj, point, loss, obligations_for(prob, point, fit, r), better, better_loss)
+
+
+# ---- smooth networks ----------------------------------------------------------------------
+
+
+def real_text(v) -> str:
+    """Canonical exact-real text of an int, Fraction, fmpq, Real or grammar string."""
+    if isinstance(v, Real):
+        return v.to_string()
+    if isinstance(v, str):
+        return v
+    if isinstance(v, Fraction):
+        return format_rational(fmpq(v.numerator, v.denominator))
+    return format_rational(fmpq(v))
+
+
+def point_json(params: dict) -> dict:
+    """params: name -> list of rows (weights) or list of values (biases)."""
+    out = {}
+    for name, value in params.items():
+        if name[0] == "b":
+            out[name] = [real_text(v) for v in value]
+        else:
+            out[name] = [[real_text(v) for v in row] for row in value]
+    return out
+
+
+def smooth_activation(name: str, **params) -> dict:
+    spec = {"kind": "smooth", "name": name}
+    spec.update({k: real_text(v) for k, v in params.items()})
+    return spec
+
+
+def smooth_problem_json(widths, act: dict, inputs, targets) -> dict:
+    return {
+        "network": {"widths": list(widths), "activation": act},
+        "loss": {"kind": "squared"},
+        "data": {"inputs": [[real_text(v) for v in row] for row in inputs],
+                 "targets": [[real_text(v) for v in (row if isinstance(row, (list, tuple)) else [row])] for row in targets]},
+    }
+
+
+def document(claim: dict, problem: dict, point: dict, loss, obligations: list,
+             better_point: dict | None = None, better_loss=None) -> dict:
+    doc = {
+        "format": certificate.FORMAT,
+        "version": certificate.VERSION,
+        "generator": f"symcert {__version__}",
+        "claim": claim,
+        "problem": problem,
+        "problem_sha256": certificate.digest(problem),
+        "point": point_json(point),
+        "loss": real_text(loss),
+        "obligations": obligations,
+    }
+    if better_point is not None:
+        doc["better_point"] = point_json(better_point)
+        if better_loss is not None:
+            doc["better_loss"] = real_text(better_loss)
+    return doc
+
+
+def declare_ledgers(doc: dict) -> dict:
+    """Write into the certificate what each obligation, and the whole, rests on, as the checker
+    derives it (the checker verifies the declaration). Left undeclared if an obligation fails."""
+    from symcert.checker import problem as P
+    from symcert.checker.registry import CHECKS
+    from symcert.checker.smooth_obligations import SmoothContext
+
+    prob = P.problem(doc["problem"])
+    point = P.point(doc["point"], prob, "point")
+    better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
+    bl = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
+    ctx = SmoothContext(prob, point, better, bl)
+    total, declared = [], []
+    for n, ob in enumerate(doc["obligations"]):
+        out = CHECKS[ob["kind"]](ctx, ob, f"obligations[{n}]")
+        if out.status != "holds":
+            return doc
+        ctx.facts.update(out.facts)
+        declared.append(list(out.rests_on))
+        total += [item for item in out.rests_on if item not in total]
+    for ob, items in zip(doc["obligations"], declared):
+        ob["rests_on"] = items
+    doc["rests_on"] = total
+    return doc
+
+
+def rationalize(x, digits: int = 30) -> Fraction:
+    """A nearby rational of an mpmath number (untrusted: the checker decides what it gives)."""
+    return Fraction(mpmath.nstr(x, digits, strip_zeros=False, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)).limit_denominator(10**digits)
+
+
+# ---- points on cell boundaries ------------------------------------------------------------
+
+def certify_point(pj: dict, pt: dict, claim: dict, radius_cap=fmpq(1), timeout_ms: int = 60000,
+                  max_cells: int = 1 << 16, solver_free: bool = True) -> tuple[dict, object]:
+    """Decide local optimality of ``pt`` and return (certificate, decision); raise
+    ConstructionFailed (exit 3, UNKNOWN) naming the limit hit when neither side is proved."""
+    try:
+        prob = parse_problem(pj)
+        point = parse_point(pt, prob, "point")
+    except FormatError as exc:
+        raise InputError(None, exc.field, exc.value, exc.reason) from None
+    dec = decide(prob, point, fmpq(radius_cap), timeout_ms, max_cells, solver_free)
+    loss = kernel.risk(prob, point)
+    claim = dict(claim, construction=dict(claim.get("construction", {}), **_stats(dec)))
+    if dec.status == "local_min":
+        claim["conclusion"] = "local_minimum"
+        return certificate.document(claim, pj, point, loss, dec.obligations), dec
+    if dec.status == "descent":
+        claim["conclusion"] = "not_local_minimum"
+        obs = list(dec.obligations)
+        lower = dec.lower_point
+        if lower is not None:
+            obs.append({"id": "strictly_lower", "kind": "strictly_lower"})
+            return certificate.document(claim, pj, point, loss, obs, lower, kernel.risk(prob, lower)), dec
+        return certificate.document(claim, pj, point, loss, obs), dec
+    raise ConstructionFailed(f"local optimality undecided: {dec.reason}")
+
+
+def _stats(dec) -> dict:
+    s = dec.stats
+    keys = ("kinks", "patterns", "pruned", "farkas", "cells", "z3_cells")
+    out = {k: str(s[k]) for k in keys if k in s}
+    if dec.radius is not None:
+        out["radius"] = fr(dec.radius)
+    return out
+
+
+def text_problem_json(widths, act, xs, ys, loss=None) -> dict:
+    row = lambda v: [str(c) for c in (v if isinstance(v, (list, tuple)) else [v])]  # noqa: E731
+    return {"network": {"widths": list(widths), "activation": act}, "loss": loss or {"kind": "squared"},
+            "data": {"inputs": [row(x) for x in xs], "targets": [row(y) for y in ys]}}

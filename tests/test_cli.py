@@ -79,12 +79,19 @@ def test_bad_data_one_line_error(tmp_path, content, code):
     (("certify", "nope.claim"), "unknown claim"),
     (("certify", "yun2019.thm1", "--data", "x.csv", "--activation", "tanh"), "x.csv"),
     (("certify", "yun2019.thm1", "--data", "/nonexistent.csv"), "/nonexistent.csv"),
-    (("certify", "yun2019.thm1", "--data", os.path.join(ROOT, "tests", "data", "xor5.csv"), "--loss", "absolute"), "squared loss only"),
-    (("certify", "yun2019.thm1", "--data", os.path.join(ROOT, "tests", "data", "xor5.csv"), "--depth", "3"), "one hidden layer"),
 ])
 def test_bad_arguments(args, needle):
     p = run(*args)
     assert p.returncode == 2 and needle in p.stderr
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("--loss", "absolute"), "squared loss only"),
+    (("--depth", "3"), "one hidden layer"),
+])
+def test_outside_the_theorem_is_not_applicable(args, needle):
+    p = run("certify", "yun2019.thm1", "--data", os.path.join(ROOT, "tests", "data", "xor5.csv"), *args)
+    assert p.returncode == 5 and needle in p.stderr and len(p.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("text", ["", "{", "[]", '{"format": "symcert-certificate", "version": 1}', '{"format": "x"}', "\u00ff"])

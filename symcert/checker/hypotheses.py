@@ -2,7 +2,8 @@
 
 A certificate's ``claim.hypotheses`` lists the paper's hypotheses: ``{"id", "statement",
 "evidence", "check"}``. ``statement`` and ``evidence`` are text for the reader. ``check``
-(optional) names a generic predicate of this table, with its parameters; the checker
+(optional; one object or a list of them, all of which must hold) names a generic predicate of
+this table, with its parameters; the checker
 evaluates it on the problem (or on the report's obligations) and a false one REJECTS the
 certificate. A hypothesis without ``check`` is reported as "stated, not checked": the verdict
 does not rest on it, and the report says so.
@@ -147,8 +148,23 @@ def _param(value, path: str, name: str):
     return value
 
 
+MAX_CHECKS = 8
+
+
+def _read_check(chk, path: str):
+    kind = get(chk, "kind", path, str)
+    if kind not in TABLE:
+        raise FormatError(f"{path}.kind", kind, f"unknown hypothesis check (known: {', '.join(TABLE)})")
+    names = TABLE[kind][1]
+    extra = sorted(set(chk) - {"kind", *names})
+    if extra:
+        raise FormatError(f"{path}.{extra[0]}", chk[extra[0]], f"unknown parameter of {kind}")
+    return kind, {k: _param(get(chk, k, path), f"{path}.{k}", k) for k in names}
+
+
 def read(spec, path: str) -> list:
-    """[(id, kind or None, params)] of the stated hypotheses (validated, nothing evaluated)."""
+    """[(id, [(kind, params), ...])] of the stated hypotheses (validated, nothing evaluated); an
+    empty list of checks means "stated, not checked"."""
     if spec is None:
         return []
     if not isinstance(spec, list) or len(spec) > MAX_HYPOTHESES:
@@ -156,29 +172,24 @@ def read(spec, path: str) -> list:
     out = []
     for n, h in enumerate(spec):
         hid = get(h, "id", f"{path}[{n}]", str)
-        chk = h.get("check")
-        if chk is None:
-            out.append((hid, None, {}))
-            continue
-        kind = get(chk, "kind", f"{path}[{n}].check", str)
-        if kind not in TABLE:
-            raise FormatError(f"{path}[{n}].check.kind", kind, f"unknown hypothesis check (known: {', '.join(TABLE)})")
-        names = TABLE[kind][1]
-        extra = sorted(set(chk) - {"kind", *names})
-        if extra:
-            raise FormatError(f"{path}[{n}].check.{extra[0]}", chk[extra[0]], f"unknown parameter of {kind}")
-        params = {k: _param(get(chk, k, f"{path}[{n}].check"), f"{path}[{n}].check.{k}", k) for k in names}
-        out.append((hid, kind, params))
+        chk = h.get("check", [])
+        chk = [chk] if isinstance(chk, dict) else chk
+        if not isinstance(chk, list) or len(chk) > MAX_CHECKS:
+            raise FormatError(f"{path}[{n}].check", chk, f"expected a check object or a list of at most {MAX_CHECKS}")
+        out.append((hid, [_read_check(c, f"{path}[{n}].check[{k}]") for k, c in enumerate(chk)]))
     return out
 
 
 def check_all(hyps: list, ctx, obligations: list) -> list:
-    """[(id, "holds" | "fails" | "stated, not checked", detail)] for every stated hypothesis."""
+    """[(id, "holds" | "fails" | "stated, not checked", detail)] for every stated hypothesis; a
+    hypothesis holds when every one of its checks holds."""
     out = []
-    for hid, kind, params in hyps:
-        if kind is None:
+    for hid, checks in hyps:
+        if not checks:
             out.append((hid, "stated, not checked", "no re-derivable check is attached; the verdict does not rest on it"))
             continue
-        ok, detail = TABLE[kind][0](ctx.prob, ctx, obligations, params)
-        out.append((hid, "holds" if ok else "fails", f"{kind}: {detail}"))
+        results = [(kind, *TABLE[kind][0](ctx.prob, ctx, obligations, params)) for kind, params in checks]
+        bad = next((r for r in results if not r[1]), None)
+        detail = f"{bad[0]}: {bad[2]}" if bad else "; ".join(f"{k}: {d}" for k, _, d in results)
+        out.append((hid, "fails" if bad else "holds", detail))
     return out

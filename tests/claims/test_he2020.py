@@ -2,6 +2,8 @@
 import json
 
 import pytest
+
+from symcert.errors import HypothesisViolation
 from flint import fmpq
 
 from symcert import certificate
@@ -42,8 +44,14 @@ def test_generic_depths(depth, act):
 
 
 def test_width_hypothesis():
-    with pytest.raises(InputError):
+    with pytest.raises(HypothesisViolation, match="H2"):
         H1.certify_thm1(HC.rows(*HC.WORKED), relu(), HC.LOSSES["squared"], [1, 1, 1], "t")
+
+
+def test_linear_activation_is_a_failed_hypothesis():
+    from symcert.model.activations import parse_activation
+    with pytest.raises(HypothesisViolation, match="H1"):
+        H1.certify_thm1(HC.rows(*HC.WORKED), parse_activation("leaky_relu:1"), HC.LOSSES["squared"], [1, 2, 1], "t")
 
 
 def test_instances_cover_the_grid():

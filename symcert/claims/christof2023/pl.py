@@ -83,10 +83,13 @@ def check_hypotheses(data: Dataset, act: dict, widths: list) -> list:
         raise HypothesisViolation(CLAIM_ID, "affine segment", f"{act.get('name')} has no piece of nonzero slope")
     seg = next(p for p in reversed(ps) if p[2] != 0)
     return [
-        {"id": "C1", "statement": "scalar output, hidden widths >= 2", "evidence": f"widths {widths}"},
+        {"id": "C1", "statement": "scalar output, hidden widths >= 2", "evidence": f"widths {widths}",
+         "check": [{"kind": "scalar_output"}, {"kind": "hidden_widths_at_least", "min": 2}]},
         {"id": "C2", "statement": "activation affine with nonzero slope on an open interval, not affine",
-         "evidence": f"{act.get('name')}: slope {fr(seg[2])} on ({'-inf' if seg[0] is None else fr(seg[0])}, {'+inf' if seg[1] is None else fr(seg[1])})"},
-        {"id": "C3", "statement": "target not affine on the data", "evidence": "the best affine fit has positive loss (affine_optimality)"},
+         "evidence": f"{act.get('name')}: slope {fr(seg[2])} on ({'-inf' if seg[0] is None else fr(seg[0])}, {'+inf' if seg[1] is None else fr(seg[1])})",
+         "check": {"kind": "affine_segment_not_affine"}},
+        {"id": "C3", "statement": "target not affine on the data", "evidence": "the best affine fit has positive loss (affine_optimality)",
+         "check": {"kind": "no_affine_fit"}},
     ]
 
 

@@ -60,8 +60,10 @@ def build(name: str) -> dict:
              "statement": STATEMENT, "conclusion": "spurious_local_minimum",
              "instance": f"worked data X = [0,1,2,3], Y = [0,1,0,1], widths (1, 2, 2, 1), {name.upper()}",
              "hypotheses": [{"id": "affine segment", "statement": f"{name} is affine with nonzero slope on (0, inf) and not affine",
-                             "evidence": f"slope {C.real_text(s)} for t > 0, exponential for t < 0"},
-                            {"id": "target not affine", "statement": "least-squares affine fit has loss > 0", "evidence": "l0 = 2/5"}],
+                             "evidence": f"slope {C.real_text(s)} for t > 0, exponential for t < 0",
+                             "check": {"kind": "affine_segment_not_affine"}},
+                            {"id": "target not affine", "statement": "least-squares affine fit has loss > 0", "evidence": "l0 = 2/5",
+                             "check": {"kind": "no_affine_fit"}}],
              "construction": {"affine_fit": "x/5 + 1/5", "feature": "h(x - 1/2) through neuron 2", "eps": C.real_text(eps)}}
     last = None
     for rad in RADII:

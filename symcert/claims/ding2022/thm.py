@@ -131,7 +131,8 @@ def certify(inputs, n: int, instance: str, targets=None, better=None, convexity=
     loss = sum((v * v for v in e), F(0)) / 2
     records = [{"id": "labels", "statement": "residual e = c* - Y orthogonal to 1 and x; M = sum e_i x_i x_i^T PD",
                 "evidence": f"c* = {C.real_text(cstar)}, e = ({', '.join(C.real_text(v) for v in e)})"},
-               {"id": "n >= 2", "statement": "hidden width at least 2", "evidence": f"n = {n}"}]
+               {"id": "n >= 2", "statement": "hidden width at least 2", "evidence": f"n = {n}",
+                "check": {"kind": "hidden_widths_at_least", "min": 2}}]
     cons = {"b": "-log(2)", "v": "1", "c": C.real_text(cstar - F(n, 3))}
     doc = C.document(_claim(instance, "spurious_local_minimum", records, cons), pj, point, loss, obligations, better)
     rep = check_document(dict(doc, better_loss="0"))
@@ -154,7 +155,8 @@ def deeper(instance: str, n1: int = 2, n2: int = 2) -> dict:
                    {"id": "convexity_bound", "kind": "convexity_bound", "radius": "1/20",
                     "combinations": [{"sample": 2, "of": [[1, "1/2"], [3, "1/2"]], "multiplier": "2/3"}]},
                    {"id": "strictly_lower", "kind": "smooth_strictly_lower"}]
-    records = [{"id": "last hidden layer >= 2", "statement": f"deeper variant, widths (1, {n1}, {n2}, 1)", "evidence": f"n = {n2}"}]
+    records = [{"id": "last hidden layer >= 2", "statement": f"deeper variant, widths (1, {n1}, {n2}, 1)", "evidence": f"n = {n2}",
+                "check": {"kind": "last_hidden_width_at_least", "min": 2}}]
     doc = C.document(_claim(instance, "spurious_local_minimum", records, {"route": "convexity"}), pj, point, F(1, 3), obligations, better)
     return _check(doc, instance)
 
@@ -180,7 +182,8 @@ def saddle(instance: str) -> dict:
     obligations = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"},
                    {"id": "descent", "kind": "smooth_descent", "witness_t": "1/10",
                     "direction": {"W1": [["1"], ["-1"]], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["0"]}}]
-    records = [{"id": "contrast", "statement": "v_j sigma''(b_j) < 0", "evidence": "sigma''(log 2) = -2/27, v = 1"}]
+    records = [{"id": "contrast", "statement": "v_j sigma''(b_j) < 0", "evidence": "sigma''(log 2) = -2/27, v = 1",
+                "check": {"kind": "obligation_holds", "obligation": "descent"}}]
     doc = C.document(_claim(instance, "not_local_minimum", records, {"b": "log(2)", "v": "1", "c": "-1"}), pj, point, F(1, 3), obligations)
     return _check(doc, instance)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flint import fmpq
 
 from symcert.claims import constructions as AM
-from symcert.claims.base import Claim, Instance
+from symcert.claims.base import Claim, Instance, require_hypotheses
 from symcert.claims.he2020.common import ACTS, LOSSES, PAPER, THM1, WORKED, abs_network, piece_text, random_dataset, rows
 from symcert.claims.he2020.valley import certify_valley
 from symcert.errors import InputError
@@ -21,14 +21,14 @@ def certify_thm1(data: Dataset, act: dict, loss: dict, widths: list, instance: s
     claim = {"id": "he2020.thm1", "paper": PAPER, "theorem": "Theorem 1", "statement": THM1,
              "conclusion": "spurious_local_minimum", "instance": instance,
              "hypotheses": [
-                 {"id": "H1", "statement": "activation piecewise linear, not linear", "evidence": f"{act.get('name')}: {len(act['breakpoints'])} breakpoint(s)"},
-                 {"id": "H2", "statement": "hidden widths >= dy + 1", "evidence": f"widths {widths}"},
-                 {"id": "H3", "statement": "loss convex in the output", "evidence": f"{loss['kind']} loss"},
+                 {"id": "H1", "statement": "activation piecewise linear, not linear", "evidence": f"{act.get('name')}: {len(act['breakpoints'])} breakpoint(s)",
+                  "check": {"kind": "piecewise_linear_not_affine"}},
+                 {"id": "H2", "statement": "hidden widths >= dy + 1", "evidence": f"widths {widths}", "check": {"kind": "hidden_widths_exceed_output"}},
+                 {"id": "H3", "statement": "loss convex in the output", "evidence": f"{loss['kind']} loss", "check": {"kind": "loss_convex"}},
              ],
              "construction": {"eta": fr(eta) if eta is not None else "least shift keeping the carrier neurons 1 inside the piece",
                               "carrier_piece": piece_text(act)}}
-    if min(widths[1:-1]) < widths[-1] + 1:
-        raise InputError(None, "--hidden", min(widths[1:-1]), f"Theorem 1 needs every hidden width >= dy + 1 = {widths[-1] + 1}")
+    require_hypotheses("he2020.thm1", claim["hypotheses"], AM.problem_json(data, widths, act, loss))
     bp = abs_network(act, widths) if better == "abs" else None
     return AM.certify(claim, data, widths, act, loss, lam=fmpq(1) if eta is not None else None, shift=eta, better=bp)
 

@@ -16,7 +16,7 @@ from symcert.claims import constructions as AM
 from symcert.claims.base import Claim, Instance
 from symcert.claims.he2020.common import ACTS, PAPER, THM2, WORKED, rows
 from symcert.claims.he2020.valley import valley_point
-from symcert.errors import InputError
+from symcert.errors import HypothesisViolation, InputError
 from symcert.model.activations import parse_activation, relu
 from symcert.model.data import Dataset, from_rows
 
@@ -27,7 +27,7 @@ def certify_thm2(data: Dataset, act: dict, widths: list, point: dict, instance: 
     prob = AM.parse(pj)
     pre, _, _ = kernel.forward(prob, point)
     if kernel.kinks(prob, pre):
-        raise InputError(None, "point", instance, "the point lies on a cell boundary; Theorem 2 is about cell interiors")
+        raise HypothesisViolation("he2020.thm2", "cell interior", f"{instance}: the point lies on a cell boundary; Theorem 2 is about cell interiors")
     claim = {"id": "he2020.thm2", "paper": PAPER, "theorem": "Theorem 2", "statement": THM2,
              "conclusion": "cell_multilinear", "instance": instance}
     obs = [{"id": "cell_multilinear", "kind": "cell_multilinear", "rests_on": [RATIONAL, MPOLY]}]

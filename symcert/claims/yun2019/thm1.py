@@ -81,10 +81,11 @@ def check_hypotheses(data: Dataset, hidden: int, act: dict):
         raise HypothesisViolation(CLAIM_ID, "C1.1", "an affine map fits the data exactly (least-squares loss 0): "
                                   f"weights ({', '.join(fr(fit.weights[0, j]) for j in range(data.dx))}), bias {fr(fit.bias[0, 0])}")
     records = [
-        {"id": "C1.1", "statement": "dy = 1 and no affine map fits the data exactly", "evidence": f"least-squares loss l0 = {fr(fit.loss)} > 0"},
-        {"id": "C1.2", "statement": "all inputs distinct", "evidence": f"{data.m} distinct inputs"},
-        {"id": "C1.3", "statement": "h is ReLU-like: s+ > 0, s- >= 0, s+ != s-", "evidence": f"s+ = {fr(sp)}, s- = {fr(sm)}"},
-        {"id": "C1.4", "statement": "hidden width d1 >= 2", "evidence": f"d1 = {hidden}"},
+        {"id": "C1.1", "statement": "dy = 1 and no affine map fits the data exactly", "evidence": f"least-squares loss l0 = {fr(fit.loss)} > 0",
+         "check": [{"kind": "scalar_output"}, {"kind": "no_affine_fit"}]},
+        {"id": "C1.2", "statement": "all inputs distinct", "evidence": f"{data.m} distinct inputs", "check": {"kind": "distinct_inputs"}},
+        {"id": "C1.3", "statement": "h is ReLU-like: s+ > 0, s- >= 0, s+ != s-", "evidence": f"s+ = {fr(sp)}, s- = {fr(sm)}", "check": {"kind": "relu_like"}},
+        {"id": "C1.4", "statement": "hidden width d1 >= 2", "evidence": f"d1 = {hidden}", "check": {"kind": "hidden_widths_at_least", "min": 2}},
     ]
     return sp, sm, X, Y, fit, records
 
@@ -278,9 +279,9 @@ def instances() -> list:
 def certify_data(data: Dataset, options: dict) -> dict:
     loss = options.get("loss")
     if loss is not None and loss.get("kind") != "squared":
-        raise InputError("--loss", None, loss.get("kind"), f"{CLAIM_ID} is stated for the squared loss only")
+        raise HypothesisViolation(CLAIM_ID, "squared loss", f"the theorem is stated for the squared loss only (--loss {loss.get('kind')})")
     if options.get("depth") not in (None, 2):
-        raise InputError("--depth", None, options["depth"], f"{CLAIM_ID} is stated for one hidden layer (depth 2)")
+        raise HypothesisViolation(CLAIM_ID, "one hidden layer", f"the theorem is stated for depth 2 (--depth {options['depth']})")
     return certify(data, options["activation"], hidden=options.get("hidden", 2),
                    alpha=options.get("alpha", fmpq(1)), instance=options.get("instance", "user data"),
                    smt=options.get("smt", "auto"))

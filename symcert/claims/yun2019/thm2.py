@@ -159,7 +159,8 @@ def _smooth_doc(name: str, cfg: dict, radius=None) -> dict:
             "better_point": binfo}
     if cfg["c"] == 0:
         records = [{"id": "C2.3-C2.7", "statement": "the paper's sufficient conditions for part 2",
-                    "evidence": "checked by the paper_conditions obligation (exact / arb)"}] + records
+                    "evidence": "checked by the paper_conditions obligation (exact / arb)",
+                    "check": {"kind": "obligation_holds", "obligation": "paper_conditions"}}] + records
     else:
         records = [{"id": "C2.3'", "statement": "u1 h(v1) + u2 h(v2) + c = 1/3 (output bias c allowed)",
                     "evidence": "the checker recomputes the outputs exactly"}] + records

@@ -232,10 +232,12 @@ def classify(pj: dict, params: dict, instance: str = "user point", seed: int = 0
         raise AssertionError("Theorem 4's rank condition holds at a non-optimal critical point")
     records = [
         {"id": "H1", "statement": "linear network (identity activation), every hidden width >= min(dx, dy)",
-         "evidence": f"widths {list(prob.widths)}, min(dx, dy) = {min(dx, dy)}"},
+         "evidence": f"widths {list(prob.widths)}, min(dx, dy) = {min(dx, dy)}",
+         "check": [{"kind": "identity_activation"}, {"kind": "hidden_widths_at_least_min_io"}]},
         {"id": "H2", "statement": "squared loss: l0 is convex, every critical point of l0 is global",
-         "evidence": "loss kind squared"},
-        {"id": "H3", "statement": "the point is a critical point", "evidence": "exact gradient 0 (re-checked: gradient_zero)"},
+         "evidence": "loss kind squared", "check": {"kind": "loss_is", "loss": "squared"}},
+        {"id": "H3", "statement": "the point is a critical point", "evidence": "exact gradient 0 (re-checked: gradient_zero)",
+         "check": {"kind": "obligation_holds", "obligation": "gradient_zero"}},
     ]
     info = {"end_to_end_rank": str(P.rank()), "min_dx_dy": str(min(dx, dy)),
             "rank_condition_j": str(j) if j is not None else "none",

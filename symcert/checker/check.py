@@ -28,8 +28,6 @@ from symcert.checker import hypotheses as H
 from symcert.checker import problem as P
 from symcert.checker import registry as R
 from symcert.checker.obligations import Context, Outcome
-from symcert.checker.smooth import SmoothProblem
-from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.verdict import Verdict
 
 FORMAT = "symcert-certificate"
@@ -104,8 +102,8 @@ def _read(doc, rep: Report):
     for n, ob in enumerate(P.get(doc, "obligations", "", list)):
         path = f"obligations[{n}]"
         kind = P.get(ob, "kind", path, str)
-        if kind not in R.CHECKS:
-            raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(R.CHECKS)})")
+        if kind not in R.KINDS:
+            raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(R.KINDS)})")
         parsed.append((path, str(ob.get("id", kind)), kind, ob))
     return prob, (point, better, better_loss), claimed, parsed, hyps
 
@@ -162,7 +160,7 @@ def _run(ctx, parsed, rep: Report, ledger: list) -> tuple[bool, bool]:
 
 def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     prob, (point, better, better_loss), claimed, parsed, hyps = _read(doc, rep)
-    ctx = (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
+    ctx = _context(prob)(prob, point, better, better_loss, smt_timeout_ms)
     ledger: list = []
     failed, unknown = True, False
     if _applicable(prob, parsed, rep) and _digest_and_loss(doc, ctx, claimed, rep):
@@ -177,6 +175,14 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
         rep.hypotheses = H.check_all(hyps, ctx, rep.obligations)
         failed = any(h[1] == "fails" for h in rep.hypotheses)
     return _decide(rep, ctx, failed, unknown)
+
+
+def _context(prob):
+    """The context class of the problem's class (the smooth one needs sympy: imported only then)."""
+    if R.problem_class(prob) == R.SMOOTH:
+        from symcert.checker.smooth_obligations import SmoothContext
+        return SmoothContext
+    return Context
 
 
 def _decide(rep: Report, ctx, failed: bool, unknown: bool) -> Report:

@@ -18,10 +18,8 @@ loss: add it to ``CLASSES`` and to the rows of the kinds that handle it.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-
-from symcert.checker import ascent, cells, convex, descent, linear, multilinear, obligations
-from symcert.checker import path, smooth_obligations, split, valley
 
 PL, LIN, SMOOTH = "piecewise_linear", "linear", "smooth"
 ALL_LOSSES = frozenset(("squared", "absolute", "huber", "hinge"))
@@ -36,46 +34,60 @@ CLASSES = {  # problem class -> losses its risk is evaluated with
 
 @dataclass(frozen=True)
 class Kind:
+    module: str  # the checker module whose CHECKS holds the check function (imported on first use)
     classes: frozenset
     losses: frozenset
     facts: frozenset  # names of the facts a holding check may establish
 
 
-def _k(classes, losses, *facts) -> Kind:
-    return Kind(frozenset(classes), frozenset(losses), frozenset(facts))
+def _k(module, classes, losses, *facts) -> Kind:
+    return Kind(module, frozenset(classes), frozenset(losses), frozenset(facts))
 
 
 KINDS = {
-    "gradient_zero": _k((PL, LIN), ALL_LOSSES, "critical"),
-    "interior_cell": _k((PL, LIN), ALL_LOSSES, "cell_box"),
-    "affine_reduction": _k((PL, LIN), SQUARED, "local_min"),
-    "smt_cell_minimum": _k((PL, LIN), ALL_LOSSES, "local_min"),
-    "strictly_lower": _k((PL, LIN), ALL_LOSSES, "lower_point"),
-    "descent_curve": _k((PL, LIN), ALL_LOSSES, "descent"),
-    "ascent_curve": _k((PL, LIN), ALL_LOSSES, "ascent"),
-    "cell_cover": _k((PL,), ALL_LOSSES, "local_min"),
-    "affine_optimality": _k((PL, LIN), ALL_LOSSES, "local_min"),
-    "cell_multilinear": _k((PL, LIN), ALL_LOSSES, "multilinear"),
-    "valley_path": _k((PL,), ALL_LOSSES, "valley", "valley_end"),
-    "linear_global_minimum": _k((LIN,), SQUARED, "global_min"),
-    "neuron_split": _k((PL, LIN, SMOOTH), SQUARED, "split_line", "critical"),
-    "split_local_minimum": _k((SMOOTH,), SQUARED, "local_min"),
-    "escape_path": _k((SMOOTH,), SQUARED, "escape"),
-    "smooth_gradient_zero": _k((SMOOTH,), SQUARED, "critical"),
-    "convexity_bound": _k((SMOOTH,), SQUARED, "local_min"),
-    "affine_pieces": _k((SMOOTH,), SQUARED, "local_min"),
-    "morse_bott": _k((SMOOTH,), SQUARED, "local_min", "critical"),
-    "smooth_strictly_lower": _k((SMOOTH,), SQUARED, "lower_point"),
-    "smooth_descent": _k((SMOOTH,), SQUARED, "descent"),
-    "paper_conditions": _k((SMOOTH,), SQUARED, "local_min"),
-    "hessian_pd": _k((SMOOTH,), SQUARED, "local_min"),
+    "gradient_zero": _k("obligations", (PL, LIN), ALL_LOSSES, "critical"),
+    "interior_cell": _k("obligations", (PL, LIN), ALL_LOSSES, "cell_box"),
+    "affine_reduction": _k("obligations", (PL, LIN), SQUARED, "local_min"),
+    "smt_cell_minimum": _k("obligations", (PL, LIN), ALL_LOSSES, "local_min"),
+    "strictly_lower": _k("obligations", (PL, LIN), ALL_LOSSES, "lower_point"),
+    "descent_curve": _k("descent", (PL, LIN), ALL_LOSSES, "descent"),
+    "ascent_curve": _k("ascent", (PL, LIN), ALL_LOSSES, "ascent"),
+    "cell_cover": _k("cells", (PL,), ALL_LOSSES, "local_min"),
+    "affine_optimality": _k("convex", (PL, LIN), ALL_LOSSES, "local_min"),
+    "cell_multilinear": _k("multilinear", (PL, LIN), ALL_LOSSES, "multilinear"),
+    "valley_path": _k("valley", (PL,), ALL_LOSSES, "valley", "valley_end"),
+    "linear_global_minimum": _k("linear", (LIN,), SQUARED, "global_min"),
+    "neuron_split": _k("split", (PL, LIN, SMOOTH), SQUARED, "split_line", "critical"),
+    "split_local_minimum": _k("split", (SMOOTH,), SQUARED, "local_min"),
+    "escape_path": _k("path", (SMOOTH,), SQUARED, "escape"),
+    "smooth_gradient_zero": _k("smooth_obligations", (SMOOTH,), SQUARED, "critical"),
+    "convexity_bound": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "affine_pieces": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "morse_bott": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min", "critical"),
+    "smooth_strictly_lower": _k("smooth_obligations", (SMOOTH,), SQUARED, "lower_point"),
+    "smooth_descent": _k("smooth_obligations", (SMOOTH,), SQUARED, "descent"),
+    "paper_conditions": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "hessian_pd": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
 }
 
-CHECKS = {}
-for _module in (obligations, descent, ascent, cells, convex, multilinear, valley, linear, split, path, smooth_obligations):
-    CHECKS.update(_module.CHECKS)
-if set(CHECKS) != set(KINDS):  # one row per check function, and no row without one
-    raise ImportError(f"registry out of step: {sorted(set(CHECKS) ^ set(KINDS))}")
+
+
+class _Checks(dict):
+    """kind -> check function, importing the kind's module on first use (a piecewise-linear
+    check never imports sympy, which only the smooth modules need)."""
+
+    def __missing__(self, kind: str):
+        if kind not in KINDS:
+            raise KeyError(kind)
+        fn = importlib.import_module(f"symcert.checker.{KINDS[kind].module}").CHECKS[kind]
+        self[kind] = fn
+        return fn
+
+    def __contains__(self, kind) -> bool:
+        return kind in KINDS
+
+
+CHECKS = _Checks()
 
 CONCLUSIONS = {
     "local_minimum": ("local_min",),

@@ -16,7 +16,7 @@ from symcert.checker import Verdict, check_document
 from symcert.checker.problem import point as read_point
 from symcert.checker.problem import problem as read_problem
 from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_rational
-from symcert.landscape.symbolic import gradient_at, risk_at
+from oracle.symbolic import gradient_at, risk_at
 
 from conftest import PROOFS
 

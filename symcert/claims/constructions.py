@@ -41,8 +41,8 @@ from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational
 from symcert.exact.rationals import format_rational as fr
 from symcert.exact.reals import Real
-from symcert.model.data import Dataset
-from symcert.model.losses import loss_spec  # noqa: F401  (re-exported for the claim modules)
+from symcert.inputs.data import Dataset
+from symcert.inputs.losses import loss_spec  # noqa: F401  (re-exported for the claim modules)
 from symcert.provers import lp
 from symcert.provers.affine import augmented
 from symcert.provers.cells import interior_radius

@@ -10,7 +10,7 @@ from flint import fmpq, fmpq_mat
 from symcert.checker import Verdict, check_document
 from symcert.claims.yun2019 import thm4 as T
 from symcert.errors import HypothesisViolation, InputError
-from symcert.model.data import from_rows
+from symcert.inputs.data import from_rows
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

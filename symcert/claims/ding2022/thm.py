@@ -25,7 +25,7 @@ from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation
 from symcert.exact.reals import log_of
-from symcert.model.data import Dataset
+from symcert.inputs.data import Dataset
 
 CLAIM_ID = "ding2022.thm"
 PAPER = ("Ding, Li, Sun, 'Sub-optimal local minima exist for neural networks with almost all "

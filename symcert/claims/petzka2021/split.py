@@ -36,7 +36,7 @@ from symcert.claims.petzka2021.common import (PAPER, SmoothInstance, _definite, 
                                               _smooth_problem, _split_point_json, b_matrix)
 from symcert.exact.rationals import format_rational as fr
 from symcert.transform.split import certify_split
-from symcert.model.data import load_json
+from symcert.inputs.data import load_json
 
 CLAIM_ID = "petzka2021.split"
 STATEMENT = ("Splitting a hidden neuron of a network at a critical point gives a line of critical points with the same "
@@ -321,7 +321,7 @@ def sigmoid_split(lam: Fraction, instance: str, act="sigmoid", seeded: dict | No
 
 def relu_split(lam: Fraction, data, hidden: int, instance: str, act=None) -> dict:
     from symcert.claims.yun2019 import thm1 as Y
-    from symcert.model.activations import relu
+    from symcert.inputs.activations import relu
     act = act or relu()
     base = Y.certify(data, act, hidden=hidden, smt="never")
     prob = parse_problem(base["problem"])
@@ -333,7 +333,7 @@ def relu_split(lam: Fraction, data, hidden: int, instance: str, act=None) -> dic
 
 def instances() -> list:
     from symcert.claims.yun2019 import thm1 as Y
-    from symcert.model.activations import leaky_relu
+    from symcert.inputs.activations import leaky_relu
     out = []
     for lam, tag in ((Fraction(1, 2), "1-2"), (Fraction(1, 4), "1-4"), (Fraction(2), "2"), (Fraction(-1), "minus1")):
         kind = "local minimum" if 0 < lam < 1 else "saddle (not a local minimum)"

@@ -36,7 +36,7 @@ from symcert.errors import ConstructionFailed
 from symcert.exact.reals import E, Real, log_of, parse_real, rational, sqrt_of
 from flint import fmpq
 
-from symcert.model.activations import leaky_relu, relu
+from symcert.inputs.activations import leaky_relu, relu
 
 CLAIM_ID = "yun2019.thm2"
 PAPER = ("Yun, Sra, Jadbabaie, 'Small nonlinearities in activation functions create bad local "

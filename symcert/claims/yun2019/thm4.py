@@ -40,8 +40,8 @@ from symcert.checker.problem import problem as parse_problem
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.activations import piecewise_linear
-from symcert.model.data import Dataset, from_rows, load_json
+from symcert.inputs.activations import piecewise_linear
+from symcert.inputs.data import Dataset, from_rows, load_json
 from symcert.provers.affine import pivot_columns
 
 CLAIM_ID = "yun2019.thm4"

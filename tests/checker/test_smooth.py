@@ -200,10 +200,11 @@ def test_gradient_not_zero_is_rejected(proof):
 
 
 def _strict_doc(act, inputs, targets, point, conclusion="local_minimum"):
+    from symcert import certificate
     from symcert.claims import constructions as C
     pj = C.smooth_problem_json([1, 1, 1], C.smooth_activation(act), inputs, targets)
     obligations = [{"id": "g", "kind": "smooth_gradient_zero"}, {"id": "pd", "kind": "hessian_pd"}]
-    return json.loads(json.dumps(C.document({"id": "test", "conclusion": conclusion}, pj, point, 0, obligations)))
+    return json.loads(json.dumps(certificate.document({"id": "test", "conclusion": conclusion}, pj, point, 0, obligations)))
 
 
 def test_hessian_pd_strict_minimum_exact():

@@ -30,9 +30,10 @@ from flint import fmpq, fmpq_mat, fmpq_poly
 
 from symcert.checker.problem import point as parse_point
 from symcert.checker.problem import problem as parse_problem
+from symcert import certificate
 from symcert.claims import constructions as SC
 from symcert.claims.base import Claim, Instance
-from symcert.claims.petzka2021.common import (PAPER, SmoothInstance, _definite, _finish, _hd, _inst, _small,
+from symcert.claims.petzka2021.common import (PAPER, SmoothInstance, _definite, _hd, _inst, _small,
                                               _smooth_problem, _split_point_json, b_matrix)
 from symcert.exact.rationals import format_rational as fr
 from symcert.provers.affine import nullspace
@@ -291,7 +292,8 @@ def sigmoid_split(lam: Fraction, instance: str, act="sigmoid", seeded: dict | No
         if conclusion == "not_local_minimum":
             obligations[-1]["witness_t"] = t
         try:
-            return _finish(SC.document(claim, pj, _split_point_json(lam, act), loss, [dict(o) for o in obligations]))
+            return certificate.fill_ledgers(certificate.document(claim, pj, _split_point_json(lam, act), loss, [dict(o) for o in obligations]),
+                                               strict=True)
         except AssertionError:
             if conclusion != "not_local_minimum" or t == "1/10000":
                 raise

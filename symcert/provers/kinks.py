@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import z3
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import cells as C
-from symcert.checker import kernel
-from symcert.checker.descent import risk_along
+from symcert.checker import api as C
+from symcert.checker.api import kernel
+from symcert.checker.api import risk_along
 from symcert.exact.rationals import format_rational as fr
 from symcert.provers.affine import least_squares
 from symcert.provers.lp import Infeasible, solve as simplex
@@ -311,7 +311,7 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
     n_z3 = 0
     for pat in rest:
         n_z3 += 1
-        res, why, mv = C.z3_cell(prob, point, r, risk, C._piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
+        res, why, mv = C.z3_cell(prob, point, r, risk, C.piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
         if res == z3.unsat:
             proof_of[pat] = "z3"
         elif res == z3.sat:

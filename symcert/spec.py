@@ -42,7 +42,7 @@ def read_spec(path: str) -> dict:
     """Parse and validate a spec file; return {problem, point, options, name}."""
     from symcert.checker.problem import FormatError, point as parse_point, problem as parse_problem
     from symcert.model.data import dataset_from_json, load_json, read_dataset
-    doc = load_json(path, parse_float=str, parse_int=int)
+    doc = load_json(path, parse_float=str)  # integer literals bounded by symcert.exact.jsontext
     if not isinstance(doc, dict):
         raise InputError(path, None, None, "expected a JSON object with network, loss, data, point")
     for key in sorted(set(doc) - KEYS):

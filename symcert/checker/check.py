@@ -17,6 +17,7 @@ from symcert.checker.registry import CHECKS, CONCLUSIONS
 from symcert.checker.smooth import SmoothProblem
 from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.verdict import Verdict
+from symcert.exact.jsontext import JSONLimitError, load_file
 
 FORMAT = "symcert-certificate"
 VERSION = 1
@@ -143,8 +144,9 @@ def _environment(ledger: list) -> list:
 
 def check_file(path: str, smt_timeout_ms: int = 60000) -> Report:
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        doc = load_file(path)
+    except JSONLimitError as exc:
+        return Report(Verdict.INVALID, path, summary=f"{path}: {exc}")
     except (OSError, UnicodeDecodeError) as exc:
         return Report(Verdict.INVALID, path, summary=f"{path}: cannot read: {exc.__class__.__name__}: {exc}")
     except json.JSONDecodeError as exc:

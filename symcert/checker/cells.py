@@ -45,7 +45,7 @@ from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit
-from symcert.checker.problem import FormatError, get, rational, vector
+from symcert.checker.problem import FormatError, get, not_for, rational, vector
 
 MAX_CELLS = 1 << 16
 GORDAN = "Gordan's alternative: y >= 0, y != 0, sum_j y_j s_j (x_j, 1) = 0 makes the open sign cell empty (exact check)"
@@ -280,6 +280,8 @@ def ledger_for(pruned: bool, exceptions: bool, z3_used: bool, loss_if: bool = Fa
 def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
     import z3
 
+    if (why := not_for(ctx.prob, "cell_cover")):
+        return Outcome("fails", why, [])
     prob = ctx.prob
     r = rational(get(ob, "radius", path), f"{path}.radius")
     if not r > 0:

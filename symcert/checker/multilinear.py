@@ -21,12 +21,15 @@ from flint import fmpq_mpoly_ctx
 
 from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome
+from symcert.checker.problem import not_for
 
 POLY = "exact multivariate polynomial arithmetic over Q (python-flint fmpq_mpoly)"
 MAX_VARIABLES = 400
 
 
 def check_cell_multilinear(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "cell_multilinear")):
+        return Outcome("fails", why, [])
     prob = ctx.prob
     pre, _, out = kernel.forward(prob, ctx.point)
     k = kernel.kinks(prob, pre)

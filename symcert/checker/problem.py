@@ -150,6 +150,13 @@ class Problem(NetworkShape):
 LOSSES = ("squared", "absolute", "huber", "hinge")  # per-entry formulas: symcert.checker.losses
 
 
+def not_for(prob, kind: str, wanted: str = "piecewise_linear") -> str | None:
+    """None if obligation ``kind`` (stated for the problem class ``wanted``) applies to ``prob``;
+    else the one-line reason that it does not (the caller answers REJECTED with it)."""
+    have = "piecewise_linear" if isinstance(prob, Problem) else "smooth"
+    return None if have == wanted else f"obligation kind {kind} does not apply to problem class {have}"
+
+
 def problem(spec, path: str = "problem") -> Problem:
     net = get(spec, "network", path, dict)
     widths = get(net, "widths", f"{path}.network", list)

@@ -22,7 +22,7 @@ from flint import arb, fmpq, fmpq_mat
 
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Context, Outcome
-from symcert.checker.problem import FormatError, get, rational
+from symcert.checker.problem import FormatError, get, not_for, rational
 
 CONVEX_LEMMA = ("lemma: if the network output is convex in x on the convex hull of the inputs for every "
                 "parameter in the box, the output vector satisfies f_k <= sum_i lambda_i f_i for each listed "
@@ -68,9 +68,10 @@ def _show(v) -> str:
         return text[:77] + "..."
 
 
-def _smooth(ctx, path):
-    if not isinstance(ctx.prob, S.SmoothProblem):
-        raise FormatError(path, None, "this obligation applies to smooth problems only")
+def _smooth(ctx, kind):
+    """A failing Outcome if obligation ``kind`` is checked on a problem that is not smooth."""
+    why = not_for(ctx.prob, kind, "smooth")
+    return Outcome("fails", why, []) if why else None
 
 
 def _radius(ob, path) -> fmpq:
@@ -96,7 +97,8 @@ def _nonzero_outcome(values, what, ledger):
 # ---- gradient ------------------------------------------------------------------------------
 
 def check_smooth_gradient_zero(ctx, ob: dict, path: str) -> Outcome:
-    _smooth(ctx, path)
+    if (bad := _smooth(ctx, "smooth_gradient_zero")):
+        return bad
     try:
         grad = ctx.ev.gradient(ctx.point)
     except S.NotDifferentiable as exc:
@@ -246,7 +248,8 @@ def _outputs_rational(ctx, path):
 
 
 def check_convexity_bound(ctx, ob: dict, path: str) -> Outcome:
-    _smooth(ctx, path)
+    if (bad := _smooth(ctx, "convexity_bound")):
+        return bad
     prob = ctx.prob
     if prob.loss != "squared" or prob.widths[-1] != 1:
         return Outcome("fails", "convexity_bound is stated for the squared loss and scalar output", [])
@@ -302,7 +305,8 @@ def check_convexity_bound(ctx, ob: dict, path: str) -> Outcome:
 def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
     """Every neuron stays on an affine piece over the box: the network is affine in x there, and
     the normal equations of the given affine fit bound the loss by its least-squares value."""
-    _smooth(ctx, path)
+    if (bad := _smooth(ctx, "affine_pieces")):
+        return bad
     prob = ctx.prob
     if prob.loss != "squared" or prob.widths[-1] != 1:
         return Outcome("fails", "affine_pieces is stated for the squared loss and scalar output", [])
@@ -372,7 +376,8 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
     coordinates, exact symbolic arithmetic), (2) the Hessian at the point is zero on its tangent
     space and positive definite on the complementary coordinates (exact LDL^T), so H is PSD with
     kernel exactly the tangent space."""
-    _smooth(ctx, path)
+    if (bad := _smooth(ctx, "morse_bott")):
+        return bad
     prob = ctx.prob
     if prob.depth != 2 or prob.widths[-1] != 1 or prob.loss != "squared" or prob.act.breakpoints:
         return Outcome("fails", "morse_bott is implemented for one hidden layer, scalar output, squared loss, "
@@ -478,7 +483,8 @@ def _output_gradient(ctx, coords) -> list:
 # ---- better point and descent ----------------------------------------------------------------
 
 def check_smooth_strictly_lower(ctx, ob: dict, path: str) -> Outcome:
-    _smooth(ctx, path)
+    if (bad := _smooth(ctx, "smooth_strictly_lower")):
+        return bad
     if ctx.better is None:
         return Outcome("fails", "no better_point in the certificate", [])
     try:
@@ -507,7 +513,8 @@ def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
     d^T H d < 0, so risk(point + t d) < risk(point) for all small t != 0 (Taylor). The optional
     ``witness_t`` (rational) gives one such point, whose lower risk is decided exactly or
     rigorously."""
-    _smooth(ctx, path)
+    if (bad := _smooth(ctx, "smooth_descent")):
+        return bad
     if "critical" not in ctx.facts:
         return Outcome("fails", "needs a smooth_gradient_zero obligation first (the point must be critical)", [])
     prob = ctx.prob
@@ -575,7 +582,8 @@ def check_hessian_pd(ctx, ob: dict, path: str) -> Outcome:
     """Strict local minimum: needs ``critical``; the Hessian (one hidden layer) is positive
     definite, by exact LDL^T when it is rational, else by an arb LDL^T with certainly positive
     pivots (128 bits, doubling up to 1024)."""
-    _smooth(ctx, path)
+    if (bad := _smooth(ctx, "hessian_pd")):
+        return bad
     if "critical" not in ctx.facts:
         return Outcome("fails", "needs a smooth_gradient_zero obligation first (the point must be critical)", [])
     try:
@@ -610,7 +618,8 @@ def check_paper_conditions(ctx, ob: dict, path: str) -> Outcome:
     W1 = [[v1, v1], [v2, v2]], b1 = 0, W2 = [u1, u2], b2 = 0.
     (C2.3) u1 h(v1) + u2 h(v2) = 1/3; (C2.4, C2.5) v_i strictly inside an analytic piece;
     (C2.6) A_i = (u_i h'(v_i))^2 + u_i h''(v_i)/3 > 0; (C2.7) (u1 h'(v1) u2 h'(v2))^2 < A1 A2."""
-    _smooth(ctx, path)
+    if (bad := _smooth(ctx, "paper_conditions")):
+        return bad
     theorem = get(ob, "theorem", path, str)
     if theorem != "yun2019.thm2":
         raise FormatError(f"{path}.theorem", theorem, "unknown theorem (known: yun2019.thm2)")

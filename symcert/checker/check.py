@@ -18,6 +18,7 @@ from symcert.checker.smooth import SmoothProblem
 from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.verdict import Verdict
 from symcert.exact.jsontext import JSONLimitError, load_file
+from symcert.exact.limits import LimitReached, show
 
 FORMAT = "symcert-certificate"
 VERSION = 1
@@ -55,6 +56,9 @@ def check_document(doc, source: str = "", smt_timeout_ms: int = 60000) -> Report
     except P.FormatError as exc:
         rep.verdict, rep.summary = Verdict.INVALID, str(exc)
         return rep
+    except LimitReached as exc:  # a bound of symcert.exact.limits, reached while deciding
+        rep.verdict, rep.summary = Verdict.UNKNOWN, f"limit reached: {exc}"
+        return rep
 
 
 def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
@@ -90,7 +94,7 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
             rep.obligations.append(("problem_sha256", "digest", "fails", "problem_sha256 does not match the problem statement"))
             failed = True
     if ctx.risk != claimed:
-        rep.obligations.append(("loss", "claimed_loss", "fails", f"claimed loss {claimed} but the risk at the point is {ctx.risk}"))
+        rep.obligations.append(("loss", "claimed_loss", "fails", f"claimed loss {show(claimed)} but the risk at the point is {show(ctx.risk)}"))
         failed = True
     for path, oid, kind, ob in parsed:
         if failed:  # the verdict is settled; do not spend solver time on the rest

@@ -20,9 +20,11 @@ import flint
 import sympy
 from flint import arb, fmpq, fmpq_mat
 
+from symcert.checker import sizes
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, get, not_for, rational
+from symcert.exact.limits import clip, show
 
 CONVEX_LEMMA = ("lemma: if the network output is convex in x on the convex hull of the inputs for every "
                 "parameter in the box, the output vector satisfies f_k <= sum_i lambda_i f_i for each listed "
@@ -59,13 +61,13 @@ class SmoothContext(Context):
 
 def _show(v) -> str:
     """Short text of an exact value: itself if short, else its arb enclosure."""
-    text = str(v)
-    if len(text) <= 80:
+    text = show(v)
+    if not text.startswith("<") and not text.endswith(" characters)"):
         return text
     try:
         return f"<expression in {S.arb_at(v, S.PREC)}>"
-    except ValueError:
-        return text[:77] + "..."
+    except (ValueError, RecursionError):
+        return text
 
 
 def _smooth(ctx, kind):
@@ -170,7 +172,10 @@ def _activation_shape(act, z_shape, ball):
     if k is None:
         return None, None, f"pre-activation range {ball} meets a breakpoint"
     h0, h1, h2 = (act.derivative(k, o) for o in range(3))
-    values = S.to_arb(h0, {S.T: ball})
+    try:
+        values = S.to_arb(h0, {S.T: ball})
+    except ValueError as exc:  # e.g. a ball so wide that arb cannot bound h on it
+        return None, None, f"cannot enclose h on the pre-activation range {ball}: {exc}"
     if z_shape is None:
         return None, values, "pre-activation of unknown curvature"
     s2 = _sign_on(h2, ball)
@@ -293,13 +298,15 @@ def check_convexity_bound(ctx, ob: dict, path: str) -> Outcome:
     try:
         flint.ctx.prec = prec
         shape, why = _shapes(ctx, r)
+    except ValueError as exc:  # arb cannot enclose a value over so large a box
+        shape, why = None, str(exc)
     finally:
         flint.ctx.prec = saved
     ledger = [RATIONAL, S.SYMPY, S.ARB(prec), CONVEX_LEMMA]
     if shape not in ("convex", "affine"):
-        return Outcome("unknown" if shape is None else "fails", f"cannot show the output convex in x over the box of radius {r}: {why or shape}", ledger)
+        return Outcome("unknown" if shape is None else "fails", f"cannot show the output convex in x over the box of radius {clip(str(r))}: {why or shape}", ledger)
     return Outcome("holds", f"output convex in x on the inputs' hull for every parameter within {r}; "
-                   f"loss >= {ctx.risk} by {len(combos)} KKT multiplier(s)", ledger, (("local_min", r),))
+                   f"loss >= {_show(ctx.risk)} by {len(combos)} KKT multiplier(s)", ledger, (("local_min", r),))
 
 
 def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
@@ -327,11 +334,13 @@ def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
     try:
         flint.ctx.prec = S.PREC
         shape, why = _shapes(ctx, r)
+    except ValueError as exc:
+        shape, why = None, str(exc)
     finally:
         flint.ctx.prec = saved
     ledger = [RATIONAL, S.SYMPY, S.ARB(S.PREC), "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"]
     if shape != "affine":
-        return Outcome("fails" if shape else "unknown", f"cannot show the network affine in x over the box of radius {r}: {why or shape}", ledger)
+        return Outcome("fails" if shape else "unknown", f"cannot show the network affine in x over the box of radius {clip(str(r))}: {why or shape}", ledger)
     return Outcome("holds", f"every neuron stays on an affine piece over the box of radius {r}; least-squares optimum {l0} equals the risk",
                    ledger, (("local_min", r),))
 
@@ -410,7 +419,7 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
     grad = ev.gradient(gen)
     ledger = [S.SYMPY]
     vals = [(f"d risk / d {n}[{i + 1},{j + 1}]", v) for n in prob.param_names() for i, row in enumerate(grad[n]) for j, v in enumerate(row)]
-    vals = [(lab, v if v == 0 else sympy.expand(v)) for lab, v in vals]
+    vals = [(lab, v if v == 0 else sizes.bounded_expand(v, lab)) for lab, v in vals]
     bad = [(lab, v) for lab, v in vals if v != 0]
     for lab, v in bad:  # a sample of the manifold where arb proves the gradient nonzero refutes the identity
         at = v.subs({sym: sympy.Rational(1, 7 + 2 * k) for k, sym in enumerate(syms.values())})
@@ -422,6 +431,8 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
             return Outcome("fails", f"the gradient does not vanish on the manifold: {lab} is {ball} at a sample point of it",
                            [S.SYMPY, S.ARB(S.PREC)])
     if bad:
+        if not all(sizes.simplifiable(v) for _, v in bad):
+            return Outcome("unknown", "the gradient on the manifold is too large for sympy.simplify (limit MAX_SIMPLIFY_NODES)", ledger)
         simp = [(lab, sympy.simplify(v)) for lab, v in bad]
         ledger.append(S.SIMPLIFY)
         still = [(lab, v) for lab, v in simp if v != 0]
@@ -475,7 +486,7 @@ def _output_gradient(ctx, coords) -> list:
     for c in coords:
         v = g.get(c, sympy.Integer(0))
         if not v.is_Rational:
-            raise FormatError("morse_bott", str(v), "tangent vectors must be rational")
+            raise FormatError("morse_bott", show(v), "tangent vectors must be rational")
         out.append(S.as_fmpq(v))
     return out
 
@@ -501,11 +512,11 @@ def check_smooth_strictly_lower(ctx, ob: dict, path: str) -> Outcome:
     if how not in ledger:
         ledger.append(how)
     if s is None:
-        return Outcome("unknown", f"cannot decide risk at better_point {_show(lb)} < {ctx.exact_risk}: {how}", ledger)
+        return Outcome("unknown", f"cannot decide risk at better_point {_show(lb)} < {_show(ctx.exact_risk)}: {how}", ledger)
     if s >= 0:
-        return Outcome("fails", f"risk at better_point {_show(lb)} is not below the risk at the point {ctx.exact_risk}", ledger)
-    shown = str(lb) if lb.is_Rational else f"in {S.arb_at(lb, S.PREC)}"
-    return Outcome("holds", f"risk at better_point {shown} < {ctx.exact_risk}", ledger, ("lower_point",))
+        return Outcome("fails", f"risk at better_point {_show(lb)} is not below the risk at the point {_show(ctx.exact_risk)}", ledger)
+    shown = _show(lb) if lb.is_Rational else f"in {S.arb_at(lb, S.PREC)}"
+    return Outcome("holds", f"risk at better_point {shown} < {_show(ctx.exact_risk)}", ledger, ("lower_point",))
 
 
 def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
@@ -542,7 +553,7 @@ def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
         ledger.append(how)
     if s is None or s >= 0:
         return Outcome("fails" if s is not None else "unknown", f"d^T H d = {_show(quad)} is not negative ({how})", ledger)
-    detail = f"gradient 0 and d^T H d = {quad} < 0: second-order descent"
+    detail = f"gradient 0 and d^T H d = {_show(quad)} < 0: second-order descent"
     if "witness_t" in ob:
         t = rational(ob["witness_t"], f"{path}.witness_t")
         st = sympy.Rational(int(t.p), int(t.q))
@@ -552,8 +563,8 @@ def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
         if how not in ledger:
             ledger.append(how)
         if sw is None or sw >= 0:
-            return Outcome("fails", f"the witness point at t = {t} has risk {_show(lw)}, not below {ctx.exact_risk} ({how})", ledger)
-        detail += f"; at t = {t} the risk is {_show(lw) if lw.is_Rational else 'in ' + str(S.arb_at(lw, S.PREC))} < {ctx.exact_risk}"
+            return Outcome("fails", f"the witness point at t = {t} has risk {_show(lw)}, not below {_show(ctx.exact_risk)} ({how})", ledger)
+        detail += f"; at t = {t} the risk is {_show(lw) if lw.is_Rational else 'in ' + str(S.arb_at(lw, S.PREC))} < {_show(ctx.exact_risk)}"
     return Outcome("holds", detail, [*ledger, "lemma: at a critical point, d^T H d < 0 gives L(theta + t d) < L(theta) for small t != 0"], ("descent",))
 
 
@@ -629,6 +640,8 @@ def check_paper_conditions(ctx, ob: dict, path: str) -> Outcome:
             prob.X[k, i] != xs[i][k] or prob.Y[0, i] != ys[i] for i in range(3) for k in range(2)):
         return Outcome("fails", "the problem is not the paper's (widths 2-2-1, inputs (1,0), (0,1), (1/2,1/2), targets 0, 0, 1)", [])
     W1, b1, W2, b2 = pt["W1"], pt["b1"], pt["W2"], pt["b2"]
+    if any(not sizes.simplifiable(W1[j][0] - W1[j][1]) for j in range(2)):
+        return Outcome("unknown", "the point's entries are too large for sympy.simplify (limit MAX_SIMPLIFY_NODES)", [S.SYMPY])
     if any(sympy.simplify(W1[j][0] - W1[j][1]) != 0 for j in range(2)) or any(b[0] != 0 for b in b1) or b2[0][0] != 0:
         return Outcome("fails", "the point is not of the paper's form W1 = [[v1, v1], [v2, v2]], b1 = 0, b2 = 0", [S.SYMPY])
     v, u, ev = [W1[0][0], W1[1][0]], W2[0], ctx.ev
@@ -643,7 +656,7 @@ def check_paper_conditions(ctx, ob: dict, path: str) -> Outcome:
     quantities += [(f"C2.6 (A_{i + 1})", A[i], 1) for i in range(2)]
     quantities.append(("C2.7", A[0] * A[1] - (u[0] * h[0][1] * u[1] * h[1][1]) ** 2, 1))
     for name, q, want in quantities:
-        sg, how = S.sign(sympy.expand(q))
+        sg, how = S.sign(sizes.bounded_expand(q, name))
         if how not in ledger:
             ledger.append(how)
         if sg is None:

@@ -35,6 +35,42 @@ MAX_EXPANDED_TERMS = 5_000  # terms a sympy.expand may produce (estimated before
 MAX_POLY_VARIABLES = 400  # variables of an exact multivariate polynomial (cell_multilinear)
 MAX_MONOMIALS = 200_000  # monomials of such a polynomial, bounded before it is multiplied out
 MAX_CELLS = 1 << 16  # activation cells listed by cell_cover (counted before they are listed)
+MAX_SIMPLIFY_NODES = 400  # nodes of an expression handed to sympy.simplify (its run time is unbounded)
+MAX_MAGNITUDE_BITS = 64  # |value| < 2^64 for smooth parameters and pre-activations before sympy sees them
+
 
 # ---- messages -------------------------------------------------------------------------------
 MAX_SHOWN = 80  # characters of an input value quoted in a message
+
+
+def clip(text: str, n: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``n`` characters (with "..." and its full length when cut), for messages."""
+    return text if len(text) <= n else f"{text[:n]}... ({len(text)} characters)"
+
+
+def show(value, n: int = MAX_SHOWN) -> str:
+    """Bounded text of a value for a message, computed without evaluating it: a sympy expression
+    is printed in its stored order (sympy's default printer orders the terms of a sum by
+    evaluating them numerically, which for exp(exp(exp(100))) does not end), and only if it has
+    at most MAX_EXPR_NODES nodes; an integer beyond Python's int/str limit by its size."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return clip(str(value), n) if value.bit_length() < 13_000 else f"<an integer of {value.bit_length()} bits>"
+    if type(value).__module__.startswith("sympy"):
+        import sympy
+        nodes = 0
+        for _ in sympy.preorder_traversal(value):
+            nodes += 1
+            if nodes > MAX_EXPR_NODES:
+                return f"<an expression of more than {MAX_EXPR_NODES} nodes>"
+        try:
+            return clip(sympy.sstr(value, order="none"), n)
+        except ValueError:  # a rational beyond Python's int/str limit
+            return "<an expression with a number beyond 4,300 digits>"
+    return clip(str(value), n)
+
+
+class LimitReached(Exception):
+    """A resource bound of this module was reached while deciding: the verdict is UNKNOWN, and
+    the message names the bound."""

@@ -320,11 +320,15 @@ def main(argv=None) -> int:
 
 def _run(args) -> int:
     from symcert.errors import SymcertError
+    from symcert.exact.limits import LimitReached
     try:
         return args.func(args)
     except SymcertError as exc:
         _err(str(exc))
         return exc.exit_code
+    except LimitReached as exc:  # a bound of symcert.exact.limits: UNKNOWN, naming it
+        _err(f"UNKNOWN: limit reached: {exc}")
+        return 3
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

@@ -34,6 +34,11 @@ def _activation(value, path):
     if isinstance(value, str):
         return parse_activation(value, path)
     if isinstance(value, dict):
+        if value.get("kind") == "smooth":  # e.g. {"kind": "smooth", "name": "sigmoid"}
+            from symcert.errors import ConstructionFailed
+            raise ConstructionFailed(f"{path}: the local-optimality test of spec files covers piecewise-linear activations, "
+                                     "not smooth ones (smooth networks are certified through their claims, "
+                                     "e.g. ding2022.thm)")
         return value  # a piecewise_linear object; validated with the problem below
     raise InputError(path, "network.activation", value, "expected a name such as \"relu\" or a piecewise_linear object")
 
@@ -100,7 +105,8 @@ def read_spec(path: str) -> dict:
 
 def certify_spec(path: str, smt_timeout_s: int = 60):
     """Decide local optimality of the spec's point: (certificate, decision); raises InputError on
-    bad input and ConstructionFailed (exit 3, UNKNOWN) with the limit hit."""
+    bad input and ConstructionFailed (exit 3, UNKNOWN) with the limit hit, or for a smooth
+    activation (the local-optimality test covers piecewise-linear activations)."""
     from symcert.claims.kinks import _test_claim, certify_point
     spec = read_spec(path)
     o = spec["options"]

@@ -12,9 +12,11 @@ import re
 
 from symcert.exact.limits import MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_JSON_INT_DIGITS
 
-# A JSON string (with escapes) or one bracket: strings are skipped whole, so brackets inside them
-# do not count. Text that is not valid JSON is left to the decoder, which reports it.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+# A JSON string (with escapes), in the unrolled form that the regex engine scans in C; strings are
+# removed before brackets are counted, so brackets inside them do not count. Text that is not
+# valid JSON is left to the decoder, which reports it.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 class JSONLimitError(ValueError):
@@ -24,14 +26,13 @@ class JSONLimitError(ValueError):
 def nesting_depth(text: str, limit: int = MAX_JSON_DEPTH) -> int:
     """Largest nesting of arrays and objects outside strings; stops (raising) past ``limit``."""
     depth = worst = 0
-    for m in _TOKEN.finditer(text):
-        c = m.group()
-        if c in "[{":
+    for m in _BRACKET.finditer(_STRING.sub("", text)):
+        if m.group() in "[{":
             depth += 1
             if depth > limit:
-                raise JSONLimitError(f"JSON nested deeper than {limit} levels (at character {m.start()})")
+                raise JSONLimitError(f"JSON nested deeper than {limit} levels")
             worst = max(worst, depth)
-        elif c in "]}":
+        else:
             depth -= 1
     return worst
 

@@ -1,8 +1,6 @@
 """Human-readable report of a certificate and of its check (``symcert explain``)."""
 from __future__ import annotations
 
-import json
-
 from symcert.exact.jsontext import load_file
 
 MAX_SHOWN = 12

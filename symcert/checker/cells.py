@@ -48,14 +48,7 @@ from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit
 from symcert.checker.problem import FormatError, get, not_for, rational, vector
 
 from symcert.exact.limits import MAX_CELLS
-GORDAN = "Gordan's alternative: y >= 0, y != 0, sum_j y_j s_j (x_j, 1) = 0 makes the open sign cell empty (exact check)"
-DENSITY = ("cover: layer-1 kinked pre-activations are nonconstant affine in the parameters; the risk is continuous, so a bound "
-           "on every nonempty open layer-1 cell (deeper kinks: both closed sides) bounds it on the whole box")
-Z3_CELLS = "z3 nonlinear real arithmetic per cell: 'unsat' (no proof object)"
-LOSS_IF = ("loss kinks: the loss is If-encoded on named output variables, so each per-cell z3 query covers "
-           "every sub-cell the loss's own kinks cut out of the activation cell")
-EXCEPTIONS = ("lemma: outputs on samples sharing one pattern column are affine in x; other samples have zero residual; "
-              "normal equations give risk >= l0 on the cell")
+from symcert.checker.ledger import DENSITY, EXCEPTIONS, GORDAN, LOSS_IF, Z3_CELLS
 
 
 def _adjacent(act, z):

@@ -27,9 +27,8 @@ from flint import fmpq_mat
 from symcert.checker import kernel, losses
 from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit, box_radius_needed
 from symcert.checker.problem import get, matrix, not_for
+from symcert.checker.ledger import CONVEX_MULTIPLIER_LEMMA as LEMMA
 
-LEMMA = ("lemma: for a convex loss, multipliers in the subdifferential at the affine fit with "
-         "G X~^T = 0 give sum ell(A x~) >= sum ell(Abar x~) for every affine A (subgradient inequality)")
 
 
 def one_piece_per_neuron(prob, pre: list):

@@ -68,7 +68,8 @@ def loss_derivative(prob: Problem, output: fmpq_mat) -> fmpq_mat:
     vals = []
     for a, y in zip(output.entries(), prob.Y.entries()):
         lo, hi = losses.subdifferential(prob.loss, prob.loss_delta, a, y)
-        assert lo == hi, "loss derivative requested at a kink of the loss"
+        if lo != hi:
+            raise ValueError("precondition: loss derivative requested at a kink of the loss")
         vals.append(lo)
     return fmpq_mat(output.nrows(), output.ncols(), vals)
 
@@ -99,7 +100,8 @@ def gradient(prob: Problem, params: dict, fwd=None) -> dict:
     pre-activation lies on a breakpoint (there the risk is differentiable). ``fwd``, if
     given, is ``forward(prob, params)`` already computed."""
     pre, acts, out = forward(prob, params) if fwd is None else fwd
-    assert not kinks(prob, pre), "gradient requested at a non-differentiable point"
+    if kinks(prob, pre):
+        raise ValueError("precondition: gradient requested at a non-differentiable point")
     G = loss_derivative(prob, out)  # d loss / d output
     m = prob.m
     ones_col = fmpq_mat(m, 1, [1] * m)

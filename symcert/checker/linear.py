@@ -20,10 +20,8 @@ from flint import fmpq_mat
 from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, PiecewiseLinear, Problem, get, matrix, vector
+from symcert.checker.ledger import LINEAR_LEMMA as LEMMA
 
-LEMMA = ("lemma: an activation with no breakpoints is affine on R, so every parameter computes an affine map "
-         "x -> P x + c; the normal equations R X^T = 0, R 1 = 0 give l0(A') = l0(A) + 1/2 ||(A' - A) X~||^2 >= l0(A) "
-         "for every affine map A' (least-squares optimality, exact)")
 
 
 def end_to_end(prob: Problem, params: dict) -> tuple[fmpq_mat, fmpq_mat]:

@@ -18,10 +18,8 @@ from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
 from symcert.checker.problem import FormatError, Problem, get, matrix, not_for, rational, vector
+from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL, Z3_NRA
 
-RATIONAL = "exact rational arithmetic (python-flint fmpq)"
-AFFINE_LEMMA = "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"
-Z3_NRA = "z3 nonlinear real arithmetic: 'unsat' (no proof object)"
 
 
 @dataclass

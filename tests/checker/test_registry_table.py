@@ -247,3 +247,19 @@ def test_checking_a_piecewise_linear_certificate_imports_no_sympy():
             "assert r.verdict.name == 'CERTIFIED', r.summary; print('sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+def test_ledger_strings_live_in_one_module():
+    """Every ledger entry is defined once, in symcert/checker/ledger.py (no string typed twice)."""
+    import ast
+    root = Path(__file__).resolve().parents[2] / "symcert" / "checker"
+    from symcert.checker import ledger
+    texts = [v for k, v in vars(ledger).items() if k.isupper() and isinstance(v, str)]
+    assert len(texts) == len(set(texts))
+    for path in root.glob("*.py"):
+        if path.name == "ledger.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value not in texts, f"{path.name} types the ledger entry {node.value[:40]!r}"
+                assert not node.value.startswith("lemma"), f"{path.name}: a lemma string outside ledger.py"

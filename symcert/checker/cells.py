@@ -44,11 +44,11 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit
+from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit, box_radius_needed
 from symcert.checker.problem import FormatError, get, not_for, rational, vector
 
 from symcert.exact.limits import MAX_CELLS
-from symcert.checker.ledger import DENSITY, EXCEPTIONS, GORDAN, LOSS_IF, Z3_CELLS
+from symcert.checker.ledger import DENSITY, EXCEPTIONS, GORDAN, LOSS_IF, Z3_CELLS, Z3_NRA
 
 
 def _adjacent(act, z):
@@ -373,4 +373,27 @@ def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
     return Outcome("holds", detail, ledger, (("local_min", r),))
 
 
-CHECKS = {"cell_cover": check_cell_cover}
+def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
+    import z3
+
+    if (why := not_for(ctx.prob, "smt_cell_minimum")):
+        return Outcome("fails", why, [])
+    prob = ctx.prob
+    r, missing = box_radius_needed(ctx, ob, path)
+    if missing:
+        return missing
+    solver_name = get(ob, "solver", path, str)
+    if solver_name != "z3":
+        raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")
+
+    pre = ctx.forward(ctx.point)[0]
+    res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, lambda l, i, j: prob.act.piece(pre[l - 1][i, j])[0], ctx.smt_timeout_ms)
+    ledger = [RATIONAL, Z3_NRA]
+    if res == z3.unsat:
+        return Outcome("holds", f"z3: no parameter in the box of radius {r} within the cell has risk < {ctx.risk}", ledger, (("local_min", r),))
+    if res == z3.sat:
+        return Outcome("fails", "z3 found a point of the cell within the box with lower risk", ledger)
+    return Outcome("unknown", f"z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)  # (z3_cell above: the same query as cell_cover, one cell: the point's own)
+
+
+CHECKS = {"cell_cover": check_cell_cover, "smt_cell_minimum": check_smt_cell_minimum}

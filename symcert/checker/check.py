@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from symcert.checker import hypotheses as H
 from symcert.checker import problem as P
+from symcert.checker import reading
 from symcert.checker import registry as R
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.verdict import Verdict
@@ -97,9 +98,9 @@ def _read(doc, rep: Report):
     if rep.conclusion not in R.CONCLUSIONS:
         raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(R.CONCLUSIONS)})")
     hyps = H.read(claim.get("hypotheses"), "claim.hypotheses")
-    prob = P.problem(P.get(doc, "problem", "", dict))
-    point = P.point(P.get(doc, "point", ""), prob, "point")
-    better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
+    prob = reading.problem(P.get(doc, "problem", "", dict))
+    point = reading.point(P.get(doc, "point", ""), prob, "point")
+    better = reading.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
     better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
     claimed = P.rational(P.get(doc, "loss", ""), "loss")
     parsed = []

@@ -18,7 +18,7 @@ from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
 from symcert.checker.problem import FormatError, Problem, get, matrix, not_for, rational, vector
-from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL, Z3_NRA
+from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL
 
 
 
@@ -164,30 +164,6 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
                    [RATIONAL, lemma], (("local_min", r),))
 
 
-def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
-    import z3
-
-    if (why := not_for(ctx.prob, "smt_cell_minimum")):
-        return Outcome("fails", why, [])
-    prob = ctx.prob
-    r, missing = box_radius_needed(ctx, ob, path)
-    if missing:
-        return missing
-    solver_name = get(ob, "solver", path, str)
-    if solver_name != "z3":
-        raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")
-    from symcert.checker.cells import z3_cell  # the same query, one cell: the point's own
-
-    pre = ctx.forward(ctx.point)[0]
-    res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, lambda l, i, j: prob.act.piece(pre[l - 1][i, j])[0], ctx.smt_timeout_ms)
-    ledger = [RATIONAL, Z3_NRA]
-    if res == z3.unsat:
-        return Outcome("holds", f"z3: no parameter in the box of radius {r} within the cell has risk < {ctx.risk}", ledger, (("local_min", r),))
-    if res == z3.sat:
-        return Outcome("fails", "z3 found a point of the cell within the box with lower risk", ledger)
-    return Outcome("unknown", f"z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)
-
-
 def check_strictly_lower(ctx: Context, ob: dict, path: str) -> Outcome:
     if (why := not_for(ctx.prob, "strictly_lower")):
         return Outcome("fails", why, [])
@@ -205,6 +181,5 @@ CHECKS = {
     "gradient_zero": check_gradient_zero,
     "interior_cell": check_interior_cell,
     "affine_reduction": check_affine_reduction,
-    "smt_cell_minimum": check_smt_cell_minimum,
     "strictly_lower": check_strictly_lower,
 }

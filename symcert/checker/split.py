@@ -34,7 +34,7 @@ from flint import fmpq, fmpq_mat, fmpq_poly
 from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, PiecewiseLinear, Problem, get, rational
-from symcert.checker.problem import point as parse_point
+from symcert.checker.reading import point as parse_point
 from symcert.checker.ledger import POLY_LAMBDA, SPLIT_LEMMA
 
 

@@ -60,7 +60,8 @@ def redigest(doc: dict) -> dict:
 
 def pl_risk(doc: dict) -> str:
     """The exact risk at the certificate's point (piecewise-linear problems), as text."""
-    from symcert.checker import kernel, problem as P
+    from symcert.checker import kernel
+    from symcert.checker import reading as P
     from symcert.exact.rationals import format_rational
     prob = P.problem(doc["problem"])
     return format_rational(kernel.loss_value(prob, kernel.forward(prob, P.point(doc["point"], prob, "point"))[2]))
@@ -147,7 +148,7 @@ def dropped(kind: str, rel: str):
 
 def smooth_risk(doc: dict) -> str:
     """The exact risk at a smooth certificate's point, as text (it must be rational)."""
-    from symcert.checker import problem as P
+    from symcert.checker import reading as P
     from symcert.checker.smooth_obligations import SmoothContext
     from symcert.exact.rationals import format_rational
     prob = P.problem(doc["problem"])

@@ -108,7 +108,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "AFFINE_LEMMA", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
-    "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem",
+    "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
     "parse_point", "parse_problem", "parse_rational", "piece_fn", "positive_definite", "risk_along", "risk_fraction",

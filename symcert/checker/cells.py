@@ -280,7 +280,7 @@ def _affine_fit(ctx: Context, ob: dict, path: str):
     dy, m = prob.widths[-1], prob.m
     Wb, bb = affine_fit(ob, prob, path)
     resid = Wb * prob.X + bb * kernel.ones_row(m) - prob.Y
-    if any(v != 0 for v in (resid * prob.X.transpose()).entries()) or any(v != 0 for v in (resid * fmpq_mat(m, 1, [1] * m)).entries()):
+    if any(v != 0 for v in kernel.normal_equations(resid, prob.X).entries()):
         return None, "the affine fit does not satisfy the normal equations"
     l0 = sum((v * v for v in resid.entries()), fmpq(0)) / 2
     if l0 != ctx.risk:

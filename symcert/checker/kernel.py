@@ -17,6 +17,18 @@ def ones_row(m: int) -> fmpq_mat:
     return fmpq_mat(1, m, [1] * m)
 
 
+def lifted(X: fmpq_mat) -> fmpq_mat:
+    """X~ = [X; 1^T]: the inputs with a row of ones, so that an affine map is A X~."""
+    m = X.ncols()
+    return fmpq_mat(X.nrows() + 1, m, [*X.entries(), *([1] * m)])
+
+
+def normal_equations(R: fmpq_mat, X: fmpq_mat) -> fmpq_mat:
+    """R X~^T (dy x (dx + 1)) for residuals or multipliers R (dy x m): zero exactly when the
+    normal equations R X^T = 0, R 1 = 0 hold (the one helper every affine-optimality check uses)."""
+    return R * lifted(X).transpose()
+
+
 def elementwise(M: fmpq_mat, f) -> fmpq_mat:
     return fmpq_mat(M.nrows(), M.ncols(), [f(v) for v in M.entries()])
 

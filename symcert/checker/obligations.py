@@ -150,11 +150,8 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
             pieces = {prob.act.piece(Z[i, j])[0] for j in range(Z.ncols())}
             if len(pieces) > 1:
                 return Outcome("fails", f"layer {l} neuron {i + 1} uses {len(pieces)} pieces across samples: the cell is not affine in x", [RATIONAL])
-    m = prob.m
     resid = kernel.affine(Wb, prob.X, bb) - prob.Y  # dy x m
-    normal_x = resid * prob.X.transpose()
-    normal_1 = resid * fmpq_mat(m, 1, [1] * m)
-    if any(v != 0 for v in normal_x.entries()) or any(v != 0 for v in normal_1.entries()):
+    if any(v != 0 for v in kernel.normal_equations(resid, prob.X).entries()):
         return Outcome("fails", "the affine fit does not satisfy the normal equations (residual not orthogonal to the rows of X~)", [RATIONAL])
     l0 = kernel.sq_norm(resid) / 2
     if ctx.risk != l0:

@@ -22,7 +22,7 @@ import flint
 import sympy
 from flint import arb, fmpq, fmpq_mat
 
-from symcert.checker import sizes
+from symcert.checker import kernel, sizes
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, get, rational
@@ -316,7 +316,7 @@ def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
     wb = rational(get(fit, "bias", f"{path}.affine_fit"), f"{path}.affine_fit.bias")
     m, dx = prob.m, prob.widths[0]
     resid = [sum((wx[d] * prob.X[d, s] for d in range(dx)), wb) - prob.Y[0, s] for s in range(m)]
-    if sum(resid, fmpq(0)) != 0 or any(sum((resid[s] * prob.X[d, s] for s in range(m)), fmpq(0)) != 0 for d in range(dx)):
+    if any(v != 0 for v in kernel.normal_equations(fmpq_mat(1, m, resid), prob.X).entries()):
         return Outcome("fails", "the affine fit does not satisfy the normal equations", [RATIONAL])
     l0 = sum((v * v for v in resid), fmpq(0)) / 2
     if ctx.risk != l0:

@@ -28,7 +28,7 @@ from symcert.checker import hypotheses as H
 from symcert.checker import problem as P
 from symcert.checker import reading
 from symcert.checker import registry as R
-from symcert.checker.obligations import Context, Outcome
+from symcert.checker.obligations import Context, Outcome, Status
 from symcert.checker.verdict import Verdict
 from symcert.exact.jsontext import JSONLimitError, load_file
 from symcert.exact.limits import LimitReached
@@ -151,15 +151,15 @@ def _run(ctx, parsed, rep: Report, ledger: list) -> tuple[bool, bool]:
             continue
         out: Outcome = R.CHECKS[kind](ctx, ob, path)
         declared = ob.get("rests_on")
-        if out.status == "holds" and declared is not None and declared != out.rests_on:
+        if out.status is Status.HOLDS and declared is not None and declared != out.rests_on:
             out = Outcome("fails", f"the certificate says this obligation rests on {declared}, but it rests on {out.rests_on}", out.rests_on)
-        if out.status == "holds" and R.undeclared_facts(kind, out.facts):
+        if out.status is Status.HOLDS and R.undeclared_facts(kind, out.facts):
             raise RuntimeError(f"check {kind} established facts outside its registry row: {R.undeclared_facts(kind, out.facts)}")
-        rep.obligations.append((oid, kind, out.status, out.detail))
+        rep.obligations.append((oid, kind, out.status.value, out.detail))
         ledger.extend(item for item in out.rests_on if item not in ledger)
-        if out.status == "holds":
+        if out.status is Status.HOLDS:
             ctx.facts.update(out.facts)
-        failed, unknown = failed or out.status == "fails", unknown or out.status == "unknown"
+        failed, unknown = failed or out.status is Status.FAILS, unknown or out.status is Status.UNKNOWN
     return failed, unknown
 
 

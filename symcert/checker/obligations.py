@@ -12,6 +12,7 @@ and the final conclusion rely on:
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
@@ -52,12 +53,29 @@ class Context:
         return max(radii) if radii else None
 
 
+class Status(str, enum.Enum):
+    """The status of one obligation in a report."""
+
+    HOLDS = "holds"
+    FAILS = "fails"
+    UNKNOWN = "unknown"
+
+
 @dataclass
 class Outcome:
-    status: str  # "holds" | "fails" | "unknown"
+    """What one check found. ``status`` is a :class:`Status` (its value may be written as the
+    plain string, e.g. ``"holds"``); a fact is a name or a tuple whose first item is the name."""
+
+    status: Status
     detail: str
     rests_on: list
     facts: tuple = ()
+
+    def __post_init__(self):
+        self.status = Status(self.status)  # a typo in a check is an error, never a new status
+        for f in self.facts:
+            if not (isinstance(f, str) or isinstance(f, tuple) and f and isinstance(f[0], str)):
+                raise TypeError(f"a fact is a name or a (name, ...) tuple, not {f!r}")
 
 
 def _radius(ob, path) -> fmpq:

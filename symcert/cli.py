@@ -212,14 +212,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from symcert.errors import InputError
-    if not os.path.isdir(args.directory):
-        raise InputError(args.directory, None, None, "not a directory")
-    paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(args.directory) for f in fs if f.endswith(".json"))
-    if not paths:
-        raise InputError(args.directory, None, None, "no certificates (*.json) below this directory")
-    code = _summarise(_check_paths(paths, args), args.json, table=True)
-    return code
+    from symcert.audit import main as audit_main
+    return audit_main(args)
 
 
 def cmd_explain(args) -> int:
@@ -232,17 +226,35 @@ def cmd_explain(args) -> int:
 
 # ---- entry point --------------------------------------------------------------------------
 
+def _positive_seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number of seconds, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number of seconds, got {text!r}")
+    return value
+
+
+def _smt_timeout(s) -> None:
+    s.add_argument("--smt-timeout", type=_positive_seconds, default=60, metavar="S",
+                   help="z3 time limit per query in seconds, a positive integer (default 60)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog="symcert", description=DESCRIPTION, epilog=_exit_table(), formatter_class=fmt)
     p.add_argument("--version", action="version", version=f"symcert {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress, only the answer")
+    common.add_argument("-v", "--verbose", action="store_true", help="more detail (each obligation as re-derived)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("list", help="list the claims symcert can certify", formatter_class=fmt)
+    s = sub.add_parser("list", help="list the claims symcert can certify", formatter_class=fmt, parents=[common])
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.set_defaults(func=cmd_list)
 
-    s = sub.add_parser("certify", help="build certificates (and check them at once)", formatter_class=fmt,
+    s = sub.add_parser("certify", help="build certificates (and check them at once)", formatter_class=fmt, parents=[common],
                        description="Build a certificate for CLAIM. Without --data, regenerate the claim's "
                                    "worked and seeded instances under DIR/<paper>/ (default DIR: proofs).",
                        epilog="examples:\n  symcert certify --all                       # regenerate proofs/\n"
@@ -264,25 +276,36 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--point", metavar="FILE", help="a point to classify (JSON of W1, b1, ..., WL, bL), for claims that take one")
     s.add_argument("--smt", choices=("auto", "always", "never"), default="auto",
                    help="include the z3 cell check: auto = on small instances (default)")
-    s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
+    _smt_timeout(s)
     s.add_argument("-o", "--output", help="certificate file (with --data; default stdout) or directory (default proofs)")
-    s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     s.set_defaults(func=cmd_certify)
 
-    for name, helptext in (("check", "check certificate files"), ("audit", "check every certificate below a directory")):
-        s = sub.add_parser(name, help=helptext, formatter_class=fmt, epilog=_exit_table())
-        if name == "check":
-            s.add_argument("files", nargs="+", metavar="FILE")
-            s.set_defaults(func=cmd_check)
-        else:
-            s.add_argument("directory", metavar="DIR")
-            s.set_defaults(func=cmd_audit)
-        s.add_argument("--json", action="store_true", help="machine-readable output")
-        s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
+    s = sub.add_parser("check", help="check certificate files", formatter_class=fmt, epilog=_exit_table(), parents=[common])
+    s.add_argument("files", nargs="+", metavar="FILE")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    _smt_timeout(s)
+    s.set_defaults(func=cmd_check)
 
-    s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table())
+    s = sub.add_parser("audit", help="check every certificate below directories (for CI)", formatter_class=fmt,
+                       parents=[common], description="Check every certificate below each DIR (files whose JSON 'format' is "
+                       "'symcert-certificate'; other JSON files are counted as skipped; unparsable JSON or another "
+                       "symcert format is INVALID). A FILE named here is always checked. See docs/ci.md.",
+                       epilog=_exit_table())
+    s.add_argument("targets", nargs="+", metavar="DIR|FILE")
+    s.add_argument("--include", action="append", metavar="GLOB", help="only files matching GLOB (path relative to DIR, "
+                   "file name or parent directory; repeatable; default *.json)")
+    s.add_argument("--exclude", action="append", metavar="GLOB", help="leave out files or directories matching GLOB (repeatable)")
+    s.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text table (default), json (docs/schemas/audit-report.schema.json), or GitHub Actions annotations")
+    s.add_argument("--json", action="store_true", help="same as --format json")
+    s.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report (one testcase per certificate)")
+    _smt_timeout(s)
+    s.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table(),
+                       parents=[common])
     s.add_argument("file", metavar="FILE")
-    s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
+    _smt_timeout(s)
     s.set_defaults(func=cmd_explain)
     return p
 

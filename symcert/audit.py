@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import quoteattr
 
 from symcert.checker.verdict import Verdict, combine
+from symcert.display import shorten
 
 REPORT_FORMAT = "symcert-audit-report"
 REPORT_VERSION = 1
@@ -102,7 +103,7 @@ def verdict_line(rep) -> str:
     summary = rep.summary
     if rep.source and summary.startswith(rep.source + ": "):
         summary = summary[len(rep.source) + 2:]
-    return f"{rep.source}: {rep.verdict.name}: {summary}"
+    return f"{rep.source}: {rep.verdict.name}: {shorten(summary)}"
 
 
 def run(sel: Selection, smt_timeout_s: int, progress=None) -> list:
@@ -152,9 +153,9 @@ def table(reports, skipped, verbose: bool = False) -> str:
     width = max([len(r.source) for r in reports] + [11])
     lines = [f"{'certificate':<{width}}  {'verdict':<10}  {'claim':<16}  seconds  detail"]
     for r in reports:
-        lines.append(f"{r.source:<{width}}  {r.verdict.name:<10}  {r.claim:<16}  {r.seconds:7.2f}  {r.summary}")
+        lines.append(f"{r.source:<{width}}  {r.verdict.name:<10}  {r.claim:<16}  {r.seconds:7.2f}  {shorten(r.summary)}")
         if verbose:
-            lines += [f"{'':<{width}}    [{st}] {oid} ({kind}): {detail}" for oid, kind, st, detail in r.obligations]
+            lines += [f"{'':<{width}}    [{st}] {oid} ({kind}): {shorten(detail)}" for oid, kind, st, detail in r.obligations]
     lines.append(summary_line(reports, skipped))
     return "\n".join(lines)
 

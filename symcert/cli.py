@@ -20,12 +20,14 @@ def _exit_table() -> str:
 
 
 def _err(msg: str) -> None:
-    print(f"symcert: error: {msg}", file=sys.stderr)
+    from symcert.display import shorten
+    print(f"symcert: error: {shorten(msg)}", file=sys.stderr)
 
 
 def _progress(args, msg: str) -> None:
-    if not getattr(args, "quiet", False):
-        print(msg, file=sys.stderr, flush=True)
+    from symcert import progress
+    from symcert.display import shorten
+    progress.note(args, shorten(msg))
 
 
 # ---- list ---------------------------------------------------------------------------------
@@ -131,6 +133,9 @@ def cmd_certify(args) -> int:
     from symcert.errors import InputError
     from symcert.model.data import read_dataset
 
+    for opt in ("x_columns", "y_column"):
+        if getattr(args, opt) is not None and not args.data:
+            raise InputError(None, "--" + opt.replace("_", "-"), getattr(args, opt), "chooses columns of a --data CSV file; give --data")
     if args.spec or (args.claim and args.claim not in CLAIMS and args.claim.endswith(".json") and os.path.isfile(args.claim)):
         return _certify_spec(args, args.spec or args.claim)
     if args.all:
@@ -145,7 +150,7 @@ def cmd_certify(args) -> int:
         claim = claims[0]
         if claim.certify_data is None:
             raise InputError(None, "--data", args.data, f"{claim.id} does not take user data")
-        data = read_dataset(args.data)
+        data = read_dataset(args.data, args.x_columns, args.y_column)
         t0 = time.perf_counter()
         doc = claim.certify_data(data, _claim_options(args))
         verdict, rep = _write_and_check(doc, args.output, args)
@@ -170,8 +175,9 @@ def cmd_certify(args) -> int:
 
 # ---- check / audit / explain ----------------------------------------------------------------
 
-def _summarise(reports, as_json: bool, table: bool) -> int:
+def _summarise(reports, as_json: bool, table: bool, args=None) -> int:
     from symcert.checker.verdict import Verdict
+    from symcert.display import shorten
     worst = max((r.verdict.value for r in reports), default=0, key=lambda v: (v != 0, v))
     if as_json:
         counts = {}
@@ -189,17 +195,24 @@ def _summarise(reports, as_json: bool, table: bool) -> int:
             counts[r.verdict.name] = counts.get(r.verdict.name, 0) + 1
         print(f"{len(reports)} certificates: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
     else:
+        from symcert import progress
+        from symcert.audit import verdict_line
+        lvl = progress.level(args)
         for r in reports:
-            print(f"{r.source}: {r.verdict.name}: {r.summary}")
-            if r.verdict is Verdict.CERTIFIED:
+            print(verdict_line(r))
+            if lvl == progress.VERBOSE:
+                for oid, kind, st, detail in r.obligations:
+                    print(f"    [{st}] {oid} ({kind}): {shorten(detail)}")
+            if r.verdict is Verdict.CERTIFIED and lvl != progress.QUIET:
                 print(f"    rests on: {'; '.join(r.rests_on)}")
     return worst
 
 
 def _check_paths(paths, args):
+    from symcert import progress
     from symcert.checker import check_file
     reports = []
-    for p in paths:
+    for p in progress.bar(args, paths, "check", "cert"):
         t0 = time.perf_counter()
         rep = check_file(p, args.smt_timeout * 1000)
         rep.seconds = time.perf_counter() - t0
@@ -208,7 +221,7 @@ def _check_paths(paths, args):
 
 
 def cmd_check(args) -> int:
-    return _summarise(_check_paths(args.files, args), args.json, table=False)
+    return _summarise(_check_paths(args.files, args), args.json, table=False, args=args)
 
 
 def cmd_audit(args) -> int:
@@ -266,7 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "data and point (docs/spec-format.md): CERTIFIED (exit 0), REFUTED with a descent curve (exit 4), UNKNOWN (exit 3)")
     s.add_argument("--all", action="store_true", help="every instance of every claim")
     s.add_argument("--instance", help="only this named instance")
-    s.add_argument("--data", help="dataset: CSV with header x1,...,xd,y or JSON {inputs, targets}")
+    s.add_argument("--data", help="dataset: CSV (header x1,...,xd,y; delimiter , ; or TAB; UTF-8, BOM allowed) or JSON {inputs, targets}")
+    s.add_argument("--x-columns", metavar="NAMES", help="input columns of the --data CSV, by header name, comma-separated "
+                   "(default: x1,...,xd; with only --y-column: every other column)")
+    s.add_argument("--y-column", metavar="NAME", help="target column(s) of the --data CSV (default: y, or y1,...,yk; "
+                   "with only --x-columns: every other column)")
     s.add_argument("--hidden", type=int, default=2, help="hidden width d1 (default 2)")
     s.add_argument("--activation", default="relu", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
                                                        "pl:SL;T1=V1,...;SR (default relu; see docs/activations.md)")

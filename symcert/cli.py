@@ -60,7 +60,8 @@ def _claim_options(args) -> dict:
     from symcert.errors import InputError
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
     from symcert.model.activations import parse_activation
-    opts = {"activation": parse_activation(args.activation), "hidden": args.hidden, "smt": args.smt}
+    opts = {"activation": parse_activation(args.activation), "hidden": args.hidden, "smt": args.smt,
+            "smt_timeout": args.smt_timeout}
     if args.hidden < 1:
         raise InputError("--hidden", None, args.hidden, "must be a positive integer")
     try:
@@ -127,6 +128,19 @@ def _answer(verdict, rep) -> str:
     return verdict.name
 
 
+def _details(args, rep) -> None:
+    """-v: every obligation as the checker re-derived it."""
+    from symcert import progress
+    for oid, kind, st, detail in rep.obligations:
+        _progress_at(args, f"    [{st}] {oid} ({kind}): {detail}", progress.VERBOSE)
+
+
+def _progress_at(args, msg: str, need: int) -> None:
+    from symcert import progress
+    from symcert.display import shorten
+    progress.note(args, shorten(msg), need)
+
+
 def cmd_certify(args) -> int:
     from symcert.claims import CLAIMS
     from symcert.checker.verdict import Verdict
@@ -136,6 +150,9 @@ def cmd_certify(args) -> int:
     for opt in ("x_columns", "y_column"):
         if getattr(args, opt) is not None and not args.data:
             raise InputError(None, "--" + opt.replace("_", "-"), getattr(args, opt), "chooses columns of a --data CSV file; give --data")
+    if args.smt != "auto" and not args.data:
+        raise InputError(None, "--smt", args.smt, "chooses the z3 cross-check of a certificate built from --data "
+                         "(spec files and named instances have their own)")
     if args.spec or (args.claim and args.claim not in CLAIMS and args.claim.endswith(".json") and os.path.isfile(args.claim)):
         return _certify_spec(args, args.spec or args.claim)
     if args.all:
@@ -150,19 +167,23 @@ def cmd_certify(args) -> int:
         claim = claims[0]
         if claim.certify_data is None:
             raise InputError(None, "--data", args.data, f"{claim.id} does not take user data")
+        if args.smt != "auto" and not any(o.startswith("--smt") for o in claim.options):
+            raise InputError(None, "--smt", args.smt, f"{claim.id} has no z3 cross-check to choose (see `symcert list`)")
         data = read_dataset(args.data, args.x_columns, args.y_column)
         t0 = time.perf_counter()
         doc = claim.certify_data(data, _claim_options(args))
         verdict, rep = _write_and_check(doc, args.output, args)
         _progress(args, f"{claim.id} on {args.data}: {_answer(verdict, rep)} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
                   + (f" -> {args.output}" if args.output else ""))
+        _details(args, rep)
         return verdict.exit_code
     out_dir = args.output or "proofs"
     jobs = [(c, i) for c in claims for i in c.instances() if not args.instance or i.name == args.instance]
     if not jobs:
         raise InputError(None, "--instance", args.instance, "no such instance (see `symcert list`)")
+    from symcert import progress
     worst = Verdict.CERTIFIED
-    for n, (claim, inst) in enumerate(jobs, start=1):
+    for n, (claim, inst) in enumerate(progress.bar(args, jobs, "certify", "instance"), start=1):
         t0 = time.perf_counter()
         path = os.path.join(out_dir, claim.id.split(".")[0], inst.name + ".json")
         verdict, rep = _write_and_check(inst.build(), path, args)
@@ -170,6 +191,7 @@ def cmd_certify(args) -> int:
         if verdict is not Verdict.CERTIFIED:
             _progress(args, f"    {rep.summary}")
             worst = verdict if worst is Verdict.CERTIFIED else worst
+        _details(args, rep)
     return worst.exit_code
 
 

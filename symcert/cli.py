@@ -254,8 +254,13 @@ def cmd_audit(args) -> int:
 def cmd_explain(args) -> int:
     from symcert.explain import explain
     from symcert.checker import check_file
+    from symcert import progress
     rep = check_file(args.file, args.smt_timeout * 1000)
-    print(explain(args.file, rep))
+    if progress.level(args) == progress.QUIET:
+        from symcert.audit import verdict_line
+        print(verdict_line(rep))
+    else:
+        print(explain(args.file, rep, progress.level(args) == progress.VERBOSE))
     return rep.verdict.exit_code
 
 

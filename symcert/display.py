@@ -88,3 +88,48 @@ def shorten(text: str, max_digits: int = MAX_DIGITS) -> str:
         p, _, d = s.partition("/")
         return decimal(fmpq(int(p), int(d)) if d else fmpq(int(p)))
     return _NUMBER.sub(repl, text)
+
+
+def param_order(names) -> list:
+    """Parameter names in network order: W1 b1 W2 b2 ... (other names last, sorted)."""
+    def key(name):
+        m = re.fullmatch(r"([Wb])([0-9]+)", name)
+        return (0, int(m.group(2)), m.group(1) != "W") if m else (1, 0, name)
+    return sorted(names, key=key)
+
+
+def cell(value, max_digits: int = MAX_DIGITS) -> str:
+    """One entry of a certificate (exact text) with its decimal beside it; text that is not a
+    rational (an exact-real expression) is shown as written, shortened."""
+    from symcert.exact.rationals import RationalSyntaxError, parse_rational
+    try:
+        return with_decimal(parse_rational(value), max_digits)
+    except RationalSyntaxError:
+        text = str(value)
+        return text if len(text) <= max_digits + 20 else text[:max_digits + 17] + "..."
+
+
+def as_rows(value) -> list:
+    """A JSON vector or matrix as a list of rows (a vector is a column: one entry per row)."""
+    if isinstance(value, list) and value and all(isinstance(r, list) for r in value):
+        return value
+    if isinstance(value, list):
+        return [[v] for v in value]
+    return [[value]]
+
+
+def matrix_lines(value, max_rows: int = 12, max_cols: int = 8) -> list:
+    """A matrix (or a vector, as a column) as aligned rows of exact entries with decimals."""
+    rows = as_rows(value)
+    shown = [[cell(v) for v in r[:max_cols]] + (["..."] if len(r) > max_cols else []) for r in rows[:max_rows]]
+    ncols = max((len(r) for r in shown), default=0)
+    widths = [max((len(r[j]) for r in shown if j < len(r)), default=0) for j in range(ncols)]
+    lines = ["[ " + "  ".join(c.rjust(widths[j]) for j, c in enumerate(r)) + " ]" for r in shown]
+    if len(rows) > max_rows:
+        lines.append(f"... ({len(rows)} rows)")
+    return lines
+
+
+def shape(value) -> str:
+    rows = as_rows(value)
+    return f"{len(rows)}x{len(rows[0]) if rows else 0}"

@@ -1,4 +1,4 @@
-"""Command-line interface: ``symcert list | certify | check | audit | explain``."""
+"""Command-line interface: ``symcert list | certify | check | audit | explain | report``."""
 from __future__ import annotations
 
 import argparse
@@ -264,6 +264,16 @@ def cmd_explain(args) -> int:
     return rep.verdict.exit_code
 
 
+def cmd_report(args) -> int:
+    from symcert.checker import check_file
+    from symcert.report import write_report
+    rep = check_file(args.file, args.smt_timeout * 1000)
+    out_dir = args.output or os.path.splitext(os.path.basename(args.file))[0] + "-report"
+    written = write_report(args.file, rep, out_dir, args.format, plots=not args.no_plots, samples=args.samples)
+    _progress(args, f"{args.file}: {rep.verdict.name}: report -> {written}")
+    return rep.verdict.exit_code
+
+
 # ---- entry point --------------------------------------------------------------------------
 
 def _positive_seconds(text: str) -> int:
@@ -273,6 +283,16 @@ def _positive_seconds(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive whole number of seconds, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number of seconds, got {text!r}")
+    return value
+
+
+def _samples(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 9 <= value <= 401:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 9 to 401, got {text!r}")
     return value
 
 
@@ -351,6 +371,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="FILE")
     _smt_timeout(s)
     s.set_defaults(func=cmd_explain)
+
+    s = sub.add_parser("report", help="report with plots of the risk (Markdown or HTML)", formatter_class=fmt, parents=[common],
+                       description="Check CERT, then write a report into DIR: claim, hypotheses, problem, the point and "
+                       "the better point as matrices (decimals beside fractions), obligations, ledger, and plots (PNG and "
+                       "SVG, needs matplotlib: pip install 'symcert[plot]') of the risk along the segment to the better "
+                       "point, along the descent curve or valley, and on a 2-D slice, with every sample's exact value in a CSV file.",
+                       epilog=_exit_table())
+    s.add_argument("file", metavar="CERT")
+    s.add_argument("--format", choices=("md", "html"), default="md", help="report format (default md)")
+    s.add_argument("-o", "--output", metavar="DIR", help="output directory (default: CERT's name + '-report')")
+    s.add_argument("--no-plots", action="store_true", help="text only (no matplotlib needed)")
+    s.add_argument("--samples", type=_samples, default=41, metavar="N", help="samples along each curve, 9..401 (default 41; "
+                   "fewer on large problems)")
+    _smt_timeout(s)
+    s.set_defaults(func=cmd_report)
     return p
 
 

@@ -178,7 +178,7 @@ def _samples_note(values) -> str:
 def _segment(plt, L, doc, out_dir, stem, n):
     p, b = L.flat(doc["point"]), L.flat(doc["better_point"], "better_point")
     d = [y - x for x, y in zip(p, b)]
-    ts = [fmpq(-1, 4) + fmpq(3, 2) * fmpq(k, n - 1) for k in range(n)]
+    ts = sorted({fmpq(-1, 4) + fmpq(3, 2) * fmpq(k, n - 1) for k in range(n)} | {fmpq(0), fmpq(1)})
     values = [L.risk(L.combine(p, [d], [t])) for t in ts]
     files, table = _line_plot(plt, out_dir, f"{stem}-segment", ts, values, "t",
                               "risk along point + t (better_point - point)", [(0, "point"), (1, "better point")])

@@ -19,7 +19,7 @@ import os
 from flint import fmpq
 
 from symcert.display import cell, matrix_lines, param_order, shape, shorten
-from symcert.errors import ConstructionFailed, InputError
+from symcert.errors import InputError
 
 SEGMENT_SAMPLES = 41
 CURVE_SAMPLES = 41
@@ -120,23 +120,13 @@ def _text_blocks(doc: dict, rep, path: str) -> list:
 # ---- plots ----------------------------------------------------------------------------------
 
 def _matplotlib():
-    try:
-        import matplotlib
-    except ImportError:
-        raise ConstructionFailed("the plots need matplotlib: pip install 'symcert[plot]', or pass --no-plots") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    matplotlib.rcParams.update({"svg.hashsalt": "symcert", "svg.fonttype": "path", "path.simplify": False,
-                                "font.family": "DejaVu Sans", "figure.dpi": 100})
-    return plt
+    from symcert.plots import pyplot
+    return pyplot()
 
 
 def _save(plt, fig, out_dir: str, stem: str) -> list:
-    files = []
-    for ext, meta in (("svg", {"Date": None, "Creator": "symcert"}), ("png", {"Software": "symcert"})):
-        name = f"{stem}.{ext}"
-        fig.savefig(os.path.join(out_dir, name), format=ext, metadata=meta)
-        files.append(name)
+    from symcert.plots import save
+    files = [save(fig, os.path.join(out_dir, f"{stem}.{ext}")) for ext in ("svg", "png")]
     plt.close(fig)
     return files
 
@@ -150,16 +140,9 @@ def _write_csv(out_dir: str, name: str, head: list, rows: list) -> str:
 
 
 def _line_plot(plt, out_dir, stem, xs, values, xlabel, title, marks=()):
-    fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.plot([float(x) for x in xs], [v.approx for v in values], "-o", markersize=2.5, linewidth=1)
-    for x, label in marks:
-        ax.axvline(float(x), color="grey", linewidth=0.6, linestyle="--")
-        ax.annotate(label, (float(x), 0.02), xycoords=("data", "axes fraction"), fontsize=8, ha="left", va="bottom",
-                    rotation=90, color="grey")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("risk")
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
+    from symcert.plots import line_figure
+    fig = line_figure([("", [(float(x), v.approx) for x, v in zip(xs, values)])], title, xlabel, "risk",
+                      marks=[(float(x), label) for x, label in marks])
     files = _save(plt, fig, out_dir, stem)
     table = _write_csv(out_dir, f"{stem}.csv", [xlabel, "risk (exact, or arb enclosure)", "decimal"],
                        [[str(x), v.exact, repr(v.approx)] for x, v in zip(xs, values)])

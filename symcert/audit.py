@@ -54,7 +54,7 @@ def classify(path: str) -> tuple[str, str]:
     try:
         if os.path.getsize(path) > MAX_CLASSIFY_BYTES:
             return "invalid", f"{path}: larger than {MAX_CLASSIFY_BYTES} bytes; not read"
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:  # a byte-order mark does not make JSON unreadable
             doc = json.load(fh, parse_float=str, parse_int=str, parse_constant=str)
     except (OSError, UnicodeDecodeError) as exc:
         return "invalid", f"{path}: cannot read: {exc.__class__.__name__}: {exc}"
@@ -77,16 +77,26 @@ def select(targets, include=(), exclude=()) -> Selection:
     """Walk the directories among ``targets`` (files named directly are always certificates)."""
     sel = Selection()
     include = list(include) or ["*.json"]
+    seen: set = set()
+
+    def fresh(path: str) -> bool:
+        key = os.path.realpath(path)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for target in targets:
-        if os.path.isfile(target):
-            sel.certificates.append(target)
+        if not os.path.isdir(target):
+            if fresh(target):
+                sel.certificates.append(target)
             continue
         for d, dirs, files in os.walk(target):
             dirs[:] = sorted(x for x in dirs if x not in NOT_WALKED and not _matches(_rel(os.path.join(d, x), target), exclude))
             for f in sorted(files):
                 path = os.path.join(d, f)
                 rel = _rel(path, target)
-                if not _matches(rel, include) or _matches(rel, exclude):
+                if not _matches(rel, include) or _matches(rel, exclude) or not fresh(path):
                     continue
                 kind, reason = classify(path)
                 if kind == "certificate":
@@ -187,12 +197,15 @@ def github(reports, skipped) -> str:
 
 def junit(reports, skipped) -> str:
     """JUnit XML: one testcase per certificate, with its time; a failure's message is the verdict
-    line. Skipped JSON files are not testcases; their count is a property of the suite."""
-    bad = [r for r in reports if r.verdict is not Verdict.CERTIFIED]
+    line (an ERROR verdict is an <error>). Skipped JSON files are not testcases; their count is a
+    property of the suite."""
+    errors = sum(1 for r in reports if r.verdict is Verdict.ERROR)
+    bad = sum(1 for r in reports if r.verdict is not Verdict.CERTIFIED) - errors
     total = sum(r.seconds for r in reports)
+    counts_xml = f'tests="{len(reports)}" failures="{bad}" errors="{errors}"'
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<testsuites name="symcert audit" tests="{len(reports)}" failures="{len(bad)}" errors="0" time="{total:.3f}">',
-           f'  <testsuite name="symcert audit" tests="{len(reports)}" failures="{len(bad)}" errors="0" skipped="0" time="{total:.3f}">',
+           f'<testsuites name="symcert audit" {counts_xml} time="{total:.3f}">',
+           f'  <testsuite name="symcert audit" {counts_xml} skipped="0" time="{total:.3f}">',
            "    <properties>",
            f'      <property name="skipped_json_files" value="{len(skipped)}"/>',
            f'      <property name="verdict" value="{overall(reports).name}"/>',
@@ -204,8 +217,9 @@ def junit(reports, skipped) -> str:
             out.append(head + "/>")
             continue
         body = "\n".join([verdict_line(r)] + [f"[{st}] {oid} ({kind}): {d}" for oid, kind, st, d in r.obligations])
-        out += [head + ">", f"      <failure message={_attr(verdict_line(r))} type={_attr(r.verdict.name)}>"
-                + _xml_text(body) + "</failure>", "    </testcase>"]
+        tag = "error" if r.verdict is Verdict.ERROR else "failure"  # ERROR: symcert failed, not the certificate
+        out += [head + ">", f"      <{tag} message={_attr(verdict_line(r))} type={_attr(r.verdict.name)}>"
+                + _xml_text(body) + f"</{tag}>", "    </testcase>"]
     out += ["  </testsuite>", "</testsuites>"]
     return "\n".join(out) + "\n"
 

@@ -138,3 +138,24 @@ def test_text_table_and_quiet(tree):
     assert p.stdout.strip().splitlines() == ["1 certificates: 1 CERTIFIED; 3 other JSON files skipped; verdict CERTIFIED"]
     p = run("audit", str(tree), "-v")
     assert "[holds] gradient_zero" in p.stdout and p.stderr == ""
+
+
+def test_bom_json_is_skipped_and_duplicates_are_checked_once(tree):
+    (tree / "bom.json").write_bytes(b'\xef\xbb\xbf{"name": "x"}')
+    code, out = audit_json(str(tree), str(tree / "certs" / "a.json"), str(tree / "certs"))
+    assert code == 0 and out["certificates"] == 1 and out["skipped"] == 4
+
+
+def test_junit_reports_an_error_verdict_as_error():
+    import xml.etree.ElementTree as ET
+    from symcert import audit
+    from symcert.checker import Report
+    from symcert.checker.verdict import Verdict
+    reps = [Report(Verdict.ERROR, "x.json", summary="internal error: KeyError: 'a'"),
+            Report(Verdict.UNKNOWN, "y.json", claim="c", summary="obligation o undecided: z3 time-out")]
+    suite = ET.fromstring(audit.junit(reps, [])).find("testsuite")
+    assert (suite.get("errors"), suite.get("failures")) == ("1", "1")
+    cases = suite.findall("testcase")
+    assert cases[0].find("error").get("message") == "x.json: ERROR: internal error: KeyError: 'a'"
+    assert cases[1].find("failure").get("type") == "UNKNOWN"
+    assert audit.overall(reps) is Verdict.ERROR

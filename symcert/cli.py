@@ -396,6 +396,8 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from symcert import progress
+    progress.configure(args)
     try:
         return args.func(args)
     except SymcertError as exc:

@@ -10,6 +10,18 @@ import os
 import sys
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
+_CONFIGURED = None  # the command line's arguments, for bars deep inside long computations
+
+
+def configure(args) -> None:
+    """Called once by the command line; the Python API never configures, so it draws no bars."""
+    global _CONFIGURED
+    _CONFIGURED = args
+
+
+def iterate(items, desc: str, unit: str):
+    """``items`` with a bar when the command line configured bars (per group of cells, ...)."""
+    return items if _CONFIGURED is None else bar(_CONFIGURED, items, desc, unit)
 
 
 def level(args) -> int:

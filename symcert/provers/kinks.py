@@ -260,6 +260,7 @@ def decide(prob, point, radius_cap=fmpq(1), timeout_ms: int = 60000, max_cells: 
 
 
 def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Decision:
+    from symcert.progress import iterate
     t_start = time.perf_counter()
     stats = {}
     pre, _, _ = kernel.forward(prob, point)
@@ -301,7 +302,7 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
                 continue
         rest.append(pat)
     # cheap exact second-order line searches on every remaining cell first, then the per-cell minimum queries
-    for pat in rest:
+    for pat in iterate(rest, "line search per cell", "cell"):
         d1 = line_search(prob, point, pre, kinks, pat, min(timeout_ms, LINE_SEARCH_MS))
         if d1 is not None:
             ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
@@ -309,7 +310,7 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
                          seconds_total=time.perf_counter() - t_start)
             return Decision("descent", [ob], radius=r, stats=stats, lower_point=lower_point_on(prob, point, d1))
     n_z3 = 0
-    for pat in rest:
+    for pat in iterate(rest, "z3 per cell", "cell"):
         n_z3 += 1
         res, why, mv = C.z3_cell(prob, point, r, risk, C._piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
         if res == z3.unsat:

@@ -44,8 +44,12 @@ def bar(args, items, desc: str, unit: str = "file"):
     items = list(items)
     if not bars_enabled(args) or len(items) < 2:
         return items
+    import shutil
+
     from tqdm import tqdm
-    return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)
+    size = shutil.get_terminal_size((80, 24))  # a terminal reporting a size of 0 gets 80 x 24
+    return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False, ncols=min(size.columns, 120),
+                nrows=max(size.lines, 2))
 
 
 def note(args, msg: str, need: int = NORMAL) -> None:

@@ -239,6 +239,32 @@ def _slice(plt, L, doc, directions, out_dir, stem, n):
                           f"D2 = {second}; {n} x {n} samples; {_samples_note(values)}.")
 
 
+MAX_HESSIAN = 200  # parameters
+
+
+def _spectrum(plt, doc, out_dir, stem):
+    from symcert.landscape.samples import hessian_spectrum
+    spec = hessian_spectrum(doc)
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    ks = list(range(1, len(spec) + 1))
+    ax.errorbar(ks, [v for v, _ in spec], yerr=[r for _, r in spec], fmt="o", markersize=3, capsize=2)
+    ax.axhline(0, color="grey", linewidth=0.6)
+    ax.set_yscale("symlog", linthresh=1e-3)
+    ax.set_xlabel("index (ascending)")
+    ax.set_ylabel("eigenvalue of the Hessian")
+    ax.set_title("Hessian spectrum at the point", fontsize=10)
+    fig.tight_layout()
+    files = _save(plt, fig, out_dir, f"{stem}-hessian")
+    table = _write_csv(out_dir, f"{stem}-hessian.csv", ["index", "eigenvalue (floating point)", "rigorous radius"],
+                       [[k, repr(v), repr(r)] for k, (v, r) in zip(ks, spec)])
+    neg = sum(1 for v, r in spec if v + r < 0)
+    pos = sum(1 for v, r in spec if v - r > 0)
+    return files, table, (f"The {len(spec)} eigenvalues of the exact Hessian at the point (entries exact, enclosed in arb "
+                          f"balls). Each value is computed in floating point, and an eigenvalue of the exact Hessian lies within "
+                          "its plotted radius (an arb bound on the eigen-residual); {neg} of these intervals lie below 0, "
+                          f"{pos} above 0, {len(spec) - neg - pos} contain 0.")
+
+
 def _plots(doc: dict, out_dir: str, stem: str, samples: int) -> list:
     """[(files, csv, caption)] for every plot this certificate supports."""
     from symcert.landscape.samples import Landscape
@@ -267,6 +293,12 @@ def _plots(doc: dict, out_dir: str, stem: str, samples: int) -> list:
     if not directions:
         directions.append(("first coordinate axis", [fmpq(1)] + [fmpq(0)] * (len(L.flat(doc["point"])) - 1)))
     attempt("2-D slice", lambda: _slice(plt, L, doc, directions[:2], out_dir, stem, max(5, min(SLICE_SAMPLES, n // 3) | 1)))
+    widths = doc["problem"]["network"]["widths"]
+    if L.smooth and len(widths) == 3 and widths[-1] == 1 and len(L.flat(doc["point"])) <= MAX_HESSIAN:
+        attempt("Hessian spectrum", lambda: _spectrum(plt, doc, out_dir, stem))
+    elif L.smooth:
+        notes.append("No Hessian spectrum: it is drawn for one hidden layer, scalar output and at most "
+                     f"{MAX_HESSIAN} parameters.")
     return out, notes
 
 

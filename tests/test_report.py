@@ -78,3 +78,13 @@ def test_smooth_samples_are_enclosures(tmp_path):
     assert L.risk(p).exact == "1/3"
     v = L.risk(L.combine(p, [[fmpq(1)] * len(p)], [fmpq(1, 10)]))
     assert v.rigorous and v.exact.startswith("[0.45340947") and "+/-" in v.exact
+
+
+def test_hessian_spectrum_of_a_smooth_saddle(tmp_path):
+    import json
+    from symcert.landscape.samples import hessian_spectrum
+    with open(os.path.join(PROOFS, "ding2022", "thm-saddle-refuted.json")) as fh:
+        spec = hessian_spectrum(json.load(fh))
+    assert len(spec) == 7 and all(r < 1e-10 for _, r in spec)
+    assert spec[0][0] + spec[0][1] < 0  # the saddle's negative curvature, enclosed
+    assert abs(spec[-1][0] - 5.962963) < 1e-6

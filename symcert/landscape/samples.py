@@ -150,3 +150,36 @@ def path_vector(path: dict, names: list, shapes: list, eta: fmpq) -> list:
                 coeffs = v[i][j] if name[0] == "W" else v[i]
                 out.append(sum((parse_rational(a) * eta ** k for k, a in enumerate(coeffs)), fmpq(0)))
     return out
+
+
+def hessian_spectrum(doc: dict):
+    """Eigenvalues of the exact Hessian of the risk at the point (smooth activations, one hidden
+    layer, scalar output): [(approximate eigenvalue, rigorous radius)]. Each eigenvalue is found in
+    floating point; its radius is an arb upper bound on ||H v - lambda v|| / ||v|| for the
+    computed eigenvector v, so an eigenvalue of the exact Hessian lies within it (H symmetric)."""
+    import numpy as np
+    from flint import arb, arb_mat
+
+    from symcert.checker import problem as P
+    from symcert.checker.smooth import Evaluator, arb_at, point
+    prob = P.problem(doc["problem"])
+    coords = prob.coordinates()
+    H = Evaluator(prob).hessian(point(doc["point"], prob, "point"), coords)
+    n = len(coords)
+    if hasattr(H, "nrows"):
+        A = arb_mat([[arb(H[i, j]) for j in range(n)] for i in range(n)])
+    else:
+        A = arb_mat([[arb_at(H[i][j], PREC) for j in range(n)] for i in range(n)])
+    mid = np.array([[float(A[i, j].mid()) for j in range(n)] for i in range(n)])
+    values, vectors = np.linalg.eigh((mid + mid.T) / 2)
+    out = []
+    for k in range(n):
+        v = [arb(fmpq(*float(x).as_integer_ratio())) for x in vectors[:, k]]
+        lam = arb(fmpq(*float(values[k]).as_integer_ratio()))
+        Av = A * arb_mat([[x] for x in v])
+        res = sum(((Av[i, 0] - lam * v[i]) ** 2 for i in range(n)), arb(0))
+        norm = sum((x * x for x in v), arb(0))
+        bound = (res / norm).upper()  # an exact upper bound of the squared relative residual
+        radius = (bound if bound > 0 else arb(0)).sqrt().upper()
+        out.append((float(values[k]), float(radius)))
+    return out

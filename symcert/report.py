@@ -240,6 +240,36 @@ def _slice(plt, L, doc, directions, out_dir, stem, n):
 
 
 MAX_HESSIAN = 200  # parameters
+MAX_CELLS_SHOWN = 256
+PROOF_COLOURS = {"z3": "#1f77b4", "affine_exceptions": "#2ca02c"}
+
+
+def _cell_map(plt, ob, out_dir, stem):
+    """The cells meeting the point (obligation cell_cover): one row per cell, one column per kinked
+    pre-activation (left or right piece), coloured by how the cell is proved."""
+    cells = [c for c in ob.get("cells", []) if isinstance(c, dict) and isinstance(c.get("pattern"), str)][:MAX_CELLS_SHOWN]
+    if not cells:
+        raise ValueError("no cells listed")
+    k = len(cells[0]["pattern"])
+    fig, ax = plt.subplots(figsize=(min(max(5.5, 2 + 0.45 * k), 10), min(1.8 + 0.22 * len(cells), 12)))
+    for r, c in enumerate(cells):
+        colour = PROOF_COLOURS.get(c.get("proof"), "#999999")
+        for j, ch in enumerate(c["pattern"]):
+            ax.add_patch(plt.Rectangle((j, r), 0.95, 0.9, color=colour, alpha=0.85 if ch == "+" else 0.35))
+            ax.text(j + 0.47, r + 0.45, ch, ha="center", va="center", fontsize=8)
+        ax.text(k + 0.1, r + 0.45, c.get("proof", "?"), va="center", fontsize=7)
+    ax.set_xlim(0, k + 3)
+    ax.set_ylim(len(cells), 0)
+    ax.set_xticks([j + 0.47 for j in range(k)], [str(j + 1) for j in range(k)])
+    ax.set_yticks([])
+    ax.set_xlabel("kinked pre-activation (- left piece, + right piece)")
+    ax.set_title(f"the {len(ob.get('cells', []))} cells meeting the point, {len(ob.get('empty', []))} pruned (Farkas)", fontsize=10)
+    fig.tight_layout()
+    files = _save(plt, fig, out_dir, f"{stem}-cells")
+    table = _write_csv(out_dir, f"{stem}-cells.csv", ["pattern", "proof"], [[c["pattern"], c.get("proof", "")] for c in cells])
+    return files, table, (f"The cells meeting the point in the box of radius {ob.get('radius')} (obligation {ob.get('id')}), "
+                          "each with the argument that bounds the risk on it (green: affine exceptions, solver-free; "
+                          "blue: z3). The checker re-enumerates the cells; this list is the certificate's.")
 
 
 def _spectrum(plt, doc, out_dir, stem):
@@ -293,6 +323,8 @@ def _plots(doc: dict, out_dir: str, stem: str, samples: int) -> list:
     if not directions:
         directions.append(("first coordinate axis", [fmpq(1)] + [fmpq(0)] * (len(L.flat(doc["point"])) - 1)))
     attempt("2-D slice", lambda: _slice(plt, L, doc, directions[:2], out_dir, stem, max(5, min(SLICE_SAMPLES, n // 3) | 1)))
+    for ob in [o for o in doc.get("obligations", []) if isinstance(o, dict) and o.get("kind") == "cell_cover"]:
+        attempt("cell map", lambda: _cell_map(plt, ob, out_dir, stem))
     widths = doc["problem"]["network"]["widths"]
     if L.smooth and len(widths) == 3 and widths[-1] == 1 and len(L.flat(doc["point"])) <= MAX_HESSIAN:
         attempt("Hessian spectrum", lambda: _spectrum(plt, doc, out_dir, stem))

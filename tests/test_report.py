@@ -88,3 +88,12 @@ def test_hessian_spectrum_of_a_smooth_saddle(tmp_path):
     assert len(spec) == 7 and all(r < 1e-10 for _, r in spec)
     assert spec[0][0] + spec[0][1] < 0  # the saddle's negative curvature, enclosed
     assert abs(spec[-1][0] - 5.962963) < 1e-6
+
+
+def test_cell_map_at_kinks(tmp_path):
+    p = run("report", os.path.join(PROOFS, "yun2018", "boundary-min-leaky-3.json"), "-o", str(tmp_path), "--samples", "9", "-q")
+    assert p.returncode == 0, p.stderr
+    with open(tmp_path / "boundary-min-leaky-3-cells.csv") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["pattern", "proof"] and len(rows) == 9 and {r[1] for r in rows[1:]} == {"affine_exceptions"}
+    assert "cells meeting the point" in (tmp_path / "boundary-min-leaky-3.md").read_text()

@@ -171,7 +171,10 @@ def cmd_certify(args) -> int:
             raise InputError(None, "--smt", args.smt, f"{claim.id} has no z3 cross-check to choose (see `symcert list`)")
         data = read_dataset(args.data, args.x_columns, args.y_column)
         t0 = time.perf_counter()
+        from symcert import progress
+        progress.stage(args, f"{claim.id} on {args.data}: {data.m} samples, building the certificate ...")
         doc = claim.certify_data(data, _claim_options(args))
+        progress.stage(args, f"{claim.id} on {args.data}: built in {time.perf_counter() - t0:.2f} s; checking it ...")
         verdict, rep = _write_and_check(doc, args.output, args)
         _progress(args, f"{claim.id} on {args.data}: {_answer(verdict, rep)} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
                   + (f" -> {args.output}" if args.output else ""))
@@ -234,6 +237,8 @@ def _check_paths(paths, args):
     from symcert import progress
     from symcert.checker import check_file
     reports = []
+    if len(paths) == 1:
+        progress.stage(args, f"checking {paths[0]} ...")
     for p in progress.bar(args, paths, "check", "cert"):
         t0 = time.perf_counter()
         rep = check_file(p, args.smt_timeout * 1000)

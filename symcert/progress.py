@@ -61,3 +61,9 @@ def note(args, msg: str, need: int = NORMAL) -> None:
         tqdm.write(msg, file=sys.stderr)
     else:
         print(msg, file=sys.stderr, flush=True)
+
+
+def stage(args, msg: str) -> None:
+    """A line saying what a long step is doing, on a terminal only (never in logs or pipes)."""
+    if bars_enabled(args):
+        print(msg, file=sys.stderr, flush=True)

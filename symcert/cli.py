@@ -42,6 +42,10 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
+    from symcert import progress
+    if progress.level(args) == progress.QUIET:
+        print("\n".join(r["id"] for r in rows))
+        return 0
     for r in rows:
         print(f"{r['id']}\n    {r['summary']}\n    paper: {r['paper']}")
         print(f"    instances ({len(r['instances'])}): {', '.join(r['instances'])}")
@@ -49,6 +53,9 @@ def cmd_list(args) -> int:
             print(f"    certify {r['id']} --data FILE " + " ".join(f"[{o}]" for o in r["options"]))
             for o, h in r["options"].items():
                 print(f"        {o:<14} {h}")
+        if progress.level(args) == progress.VERBOSE:
+            for inst in CLAIMS[r["id"]].instances():
+                print(f"    - {inst.name}: {inst.description}")
     return 0
 
 
@@ -276,6 +283,9 @@ def cmd_report(args) -> int:
     out_dir = args.output or os.path.splitext(os.path.basename(args.file))[0] + "-report"
     written = write_report(args.file, rep, out_dir, args.format, plots=not args.no_plots, samples=args.samples)
     _progress(args, f"{args.file}: {rep.verdict.name}: report -> {written}")
+    from symcert import progress
+    for name in sorted(os.listdir(out_dir)):
+        _progress_at(args, f"    {os.path.join(out_dir, name)}", progress.VERBOSE)
     return rep.verdict.exit_code
 
 

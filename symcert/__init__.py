@@ -19,8 +19,8 @@ _LAZY = {
     "certify_point": ("symcert.api", "certify_point"),
     "CheckReport": ("symcert.api", "CheckReport"),
     "CertifyResult": ("symcert.api", "CertifyResult"),
-    "Dataset": ("symcert.model.data", "Dataset"),
-    "Verdict": ("symcert.checker.verdict", "Verdict"),
+    "Dataset": ("symcert.inputs.data", "Dataset"),
+    "Verdict": ("symcert.checker.api", "Verdict"),
 }
 
 

@@ -12,7 +12,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from symcert.checker.verdict import Verdict
+from symcert.checker.api import Verdict
 
 REFUTATIONS = ("not_local_minimum", "saddle_point")
 CERTIFY_OPTIONS = {"instance", "hidden", "activation", "alpha", "loss", "depth", "point", "smt", "smt_timeout",
@@ -63,7 +63,7 @@ class CertifyResult:
 
 def check(certificate, smt_timeout: int = 60) -> CheckReport:
     """Check a certificate given as a path (str or os.PathLike) or as a parsed dict."""
-    from symcert.checker import check_document, check_file
+    from symcert.checker.api import check_document, check_file
     _timeout(smt_timeout, "check")
     t0 = time.perf_counter()
     if isinstance(certificate, (str, os.PathLike)):
@@ -84,7 +84,7 @@ def check(certificate, smt_timeout: int = 60) -> CheckReport:
 
 def _contained(run, source: str):
     """The checker's report, or an ERROR report if the checker itself failed unexpectedly."""
-    from symcert.checker import Report
+    from symcert.checker.api import Report
     try:
         return run()
     except RecursionError as exc:
@@ -123,9 +123,9 @@ def _risk(rep, doc):
         except RationalSyntaxError:
             return None
     try:
-        from symcert.checker import kernel, problem as P
-        prob = P.problem(doc["problem"])
-        return kernel.risk(prob, P.point(doc["point"], prob, "point"))
+        from symcert.checker.api import kernel, parse_point, parse_problem
+        prob = parse_problem(doc["problem"])
+        return kernel.risk(prob, parse_point(doc["point"], prob, "point"))
     except Exception:  # a smooth problem, or anything the piecewise-linear reader refuses
         return None
 
@@ -174,7 +174,7 @@ def _option_types(options: dict) -> None:
 
 
 def _dataset(data, x_columns=None, y_column=None):
-    from symcert.model.data import Dataset, read_dataset
+    from symcert.inputs.data import Dataset, read_dataset
     if isinstance(data, Dataset):
         return data
     if isinstance(data, (str, os.PathLike)):
@@ -229,8 +229,8 @@ def _claim_options(options: dict) -> dict:
     from flint import fmpq
 
     from symcert.errors import InputError
-    from symcert.model.activations import parse_activation
-    from symcert.model.data import exact_value
+    from symcert.inputs.activations import parse_activation
+    from symcert.inputs.data import exact_value
     hidden = options.get("hidden", 2)
     if hidden < 1:
         raise InputError(None, "hidden", hidden, "must be a positive integer")
@@ -238,7 +238,7 @@ def _claim_options(options: dict) -> dict:
             "smt": options.get("smt", "auto"), "instance": "user data (Python API)",
             "alpha": exact_value(options["alpha"], "<options>", "alpha") if options.get("alpha") is not None else fmpq(1)}
     if options.get("loss") is not None:
-        from symcert.model.losses import parse_loss
+        from symcert.inputs.losses import parse_loss
         opts["loss"] = parse_loss(options["loss"])
     if options.get("depth") is not None:
         opts["depth"] = options["depth"]
@@ -251,7 +251,7 @@ def _claim_options(options: dict) -> dict:
 def _exact_json(value):
     """A point given as a dict: every number as exact text (floats by their exact binary value)."""
     from symcert.exact.rationals import format_rational
-    from symcert.model.data import exact_value
+    from symcert.inputs.data import exact_value
     if isinstance(value, dict):
         return {str(k): _exact_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
@@ -263,7 +263,7 @@ def _exact_json(value):
 
 def _checked(doc: dict, smt_timeout: int) -> CertifyResult:
     from symcert import certificate as C
-    from symcert.checker import check_document
+    from symcert.checker.api import check_document
     doc = json.loads(C.canonical_bytes(doc))
     rep = _report(check_document(doc, "<certificate>", smt_timeout * 1000), doc, 0.0)
     verdict = rep.verdict

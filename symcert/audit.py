@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from xml.sax.saxutils import quoteattr
 
-from symcert.checker.verdict import Verdict, combine
+from symcert.checker.api import Verdict, combine
 from symcert.display import shorten
 
 REPORT_FORMAT = "symcert-audit-report"
@@ -118,7 +118,7 @@ def verdict_line(rep) -> str:
 
 def run(sel: Selection, smt_timeout_s: int, progress=None) -> list:
     """Check the selected certificates; INVALID files found while classifying become reports."""
-    from symcert.checker import Report, check_file
+    from symcert.checker.api import Report, check_file
     reports = []
     for path, reason in sel.invalid:
         reports.append(Report(Verdict.INVALID, path, summary=reason))

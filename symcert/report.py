@@ -187,7 +187,7 @@ def _curve(plt, L, ob, doc, out_dir, stem, n):
 
 def _valley(plt, L, ob, out_dir, stem, n):
     from symcert.exact.rationals import parse_rational
-    from symcert.landscape.samples import path_vector
+    from symcert.sampling import path_vector
     at = parse_rational(ob.get("at", "0"))
     lo, hi = (parse_rational(v) if v is not None else None for v in ob.get("interval", [None, None]))
     lo = lo if lo is not None else at - 2
@@ -203,7 +203,7 @@ def _valley(plt, L, ob, out_dir, stem, n):
 
 
 def _slice(plt, L, doc, directions, out_dir, stem, n):
-    from symcert.landscape.samples import second_direction
+    from symcert.sampling import second_direction
     p = L.flat(doc["point"])
     d1 = L.rational_direction(directions[0][1])
     d2 = L.rational_direction(directions[1][1]) if len(directions) > 1 else second_direction(d1)
@@ -273,7 +273,7 @@ def _cell_map(plt, ob, out_dir, stem):
 
 
 def _spectrum(plt, doc, out_dir, stem):
-    from symcert.landscape.samples import hessian_spectrum
+    from symcert.sampling import hessian_spectrum
     spec = hessian_spectrum(doc)
     fig, ax = plt.subplots(figsize=(6, 3.6))
     ks = list(range(1, len(spec) + 1))
@@ -297,7 +297,7 @@ def _spectrum(plt, doc, out_dir, stem):
 
 def _plots(doc: dict, out_dir: str, stem: str, samples: int) -> list:
     """[(files, csv, caption)] for every plot this certificate supports."""
-    from symcert.landscape.samples import Landscape
+    from symcert.sampling import Landscape
     plt = _matplotlib()
     L = Landscape(doc)
     cost = len(L.flat(doc["point"])) * max(1, L.prob.m) * (4 if L.smooth else 1)

@@ -30,7 +30,7 @@ OPTIONS = {"radius", "max_cells", "smt_timeout", "solver_free"}
 
 
 def _activation(value, path):
-    from symcert.model.activations import parse_activation
+    from symcert.inputs.activations import parse_activation
     if isinstance(value, str):
         return parse_activation(value, path)
     if isinstance(value, dict):
@@ -40,7 +40,7 @@ def _activation(value, path):
 
 def read_spec(path: str) -> dict:
     """Parse and validate a spec file; return {problem, point, options, name}."""
-    from symcert.model.data import load_json
+    from symcert.inputs.data import load_json
     doc = load_json(path, parse_float=str, parse_int=int)
     return parse_spec(doc, path, os.path.dirname(os.path.abspath(path)))
 
@@ -48,8 +48,8 @@ def read_spec(path: str) -> dict:
 def parse_spec(doc, path: str, base_dir: str) -> dict:
     """Validate a spec document (``path`` names it in messages; a dataset file named in ``data`` is
     read relative to ``base_dir``); return {problem, point, options, name}."""
-    from symcert.checker.problem import FormatError, point as parse_point, problem as parse_problem
-    from symcert.model.data import dataset_from_json, read_dataset
+    from symcert.checker.api import FormatError, parse_point, parse_problem
+    from symcert.inputs.data import dataset_from_json, read_dataset
     if not isinstance(doc, dict):
         raise InputError(path, None, None, "expected a JSON object with network, loss, data, point")
     for key in sorted(set(doc) - KEYS):
@@ -63,7 +63,7 @@ def parse_spec(doc, path: str, base_dir: str) -> dict:
     loss = doc.get("loss", "squared")
     if not isinstance(loss, str):
         raise InputError(path, "loss", loss, "expected a loss name: squared, absolute, huber:DELTA or hinge")
-    from symcert.model.losses import parse_loss
+    from symcert.inputs.losses import parse_loss
     loss = parse_loss(loss, path)  # every loss: z3 cells If-encode the kinked ones; affine_exceptions is squared-only
     data = doc["data"]
     if isinstance(data, str):
@@ -115,9 +115,10 @@ def certify_spec(path: str, smt_timeout_s: int = 60):
 
 def certify_parsed_spec(spec: dict, smt_timeout_s: int = 60):
     """certify_spec for a spec already read by :func:`parse_spec`."""
-    from symcert.claims.kinks import _test_claim, certify_point
+    from symcert.claims.constructions import certify_point
+    from symcert.claims.yun2018.test import claim_json
     o = spec["options"]
-    claim = _test_claim(f"spec file {spec['name']}", {})
+    claim = claim_json(f"spec file {spec['name']}", {})
     return certify_point(spec["problem"], spec["point"], claim, radius_cap=o.get("radius_cap", fmpq(1)),
                          timeout_ms=1000 * o.get("smt_timeout", smt_timeout_s), max_cells=o.get("max_cells", 1 << 16),
                          solver_free=o.get("solver_free", True))

@@ -8,7 +8,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import PROOFS, ROOT
+import pathlib as _pathlib
+
+ROOT = str(_pathlib.Path(__file__).resolve().parents[1])
+PROOFS = str(_pathlib.Path(ROOT) / "proofs")
 
 CASE1 = os.path.join(PROOFS, "yun2019", "thm1-case1-relu.json")
 

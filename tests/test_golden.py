@@ -12,7 +12,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+import pathlib as _pathlib
+
+ROOT = str(_pathlib.Path(__file__).resolve().parents[1])
 
 GOLDEN = os.path.join(ROOT, "tests", "golden")
 EXAMPLES = ("valley-end", "boundary-min", "absolute-boundary-min")

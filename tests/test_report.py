@@ -8,7 +8,10 @@ import sys
 import pytest
 from flint import fmpq
 
-from conftest import PROOFS, ROOT
+import pathlib as _pathlib
+
+ROOT = str(_pathlib.Path(__file__).resolve().parents[1])
+PROOFS = str(_pathlib.Path(ROOT) / "proofs")
 
 CASE1 = os.path.join(PROOFS, "yun2019", "thm1-case1-relu.json")
 KINK = os.path.join(PROOFS, "he2020", "kink-valley-end-relu.json")
@@ -70,7 +73,7 @@ def test_report_refuses_bad_input(args, code, needle):
 
 def test_smooth_samples_are_enclosures(tmp_path):
     import json
-    from symcert.landscape.samples import Landscape
+    from symcert.sampling import Landscape
     with open(os.path.join(PROOFS, "ding2022", "thm-worked-n3.json")) as fh:
         doc = json.load(fh)
     L = Landscape(doc)
@@ -82,7 +85,7 @@ def test_smooth_samples_are_enclosures(tmp_path):
 
 def test_hessian_spectrum_of_a_smooth_saddle(tmp_path):
     import json
-    from symcert.landscape.samples import hessian_spectrum
+    from symcert.sampling import hessian_spectrum
     with open(os.path.join(PROOFS, "ding2022", "thm-saddle-refuted.json")) as fh:
         spec = hessian_spectrum(json.load(fh))
     assert len(spec) == 7 and all(r < 1e-10 for _, r in spec)

@@ -8,7 +8,10 @@ import sys
 import jsonschema
 import pytest
 
-from conftest import PROOFS, ROOT
+import pathlib as _pathlib
+
+ROOT = str(_pathlib.Path(__file__).resolve().parents[1])
+PROOFS = str(_pathlib.Path(ROOT) / "proofs")
 
 SCHEMAS = os.path.join(ROOT, "docs", "schemas")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
-import time
 from dataclasses import dataclass, field
 from xml.sax.saxutils import quoteattr
 
@@ -25,7 +24,6 @@ REPORT_VERSION = 1
 CERTIFICATE_FORMAT = "symcert-certificate"
 CERTIFICATE_FIELDS = ("claim", "problem", "problem_sha256", "obligations")
 NOT_WALKED = (".git", ".hg", ".svn")  # version-control internals are never walked
-MAX_CLASSIFY_BYTES = 256 << 20  # a larger *.json is not read to classify it (it is INVALID)
 
 
 @dataclass
@@ -51,11 +49,13 @@ def _matches(rel: str, patterns) -> bool:
 
 def classify(path: str) -> tuple[str, str]:
     """('certificate' | 'invalid' | 'skipped', reason) for one file found while walking."""
+    from symcert.exact.jsontext import loads_bounded
+    from symcert.exact.limits import MAX_FILE_BYTES
     try:
-        if os.path.getsize(path) > MAX_CLASSIFY_BYTES:
-            return "invalid", f"{path}: larger than {MAX_CLASSIFY_BYTES} bytes; not read"
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            return "invalid", f"{path}: larger than {MAX_FILE_BYTES} bytes; not read"
         with open(path, encoding="utf-8-sig") as fh:  # a byte-order mark does not make JSON unreadable
-            doc = json.load(fh, parse_float=str, parse_int=str, parse_constant=str)
+            doc = loads_bounded(fh.read(), parse_float=str, parse_int=str, parse_constant=str)  # bounded nesting
     except (OSError, UnicodeDecodeError) as exc:
         return "invalid", f"{path}: cannot read: {exc.__class__.__name__}: {exc}"
     except (ValueError, RecursionError) as exc:
@@ -116,18 +116,25 @@ def verdict_line(rep) -> str:
     return f"{rep.source}: {rep.verdict.name}: {shorten(summary)}"
 
 
-def run(sel: Selection, smt_timeout_s: int, progress=None) -> list:
+def check_supervised(paths: list, args, desc: str) -> list:
+    """Check files, each in a child process under --time-limit / --memory-limit, ``--jobs`` at
+    once (symcert/supervise.py); one at a time with a progress bar on a terminal when -j is 1."""
+    from symcert import progress
+    from symcert.supervise import check_paths
+    limits = (args.smt_timeout * 1000, args.time_limit, args.memory_limit)
+    jobs = getattr(args, "jobs", 1)
+    if jobs == 1 and len(paths) > 1 and progress.bars_enabled(args):
+        return [rep for p in progress.bar(args, paths, desc, "cert") for rep in check_paths([p], *limits, 1)]
+    if paths:
+        progress.stage(args, f"checking {len(paths)} file(s), {jobs} at a time ...")
+    return check_paths(paths, *limits, jobs)
+
+
+def run(sel: Selection, args) -> list:
     """Check the selected certificates; INVALID files found while classifying become reports."""
-    from symcert.checker.api import Report, check_file
-    reports = []
-    for path, reason in sel.invalid:
-        reports.append(Report(Verdict.INVALID, path, summary=reason))
-    paths = sel.certificates if progress is None else progress(sel.certificates)
-    for path in paths:
-        t0 = time.perf_counter()
-        rep = check_file(path, smt_timeout_s * 1000)
-        rep.seconds = time.perf_counter() - t0
-        reports.append(rep)
+    from symcert.checker.api import Report
+    reports = [Report(Verdict.INVALID, path, summary=reason) for path, reason in sel.invalid]
+    reports += check_supervised(sel.certificates, args, "audit")
     reports.sort(key=lambda r: r.source)
     return reports
 
@@ -248,7 +255,7 @@ def main(args) -> int:
     if not sel.certificates and not sel.invalid:
         raise InputError(", ".join(args.targets), None, None,
                          f"no certificates (JSON files with format {CERTIFICATE_FORMAT!r}) here; {len(sel.skipped)} other JSON files skipped")
-    reports = run(sel, args.smt_timeout, lambda paths: progress.bar(args, paths, "audit", "cert"))
+    reports = run(sel, args)
     fmt = "json" if args.json else args.format
     if fmt == "json":
         print(json.dumps(to_json(reports, sel.skipped), indent=2))

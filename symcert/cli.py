@@ -266,19 +266,12 @@ def _summarise(reports, as_json: bool, table: bool, args=None) -> int:
 
 
 def _check_paths(paths, args):
-    from symcert import progress
-    from symcert.checker.api import check_file
-    reports = []
-    if len(paths) == 1:
-        progress.stage(args, f"checking {paths[0]} ...")
-    for p in progress.bar(args, paths, "check", "cert"):
-        t0 = time.perf_counter()
-        rep = check_file(p, args.smt_timeout * 1000)
-        rep.seconds = time.perf_counter() - t0
-        if getattr(rep, "error", None) is not None and getattr(args, "debug", False):
-            import traceback
-            traceback.print_exception(rep.error, file=sys.stderr)
-        reports.append(rep)
+    from symcert.audit import check_supervised
+    reports = check_supervised(paths, args, "check")  # each file in a child under --time-limit / --memory-limit
+    if getattr(args, "debug", False):
+        for rep in reports:
+            if getattr(rep, "traceback", ""):
+                print(f"{rep.source}:\n{rep.traceback}", file=sys.stderr, end="")
     return reports
 
 
@@ -318,6 +311,26 @@ def cmd_report(args) -> int:
 
 
 # ---- entry point --------------------------------------------------------------------------
+
+def _positive(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    return parse
+
+
+def _limit_options(s, what: str) -> None:
+    from symcert.supervise import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT
+    s.add_argument("--time-limit", type=_positive(float), default=DEFAULT_TIME_LIMIT, metavar="S",
+                   help=f"wall-time budget of {what} in seconds; reaching it is UNKNOWN (default {DEFAULT_TIME_LIMIT:g})")
+    s.add_argument("--memory-limit", type=_positive(float), default=DEFAULT_MEMORY_LIMIT, metavar="MB",
+                   help=f"resident-memory budget of {what} in MB; reaching it is UNKNOWN (default {DEFAULT_MEMORY_LIMIT})")
+
 
 def _positive_seconds(text: str) -> int:
     try:
@@ -387,12 +400,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "it within 2 s (default); always = required within --smt-timeout, else UNKNOWN; never")
     _smt_timeout(s)
     s.add_argument("-o", "--output", help="certificate file (with --data; default stdout) or directory (default proofs)")
+    _limit_options(s, "the whole request")
     s.set_defaults(func=cmd_certify)
 
     s = sub.add_parser("check", help="check certificate files", formatter_class=fmt, epilog=_exit_table(), parents=[common])
     s.add_argument("files", nargs="+", metavar="FILE")
     s.add_argument("--json", action="store_true", help="machine-readable output")
     _smt_timeout(s)
+    _limit_options(s, "each certificate")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("audit", help="check every certificate below directories (for CI)", formatter_class=fmt,
@@ -409,6 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="same as --format json")
     s.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report (one testcase per certificate)")
     _smt_timeout(s)
+    _limit_options(s, "each certificate")
+    s.add_argument("-j", "--jobs", type=_positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table(),
@@ -447,11 +464,23 @@ def main(argv=None) -> int:
         return 2
     from symcert import progress
     progress.configure(args)
+    if args.command == "certify":  # the whole request in a child under --time-limit / --memory-limit
+        from symcert.supervise import run_command
+        return run_command(lambda: _run(args), args.time_limit, args.memory_limit)
+    return _run(args)
+
+
+def _run(args) -> int:
+    from symcert.errors import SymcertError
+    from symcert.exact.limits import LimitReached
     try:
         return args.func(args)
     except SymcertError as exc:
         _err(str(exc))
         return exc.exit_code
+    except LimitReached as exc:  # a bound of symcert.exact.limits: UNKNOWN, naming it
+        _err(f"UNKNOWN: limit reached: {exc}")
+        return 3
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flint import fmpq
+from flint import fmpq, fmpz
 
 MAX_DIGITS = 40
 SIGNIFICANT = 6
@@ -16,7 +16,7 @@ _NUMBER = re.compile(r"(?<![\w./])-?[0-9]+(?:/[0-9]+)?(?![\w.]|/[0-9])")
 
 
 def _digits10(n: int) -> int:
-    return len(str(n)) if n else 1
+    return len(str(fmpz(n))) if n else 1  # FLINT prints any length (Python's str stops at 4300 digits)
 
 
 def scientific(q, significant: int = SIGNIFICANT) -> tuple[str, bool]:
@@ -86,7 +86,7 @@ def shorten(text: str, max_digits: int = MAX_DIGITS) -> str:
         if len(s) <= max_digits:
             return s
         p, _, d = s.partition("/")
-        return decimal(fmpq(int(p), int(d)) if d else fmpq(int(p)))
+        return decimal(fmpq(fmpz(p), fmpz(d)) if d else fmpq(fmpz(p)))
     return _NUMBER.sub(repl, text)
 
 

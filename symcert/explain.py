@@ -6,8 +6,6 @@ descent direction (when the certificate has one) are shown.
 """
 from __future__ import annotations
 
-import json
-
 from symcert.display import matrix_lines, param_order, shape, shorten, with_decimal
 
 MAX_SAMPLES = 12
@@ -73,9 +71,9 @@ def _head(doc: dict) -> list:
 
 def explain(path: str, rep, verbose: bool = False) -> str:
     lines = [f"certificate: {path}", f"verdict:     {rep.verdict.name} - {shorten(rep.summary)}"]
+    from symcert.exact.jsontext import load_file
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        doc = load_file(path)  # bounded: size, nesting, integer literals
     except (OSError, ValueError, RecursionError):
         return "\n".join(lines)
     if not isinstance(doc, dict):

@@ -34,6 +34,11 @@ def _activation(value, path):
     if isinstance(value, str):
         return parse_activation(value, path)
     if isinstance(value, dict):
+        if value.get("kind") == "smooth":  # e.g. {"kind": "smooth", "name": "sigmoid"}
+            from symcert.errors import ConstructionFailed
+            raise ConstructionFailed(f"{path}: the local-optimality test of spec files covers piecewise-linear activations, "
+                                     "not smooth ones (smooth networks are certified through their claims, "
+                                     "e.g. ding2022.thm)")
         return value  # a piecewise_linear object; validated with the problem below
     raise InputError(path, "network.activation", value, "expected a name such as \"relu\" or a piecewise_linear object")
 
@@ -41,7 +46,7 @@ def _activation(value, path):
 def read_spec(path: str) -> dict:
     """Parse and validate a spec file; return {problem, point, options, name}."""
     from symcert.inputs.data import load_json
-    doc = load_json(path, parse_float=str, parse_int=int)
+    doc = load_json(path, parse_float=str)  # integer literals bounded by symcert.exact.jsontext
     return parse_spec(doc, path, os.path.dirname(os.path.abspath(path)))
 
 
@@ -109,7 +114,8 @@ def parse_spec(doc, path: str, base_dir: str) -> dict:
 
 def certify_spec(path: str, smt_timeout_s: int = 60):
     """Decide local optimality of the spec's point: (certificate, decision); raises InputError on
-    bad input and ConstructionFailed (exit 3, UNKNOWN) with the limit hit."""
+    bad input and ConstructionFailed (exit 3, UNKNOWN) with the limit hit, or for a smooth
+    activation (the local-optimality test covers piecewise-linear activations)."""
     return certify_parsed_spec(read_spec(path), smt_timeout_s)
 
 

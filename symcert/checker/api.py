@@ -10,13 +10,16 @@ is listed in one place:
 * the exact kernel (``kernel``, ``losses``) and the smooth evaluator (``smooth``, ``Evaluator``);
 * the same exact procedures the generator needs to build what the checker re-derives (cell
   enumeration at kinks, descent polynomials, neuron-split lines, real-root isolation);
+* the stated-hypothesis predicates (``hypotheses``), which the generator runs before it builds;
 * the ledger vocabulary (what an obligation rests on), and ``outcomes`` / ``check_obligation``,
   which re-derive obligations so the generator can write down what each one rests on or decide
   whether to include it. The verdict is always ``check_document``'s.
 """
 from __future__ import annotations
 
-from symcert.checker import hypotheses, kernel, losses, smooth
+import importlib
+
+from symcert.checker import hypotheses, kernel, losses
 from symcert.checker import problem as _problem
 from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
 from symcert.checker.cells import _piece_fn as piece_fn
@@ -31,9 +34,6 @@ from symcert.checker.path import _risk_fraction as risk_fraction
 from symcert.checker.path import root_free
 from symcert.checker.problem import FormatError, Problem
 from symcert.checker.registry import CHECKS
-from symcert.checker.smooth import Evaluator, SmoothProblem
-from symcert.checker.smooth_hessian import positive_definite
-from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.split import POLY_LAMBDA
 from symcert.checker.split import line as split_line
 from symcert.checker.valley import POLY as VALLEY_POLY
@@ -47,7 +47,8 @@ MAX_OBLIGATIONS = 10_000
 
 
 def _context(prob, point, better=None, better_loss=None, smt_timeout_ms: int = 60000) -> Context:
-    return (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
+    from symcert.checker.check import _context as context_class
+    return context_class(prob)(prob, point, better, better_loss, smt_timeout_ms)
 
 
 def check_obligation(prob, point: dict, ob: dict, path: str = "obligation", facts=(), risk=None,
@@ -87,11 +88,27 @@ def outcomes(doc: dict, smt_timeout_ms: int = 60000) -> list[Outcome]:
     return out
 
 
+# the smooth machinery needs sympy: imported on first use, so that piecewise-linear work never
+# loads it (start-up time of every command)
+_LAZY = {"smooth": ("symcert.checker.smooth", None), "Evaluator": ("symcert.checker.smooth", "Evaluator"),
+         "SmoothProblem": ("symcert.checker.smooth", "SmoothProblem"),
+         "SmoothContext": ("symcert.checker.smooth_obligations", "SmoothContext"),
+         "positive_definite": ("symcert.checker.smooth_hessian", "positive_definite")}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    mod = importlib.import_module(module)
+    return mod if attr is None else getattr(mod, attr)
+
+
 __all__ = [
     "AFFINE_LEMMA", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
     "parse_point", "parse_problem", "parse_rational", "piece_fn", "positive_definite", "risk_along", "risk_fraction",
-    "combine", "hypotheses", "root_free", "smooth", "split_line", "z3_cell",
+    "combine", "root_free", "smooth", "split_line", "z3_cell",
 ]

@@ -29,6 +29,8 @@ from symcert.checker import problem as P
 from symcert.checker import registry as R
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.verdict import Verdict
+from symcert.exact.jsontext import JSONLimitError, load_file
+from symcert.exact.limits import LimitReached
 
 FORMAT = "symcert-certificate"
 VERSION = 1
@@ -71,6 +73,8 @@ def check_document(doc, source: str = "", smt_timeout_ms: int = 60000) -> Report
         return _check(doc, rep, smt_timeout_ms)
     except P.FormatError as exc:
         rep.verdict, rep.summary = Verdict.INVALID, str(exc)
+    except LimitReached as exc:  # a bound of symcert.exact.limits, reached while deciding
+        rep.verdict, rep.summary = Verdict.UNKNOWN, f"limit reached: {exc}"
     except RecursionError:
         rep.verdict, rep.summary = Verdict.UNKNOWN, "limit reached: Python recursion depth (input nested too deeply)"
     except MemoryError:
@@ -219,8 +223,9 @@ def _environment(ledger: list) -> list:
 
 def check_file(path: str, smt_timeout_ms: int = 60000) -> Report:
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        doc = load_file(path)
+    except JSONLimitError as exc:
+        return Report(Verdict.INVALID, path, summary=f"{path}: {exc}")
     except (OSError, UnicodeDecodeError) as exc:
         return Report(Verdict.INVALID, path, summary=f"{path}: cannot read: {exc.__class__.__name__}: {exc}")
     except json.JSONDecodeError as exc:

@@ -26,7 +26,7 @@ from flint import fmpq_mat
 
 from symcert.checker import kernel, losses
 from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit, box_radius_needed
-from symcert.checker.problem import get, matrix
+from symcert.checker.problem import get, matrix, not_for
 
 LEMMA = ("lemma: for a convex loss, multipliers in the subdifferential at the affine fit with "
          "G X~^T = 0 give sum ell(A x~) >= sum ell(Abar x~) for every affine A (subgradient inequality)")
@@ -60,6 +60,8 @@ def multipliers_certify(prob, fitted: fmpq_mat, G: fmpq_mat) -> str | None:
 
 
 def check_affine_optimality(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "affine_optimality")):
+        return Outcome("fails", why, [])
     prob = ctx.prob
     r, missing = box_radius_needed(ctx, ob, path)
     if missing:

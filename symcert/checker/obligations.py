@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.problem import FormatError, Problem, get, matrix, rational, vector
+from symcert.checker.problem import FormatError, Problem, get, matrix, not_for, rational, vector
 
 RATIONAL = "exact rational arithmetic (python-flint fmpq)"
 AFFINE_LEMMA = "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"
@@ -89,6 +89,8 @@ def affine_fit(ob: dict, prob: Problem, path: str):
 
 
 def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "gradient_zero")):
+        return Outcome("fails", why, [])
     fwd = ctx.forward(ctx.point)
     pre = fwd[0]
     k = kernel.kinks(ctx.prob, pre)
@@ -112,6 +114,8 @@ def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
 
 
 def check_interior_cell(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "interior_cell")):
+        return Outcome("fails", why, [])
     r = _radius(ob, path)
     prob = ctx.prob
     fwd = ctx.forward(ctx.point)
@@ -133,6 +137,8 @@ def check_interior_cell(ctx: Context, ob: dict, path: str) -> Outcome:
 
 
 def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "affine_reduction")):
+        return Outcome("fails", why, [])
     prob = ctx.prob
     if prob.loss != "squared":
         return Outcome("fails", "the affine reduction is stated for the squared loss only", [])
@@ -163,6 +169,8 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
 def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     import z3
 
+    if (why := not_for(ctx.prob, "smt_cell_minimum")):
+        return Outcome("fails", why, [])
     prob = ctx.prob
     r, missing = box_radius_needed(ctx, ob, path)
     if missing:
@@ -183,6 +191,8 @@ def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
 
 
 def check_strictly_lower(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "strictly_lower")):
+        return Outcome("fails", why, [])
     if ctx.better is None:
         return Outcome("fails", "no better_point in the certificate", [])
     lb = kernel.loss_value(ctx.prob, ctx.forward(ctx.better)[2])

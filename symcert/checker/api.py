@@ -39,7 +39,7 @@ from symcert.checker.registry import CHECKS
 from symcert.checker.split import POLY_LAMBDA
 from symcert.checker.split import line as split_line
 from symcert.checker.valley import POLY as VALLEY_POLY
-from symcert.checker.verdict import EXIT_CODE_TABLE, Verdict
+from symcert.checker.verdict import EXIT_CODE_TABLE, Verdict, combine
 
 parse_problem = _reading.problem
 parse_point = _reading.point
@@ -112,5 +112,5 @@ __all__ = [
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
     "parse_point", "parse_problem", "parse_rational", "piece_fn", "positive_definite", "risk_along", "risk_fraction",
-    "root_free", "smooth", "split_line", "z3_cell",
+    "combine", "root_free", "smooth", "split_line", "z3_cell",
 ]

@@ -61,6 +61,28 @@ Proof.
   - rewrite qadd_R, IH. reflexivity.
 Qed.
 
+(** ** Integers over a common denominator *)
+Definition rescale (D : positive) (q : Q) : Q :=
+  if (Zpos D mod Zpos (Qden q) =? 0)%Z then Qmake (Qnum q * (Zpos D / Zpos (Qden q))) D else q.
+
+Definition common_den (l : list Q) : positive :=
+  fold_right (fun q acc => Z.to_pos (Z.lcm (Zpos (Qden q)) (Zpos acc))) 1%positive l.
+
+Definition over_common (l : list Q) : list Q := map (rescale (common_den l)) l.
+
+Lemma rescale_R D q : Q2R (rescale D q) = Q2R q.
+Proof.
+  unfold rescale. destruct (Z.eqb_spec (Zpos D mod Zpos (Qden q)) 0) as [E|_]; [|reflexivity].
+  destruct q as [n d]; simpl in *.
+  apply Z.mod_divide in E; [|lia]. destruct E as [k Hk].
+  assert (k <> 0)%Z by (intro; subst; discriminate).
+  unfold Q2R; simpl. rewrite Hk, Z.div_mul by lia. rewrite !mult_IZR.
+  field. split; apply not_0_IZR; lia.
+Qed.
+
+Lemma over_common_R l : map Q2R (over_common l) = map Q2R l.
+Proof. unfold over_common. rewrite map_map. apply map_ext. apply rescale_R. Qed.
+
 (** ** The network over Q *)
 Fixpoint qdot (u v : list Q) : Q :=
   match u, v with
@@ -94,6 +116,24 @@ Proof.
     + exfalso. unfold qlt in E. apply negb_false_iff, Qle_bool_iff, Qle_Rle in E. lra.
     + apply IH.
 Qed.
+
+Definition pieces_common (ps : list (Q * Q)) : list (Q * Q) :=
+  let D := common_den (map fst ps ++ map snd ps) in
+  map (fun sc => (rescale D (fst sc), rescale D (snd sc))) ps.
+
+(** The activation as the checkers evaluate it: slopes and intercepts over one denominator, so
+    that every piece gives results over the same denominator. *)
+Definition act_q (a : activation) : Q -> Q := pl_eval_q (breakpoints a) (pieces_common (pieces a)).
+
+Lemma pl_eval_rescale bs ps D t :
+  pl_eval bs (map (fun sc => (rescale D (fst sc), rescale D (snd sc))) ps) t = pl_eval bs ps t.
+Proof.
+  revert bs; induction ps as [|[s c] ps IH]; intros [|b bs]; simpl; rewrite ?rescale_R; auto.
+  destruct (Rlt_dec t (Q2R b)); auto.
+Qed.
+
+Lemma act_q_R a t : Q2R (act_q a t) = act a (Q2R t).
+Proof. unfold act_q, act, pieces_common. rewrite pl_eval_q_R. apply pl_eval_rescale. Qed.
 
 Definition qlayer := (list (list Q) * list Q)%type.
 
@@ -155,7 +195,7 @@ Qed.
 (** ** The squared-loss risk over Q *)
 Definition sample_loss_q (a : activation) (ws : list nat) (p : list Q) (s : sample) : Q :=
   qsum (map (fun oy => let d := qsub (fst oy) (snd oy) in (d * d * (1 # 2))%Q)
-            (combine (forward_q (pl_eval_q (breakpoints a) (pieces a)) (layers ws p) (fst s)) (snd s))).
+            (combine (forward_q (act_q a) (layers ws p) (fst s)) (snd s))).
 
 Definition risk_q (a : activation) (ws : list nat) (data : list sample) (p : list Q) : Q :=
   qsum (map (sample_loss_q a ws p) data).
@@ -167,8 +207,8 @@ Proof.
   intro Hl. unfold risk_q, risk. rewrite qsum_R, map_map. f_equal. apply map_ext. intro s.
   unfold sample_loss_q, sample_loss, params. rewrite qsum_R, map_map, Hl.
   rewrite layers_map.
-  rewrite <- (forward_q_R (pl_eval_q (breakpoints (activ n)) (pieces (activ n)))).
-  2: { intro t. apply pl_eval_q_R. }
+  rewrite <- (forward_q_R (act_q (activ n))).
+  2: { intro t. apply act_q_R. }
   rewrite combine_map, map_map. f_equal. apply map_ext. intros [o y]; simpl.
   rewrite !qmul_R, qsub_R. replace (Q2R (1 # 2)) with (/ 2) by (unfold Q2R; simpl; field). unfold Rdiv. ring.
 Qed.

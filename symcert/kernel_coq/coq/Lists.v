@@ -96,3 +96,13 @@ Proof.
       assert (Rabs (a - b) * Rabs xi <= r * Rabs xi) by (apply Rmult_le_compat_r; lra).
       lra.
 Qed.
+
+Lemma Forall2_weaken {A B} (P Q : A -> B -> Prop) l1 l2 :
+  (forall a b, P a b -> Q a b) -> Forall2 P l1 l2 -> Forall2 Q l1 l2.
+Proof. intros H F; induction F; constructor; auto. Qed.
+
+Lemma sum_map_zero_in {A} (f : A -> R) l : (forall s, In s l -> f s = 0) -> sum (map f l) = 0.
+Proof.
+  induction l as [|a l IH]; intro H; simpl; [reflexivity|].
+  rewrite H, IH; [ring| |left; reflexivity]. intros; apply H; right; auto.
+Qed.

@@ -1,4 +1,4 @@
-"""Command-line interface: ``symcert list | certify | check | audit | explain``."""
+"""Command-line interface: ``symcert list | certify | check | audit | export | explain``."""
 from __future__ import annotations
 
 import argparse
@@ -207,7 +207,14 @@ def _check_paths(paths, args):
     return reports
 
 
+def _kernel_reports(paths, args):
+    from symcert.kernel_coq.kernel import check_paths
+    return check_paths(paths, args.kernel_timeout)
+
+
 def cmd_check(args) -> int:
+    if args.kernel:
+        return _summarise(_kernel_reports(args.files, args), args.json, table=False)
     return _summarise(_check_paths(args.files, args), args.json, table=False)
 
 
@@ -218,8 +225,33 @@ def cmd_audit(args) -> int:
     paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(args.directory) for f in fs if f.endswith(".json"))
     if not paths:
         raise InputError(args.directory, None, None, "no certificates (*.json) below this directory")
+    if args.kernel:
+        from symcert.kernel_coq.kernel import kernel_checked
+        reports = _kernel_reports(paths, args)
+        code = _summarise(reports, args.json, table=not args.json)
+        if not args.json:
+            print(f"{kernel_checked(reports)} of {len(reports)} certificates kernel-checked (Coq)")
+        return code
     code = _summarise(_check_paths(paths, args), args.json, table=True)
     return code
+
+
+def cmd_export(args) -> int:
+    from symcert.kernel_coq.kernel import export_file
+    from symcert.kernel_coq.export import Unsupported
+    from symcert.checker.problem import FormatError
+    try:
+        print(export_file(args.file, args.output))
+    except Unsupported as exc:
+        _err(f"{args.file}: not kernel-checkable: {exc}")
+        return 3
+    except FormatError as exc:
+        _err(f"{args.file}: {exc}")
+        return 2
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        _err(f"{args.file}: cannot read: {exc}")
+        return 2
+    return 0
 
 
 def cmd_explain(args) -> int:
@@ -279,6 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
             s.set_defaults(func=cmd_audit)
         s.add_argument("--json", action="store_true", help="machine-readable output")
         s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
+        s.add_argument("--kernel", choices=("coq",), help="re-check with Coq's kernel instead (docs/kernel.md)")
+        s.add_argument("--kernel-timeout", type=int, default=600, metavar="S", help="coqc time limit in seconds (default 600)")
+
+    s = sub.add_parser("export", help="write a certificate as a Coq file (docs/kernel.md)", formatter_class=fmt, epilog=_exit_table())
+    s.add_argument("file", metavar="CERT")
+    s.add_argument("--coq", action="store_true", required=True, help="export to Coq (the only target)")
+    s.add_argument("-o", "--output", default=".", metavar="DIR", help="output directory (default: current)")
+    s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table())
     s.add_argument("file", metavar="FILE")

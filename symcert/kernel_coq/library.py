@@ -7,6 +7,7 @@ sources and the ``coqc`` version, so a changed source or a new Coq is compiled a
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -32,10 +33,19 @@ def coqc() -> str:
     return path
 
 
+@functools.lru_cache(maxsize=None)
+def _version_of(path: str) -> str:
+    return _run_version(path)
+
+
 def coq_version() -> str:
-    """e.g. '8.16.1'."""
+    """e.g. '8.16.1' (asked once per coqc path)."""
+    return _version_of(coqc())
+
+
+def _run_version(path: str) -> str:
     try:
-        out = subprocess.run([coqc(), "--print-version"], capture_output=True, text=True, timeout=60)
+        out = subprocess.run([path, "--print-version"], capture_output=True, text=True, timeout=60)
     except OSError as exc:
         raise CoqMissing(f"coqc does not run: {exc}") from None
     return out.stdout.split()[0] if out.returncode == 0 and out.stdout.split() else "unknown"

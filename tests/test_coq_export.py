@@ -16,6 +16,7 @@ from symcert.kernel_coq import kernel as K
 from conftest import PROOFS
 
 THM1 = sorted(f"yun2019/{n}" for n in os.listdir(os.path.join(PROOFS, "yun2019")) if n.startswith("thm1-"))
+OPT = ["he2020/thm1-worked-d2-relu-squared.json", "christof2023/thm-worked-d2-hard_tanh-squared.json"]
 TERM = re.compile(r"\((-?\d+) # (\d+)\)")
 
 
@@ -34,7 +35,7 @@ def definition(vtext, name):
     return m.group(1)
 
 
-@pytest.mark.parametrize("name", THM1)
+@pytest.mark.parametrize("name", THM1 + OPT)
 def test_round_trip_problem_and_point(name):
     doc = load(name)
     vtext = E.export(doc, name)
@@ -53,6 +54,12 @@ def test_round_trip_problem_and_point(name):
     assert rationals(net.split("pieces")[0].split("breakpoints")[1]) == list(prob.act.breakpoints)
     assert rationals(net.split("pieces")[1]) == [v for s, c in zip(prob.act.slopes, prob.act.intercepts) for v in (s, c)]
     assert "Theorem spurious : spurious_local_min (risk net data) (params point)." in vtext
+    ev = definition(vtext, "evidence")
+    opt = [o for o in doc["obligations"] if o["kind"] == "affine_optimality"]
+    if opt:
+        assert rationals(ev.split("t1_mults")[1]) == [P.rational(v, "m") for v in opt[0]["multipliers"][0]]
+    else:
+        assert "t1_mults := None" in ev
 
 
 def test_the_statement_uses_only_the_instance_and_the_library_definitions():
@@ -64,7 +71,7 @@ def test_the_statement_uses_only_the_instance_and_the_library_definitions():
 @pytest.mark.parametrize("name,why", [
     ("yun2019/thm4-depth2-global.json", "conclusion global_minimum"),
     ("yun2019/thm2-sigmoid.json", "transcendental"),
-    ("he2020/thm1-worked-d2-relu-squared.json", "affine_optimality"),
+    ("he2020/thm1-worked-d2-relu-absolute.json", "squared loss"),
     ("he2020/thm1-worked-d3-relu-squared.json", "one hidden layer"),
     ("yun2018/collinear-saddle-k4.json", "not_local_minimum"),
 ])

@@ -13,8 +13,9 @@ import json
 
 from symcert.checker import problem as P
 
-THM1_KINDS = {"gradient_zero": (0, 1), "interior_cell": (1, 1), "affine_reduction": (1, 1),
+THM1_KINDS = {"gradient_zero": (0, 1), "interior_cell": (1, 1), "affine_reduction": (0, 1), "affine_optimality": (0, 1),
               "smt_cell_minimum": (0, 1), "strictly_lower": (1, 1)}  # kind -> (min, max) count
+FITS = ("affine_reduction", "affine_optimality")  # exactly one of them
 MAX_NUMBERS = 2_000_000
 
 
@@ -53,7 +54,9 @@ def _obligations(doc) -> dict:
             raise Unsupported(f"more than one {kind} obligation")
     for kind, (lo, _) in THM1_KINDS.items():
         if lo and kind not in by_kind:
-            raise Unsupported(f"no {kind} obligation (the kernel route proves a local minimum from interior_cell + affine_reduction)")
+            raise Unsupported(f"no {kind} obligation")
+    if sum(k in by_kind for k in FITS) != 1:
+        raise Unsupported("the kernel route needs exactly one affine_reduction or affine_optimality obligation")
     return by_kind
 
 
@@ -80,10 +83,14 @@ def read(doc) -> dict:
     obs = _obligations(doc)
     if "problem_sha256" in doc and not _digest_ok(doc):
         raise P.FormatError("problem_sha256", doc["problem_sha256"], "does not match the problem statement")
-    fit_n, fit_ob = obs["affine_reduction"][0]
+    fit_kind = next(k for k in FITS if k in obs)
+    fit_n, fit_ob = obs[fit_kind][0]
     Wb = P.matrix(P.get(P.get(fit_ob, "affine_fit", f"obligations[{fit_n}]", dict), "weights", f"obligations[{fit_n}].affine_fit"),
                   1, prob.widths[0], f"obligations[{fit_n}].affine_fit.weights")
     bb = P.vector(fit_ob["affine_fit"].get("bias"), 1, f"obligations[{fit_n}].affine_fit.bias")
+    mults = None
+    if fit_kind == "affine_optimality":
+        mults = P.matrix(P.get(fit_ob, "multipliers", f"obligations[{fit_n}]"), 1, prob.m, f"obligations[{fit_n}].multipliers").entries()
     radius = lambda kind: [P.rational(P.get(ob, "radius", f"obligations[{n}]"), f"obligations[{n}].radius") for n, ob in obs.get(kind, [])]
     return {
         "prob": prob,
@@ -92,7 +99,8 @@ def read(doc) -> dict:
         "loss": P.rational(P.get(doc, "loss", ""), "loss"),
         "better_loss": P.rational(P.get(doc, "better_loss", ""), "better_loss"),
         "radius": radius("interior_cell")[0],
-        "radii": radius("affine_reduction") + radius("smt_cell_minimum"),
+        "radii": radius(fit_kind) + radius("smt_cell_minimum"),
+        "mults": mults,
         "fit_w": list(Wb.entries()), "fit_b": bb[0],
     }
 
@@ -141,7 +149,8 @@ Definition evidence : thm1_cert := {{|
   t1_point := point; t1_better := better_point;
   t1_loss := claimed_loss; t1_better_loss := claimed_better_loss;
   t1_radius := {q(c["radius"])}; t1_radii := {qlist(c["radii"])};
-  t1_fit_w := {qlist(c["fit_w"])}; t1_fit_b := {q(c["fit_b"])} |}}.
+  t1_fit_w := {qlist(c["fit_w"])}; t1_fit_b := {q(c["fit_b"])};
+  t1_mults := {"None" if c["mults"] is None else "Some " + qlist(c["mults"])} |}}.
 
 Lemma checked : check_thm1 net data evidence = true.
 Proof. vm_cast_no_check (eq_refl true). Qed.

@@ -14,7 +14,8 @@ Record thm1_cert := {
   t1_loss : Q; t1_better_loss : Q;
   t1_radius : Q;        (** radius of the interior_cell box *)
   t1_radii : list Q;    (** radii of the other obligations: each in (0, t1_radius] *)
-  t1_fit_w : list Q; t1_fit_b : Q }.
+  t1_fit_w : list Q; t1_fit_b : Q;
+  t1_mults : option (list Q)  (** affine_optimality's multipliers: for the squared loss, the residuals *) }.
 
 Definition qle (x y : Q) : bool := Qle_bool x y.
 
@@ -88,7 +89,12 @@ Definition check_core (a : activation) (dx h : nat) (data : list sample) (c : th
   match collect (map (neuron_piece a r (map fst data)) (combine W1 b1)) with
   | Some _ => true | None => false end &&
   normal_eqs dx fw fb data &&
-  Qeq_bool rp l0 && Qeq_bool rp (t1_loss c) && Qeq_bool rb (t1_better_loss c) && qlt rb rp.
+  Qeq_bool rp l0 && Qeq_bool rp (t1_loss c) && Qeq_bool rb (t1_better_loss c) && qlt rb rp &&
+  match t1_mults c with
+  | None => true
+  | Some ms => Nat.eqb (length ms) (length data) &&
+               forallb (fun gs => Qeq_bool (fst gs) (resid fw fb (snd gs))) (combine ms data)
+  end.
 
 Definition shape2 (ws : list nat) : option (nat * nat) :=
   match ws with [dx; h; 1%nat] => Some (dx, h) | _ => None end.
@@ -232,8 +238,9 @@ Proof.
   set (rb := risk_q (activ n) [dx; h; 1%nat] ds pb) in H.
   set (l0 := qsum (map (fun s => resid fw fb s * resid fw fb s * (1 # 2))%Q ds)) in H.
   split_and H.
-  rename H into Hcont, C10 into Hlp, C9 into Hlb, C8 into Hlf, C7 into Hds, C6 into Hr,
-    C5 into Hradii, C4 into Hcol, C3 into Hne, C2 into Hl0, C1 into Hloss, C0 into Hbl, C into Hlt.
+  rename H into Hcont, C11 into Hlp, C10 into Hlb, C9 into Hlf, C8 into Hds, C7 into Hr,
+    C6 into Hradii, C5 into Hcol, C4 into Hne, C3 into Hl0, C2 into Hloss, C1 into Hbl, C0 into Hlt.
+  clear C.
   destruct (collect (map (neuron_piece (activ n) r (map fst ds)) (combine (rows h dx p) (firstn h (skipn (h * dx) p))))) as [scs|] eqn:Hc; [clear Hcol|discriminate].
   apply Nat.eqb_eq in Hlp, Hlb.
   rewrite forallb_forall in Hds.

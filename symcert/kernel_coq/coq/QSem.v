@@ -9,7 +9,11 @@ From Symcert Require Import Defs.
 Import ListNotations.
 
 Definition qadd (x y : Q) : Q :=
-  if Pos.eqb (Qden x) (Qden y) then Qmake (Qnum x + Qnum y) (Qden x) else Qplus x y.
+  let dx := Zpos (Qden x) in let dy := Zpos (Qden y) in
+  if Pos.eqb (Qden x) (Qden y) then Qmake (Qnum x + Qnum y) (Qden x)
+  else if (dx mod dy =? 0)%Z then Qmake (Qnum x + Qnum y * (dx / dy)) (Qden x)
+  else if (dy mod dx =? 0)%Z then Qmake (Qnum x * (dy / dx) + Qnum y) (Qden y)
+  else Qplus x y.
 Definition qsub (x y : Q) : Q := qadd x (Qopp y).
 Definition qabs (x : Q) : Q := Qmake (Z.abs (Qnum x)) (Qden x).
 Definition qlt (x y : Q) : bool := negb (Qle_bool y x).
@@ -17,12 +21,30 @@ Definition qsum (l : list Q) : Q := fold_right qadd 0%Q l.
 
 Local Open Scope R_scope.
 
+(** [(a + b k) / (k e) = a / (k e) + b / e] *)
+Lemma scaled_sum_R a b k (d e : positive) :
+  Zpos d = (k * Zpos e)%Z -> IZR (a + b * k) * / IZR (Zpos d) = IZR a * / IZR (Zpos d) + IZR b * / IZR (Zpos e).
+Proof.
+  intro H. assert (k <> 0)%Z by (intro; subst; discriminate).
+  rewrite H, plus_IZR, !mult_IZR. field. split; apply not_0_IZR; lia.
+Qed.
+
 Lemma qadd_R x y : Q2R (qadd x y) = Q2R x + Q2R y.
 Proof.
-  unfold qadd. destruct (Pos.eqb_spec (Qden x) (Qden y)) as [E|_].
-  - destruct x as [a d], y as [b e]; simpl in *; subst.
-    unfold Q2R; simpl. rewrite plus_IZR. ring.
-  - apply Q2R_plus.
+  destruct x as [a d], y as [b e]. unfold qadd; simpl.
+  destruct (Pos.eqb_spec d e) as [E|_].
+  - subst. unfold Q2R; simpl. rewrite plus_IZR. ring.
+  - destruct (Z.eqb_spec (Zpos d mod Zpos e) 0) as [E|_].
+    + apply Z.mod_divide in E; [|lia]. destruct E as [k Hk].
+      assert (k <> 0)%Z by (intro; subst; discriminate).
+      replace (Zpos d / Zpos e)%Z with k by (rewrite Hk; symmetry; apply Z.div_mul; lia).
+      unfold Q2R; simpl. apply scaled_sum_R, Hk.
+    + destruct (Z.eqb_spec (Zpos e mod Zpos d) 0) as [E|_].
+      * apply Z.mod_divide in E; [|lia]. destruct E as [k Hk].
+        assert (k <> 0)%Z by (intro; subst; discriminate).
+        replace (Zpos e / Zpos d)%Z with k by (rewrite Hk; symmetry; apply Z.div_mul; lia).
+        unfold Q2R; simpl. rewrite Z.add_comm, Rplus_comm. apply scaled_sum_R, Hk.
+      * apply Q2R_plus.
 Qed.
 
 Lemma qmul_R x y : Q2R (x * y)%Q = Q2R x * Q2R y.

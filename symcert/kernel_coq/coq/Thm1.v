@@ -59,8 +59,9 @@ Definition resid (fw : list Q) (fb : Q) (s : sample) : Q :=
   qsub (qadd (qdot fw (fst s)) fb) (hd 0%Q (snd s)).
 
 Definition normal_eqs (dx : nat) (fw : list Q) (fb : Q) (data : list sample) : bool :=
-  Qeq_bool (qsum (map (resid fw fb) data)) 0 &&
-  forallb (fun l => Qeq_bool (qsum (map (fun s => resid fw fb s * nth l (fst s) 0)%Q data)) 0)
+  let rx := map (fun s => (resid fw fb s, fst s)) data in  (* each residual computed once *)
+  Qeq_bool (qsum (map fst rx)) 0 &&
+  forallb (fun l => Qeq_bool (qsum (map (fun p => fst p * nth l (snd p) 0)%Q rx)) 0)
           (seq 0 dx).
 
 Definition rescale_data (data : list sample) : list sample :=
@@ -195,11 +196,11 @@ Lemma normal_sound dx fw fb ds :
   sum (map (fun s => Q2R (resid fw fb s)) ds) = 0 /\
   forall l, sum (map (fun s => Q2R (resid fw fb s) * nth l (map Q2R (fst s)) 0) ds) = 0.
 Proof.
-  unfold normal_eqs. intros H Hlen. apply andb_prop in H. destruct H as [H0 H1]. split.
+  unfold normal_eqs. cbv zeta. rewrite !map_map. intros H Hlen. apply andb_prop in H. destruct H as [H0 H1]. split.
   - apply qeq_R in H0. rewrite qsum_R, map_map, Q2R_0 in H0. exact H0.
   - intro l. destruct (Nat.lt_ge_cases l dx) as [L|L].
     + rewrite forallb_forall in H1. specialize (H1 l (proj2 (in_seq dx 0 l) (conj (Nat.le_0_l l) L))).
-      apply qeq_R in H1. rewrite qsum_R, map_map, Q2R_0 in H1.
+      apply qeq_R in H1. rewrite qsum_R, !map_map, Q2R_0 in H1.
       transitivity (sum (map (fun s => Q2R (resid fw fb s * nth l (fst s) 0)%Q) ds)); [|exact H1].
       apply sum_map_ext_in. intros s _. rewrite qmul_R, nth_map_Q2R. reflexivity.
     + apply sum_map_zero_in. intros s Hs. rewrite nth_overflow; [ring|].

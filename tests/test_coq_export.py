@@ -110,3 +110,28 @@ def test_axiom_lines_are_read_from_print_assumptions():
     out = "Axioms:\nClassicalDedekindReals.sig_forall_dec\n  : forall P : nat -> Prop,\nmy_axiom : False\n"
     assert K._axioms(out) == ["ClassicalDedekindReals.sig_forall_dec", "my_axiom"]
     assert K._axioms("Closed under the global context\n") == []
+
+
+def test_docs_state_the_sizes_of_the_kernel_route():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    kernel_md = open(os.path.join(root, "docs", "kernel.md"), encoding="utf-8").read()
+    trust_md = open(os.path.join(root, "docs", "trust-model.md"), encoding="utf-8").read()
+    base = os.path.join(root, "symcert", "kernel_coq")
+    for name in ("Defs.v", "QSem.v", "Lists.v", "Affine.v", "Thm1.v"):
+        n = sum(1 for _ in open(os.path.join(base, "coq", name), encoding="utf-8"))
+        assert f"| `{name}` | {n} |" in kernel_md, name
+    for name in ("export.py", "kernel.py", "library.py"):
+        n = sum(1 for _ in open(os.path.join(base, name), encoding="utf-8"))
+        assert f"`symcert/kernel_coq/{name}` | {n} |" in trust_md, name
+    n = sum(1 for _ in open(os.path.join(base, "coq", "Defs.v"), encoding="utf-8"))
+    assert f"`symcert/kernel_coq/coq/Defs.v` | {n} |" in trust_md
+
+
+def test_cli_export_writes_one_file_or_names_why_not(tmp_path, capsys):
+    from symcert.cli import main
+    assert main(["export", "--coq", os.path.join(PROOFS, THM1[0]), "-o", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.endswith(".v") and os.path.isfile(out) and "Theorem spurious" in open(out).read()
+    assert main(["export", "--coq", os.path.join(PROOFS, "yun2019/thm4-depth2-global.json"), "-o", str(tmp_path)]) == Verdict.UNKNOWN.exit_code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not kernel-checkable" in err[0]

@@ -117,3 +117,14 @@ def test_tampered_certificates_are_rejected_unless_still_true(libdir, tmp_path, 
 @pytest.mark.parametrize("name", ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case1-leaky.json"])
 def test_every_single_number_change_slow(libdir, tmp_path, name):
     test_tampered_certificates_are_rejected_unless_still_true(libdir, tmp_path, name, 10 ** 6)
+
+
+def test_cli_audit_counts_kernel_checked(libdir, tmp_path, capsys):
+    from symcert.cli import main
+    for name in ("yun2019/thm1-case1-relu.json", "yun2019/thm4-depth2-global.json"):
+        shutil.copy(os.path.join(PROOFS, name), tmp_path / os.path.basename(name))
+    code = main(["audit", str(tmp_path), "--kernel", "coq"])
+    out = capsys.readouterr().out
+    assert "1 of 2 certificates kernel-checked (Coq)" in out and code == Verdict.UNKNOWN.exit_code
+    assert main(["check", "--kernel", "coq", str(tmp_path / "thm1-case1-relu.json")]) == 0
+    assert "rests on: Coq 8.16 kernel" in capsys.readouterr().out

@@ -63,7 +63,8 @@ def test_round_trip_problem_and_point(name):
 
 
 def test_the_statement_uses_only_the_instance_and_the_library_definitions():
-    vtext = E.export(load(THM1[0]))
+    vtext = E.export(load(THM1[0]), "odd (* name *) .json")
+    assert vtext.count("(*") == vtext.count("*)") == 1
     for forbidden in ("Axiom", "Parameter", "Admitted", "admit", "native_compute", "Unset", "Set ", "Hypothesis", "Variable"):
         assert forbidden not in vtext
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from symcert.checker import problem as P
 
@@ -125,7 +126,7 @@ def export(doc, source: str = "") -> str:
     X, Y = prob.X, prob.Y
     samples = ";\n  ".join(f"({qlist(X[i, j] for i in range(dx))}, {qlist([Y[0, j]])})" for j in range(prob.m))
     pieces = "; ".join(f"({q(s)}, {q(b)})" for s, b in zip(act.slopes, act.intercepts))
-    name = source.replace("*)", "* )")
+    name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     return f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
 From Symcert Require Import Defs Thm1.

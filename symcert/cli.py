@@ -207,13 +207,25 @@ def _check_paths(paths, args):
     return reports
 
 
+def _kernel_options(args) -> bool:
+    """True for the kernel route; refuses options that the chosen route would ignore."""
+    from symcert.errors import InputError
+    if args.kernel and args.smt_timeout != 60:
+        raise InputError(None, "--smt-timeout", args.smt_timeout, "does not apply with --kernel coq (z3 is not run)")
+    if not args.kernel and args.kernel_timeout is not None:
+        raise InputError(None, "--kernel-timeout", args.kernel_timeout, "applies only with --kernel coq")
+    if args.kernel_timeout is not None and args.kernel_timeout <= 0:
+        raise InputError(None, "--kernel-timeout", args.kernel_timeout, "must be a positive number of seconds")
+    return bool(args.kernel)
+
+
 def _kernel_reports(paths, args):
     from symcert.kernel_coq.kernel import check_paths
-    return check_paths(paths, args.kernel_timeout)
+    return check_paths(paths, args.kernel_timeout or 600)
 
 
 def cmd_check(args) -> int:
-    if args.kernel:
+    if _kernel_options(args):
         return _summarise(_kernel_reports(args.files, args), args.json, table=False)
     return _summarise(_check_paths(args.files, args), args.json, table=False)
 
@@ -225,7 +237,7 @@ def cmd_audit(args) -> int:
     paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(args.directory) for f in fs if f.endswith(".json"))
     if not paths:
         raise InputError(args.directory, None, None, "no certificates (*.json) below this directory")
-    if args.kernel:
+    if _kernel_options(args):
         from symcert.kernel_coq.kernel import kernel_checked
         reports = _kernel_reports(paths, args)
         code = _summarise(reports, args.json, table=not args.json)
@@ -312,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--json", action="store_true", help="machine-readable output")
         s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
         s.add_argument("--kernel", choices=("coq",), help="re-check with Coq's kernel instead (docs/kernel.md)")
-        s.add_argument("--kernel-timeout", type=int, default=600, metavar="S", help="coqc time limit in seconds (default 600)")
+        s.add_argument("--kernel-timeout", type=int, default=None, metavar="S", help="coqc time limit in seconds (default 600)")
 
     s = sub.add_parser("export", help="write a certificate as a Coq file (docs/kernel.md)", formatter_class=fmt, epilog=_exit_table())
     s.add_argument("file", metavar="CERT")

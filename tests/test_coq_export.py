@@ -136,3 +136,13 @@ def test_cli_export_writes_one_file_or_names_why_not(tmp_path, capsys):
     assert main(["export", "--coq", os.path.join(PROOFS, "yun2019/thm4-depth2-global.json"), "-o", str(tmp_path)]) == Verdict.UNKNOWN.exit_code
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "not kernel-checkable" in err[0]
+
+
+def test_cli_refuses_options_the_route_ignores(capsys):
+    from symcert.cli import main
+    cert = os.path.join(PROOFS, THM1[0])
+    assert main(["check", "--kernel", "coq", "--smt-timeout", "5", cert]) == 2
+    assert main(["check", "--kernel-timeout", "5", cert]) == 2
+    assert main(["check", "--kernel", "coq", "--kernel-timeout", "0", cert]) == 2
+    err = capsys.readouterr().err
+    assert "--smt-timeout" in err and "--kernel-timeout" in err

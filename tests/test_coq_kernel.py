@@ -128,3 +128,15 @@ def test_cli_audit_counts_kernel_checked(libdir, tmp_path, capsys):
     assert "1 of 2 certificates kernel-checked (Coq)" in out and code == Verdict.UNKNOWN.exit_code
     assert main(["check", "--kernel", "coq", str(tmp_path / "thm1-case1-relu.json")]) == 0
     assert "rests on: Coq 8.16 kernel" in capsys.readouterr().out
+
+
+def test_bench_script_runs_one_small_size(libdir):
+    """bench/bench_coq.py keeps working (figures are not asserted: not a timed test)."""
+    import sys
+    from conftest import ROOT
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    import bench_coq
+    r = bench_coq.run_size(12, 2, 600)
+    assert r["python"] == r["kernel"] == "CERTIFIED", r
+    assert r["kernel_cpu"] >= 0 and r["python_s"] >= 0
+    assert "not_applicable" in bench_coq.run_size(3, 2, 600)

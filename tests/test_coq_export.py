@@ -146,3 +146,17 @@ def test_cli_refuses_options_the_route_ignores(capsys):
     assert main(["check", "--kernel", "coq", "--kernel-timeout", "0", cert]) == 2
     err = capsys.readouterr().err
     assert "--smt-timeout" in err and "--kernel-timeout" in err
+
+
+def test_kernel_route_imports_nothing_from_the_generator():
+    import ast
+    import glob
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    generator = ("symcert.claims", "symcert.provers", "symcert.model", "symcert.landscape", "symcert.certificate",
+                 "symcert.cli", "symcert.transform", "symcert.spec", "symcert.explain")
+    for f in glob.glob(os.path.join(root, "symcert", "kernel_coq", "*.py")):
+        for node in ast.walk(ast.parse(open(f, encoding="utf-8").read())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for n in names:
+                assert not n.startswith(generator), (f, n)

@@ -134,7 +134,11 @@ def run(sel: Selection, args) -> list:
     """Check the selected certificates; INVALID files found while classifying become reports."""
     from symcert.checker.api import Report
     reports = [Report(Verdict.INVALID, path, summary=reason) for path, reason in sel.invalid]
-    reports += check_supervised(sel.certificates, args, "audit")
+    if getattr(args, "kernel", None):  # the Coq kernel route (docs/kernel.md)
+        from symcert.kernel_coq.kernel import check_paths as kernel_paths
+        reports += kernel_paths(sel.certificates, args.kernel_timeout or 600)
+    else:
+        reports += check_supervised(sel.certificates, args, "audit")
     reports.sort(key=lambda r: r.source)
     return reports
 
@@ -266,6 +270,9 @@ def main(args) -> int:
         print(summary_line(reports, sel.skipped))
     else:
         print(table(reports, sel.skipped, progress.level(args) == progress.VERBOSE))
+    if getattr(args, "kernel", None) and fmt != "json":
+        from symcert.kernel_coq.kernel import kernel_checked
+        print(f"{kernel_checked(reports)} of {len(reports)} certificates kernel-checked (Coq)")
     if args.junit:
         _write(args.junit, junit(reports, sel.skipped))
     return overall(reports).exit_code

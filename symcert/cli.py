@@ -1,4 +1,4 @@
-"""Command-line interface: ``symcert list | certify | check | audit | explain | report``."""
+"""Command-line interface: ``symcert list | certify | check | audit | export | explain | report``."""
 from __future__ import annotations
 
 import argparse
@@ -275,13 +275,56 @@ def _check_paths(paths, args):
     return reports
 
 
+def _kernel_options(args) -> bool:
+    """True for the kernel route; refuses options that the chosen route would ignore."""
+    from symcert.errors import InputError
+    if args.kernel and args.smt_timeout != 60:
+        raise InputError(None, "--smt-timeout", args.smt_timeout, "does not apply with --kernel coq (z3 is not run)")
+    if not args.kernel and args.kernel_timeout is not None:
+        raise InputError(None, "--kernel-timeout", args.kernel_timeout, "applies only with --kernel coq")
+    if args.kernel_timeout is not None and args.kernel_timeout <= 0:
+        raise InputError(None, "--kernel-timeout", args.kernel_timeout, "must be a positive number of seconds")
+    return bool(args.kernel)
+
+
+def _kernel_arguments(s) -> None:
+    s.add_argument("--kernel", choices=("coq",), help="re-check with Coq's kernel instead (docs/kernel.md)")
+    s.add_argument("--kernel-timeout", type=int, default=None, metavar="S", help="coqc time limit in seconds (default 600)")
+
+
+def _kernel_reports(paths, args):
+    from symcert.kernel_coq.kernel import check_paths
+    return check_paths(paths, args.kernel_timeout or 600)
+
+
 def cmd_check(args) -> int:
+    if _kernel_options(args):
+        return _summarise(_kernel_reports(args.files, args), args.json, table=False, args=args)
     return _summarise(_check_paths(args.files, args), args.json, table=False, args=args)
 
 
 def cmd_audit(args) -> int:
     from symcert.audit import main as audit_main
+    _kernel_options(args)  # refuses options the chosen route would ignore
     return audit_main(args)
+
+
+def cmd_export(args) -> int:
+    from symcert.kernel_coq.kernel import export_file
+    from symcert.kernel_coq.export import Unsupported
+    from symcert.checker.api import FormatError, Verdict
+    try:
+        print(export_file(args.file, args.output))
+    except Unsupported as exc:
+        _err(f"{args.file}: not kernel-checkable: {exc}")
+        return Verdict.UNKNOWN.exit_code
+    except FormatError as exc:
+        _err(f"{args.file}: {exc}")
+        return Verdict.INVALID.exit_code
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        _err(f"{args.file}: cannot read: {exc}")
+        return Verdict.INVALID.exit_code
+    return Verdict.CERTIFIED.exit_code
 
 
 def cmd_explain(args) -> int:
@@ -408,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="machine-readable output")
     _smt_timeout(s)
     _limit_options(s, "each certificate")
+    _kernel_arguments(s)
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("audit", help="check every certificate below directories (for CI)", formatter_class=fmt,
@@ -426,7 +470,15 @@ def build_parser() -> argparse.ArgumentParser:
     _smt_timeout(s)
     _limit_options(s, "each certificate")
     s.add_argument("-j", "--jobs", type=_positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
+    _kernel_arguments(s)
     s.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("export", help="write a certificate as a Coq file (docs/kernel.md)", formatter_class=fmt, epilog=_exit_table(),
+                       parents=[common])
+    s.add_argument("file", metavar="CERT")
+    s.add_argument("--coq", action="store_true", required=True, help="export to Coq (the only target)")
+    s.add_argument("-o", "--output", default=".", metavar="DIR", help="output directory (default: current)")
+    s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table(),
                        parents=[common])

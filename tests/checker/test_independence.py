@@ -40,7 +40,10 @@ def _generator_modules(root):
     out = []
     for path in sorted(glob.glob(os.path.join(root, "symcert", "**", "*.py"), recursive=True)):
         rel = os.path.relpath(path, root)
-        if not rel.startswith((os.path.join("symcert", "checker"), os.path.join("symcert", "exact"))):
+        # the kernel route's exporter is trusted like the checker (docs/trust-model.md); its own
+        # independence from the generator is tested in tests/test_coq_export.py
+        if not rel.startswith((os.path.join("symcert", "checker"), os.path.join("symcert", "exact"),
+                               os.path.join("symcert", "kernel_coq"))):
             out.append(path)
     return out
 

@@ -1,0 +1,166 @@
+"""Certificate -> Coq file (trusted: the file's theorem statement is what the kernel proves).
+
+``export(doc)`` turns a supported certificate into one ``.v`` file: the instance as data (every
+number as a Coq rational ``(p # q)``, read from the certificate by the checker's strict
+parser), a theorem a reader can audit, and its proof by the reflective checker of the Coq
+library (``vm_compute``, re-done by the kernel at ``Qed``). ``unsupported(doc)`` names why a
+certificate has no kernel route. The module reads JSON and writes text; it decides nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from symcert.checker import problem as P
+
+THM1_KINDS = {"gradient_zero": (0, 1), "interior_cell": (1, 1), "affine_reduction": (0, 1), "affine_optimality": (0, 1),
+              "smt_cell_minimum": (0, 1), "strictly_lower": (1, 1)}  # kind -> (min, max) count
+FITS = ("affine_reduction", "affine_optimality")  # exactly one of them
+MAX_NUMBERS = 2_000_000
+
+
+class Unsupported(Exception):
+    """The certificate is of a kind the Coq library does not check (the message says why)."""
+
+
+def q(v) -> str:
+    """A rational as a Coq term of type Q."""
+    return f"({int(v.p)} # {int(v.q)})"
+
+
+def qlist(vals) -> str:
+    return "[" + "; ".join(q(v) for v in vals) + "]"
+
+
+def flat_point(pt: dict, prob) -> list:
+    """The parameters in the order of the certificate: W1 row by row, b1, W2, b2, ..."""
+    out = []
+    for name in prob.param_names():
+        out.extend(pt[name].entries())
+    return out
+
+
+def _obligations(doc) -> dict:
+    obs = P.get(doc, "obligations", "", list)
+    by_kind: dict = {}
+    for n, ob in enumerate(obs):
+        kind = P.get(ob, "kind", f"obligations[{n}]", str)
+        by_kind.setdefault(kind, []).append((n, ob))
+    for kind, items in by_kind.items():
+        lo_hi = THM1_KINDS.get(kind)
+        if lo_hi is None:
+            raise Unsupported(f"obligation kind {kind} is not kernel-checkable (the Coq library checks {', '.join(THM1_KINDS)})")
+        if len(items) > lo_hi[1]:
+            raise Unsupported(f"more than one {kind} obligation")
+    for kind, (lo, _) in THM1_KINDS.items():
+        if lo and kind not in by_kind:
+            raise Unsupported(f"no {kind} obligation")
+    if sum(k in by_kind for k in FITS) != 1:
+        raise Unsupported("the kernel route needs exactly one affine_reduction or affine_optimality obligation")
+    return by_kind
+
+
+def _digest_ok(doc) -> bool:
+    text = json.dumps(doc["problem"], sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
+    return hashlib.sha256(text.encode("ascii")).hexdigest() == doc.get("problem_sha256")
+
+
+def read(doc) -> dict:
+    """Validate and read a certificate of a supported kind (raises Unsupported or FormatError)."""
+    if P.get(doc, "format", "", str) != "symcert-certificate" or P.get(doc, "version", "", int) != 1:
+        raise P.FormatError("format", doc.get("format"), "not a version-1 symcert certificate")
+    conclusion = P.get(P.get(doc, "claim", "", dict), "conclusion", "claim", str)
+    if conclusion != "spurious_local_minimum":
+        raise Unsupported(f"conclusion {conclusion} is not kernel-checkable yet (supported: spurious_local_minimum)")
+    spec = P.get(doc, "problem", "", dict)
+    if P.get(P.get(spec, "network", "problem", dict), "activation", "problem.network", dict).get("kind") != "piecewise_linear":
+        raise Unsupported("smooth activations rest on transcendental values (arb), which the Coq library does not cover")
+    prob = P.problem(spec)
+    if len(prob.widths) != 3 or prob.widths[2] != 1 or prob.loss != "squared":
+        raise Unsupported(f"the Coq library checks one hidden layer, scalar output, squared loss (here widths {list(prob.widths)}, loss {prob.loss})")
+    if sum(len(x) for x in (spec["data"]["inputs"])) + prob.m > MAX_NUMBERS:
+        raise P.FormatError("problem.data", prob.m, f"more than {MAX_NUMBERS} numbers")
+    obs = _obligations(doc)
+    if "problem_sha256" in doc and not _digest_ok(doc):
+        raise P.FormatError("problem_sha256", doc["problem_sha256"], "does not match the problem statement")
+    fit_kind = next(k for k in FITS if k in obs)
+    fit_n, fit_ob = obs[fit_kind][0]
+    Wb = P.matrix(P.get(P.get(fit_ob, "affine_fit", f"obligations[{fit_n}]", dict), "weights", f"obligations[{fit_n}].affine_fit"),
+                  1, prob.widths[0], f"obligations[{fit_n}].affine_fit.weights")
+    bb = P.vector(fit_ob["affine_fit"].get("bias"), 1, f"obligations[{fit_n}].affine_fit.bias")
+    mults = None
+    if fit_kind == "affine_optimality":
+        mults = P.matrix(P.get(fit_ob, "multipliers", f"obligations[{fit_n}]"), 1, prob.m, f"obligations[{fit_n}].multipliers").entries()
+    radius = lambda kind: [P.rational(P.get(ob, "radius", f"obligations[{n}]"), f"obligations[{n}].radius") for n, ob in obs.get(kind, [])]
+    return {
+        "prob": prob,
+        "point": flat_point(P.point(P.get(doc, "point", ""), prob, "point"), prob),
+        "better": flat_point(P.point(P.get(doc, "better_point", ""), prob, "better_point"), prob),
+        "loss": P.rational(P.get(doc, "loss", ""), "loss"),
+        "better_loss": P.rational(P.get(doc, "better_loss", ""), "better_loss"),
+        "radius": radius("interior_cell")[0],
+        "radii": radius(fit_kind) + radius("smt_cell_minimum"),
+        "mults": mults,
+        "fit_w": list(Wb.entries()), "fit_b": bb[0],
+    }
+
+
+def unsupported(doc) -> str | None:
+    """None when the certificate has a kernel route, else the reason it has none."""
+    try:
+        read(doc)
+    except Unsupported as exc:
+        return str(exc)
+    except P.FormatError:
+        return None  # readable as supported as far as it goes; export() reports the bad field
+    return None
+
+
+def export(doc, source: str = "") -> str:
+    """The .v file of a supported certificate."""
+    c = read(doc)
+    prob = c["prob"]
+    act = prob.act
+    dx, h = prob.widths[0], prob.widths[1]
+    X, Y = prob.X, prob.Y
+    samples = ";\n  ".join(f"({qlist(X[i, j] for i in range(dx))}, {qlist([Y[0, j]])})" for j in range(prob.m))
+    pieces = "; ".join(f"({q(s)}, {q(b)})" for s, b in zip(act.slopes, act.intercepts))
+    name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
+    return f"""(* symcert kernel export of {name} *)
+From Coq Require Import List QArith Reals.
+From Symcert Require Import Defs Thm1.
+Import ListNotations.
+Local Open Scope Q_scope.
+
+Definition net : network := {{|
+  widths := [{dx}; {h}; 1]%nat;
+  activ := {{| breakpoints := {qlist(act.breakpoints)}; pieces := [{pieces}] |}};
+  lossk := Squared |}}.
+
+Definition data : list sample := [
+  {samples}].
+
+Definition point : list Q := {qlist(c["point"])}.
+Definition better_point : list Q := {qlist(c["better"])}.
+Definition claimed_loss : Q := {q(c["loss"])}.
+Definition claimed_better_loss : Q := {q(c["better_loss"])}.
+
+Definition evidence : thm1_cert := {{|
+  t1_point := point; t1_better := better_point;
+  t1_loss := claimed_loss; t1_better_loss := claimed_better_loss;
+  t1_radius := {q(c["radius"])}; t1_radii := {qlist(c["radii"])};
+  t1_fit_w := {qlist(c["fit_w"])}; t1_fit_b := {q(c["fit_b"])};
+  t1_mults := {"None" if c["mults"] is None else "Some " + qlist(c["mults"])} |}}.
+
+Lemma checked : check_thm1 net data evidence = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem spurious : spurious_local_min (risk net data) (params point).
+Proof. exact (thm1_spurious net data evidence checked). Qed.
+
+Theorem claimed_risks :
+  risk net data (params point) = Q2R claimed_loss /\\
+  risk net data (params better_point) = Q2R claimed_better_loss.
+Proof. exact (thm1_values net data evidence checked). Qed.
+"""

@@ -1,0 +1,163 @@
+"""The Coq exporter (trusted): round trip of the instance data, refusal of other kinds.
+These tests need no coqc."""
+import copy
+import json
+import os
+import re
+
+import pytest
+from flint import fmpq
+
+from symcert.checker import problem as P
+from symcert.checker.verdict import Verdict
+from symcert.kernel_coq import export as E
+from symcert.kernel_coq import kernel as K
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROOFS = os.path.join(ROOT, "proofs")
+
+THM1 = sorted(f"yun2019/{n}" for n in os.listdir(os.path.join(PROOFS, "yun2019")) if n.startswith("thm1-"))
+OPT = ["he2020/thm1-worked-d2-relu-squared.json", "christof2023/thm-worked-d2-hard_tanh-squared.json"]
+TERM = re.compile(r"\((-?\d+) # (\d+)\)")
+
+
+def load(name):
+    with open(os.path.join(PROOFS, name)) as fh:
+        return json.load(fh)
+
+
+def rationals(text):
+    return [fmpq(int(p), int(q)) for p, q in TERM.findall(text)]
+
+
+def definition(vtext, name):
+    m = re.search(rf"^Definition {name} : [^:]*:= (.*?)\.$", vtext, flags=re.M | re.S)
+    assert m, name
+    return m.group(1)
+
+
+@pytest.mark.parametrize("name", THM1 + OPT)
+def test_round_trip_problem_and_point(name):
+    doc = load(name)
+    vtext = E.export(doc, name)
+    prob = P.problem(doc["problem"])
+    flat = lambda pt: [v for n in prob.param_names() for v in P.point(pt, prob, "p")[n].entries()]
+    assert rationals(definition(vtext, "point")) == flat(doc["point"])
+    assert rationals(definition(vtext, "better_point")) == flat(doc["better_point"])
+    assert rationals(definition(vtext, "claimed_loss")) == [P.rational(doc["loss"], "loss")]
+    rows = re.findall(r"^  \((\[.*?\]), (\[.*?\])\)", definition(vtext, "data"), flags=re.M)
+    assert len(rows) == prob.m
+    for j, (x, y) in enumerate(rows):
+        assert rationals(x) == [prob.X[i, j] for i in range(prob.widths[0])]
+        assert rationals(y) == [prob.Y[0, j]]
+    net = definition(vtext, "net")
+    assert f"widths := [{prob.widths[0]}; {prob.widths[1]}; 1]%nat" in net and "lossk := Squared" in net
+    assert rationals(net.split("pieces")[0].split("breakpoints")[1]) == list(prob.act.breakpoints)
+    assert rationals(net.split("pieces")[1]) == [v for s, c in zip(prob.act.slopes, prob.act.intercepts) for v in (s, c)]
+    assert "Theorem spurious : spurious_local_min (risk net data) (params point)." in vtext
+    ev = definition(vtext, "evidence")
+    opt = [o for o in doc["obligations"] if o["kind"] == "affine_optimality"]
+    if opt:
+        assert rationals(ev.split("t1_mults")[1]) == [P.rational(v, "m") for v in opt[0]["multipliers"][0]]
+    else:
+        assert "t1_mults := None" in ev
+
+
+def test_the_statement_uses_only_the_instance_and_the_library_definitions():
+    vtext = E.export(load(THM1[0]), "odd (* name *) .json")
+    assert vtext.count("(*") == vtext.count("*)") == 1
+    for forbidden in ("Axiom", "Parameter", "Admitted", "admit", "native_compute", "Unset", "Set ", "Hypothesis", "Variable"):
+        assert forbidden not in vtext
+
+
+@pytest.mark.parametrize("name,why", [
+    ("yun2019/thm4-depth2-global.json", "conclusion global_minimum"),
+    ("yun2019/thm2-sigmoid.json", "transcendental"),
+    ("he2020/thm1-worked-d2-relu-absolute.json", "squared loss"),
+    ("he2020/thm1-worked-d3-relu-squared.json", "one hidden layer"),
+    ("yun2018/collinear-saddle-k4.json", "not_local_minimum"),
+])
+def test_unsupported_kinds_are_named(name, why):
+    with pytest.raises(E.Unsupported, match=why):
+        E.export(load(name))
+    rep = K.check_file(os.path.join(PROOFS, name))
+    assert rep.verdict is Verdict.UNKNOWN and why in rep.summary
+
+
+def test_bad_field_is_invalid_naming_it(tmp_path):
+    doc = load(THM1[0])
+    doc["point"]["W1"][0][0] = 0.5  # a JSON float
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+    rep = K.check_file(str(path))
+    assert rep.verdict is Verdict.INVALID and "point.W1[0][0]" in rep.summary and str(path) in rep.summary
+    path.write_text("{not json")
+    assert K.check_file(str(path)).verdict is Verdict.INVALID
+
+
+def test_digest_mismatch_is_invalid():
+    doc = copy.deepcopy(load(THM1[0]))
+    doc["problem"]["data"]["targets"][0][0] = "7/3"
+    with pytest.raises(P.FormatError, match="problem_sha256"):
+        E.export(doc)
+
+
+def test_coqc_missing_gives_unknown_naming_it(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    rep = K.check_file(os.path.join(PROOFS, THM1[0]))
+    assert rep.verdict is Verdict.UNKNOWN and "coqc" in rep.summary
+
+
+def test_axiom_lines_are_read_from_print_assumptions():
+    out = "Axioms:\nClassicalDedekindReals.sig_forall_dec\n  : forall P : nat -> Prop,\nmy_axiom : False\n"
+    assert K._axioms(out) == ["ClassicalDedekindReals.sig_forall_dec", "my_axiom"]
+    assert K._axioms("Closed under the global context\n") == []
+
+
+def test_docs_state_the_sizes_of_the_kernel_route():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    kernel_md = open(os.path.join(root, "docs", "kernel.md"), encoding="utf-8").read()
+    trust_md = open(os.path.join(root, "docs", "trust-model.md"), encoding="utf-8").read()
+    base = os.path.join(root, "symcert", "kernel_coq")
+    for name in ("Defs.v", "QSem.v", "Lists.v", "Affine.v", "Thm1.v"):
+        n = sum(1 for _ in open(os.path.join(base, "coq", name), encoding="utf-8"))
+        assert f"| `{name}` | {n} |" in kernel_md, name
+    for name in ("export.py", "kernel.py", "library.py"):
+        n = sum(1 for _ in open(os.path.join(base, name), encoding="utf-8"))
+        assert f"`symcert/kernel_coq/{name}` | {n} |" in trust_md, name
+    n = sum(1 for _ in open(os.path.join(base, "coq", "Defs.v"), encoding="utf-8"))
+    assert f"`symcert/kernel_coq/coq/Defs.v` | {n} |" in trust_md
+
+
+def test_cli_export_writes_one_file_or_names_why_not(tmp_path, capsys):
+    from symcert.cli import main
+    assert main(["export", "--coq", os.path.join(PROOFS, THM1[0]), "-o", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.endswith(".v") and os.path.isfile(out) and "Theorem spurious" in open(out).read()
+    assert main(["export", "--coq", os.path.join(PROOFS, "yun2019/thm4-depth2-global.json"), "-o", str(tmp_path)]) == Verdict.UNKNOWN.exit_code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not kernel-checkable" in err[0]
+
+
+def test_cli_refuses_options_the_route_ignores(capsys):
+    from symcert.cli import main
+    cert = os.path.join(PROOFS, THM1[0])
+    assert main(["check", "--kernel", "coq", "--smt-timeout", "5", cert]) == 2
+    assert main(["check", "--kernel-timeout", "5", cert]) == 2
+    assert main(["check", "--kernel", "coq", "--kernel-timeout", "0", cert]) == 2
+    err = capsys.readouterr().err
+    assert "--smt-timeout" in err and "--kernel-timeout" in err
+
+
+def test_kernel_route_imports_nothing_from_the_generator():
+    import ast
+    import glob
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    generator = ("symcert.claims", "symcert.provers", "symcert.model", "symcert.landscape", "symcert.certificate",
+                 "symcert.cli", "symcert.transform", "symcert.spec", "symcert.explain")
+    for f in glob.glob(os.path.join(root, "symcert", "kernel_coq", "*.py")):
+        for node in ast.walk(ast.parse(open(f, encoding="utf-8").read())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for n in names:
+                assert not n.startswith(generator), (f, n)

@@ -1,0 +1,143 @@
+"""Kernel route: the Coq library builds, its soundness theorems rest only on the standard real
+axioms, sample certificates of proofs/ are kernel-checked, tampered ones are rejected.
+Skipped, with one line naming it, when coqc is missing."""
+import copy
+import json
+import os
+import random
+import shutil
+import subprocess
+
+import pytest
+
+from symcert import certificate
+from symcert.checker import check_document
+from symcert.checker.verdict import Verdict
+from symcert.exact.rationals import format_rational, parse_rational
+from symcert.kernel_coq import kernel as K
+from symcert.kernel_coq import library as L
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROOFS = os.path.join(ROOT, "proofs")
+from test_mutations import get_at, numeric_leaves, oracle_still_true, set_at
+
+pytestmark = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc not found: install Coq 8.16 (apt-get install coq)")
+
+SAMPLE = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case2-leaky.json", "yun2019/thm1-random-s5-m20-dx5-d2-relu.json",
+          "yun2019/thm2-relu.json"]
+SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values"]
+
+
+@pytest.fixture(scope="module")
+def libdir():
+    return L.library_dir()
+
+
+def coq_run(libdir, tmp_path, text):
+    (tmp_path / "Probe.v").write_text(text)
+    return subprocess.run(["coqc", "-Q", libdir, L.LOGICAL, "Probe.v"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+
+
+def test_library_builds_from_scratch(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYMCERT_COQ_CACHE", str(tmp_path))
+    d = L.library_dir()
+    assert d.startswith(str(tmp_path)) and all(os.path.isfile(os.path.join(d, n + ".vo")) for n in L.SOURCES)
+    assert L.library_dir() == d  # the second call reuses the cache
+
+
+def test_sources_have_no_axioms_or_shortcuts():
+    for name in L.SOURCES:
+        text = open(os.path.join(L.SOURCE_DIR, name + ".v"), encoding="utf-8").read()
+        for word in ("Admitted", "admit", "Axiom", "Parameter", "Conjecture", "native_compute", "Unset Guard", "Unset Universe"):
+            assert word not in text, (name, word)
+
+
+def test_soundness_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
+    text = "From Symcert Require Import Thm1.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
+    res = coq_run(libdir, tmp_path, text)
+    assert res.returncode == 0, res.stderr
+    axioms = set(K._axioms(res.stdout))
+    assert axioms and axioms <= set(L.STANDARD_AXIOMS), axioms
+    assert res.stdout.count("Axioms:") == len(SOUNDNESS)
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_sample_of_proofs_is_kernel_checked(libdir, name):
+    rep = K.check_file(os.path.join(PROOFS, name))
+    assert rep.verdict is Verdict.CERTIFIED, rep.summary
+    assert rep.rests_on == ["Coq 8.16 kernel"]
+
+
+def test_instance_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
+    from symcert.kernel_coq.export import export
+    with open(os.path.join(PROOFS, SAMPLE[0])) as fh:
+        text = export(json.load(fh))
+    res = coq_run(libdir, tmp_path, text + "\nPrint Assumptions spurious.\nPrint Assumptions claimed_risks.\n")
+    assert res.returncode == 0, res.stderr
+    assert set(K._axioms(res.stdout)) <= set(L.STANDARD_AXIOMS)
+
+
+def test_a_false_statement_is_rejected_by_the_kernel(libdir, tmp_path):
+    """A forged file whose checker run is false cannot be closed: coqc fails, REJECTED."""
+    from symcert.kernel_coq.export import export
+    with open(os.path.join(PROOFS, SAMPLE[0])) as fh:
+        text = export(json.load(fh))
+    forged = text.replace("Definition claimed_loss : Q := (", "Definition claimed_loss : Q := (1 + ")
+    ok, detail = K.run_coq(forged, libdir, 600)
+    assert not ok and "did not accept" in detail
+
+
+def _mutations(doc, k, seed):
+    leaves = [p for s in ("problem", "point", "better_point", "loss", "better_loss", "obligations") for p in numeric_leaves(doc[s], (s,))]
+    rng = random.Random(seed)
+    return rng.sample(leaves, min(k, len(leaves)))
+
+
+@pytest.mark.parametrize("name,k", [("yun2019/thm1-case1-relu.json", 6)])
+def test_tampered_certificates_are_rejected_unless_still_true(libdir, tmp_path, name, k):
+    """Single numbers changed (the digest updated, as a careful forger would): the kernel
+    rejects the change unless the Python checker and the sympy oracle of test_mutations
+    agree that the changed certificate is still true."""
+    with open(os.path.join(PROOFS, name)) as fh:
+        original = json.load(fh)
+    for path in _mutations(original, k, seed=11):
+        doc = copy.deepcopy(original)
+        set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+        doc["problem_sha256"] = certificate.digest(doc["problem"])
+        f = tmp_path / "m.json"
+        f.write_bytes(certificate.canonical_bytes(doc))
+        rep = K.check_file(str(f))
+        if rep.verdict is Verdict.CERTIFIED:
+            assert check_document(json.loads(f.read_text())).verdict is Verdict.CERTIFIED, path
+            assert oracle_still_true(doc) is not None, path
+        else:
+            assert rep.verdict in (Verdict.REJECTED, Verdict.INVALID), (path, rep.summary)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case1-leaky.json"])
+def test_every_single_number_change_slow(libdir, tmp_path, name):
+    test_tampered_certificates_are_rejected_unless_still_true(libdir, tmp_path, name, 10 ** 6)
+
+
+def test_cli_audit_counts_kernel_checked(libdir, tmp_path, capsys):
+    from symcert.cli import main
+    for name in ("yun2019/thm1-case1-relu.json", "yun2019/thm4-depth2-global.json"):
+        shutil.copy(os.path.join(PROOFS, name), tmp_path / os.path.basename(name))
+    code = main(["audit", str(tmp_path), "--kernel", "coq"])
+    out = capsys.readouterr().out
+    assert "1 of 2 certificates kernel-checked (Coq)" in out and code == Verdict.UNKNOWN.exit_code
+    assert main(["check", "--kernel", "coq", str(tmp_path / "thm1-case1-relu.json")]) == 0
+    assert "rests on: Coq 8.16 kernel" in capsys.readouterr().out
+
+
+def test_bench_script_runs_one_small_size(libdir):
+    """bench/bench_coq.py keeps working (figures are not asserted: not a timed test)."""
+    import sys
+    from conftest import ROOT
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    import bench_coq
+    r = bench_coq.run_size(12, 2, 600)
+    assert r["python"] == r["kernel"] == "CERTIFIED", r
+    assert r["kernel_cpu"] >= 0 and r["python_s"] >= 0
+    assert "not_applicable" in bench_coq.run_size(3, 2, 600)

@@ -134,7 +134,6 @@ def test_cli_audit_counts_kernel_checked(libdir, tmp_path, capsys):
 def test_bench_script_runs_one_small_size(libdir):
     """bench/bench_coq.py keeps working (figures are not asserted: not a timed test)."""
     import sys
-    from conftest import ROOT
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     import bench_coq
     r = bench_coq.run_size(12, 2, 600)

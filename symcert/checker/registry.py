@@ -9,6 +9,7 @@ from __future__ import annotations
 from symcert.checker import cells, convex, descent, obligations, smooth_obligations
 from symcert.checker import multilinear, valley
 from symcert.checker import ascent, linear, path, split
+from symcert.checker import lifted
 
 CHECKS = dict(obligations.CHECKS)
 CHECKS["descent_curve"] = descent.check_descent_curve
@@ -34,3 +35,4 @@ CONCLUSIONS = {
 }
 CONCLUSIONS.update(multilinear.CONCLUSIONS)
 CONCLUSIONS.update(valley.CONCLUSIONS)
+CHECKS.update(lifted.CHECKS); CONCLUSIONS.update(lifted.CONCLUSIONS)  # noqa: E702  (snapped float points)

@@ -58,7 +58,7 @@ def _claim_options(args) -> dict:
     from symcert.errors import InputError
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
     from symcert.model.activations import parse_activation
-    opts = {"activation": parse_activation(args.activation), "hidden": args.hidden, "smt": args.smt}
+    opts = {"activation": parse_activation(args.activation or "relu"), "hidden": args.hidden, "smt": args.smt}
     if args.hidden < 1:
         raise InputError("--hidden", None, args.hidden, "must be a positive integer")
     try:
@@ -131,6 +131,11 @@ def cmd_certify(args) -> int:
     from symcert.errors import InputError
     from symcert.model.data import read_dataset
 
+    if getattr(args, "model", None):
+        from symcert.importers.certify import run
+        return run(args)
+    if args.better or args.layout != "out-in":
+        raise InputError(None, "--better" if args.better else "--layout", args.better or args.layout, "only used with --model")
     if args.spec or (args.claim and args.claim not in CLAIMS and args.claim.endswith(".json") and os.path.isfile(args.claim)):
         return _certify_spec(args, args.spec or args.claim)
     if args.all:
@@ -256,11 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--instance", help="only this named instance")
     s.add_argument("--data", help="dataset: CSV with header x1,...,xd,y or JSON {inputs, targets}")
     s.add_argument("--hidden", type=int, default=2, help="hidden width d1 (default 2)")
-    s.add_argument("--activation", default="relu", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
+    s.add_argument("--activation", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
                                                        "pl:SL;T1=V1,...;SR (default relu; see docs/activations.md)")
     s.add_argument("--alpha", help="scale of the local minimum, a positive rational (default 1)")
     s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge (default squared; claims that take it)")
     s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")
+    s.add_argument("--model", metavar="FILE", help="a trained network (.npz, .safetensors, .onnx, JSON spec) with --data: is its float "
+                   "point near an exact local minimum? (docs/own-network.md)")
+    s.add_argument("--better", metavar="FILE", help="with --model: a network or point (same widths) of lower risk")
+    s.add_argument("--layout", choices=("out-in", "in-out"), default="out-in", help="with --model: weights stored out x in "
+                   "(PyTorch, default) or in x out (Keras, JAX)")
     s.add_argument("--point", metavar="FILE", help="a point to classify (JSON of W1, b1, ..., WL, bL), for claims that take one")
     s.add_argument("--smt", choices=("auto", "always", "never"), default="auto",
                    help="include the z3 cell check: auto = on small instances (default)")

@@ -78,12 +78,14 @@ def layers_from_arrays(arrays: dict, layout: str = "out-in"):
         if layout == "in-out":
             W = W.transpose()
         out, inp = W.nrows(), W.ncols()
+        other = LAYOUTS[1 - LAYOUTS.index(layout)]
         if prev is not None and inp != prev:
             raise ModelError(wn, list(shape), f"takes {inp} inputs but the previous layer has {prev} outputs "
-                                              f"(layout {layout}; try --layout {LAYOUTS[1 - LAYOUTS.index(layout)]})")
+                                              f"(layout {layout}; try --layout {other})")
         bshape, bvals = arrays[bn]
         if len([d for d in bshape if d != 1]) > 1 or len(bvals) != out:
-            raise ModelError(bn, list(bshape), f"expected a bias of {out} values for {wn}")
+            hint = f" (try --layout {other})" if len(bvals) == inp else ""
+            raise ModelError(bn, list(bshape), f"expected a bias of {out} values for {wn}{hint}")
         layers.append((W, fmpq_mat(out, 1, bvals)))
         mapping.append(f"W{l} <- {wn} ({out} x {inp}{', transposed' if layout == 'in-out' else ''}), b{l} <- {bn}")
         prev = out

@@ -136,6 +136,18 @@ def solve_squared(prob, Fn: fmpz_mat, D: fmpq, z0: fmpq_mat) -> fmpq_mat | None:
     return nearest_solution(G, B, z0)
 
 
+def _huber_quadratic(prob, Fn: fmpz_mat, D: fmpq, z0: fmpq_mat):
+    """The squared-loss solution nearest z0, if every residual there lies in the Huber loss's
+    quadratic zone (then it is optimal for the Huber loss too, with the residual as multipliers)."""
+    z = solve_squared(prob, Fn, D, z0)
+    if z is None:
+        return None, None
+    R = fmpq_mat(z.transpose() * fmpq_mat(Fn)) / D - prob.Y
+    if any(abs(v) > prob.loss_delta for v in R.entries()):
+        return None, None
+    return z, R
+
+
 def solve_convex(prob, Fn: fmpz_mat, D: fmpq):
     """(lifted solution n x dy, multipliers dy x m) for a non-squared convex loss."""
     from symcert.provers.convex_fit import best_affine
@@ -257,7 +269,9 @@ def snap(prob, fpoint: dict) -> Snap:
         if z is None:
             return Snap("unknown", reason="the lifted normal equations have no exact solution", near=near)
     else:
-        z, G = solve_convex(prob, Fn, D)
+        z, G = _huber_quadratic(prob, Fn, D, z0) if prob.loss == "huber" else (None, None)
+        if z is None:
+            z, G = solve_convex(prob, Fn, D)
     pt, why = assemble(fpoint, z, desc, neurons)
     if pt is None:
         return Snap("unknown", reason=why, near=near)

@@ -115,7 +115,7 @@ def _certify_spec(args, path: str) -> int:
     return verdict.exit_code
 
 
-REFUTATIONS = ("not_local_minimum", "saddle_point")
+REFUTATIONS = ("not_local_minimum", "saddle_point", "not_local_minimum_near_float", "saddle_point_near_float")
 
 
 def _answer(verdict, rep) -> str:

@@ -236,18 +236,24 @@ def project_parked(prob, point: dict, parked: list) -> str:
     return ""
 
 
-def same_cell(prob, pre_f: fmpq_mat, point: dict) -> str:
-    """'' if the point's pre-activations use the same pieces as pre_f and none is on a
-    breakpoint; else the first difference."""
+def same_cell(prob, pre_f: fmpq_mat, point: dict) -> tuple[str, str]:
+    """("", "") if the point's pre-activations use the same pieces as pre_f and none is on a
+    breakpoint; ("kink", why) if some land exactly on a breakpoint of their piece and none changes
+    piece; else ("leaves", why)."""
     pre = kernel.forward(prob, point)[0][0]
+    on = None
     for i in range(pre.nrows()):
         for j in range(pre.ncols()):
             k, kink = prob.act.piece(pre[i, j])
-            if kink or k != prob.act.piece(pre_f[i, j])[0]:
-                where = "lands on a breakpoint" if kink else "changes piece"
-                return (f"the snapped point leaves the cell: neuron {i + 1} on sample {j + 1} {where} "
-                        f"(pre-activation {float(pre_f[i, j]):.6g} -> {float(pre[i, j]):.6g})")
-    return ""
+            k_f = prob.act.piece(pre_f[i, j])[0]
+            moved = f"(pre-activation {float(pre_f[i, j]):.6g} -> {float(pre[i, j]):.6g})"
+            # on breakpoint k (between pieces k and k + 1) the float point's piece must be one of the two
+            adjacent = k_f in (k, k + 1) if kink else k_f == k
+            if not adjacent:
+                return "leaves", f"the snapped point leaves the cell: neuron {i + 1} on sample {j + 1} changes piece {moved}"
+            if kink and on is None:
+                on = f"the snapped point has neuron {i + 1} on sample {j + 1} exactly on a breakpoint {moved}"
+    return ("kink", on) if on else ("", "")
 
 
 def snap(prob, fpoint: dict) -> Snap:
@@ -279,10 +285,12 @@ def snap(prob, fpoint: dict) -> Snap:
         why = project_parked(prob, pt, parked) if prob.loss == "squared" else ""
         if why:
             return Snap("unknown", reason=why, near=near)
-    why = same_cell(prob, pre, pt)
-    if why:
+    where, why = same_cell(prob, pre, pt)
+    if where == "leaves":
         return Snap("unknown", reason=why, near=near)
     stats = {"lifted_variables": len(desc), "parked": len(parked)}
+    if where == "kink":
+        return Snap("kink", pt, why, near, stats=stats)
     if parked:
         return Snap("kink", pt, f"{len(parked)} neuron(s) with W2 = 0 (first: neuron {parked[0] + 1})", near, stats=stats)
     return Snap("cell", pt, "", near, G, stats)

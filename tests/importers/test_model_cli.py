@@ -163,3 +163,36 @@ def test_options_of_other_modes_refused(trained, tmp_path, capsys):
     model, data, *_ = trained[10]
     assert main(["certify", "--model", model, "--data", data, "--hidden", "5"]) == Verdict.INVALID.exit_code
     assert main(["certify", "yun2019.thm1", "--layout", "in-out"]) == Verdict.INVALID.exit_code
+
+
+def test_absolute_loss_linear_program_route(tmp_path):
+    """Labels made by a dyadic teacher (exact in binary64); the float point is the teacher moved by
+    1e-9 (an optimiser's stopping point). The exact L1 fit of the cell is the teacher, certified with
+    multipliers (all in [-1, 1] at zero residuals)."""
+    x = np.linspace(-2, 2, 9)[:, None]
+    teacher = {"W1": np.array([[1.0], [-0.5]]), "b1": np.array([0.25, 0.625]), "W2": np.array([[1.5, -2.0]]), "b2": np.array([0.125])}
+    Y = np.maximum(x @ teacher["W1"].T + teacher["b1"], 0) @ teacher["W2"].T + teacher["b2"]
+    rng = np.random.default_rng(0)
+    moved = {k: v + 1e-9 * rng.normal(size=v.shape) for k, v in teacher.items()}
+    nets.save_npz(str(tmp_path / "m.npz"), moved, x, Y, str(tmp_path / "d.npz"))
+    code, cert = _run(tmp_path, "--model", str(tmp_path / "m.npz"), "--data", str(tmp_path / "d.npz"), "--loss", "absolute", "-q")
+    assert code == 0
+    doc = json.load(open(cert))
+    assert doc["loss"] == "0" and "multipliers" in doc["obligations"][1]
+    assert check_file(cert).conclusion in ("local_minimum_near_float", "spurious_local_minimum_near_float")
+
+
+def test_snap_onto_a_kink_goes_to_the_kink_test(tmp_path, capsys):
+    """The same teacher with b1_2 = 3/4 puts x = 3/2 exactly on neuron 2's kink: the float point is
+    1e-10 off it, the snap lands on it, and the kink test certifies the (zero-loss) minimum."""
+    x = np.linspace(-2, 2, 9)[:, None]
+    teacher = {"W1": np.array([[1.0], [-0.5]]), "b1": np.array([0.25, 0.75]), "W2": np.array([[1.5, -2.0]]), "b2": np.array([0.125])}
+    Y = np.maximum(x @ teacher["W1"].T + teacher["b1"], 0) @ teacher["W2"].T + teacher["b2"]
+    moved = {k: v + 1e-9 * np.random.default_rng(0).normal(size=v.shape) for k, v in teacher.items()}
+    nets.save_npz(str(tmp_path / "m.npz"), moved, x, Y, str(tmp_path / "d.npz"))
+    code, cert = _run(tmp_path, "--model", str(tmp_path / "m.npz"), "--data", str(tmp_path / "d.npz"))
+    err = capsys.readouterr().err
+    assert code == 0 and "exactly on a breakpoint" in err and "neuron 2 sample 8" in err
+    doc = json.load(open(cert))
+    assert doc["loss"] == "0" and [o["kind"] for o in doc["obligations"]] == ["cell_cover", "float_distance"]
+    assert check_file(cert).conclusion == "local_minimum_near_float"

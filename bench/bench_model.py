@@ -17,14 +17,15 @@ from types import SimpleNamespace
 import numpy as np
 
 
-def train(m: int, d1: int, dx: int = 10, seed: int = 0, noise: float = 0.01, margin: float = 0.05):
+def train(m: int, d1: int, dx: int = 10, seed: int = 0, noise: float = 0.001, margin: float = 0.05):
     """Teacher-student: inputs drawn at least ``margin`` away from every kink of a random 10-d1-1 ReLU
     teacher, labels = teacher + noise; the student is the float least-squares optimum of the teacher's
     cell in the lifted variables u_i = W2_i (W1_i, b1_i) (numpy lstsq: what a converged optimiser
     returns there), re-solved until the cell no longer changes."""
     rng = np.random.default_rng(seed)
     W1, b1 = rng.normal(size=(d1, dx)) / np.sqrt(dx), rng.normal(size=d1) * 0.5
-    W2, b2 = rng.normal(size=(1, d1)) / np.sqrt(d1), np.zeros(1)
+    W2 = rng.choice([-1.0, 1.0], size=(1, d1)) * rng.uniform(0.5, 1.0, size=(1, d1))  # away from 0
+    b2 = np.zeros(1)
     X = np.zeros((0, dx))
     while len(X) < m:
         C = rng.normal(size=(4 * m, dx))
@@ -32,7 +33,7 @@ def train(m: int, d1: int, dx: int = 10, seed: int = 0, noise: float = 0.01, mar
     X = X[:m]
     Y = np.maximum(X @ W1.T + b1, 0) @ W2.T + b2 + noise * rng.normal(size=(m, 1))
     Xt = np.hstack([X, np.ones((m, 1))])
-    for _ in range(20):
+    for it in range(100):
         act = (X @ W1.T + b1 > 0).astype(float)
         F = np.hstack([act[:, i:i + 1] * Xt for i in range(d1)] + [np.ones((m, 1))])
         z0 = np.concatenate([np.concatenate([W2[0, i] * W1[i], [W2[0, i] * b1[i]]]) for i in range(d1)] + [b2])
@@ -43,6 +44,9 @@ def train(m: int, d1: int, dx: int = 10, seed: int = 0, noise: float = 0.01, mar
         b2[0] = z[-1]
         if ((X @ W1.T + b1 > 0) == (act > 0)).all():
             break
+    else:
+        raise SystemExit("the float polish did not settle in a cell; try another seed or a smaller noise")
+    print(f"# float polish settled after {it + 1} least-squares solves")
     return {"fc1.weight": W1, "fc1.bias": b1, "fc2.weight": W2, "fc2.bias": b2}, X, Y
 
 

@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "data and point (docs/spec-format.md): CERTIFIED (exit 0), REFUTED with a descent curve (exit 4), UNKNOWN (exit 3)")
     s.add_argument("--all", action="store_true", help="every instance of every claim")
     s.add_argument("--instance", help="only this named instance")
-    s.add_argument("--data", help="dataset: CSV with header x1,...,xd,y or JSON {inputs, targets}")
+    s.add_argument("--data", help="dataset: CSV with header x1,...,xd,y or JSON {inputs, targets}; with --model also .npz with X, Y")
     s.add_argument("--hidden", type=int, default=2, help="hidden width d1 (default 2)")
     s.add_argument("--activation", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
                                                        "pl:SL;T1=V1,...;SR (default relu; see docs/activations.md)")

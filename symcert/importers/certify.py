@@ -112,12 +112,11 @@ def _better(path: str | None, prob, layout: str):
 def _cell_doc(prob, pj, fpoint, sn, name, better, layout_note) -> tuple[dict, str]:
     """The certificate for a point snapped inside its cell, and a description."""
     from symcert.checker import kernel
-    from symcert.provers.cells import interior_radius
     from symcert.importers.better import search
     pt = sn.point
-    r = interior_radius(prob, pt)
+    r = S.box_radius(prob, S.hidden_pre(prob, pt))
     if r is None:
-        raise ConstructionFailed("no box radius 2^-k (k <= 200) keeps the snapped point's pre-activations inside their pieces")
+        raise ConstructionFailed("no box radius 2^-k (k <= 400) keeps the snapped point's pre-activations inside their pieces")
     lifted = {"id": "lifted", "kind": "lifted_normal_equations", "radius": fr(r), "rests_on": [RATIONAL, LEMMA]}
     if sn.multipliers is not None:
         lifted["multipliers"] = certificate.mat_json(sn.multipliers)

@@ -236,11 +236,43 @@ def project_parked(prob, point: dict, parked: list) -> str:
     return ""
 
 
+def hidden_pre(prob, point: dict) -> fmpq_mat:
+    """W1 X + b1 1^T computed one row at a time: each row keeps its own common denominator (the
+    snapped rows (W1_i, b1_i) = U_i / W2_i have different ones, whose product would otherwise
+    enter every entry of one big integer product)."""
+    W1, b1 = point["W1"], point["b1"]
+    rows = []
+    for i in range(W1.nrows()):
+        Wi = fmpq_mat(1, W1.ncols(), [W1[i, k] for k in range(W1.ncols())])
+        rows.extend(kernel.affine(Wi, prob.X, fmpq_mat(1, 1, [b1[i, 0]])).entries())
+    return fmpq_mat(W1.nrows(), prob.m, rows)
+
+
+def box_radius(prob, pre: fmpq_mat, max_halvings: int = 400) -> fmpq | None:
+    """The largest 2^-k with r (|x_j|_1 + 1) < the distance from every pre-activation z_ij to the
+    ends of its piece (the checker's first-layer propagation rule for interior_cell)."""
+    scale = [sum(abs(prob.X[k, j]) for k in range(prob.X.nrows())) + 1 for j in range(prob.m)]
+    slack = None
+    for i in range(pre.nrows()):
+        for j in range(pre.ncols()):
+            z = pre[i, j]
+            lo, hi = prob.act.piece_bounds(prob.act.piece(z)[0])
+            for d in ([z - lo] if lo is not None else []) + ([hi - z] if hi is not None else []):
+                q = d / scale[j]
+                slack = q if slack is None or q < slack else slack
+    r = fmpq(1)
+    for _ in range(max_halvings):
+        if slack is None or r < slack:
+            return r
+        r /= 2
+    return None
+
+
 def same_cell(prob, pre_f: fmpq_mat, point: dict) -> tuple[str, str]:
     """("", "") if the point's pre-activations use the same pieces as pre_f and none is on a
     breakpoint; ("kink", why) if some land exactly on a breakpoint of their piece and none changes
     piece; else ("leaves", why)."""
-    pre = kernel.forward(prob, point)[0][0]
+    pre = hidden_pre(prob, point)
     on = None
     for i in range(pre.nrows()):
         for j in range(pre.ncols()):

@@ -46,7 +46,7 @@ def train(m: int, d1: int, dx: int = 10, seed: int = 0, noise: float = 0.001, ma
             break
     else:
         raise SystemExit("the float polish did not settle in a cell; try another seed or a smaller noise")
-    print(f"# float polish settled after {it + 1} least-squares solves")
+    print(f"# float polish settled after {it + 1} least-squares solves", flush=True)
     return {"fc1.weight": W1, "fc1.bias": b1, "fc2.weight": W2, "fc2.bias": b2}, X, Y
 
 
@@ -73,17 +73,17 @@ def main() -> None:
         z = S.solve_squared(prob, Fn, D, S.lifted_float(fpoint, desc, 1))
         t_ls = time.perf_counter() - t0
         assert z is not None
+        print(f"exact lifted least-squares solve alone : {t_ls:8.2f} s ({len(desc)} lifted variables)", flush=True)
         args = SimpleNamespace(activation="relu", loss=None, layout="out-in", better=None, smt_timeout=60, quiet=True)
         t0 = time.perf_counter()
         verdict, doc, what = certify_files(args, mp, dp)
         t_cert = time.perf_counter() - t0
+        print(f"snap + certificate (certify --model)   : {t_cert:8.2f} s ({what})", flush=True)
         from symcert.checker import check_document
         t0 = time.perf_counter()
         rep = check_document(doc)
         t_check = time.perf_counter() - t0
     print(f"# bench_model: {X.shape[1]}-{d1}-1 ReLU, {m} samples, Python {platform.python_version()}")
-    print(f"exact lifted least-squares solve alone : {t_ls:8.2f} s ({len(desc)} lifted variables)")
-    print(f"snap + certificate (certify --model)   : {t_cert:8.2f} s ({what})")
     print(f"check of the certificate               : {t_check:8.2f} s ({rep.verdict.name})")
     print(f"ratio certify / least squares          : {t_cert / t_ls:8.2f}")
     print(f"ratio (certify + check) / least squares: {(t_cert + t_check) / t_ls:8.2f}")

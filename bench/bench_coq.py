@@ -44,7 +44,7 @@ def run_size(m: int, dx: int, timeout: float) -> dict:
     from symcert.checker import check_document
     from symcert.claims import yun2019
     from symcert.kernel_coq.kernel import check_file
-    from symcert.model.activations import parse_activation
+    from symcert.inputs.activations import parse_activation
 
     from symcert.errors import HypothesisViolation
     try:

@@ -78,7 +78,7 @@ def _claim_options(args) -> dict:
     from symcert.errors import InputError
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
     from symcert.inputs.activations import parse_activation
-    opts = {"activation": parse_activation(args.activation), "hidden": args.hidden, "smt": args.smt,
+    opts = {"activation": parse_activation(args.activation or "relu"), "hidden": args.hidden, "smt": args.smt,
             "smt_timeout": args.smt_timeout}
     if args.hidden < 1:
         raise InputError("--hidden", None, args.hidden, "must be a positive integer")
@@ -152,6 +152,11 @@ def cmd_certify(args) -> int:
     from symcert.errors import InputError
     from symcert.inputs.data import read_dataset
 
+    if getattr(args, "model", None):
+        from symcert.importers.certify import run
+        return run(args)
+    if args.better or args.layout != "out-in":
+        raise InputError(None, "--better" if args.better else "--layout", args.better or args.layout, "only used with --model")
     for opt in ("x_columns", "y_column"):
         if getattr(args, opt) is not None and not args.data:
             raise InputError(None, "--" + opt.replace("_", "-"), getattr(args, opt), "chooses columns of a --data CSV file; give --data")
@@ -426,17 +431,22 @@ def build_parser() -> argparse.ArgumentParser:
                    "data and point (docs/spec-format.md): CERTIFIED (exit 0), REFUTED with a descent curve (exit 4), UNKNOWN (exit 3)")
     s.add_argument("--all", action="store_true", help="every instance of every claim")
     s.add_argument("--instance", help="only this named instance")
-    s.add_argument("--data", help="dataset: CSV (header x1,...,xd,y; delimiter , ; or TAB; UTF-8, BOM allowed) or JSON {inputs, targets}")
+    s.add_argument("--data", help="dataset: CSV (header x1,...,xd,y; delimiter , ; or TAB; UTF-8, BOM allowed) or JSON {inputs, targets}; with --model also .npz with arrays X, Y")
     s.add_argument("--x-columns", metavar="NAMES", help="input columns of the --data CSV, by header name, comma-separated "
                    "(default: x1,...,xd; with only --y-column: every other column)")
     s.add_argument("--y-column", metavar="NAME", help="target column(s) of the --data CSV (default: y, or y1,...,yk; "
                    "with only --x-columns: every other column)")
     s.add_argument("--hidden", type=int, default=2, help="hidden width d1 (default 2)")
-    s.add_argument("--activation", default="relu", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
+    s.add_argument("--activation", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
                                                        "pl:SL;T1=V1,...;SR (default relu; see docs/activations.md)")
     s.add_argument("--alpha", help="scale of the local minimum, a positive rational (default 1)")
     s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge (default squared; claims that take it)")
     s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")
+    s.add_argument("--model", metavar="FILE", help="a trained network (.npz, .safetensors, .onnx, JSON spec) with --data: is its float "
+                   "point near an exact local minimum? (docs/own-network.md)")
+    s.add_argument("--better", metavar="FILE", help="with --model: a network or point (same widths) of lower risk")
+    s.add_argument("--layout", choices=("out-in", "in-out"), default="out-in", help="with --model: weights stored out x in "
+                   "(PyTorch, default) or in x out (Keras, JAX)")
     s.add_argument("--point", metavar="FILE", help="a point to classify (JSON of W1, b1, ..., WL, bL), for claims that take one")
     s.add_argument("--smt", choices=("auto", "always", "never"), default="auto",
                    help="the z3 cross-check of the cell (claims that list --smt): auto = on small instances when z3 proves "

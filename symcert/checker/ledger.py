@@ -41,6 +41,10 @@ Z3_NRA = "z3 nonlinear real arithmetic: 'unsat' (no proof object)"  # obligation
 PD_LEMMA = "lemma: zero gradient and a positive definite Hessian imply a strict local minimum"  # smooth_hessian.py
 SECOND_ORDER_DESCENT = "lemma: at a critical point, d^T H d < 0 gives L(theta + t d) < L(theta) for small t != 0"  # smooth_obligations.py
 
+LIFTED_LEMMA = ("lemma: inside the cell the outputs are Z Phi^T for lifted variables Z; multipliers in the loss's "
+         "subdifferential with G Phi = 0 make the point's Z a global minimiser of the convex lifted risk "
+         "(subgradient inequality), so no point of the box has lower risk")  # lifted.py
+
 
 def ARB(prec: int) -> str:
     """Ledger entry of a decision by arb balls at ``prec`` bits."""

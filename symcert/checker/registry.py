@@ -67,6 +67,8 @@ KINDS = {
     "smooth_strictly_lower": _k("smooth_obligations", (SMOOTH,), SQUARED, "lower_point"),
     "smooth_descent": _k("smooth_obligations", (SMOOTH,), SQUARED, "descent"),
     "paper_conditions": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "lifted_normal_equations": _k("lifted", (PL, LIN), ALL_LOSSES, "local_min"),
+    "float_distance": _k("lifted", (PL, LIN), ALL_LOSSES, "near_float"),
     "hessian_pd": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
 }
 
@@ -102,6 +104,11 @@ CONCLUSIONS = {
     # every member of the valley is a local minimum at the point's risk, and a strictly lower
     # point exists: a continuum of spurious local minima
     "continuum_of_spurious_local_minima": ("valley", "lower_point"),
+    # a trained network's float point, snapped to an exact point at a stated distance (checker/lifted.py)
+    "local_minimum_near_float": ("local_min", "near_float"),
+    "spurious_local_minimum_near_float": ("local_min", "lower_point", "near_float"),
+    "not_local_minimum_near_float": ("descent", "near_float"),
+    "saddle_point_near_float": ("critical", "descent", "ascent", "near_float"),
 }
 
 

@@ -17,6 +17,7 @@ PAPERS = (  # folder under symcert/claims/
     "ding2022",  # Ding, Li, Sun 2022: thm
     "petzka2021",  # Petzka, Sminchisescu 2021: split, escape, deep
     "christof2023",  # Christof, Kowalczyk 2023: thm (pl), thm-smooth (smooth)
+    "own",  # a trained network's float point, snapped exactly (certify --model)
 )
 
 

@@ -1,0 +1,340 @@
+"""Exact snap of a float point of a one-hidden-layer piecewise-linear network (untrusted).
+
+Inside the activation cell of the float point the outputs are linear in the lifted variables
+U_i = W2[:, i] (W1_i, b1_i), V_i = W2[:, i] (only where a piece with a non-zero intercept is used)
+and b2 (symcert/checker/lifted.py). The snap solves the lifted problem exactly (squared loss: the
+normal equations over Q, the solution nearest the float point's lifted variables when they are
+rank-deficient; other convex losses: symcert.provers.convex_fit with exact multipliers), then
+factors it back: W2[:, i] is kept (or set to V_i where V_i is a variable) and
+(W1_i, b1_i) = U_i / W2[:, i]. For dy >= 2 U_i must be rank one to factor. Neurons with
+W2[:, i] = 0 ("parked") stay out of the lifted problem; their incoming weights are projected onto
+the exact criticality equations. The result is checked to lie in the float point's cell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
+
+from symcert.checker.api import kernel
+from symcert.exact.rationals import format_rational as fr
+from symcert.provers.affine import pivot_columns
+
+KINK_TOL = fmpq(1, 1 << 20)  # pre-activations within this distance of a breakpoint are reported
+
+
+@dataclass
+class Snap:
+    status: str  # "cell" (snapped inside the cell) | "kink" (send to the kink test) | "unknown"
+    point: dict | None = None
+    reason: str = ""
+    near: list = field(default_factory=list)  # (neuron, sample, pre-activation, breakpoint)
+    multipliers: fmpq_mat | None = None
+    stats: dict = field(default_factory=dict)
+
+
+def near_kinks(prob, Z: fmpq_mat, tol=KINK_TOL) -> list:
+    """(neuron, sample, value, breakpoint) of every pre-activation within tol of a breakpoint."""
+    out = []
+    bps = prob.act.breakpoints
+    for i in range(Z.nrows()):
+        for j in range(Z.ncols()):
+            z = Z[i, j]
+            for t in bps:
+                if abs(z - t) <= tol:
+                    out.append((i, j, z, t))
+    return out
+
+
+def _common_den(values) -> fmpz:
+    d = fmpz(1)
+    for v in values:
+        q = fmpq(v).q
+        if d % q:
+            d = d * q // d.gcd(q)
+    return d
+
+
+def design(prob, Z: fmpq_mat, neurons: list):
+    """The lifted design as an integer matrix Fn (rows = features, columns = samples), its
+    denominator D (F = Fn / D) and a description of each row: ("U", i, k), ("V", i) or ("b",)."""
+    m, dx = prob.m, prob.widths[0]
+    pieces = [[prob.act.piece(Z[i, j])[0] for j in range(m)] for i in range(Z.nrows())]
+    Dx = _common_den(prob.X.entries())
+    Da = _common_den(list(prob.act.slopes) + list(prob.act.intercepts))
+    Xn = [[int(prob.X[k, j] * Dx) for j in range(m)] for k in range(dx)] + [[int(Dx)] * m]
+    A = {k: int(prob.act.slopes[k] * Da) for k in range(len(prob.act.slopes))}
+    C = {k: int(prob.act.intercepts[k] * Da) for k in range(len(prob.act.intercepts))}
+    rows, desc = [], []
+    for i in neurons:
+        a = [A[k] for k in pieces[i]]
+        for k in range(dx + 1):
+            rows.append([s * x for s, x in zip(a, Xn[k])])
+            desc.append(("U", i, k))
+        c = [C[k] for k in pieces[i]]
+        if any(c):
+            rows.append([v * int(Dx) for v in c])
+            desc.append(("V", i))
+    rows.append([int(Da * Dx)] * m)
+    desc.append(("b",))
+    Fn = fmpz_mat(len(rows), m, [v for row in rows for v in row])
+    return Fn, fmpq(int(Da * Dx)), desc
+
+
+def lifted_float(point: dict, desc: list, dy: int) -> fmpq_mat:
+    """The float point's lifted variables, n x dy (one column per output)."""
+    W1, b1, W2, b2 = point["W1"], point["b1"], point["W2"], point["b2"]
+    dx = W1.ncols()
+    vals = []
+    for d in desc:
+        for r in range(dy):
+            if d[0] == "U":
+                i, k = d[1], d[2]
+                vals.append(W2[r, i] * (W1[i, k] if k < dx else b1[i, 0]))
+            elif d[0] == "V":
+                vals.append(W2[r, d[1]])
+            else:
+                vals.append(b2[r, 0])
+    return fmpq_mat(len(desc), dy, vals)
+
+
+def nearest_solution(G: fmpq_mat, B: fmpq_mat, z0: fmpq_mat) -> fmpq_mat | None:
+    """The solution of G z = B (G symmetric positive semidefinite) nearest z0 (Euclidean, per
+    column), or None if the system is inconsistent."""
+    try:
+        return G.solve(B)
+    except ZeroDivisionError:
+        pass
+    c = B - G * z0
+    rref, rank = G.rref()
+    P = pivot_columns(rref, rank)
+    n = G.nrows()
+    GP = fmpq_mat(n, len(P), [G[i, p] for i in range(n) for p in P])
+    rows = fmpq_mat(len(P), n, [G[p, j] for p in P for j in range(n)])
+    w = (rows * GP).solve(fmpq_mat(len(P), c.ncols(), [c[p, j] for p in P for j in range(c.ncols())]))
+    z = z0 + GP * w
+    return z if G * z == B else None
+
+
+def solve_squared(prob, Fn: fmpz_mat, D: fmpq, z0: fmpq_mat) -> fmpq_mat | None:
+    """Lifted least squares: (F F^T) z = F Y^T with F = Fn / D; nearest z0 if singular."""
+    Yn, Dy = prob.Y.numer_denom()
+    G = fmpq_mat(Fn * Fn.transpose())
+    B = fmpq_mat(Fn * fmpz_mat(Yn).transpose()) * (D / fmpq(Dy))
+    keep = [i for i in range(G.nrows()) if G[i, i] != 0]  # zero features (e.g. a neuron off on every sample)
+    if len(keep) < G.nrows():
+        sub = lambda M, cols: fmpq_mat(len(keep), cols, [M[i, j] for i in keep for j in range(cols)])  # noqa: E731
+        Gs = fmpq_mat(len(keep), len(keep), [G[i, j] for i in keep for j in keep])
+        zs = nearest_solution(Gs, sub(B, B.ncols()), sub(z0, z0.ncols()))
+        if zs is None:
+            return None
+        z = fmpq_mat(z0)
+        for a, i in enumerate(keep):
+            for j in range(z.ncols()):
+                z[i, j] = zs[a, j]
+        return z
+    return nearest_solution(G, B, z0)
+
+
+def _huber_quadratic(prob, Fn: fmpz_mat, D: fmpq, z0: fmpq_mat):
+    """The squared-loss solution nearest z0, if every residual there lies in the Huber loss's
+    quadratic zone (then it is optimal for the Huber loss too, with the residual as multipliers)."""
+    z = solve_squared(prob, Fn, D, z0)
+    if z is None:
+        return None, None
+    R = fmpq_mat(z.transpose() * fmpq_mat(Fn)) / D - prob.Y
+    if any(abs(v) > prob.loss_delta for v in R.entries()):
+        return None, None
+    return z, R
+
+
+def solve_convex(prob, Fn: fmpz_mat, D: fmpq):
+    """(lifted solution n x dy, multipliers dy x m) for a non-squared convex loss."""
+    from symcert.provers.convex_fit import best_affine
+    n = Fn.nrows() - 1
+    F = fmpq_mat(n, Fn.ncols(), [fmpq(v) for v in list(Fn.entries())[: n * Fn.ncols()]]) / D
+    fit = best_affine(prob.loss, F, prob.Y, prob.loss_delta)
+    dy = prob.widths[-1]
+    z = fmpq_mat(n + 1, dy, [fit.weights[r, k] if k < n else fit.bias[r, 0] for k in range(n + 1) for r in range(dy)])
+    return z, fit.multipliers
+
+
+def _factor(point: dict, z: fmpq_mat, desc: list, i: int):
+    """(W2 column, theta row) for neuron i from the lifted solution, or a reason it does not factor."""
+    dy, dx = z.ncols(), point["W1"].ncols()
+    U = [[None] * (dx + 1) for _ in range(dy)]
+    V = None
+    for n, d in enumerate(desc):
+        if d[0] == "U" and d[1] == i:
+            for r in range(dy):
+                U[r][d[2]] = z[n, r]
+        elif d[0] == "V" and d[1] == i:
+            V = [z[n, r] for r in range(dy)]
+    w0 = [point["W2"][r, i] for r in range(dy)]
+    if V is not None:
+        w = V
+    elif dy == 1:
+        w = w0
+    else:  # rank one: U = c rho^T; w = the multiple of c nearest w0
+        c = max(([U[r][k] for r in range(dy)] for k in range(dx + 1)), key=lambda col: sum(v * v for v in col))
+        cc = sum(v * v for v in c)
+        if cc == 0:
+            return None, f"neuron {i + 1}: the lifted solution is zero (the neuron would be switched off)"
+        lam = sum(a * b for a, b in zip(c, w0)) / cc
+        w = [lam * v for v in c]
+    r0 = max(range(dy), key=lambda r: abs(w[r]))
+    if w[r0] == 0:
+        return None, f"neuron {i + 1}: its output weight would be 0 (W2_{i + 1} = 0)"
+    theta = [U[r0][k] / w[r0] for k in range(dx + 1)]
+    for r in range(dy):
+        if any(U[r][k] != w[r] * theta[k] for k in range(dx + 1)):
+            return None, (f"dy = {dy}: the lifted solution for neuron {i + 1} (a {dy} x {dx + 1} matrix) is not "
+                          f"W2_{i + 1} times a row: it does not factor into network parameters")
+    return (w, theta), ""
+
+
+def assemble(point: dict, z: fmpq_mat, desc: list, neurons: list):
+    """The exact point from a lifted solution (neurons outside ``neurons`` are kept), or a reason."""
+    W1, b1, W2 = fmpq_mat(point["W1"]), fmpq_mat(point["b1"]), fmpq_mat(point["W2"])
+    dy, dx = W2.nrows(), W1.ncols()
+    for i in neurons:
+        res, why = _factor(point, z, desc, i)
+        if res is None:
+            return None, why
+        w, theta = res
+        for r in range(dy):
+            W2[r, i] = w[r]
+        for k in range(dx):
+            W1[i, k] = theta[k]
+        b1[i, 0] = theta[dx]
+    b2 = fmpq_mat(dy, 1, [z[len(desc) - 1, r] for r in range(dy)])
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}, ""
+
+
+def project_parked(prob, point: dict, parked: list) -> str:
+    """Move each parked neuron's (W1_i, b1_i) to the nearest solution of its exact criticality
+    equations sum_j G_rj h'(z_ij)-weighted rows = 0 (squared loss, G the residual); in place.
+    Returns a reason if they cannot be met."""
+    pre, _, out = kernel.forward(prob, point)
+    G = out - prob.Y
+    m, dx = prob.m, prob.widths[0]
+    Xt = fmpq_mat(dx + 1, m, list(prob.X.entries()) + [1] * m)
+    for i in parked:
+        ks = [prob.act.piece(pre[0][i, j])[0] for j in range(m)]
+        a = fmpq_mat(m, 1, [prob.act.slopes[k] for k in ks])
+        c = fmpq_mat(m, 1, [prob.act.intercepts[k] for k in ks])
+        Ga = fmpq_mat(G.nrows(), m, [g * a[j % m, 0] for j, g in enumerate(G.entries())])
+        A = Ga * Xt.transpose()  # dy x (dx+1): A theta = -G c
+        beta = -(G * c)
+        theta0 = fmpq_mat(dx + 1, 1, [point["W1"][i, k] for k in range(dx)] + [point["b1"][i, 0]])
+        th = nearest_solution(A.transpose() * A, A.transpose() * beta, theta0) if any(A.entries()) else theta0
+        if th is None or A * th != beta:
+            return f"neuron {i + 1} (W2 = 0): its criticality equations have no solution in this cell"
+        for k in range(dx):
+            point["W1"][i, k] = th[k, 0]
+        point["b1"][i, 0] = th[dx, 0]
+    return ""
+
+
+def hidden_pre(prob, point: dict) -> fmpq_mat:
+    """W1 X + b1 1^T computed one row at a time: each row keeps its own common denominator (the
+    snapped rows (W1_i, b1_i) = U_i / W2_i have different ones, whose product would otherwise
+    enter every entry of one big integer product)."""
+    W1, b1 = point["W1"], point["b1"]
+    rows = []
+    for i in range(W1.nrows()):
+        Wi = fmpq_mat(1, W1.ncols(), [W1[i, k] for k in range(W1.ncols())])
+        rows.extend(kernel.affine(Wi, prob.X, fmpq_mat(1, 1, [b1[i, 0]])).entries())
+    return fmpq_mat(W1.nrows(), prob.m, rows)
+
+
+def box_radius(prob, pre: fmpq_mat, max_halvings: int = 400) -> fmpq | None:
+    """The largest 2^-k with r (|x_j|_1 + 1) < the distance from every pre-activation z_ij to the
+    ends of its piece (the checker's first-layer propagation rule for interior_cell)."""
+    scale = [sum(abs(prob.X[k, j]) for k in range(prob.X.nrows())) + 1 for j in range(prob.m)]
+    slack = None
+    for i in range(pre.nrows()):
+        for j in range(pre.ncols()):
+            z = pre[i, j]
+            lo, hi = prob.act.piece_bounds(prob.act.piece(z)[0])
+            for d in ([z - lo] if lo is not None else []) + ([hi - z] if hi is not None else []):
+                q = d / scale[j]
+                slack = q if slack is None or q < slack else slack
+    r = fmpq(1)
+    for _ in range(max_halvings):
+        if slack is None or r < slack:
+            return r
+        r /= 2
+    return None
+
+
+def same_cell(prob, pre_f: fmpq_mat, point: dict) -> tuple[str, str]:
+    """("", "") if the point's pre-activations use the same pieces as pre_f and none is on a
+    breakpoint; ("kink", why) if some land exactly on a breakpoint of their piece and none changes
+    piece; else ("leaves", why)."""
+    pre = hidden_pre(prob, point)
+    on = None
+    for i in range(pre.nrows()):
+        for j in range(pre.ncols()):
+            k, kink = prob.act.piece(pre[i, j])
+            k_f = prob.act.piece(pre_f[i, j])[0]
+            moved = f"(pre-activation {float(pre_f[i, j]):.6g} -> {float(pre[i, j]):.6g})"
+            # on breakpoint k (between pieces k and k + 1) the float point's piece must be one of the two
+            adjacent = k_f in (k, k + 1) if kink else k_f == k
+            if not adjacent:
+                return "leaves", f"the snapped point leaves the cell: neuron {i + 1} on sample {j + 1} changes piece {moved}"
+            if kink and on is None:
+                on = f"the snapped point has neuron {i + 1} on sample {j + 1} exactly on a breakpoint {moved}"
+    return ("kink", on) if on else ("", "")
+
+
+def snap(prob, fpoint: dict) -> Snap:
+    """Snap the float point (exact dyadic entries) of a one-hidden-layer PL network."""
+    pre = kernel.forward(prob, fpoint)[0][0]
+    near = near_kinks(prob, pre)
+    on = [(i, j) for i, j, z, t in near if z == t]
+    if on:
+        return Snap("kink", {k: fmpq_mat(v) for k, v in fpoint.items()}, "pre-activation exactly on a breakpoint "
+                    f"(neuron {on[0][0] + 1}, sample {on[0][1] + 1})", near)
+    W2 = fpoint["W2"]
+    parked = [i for i in range(W2.ncols()) if all(W2[r, i] == 0 for r in range(W2.nrows()))]
+    neurons = [i for i in range(W2.ncols()) if i not in parked]
+    Fn, D, desc = design(prob, pre, neurons)
+    z0 = lifted_float(fpoint, desc, prob.widths[-1])
+    G = None
+    if prob.loss == "squared":
+        z = solve_squared(prob, Fn, D, z0)
+        if z is None:
+            return Snap("unknown", reason="the lifted normal equations have no exact solution", near=near)
+    else:
+        z, G = _huber_quadratic(prob, Fn, D, z0) if prob.loss == "huber" else (None, None)
+        if z is None:
+            z, G = solve_convex(prob, Fn, D)
+    pt, why = assemble(fpoint, z, desc, neurons)
+    if pt is None:
+        return Snap("unknown", reason=why, near=near)
+    if parked:
+        why = project_parked(prob, pt, parked) if prob.loss == "squared" else ""
+        if why:
+            return Snap("unknown", reason=why, near=near)
+    where, why = same_cell(prob, pre, pt)
+    if where == "leaves":
+        return Snap("unknown", reason=why, near=near)
+    stats = {"lifted_variables": len(desc), "parked": len(parked)}
+    if where == "kink":
+        return Snap("kink", pt, why, near, stats=stats)
+    if parked:
+        return Snap("kink", pt, f"{len(parked)} neuron(s) with W2 = 0 (first: neuron {parked[0] + 1})", near, stats=stats)
+    return Snap("cell", pt, "", near, G, stats)
+
+
+def sup_distance(a: dict, b: dict) -> fmpq:
+    return max(abs(v) for k in a for v in (a[k] - b[k]).entries())
+
+
+def describe_near(near: list, limit: int = 5) -> str:
+    if not near:
+        return f"no pre-activation within {fr(KINK_TOL)} of a breakpoint"
+    items = ", ".join(f"neuron {i + 1} sample {j + 1} ({float(z):.3g} vs {fr(t)})" for i, j, z, t in near[:limit])
+    more = f" and {len(near) - limit} more" if len(near) > limit else ""
+    return f"{len(near)} pre-activation(s) within {fr(KINK_TOL)} of a breakpoint: {items}{more}"

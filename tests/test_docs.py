@@ -7,8 +7,8 @@ from conftest import ROOT
 
 
 def test_trust_model_states_the_size_of_the_trusted_base():
-    files = sorted(glob.glob(os.path.join(ROOT, "symcert", "checker", "*.py"))) + [
-        os.path.join(ROOT, "symcert", "exact", n) for n in ("rationals.py", "reals.py")]
+    files = sorted(glob.glob(os.path.join(ROOT, "symcert", "checker", "*.py"))) + sorted(
+        f for f in glob.glob(os.path.join(ROOT, "symcert", "exact", "*.py")) if not f.endswith("__init__.py"))
     total = sum(sum(1 for _ in open(f, encoding="utf-8")) for f in files)
     text = open(os.path.join(ROOT, "docs", "trust-model.md"), encoding="utf-8").read()
     m = re.search(r"\| \*\*total\*\* \| \*\*(\d+)\*\* \|", text)
@@ -35,3 +35,14 @@ def test_every_docs_link_resolves():
             if "://" in target:
                 continue
             assert os.path.exists(os.path.join(os.path.dirname(md), target)), f"{md}: broken link {target}"
+
+
+def test_trust_model_states_every_resource_limit():
+    from symcert.exact import limits
+    text = open(os.path.join(ROOT, "docs", "trust-model.md"), encoding="utf-8").read()
+    for name in dir(limits):
+        if name.startswith("MAX_"):
+            value = getattr(limits, name)
+            assert re.search(rf"\| `{name}` \| {value:,} \|", text), f"docs/trust-model.md does not state {name} = {value:,}"
+    from symcert.supervise import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT
+    assert f"--time-limit S` (default {DEFAULT_TIME_LIMIT:g} s)" in text and f"--memory-limit MB` (default {DEFAULT_MEMORY_LIMIT} MB)" in text

@@ -157,10 +157,12 @@ def cmd_certify(args) -> int:
     if not jobs:
         raise InputError(None, "--instance", args.instance, "no such instance (see `symcert list`)")
     worst = Verdict.CERTIFIED
+    from symcert.supervise import run_report  # each instance in a child under --time-limit / --memory-limit
     for n, (claim, inst) in enumerate(jobs, start=1):
         t0 = time.perf_counter()
         path = os.path.join(out_dir, claim.id.split(".")[0], inst.name + ".json")
-        verdict, rep = _write_and_check(inst.build(), path, args)
+        rep = run_report(lambda: _write_and_check(inst.build(), path, args)[1], path, args.time_limit, args.memory_limit)
+        verdict = rep.verdict
         _progress(args, f"[{n}/{len(jobs)}] {claim.id} {inst.name}: {_answer(verdict, rep)} in {time.perf_counter() - t0:.2f} s -> {path}")
         if verdict is not Verdict.CERTIFIED:
             _progress(args, f"    {rep.summary}")
@@ -312,7 +314,8 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    if args.command == "certify":  # the whole request in a child under --time-limit / --memory-limit
+    if args.command == "certify" and (args.data or args.spec or (args.claim or "").endswith(".json")):
+        # one request (--data, --spec) in a child under --time-limit / --memory-limit; instance runs: per instance
         from symcert.supervise import run_command
         return run_command(lambda: _run(args), args.time_limit, args.memory_limit)
     return _run(args)

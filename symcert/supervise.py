@@ -250,3 +250,19 @@ def run_command(fn, time_limit: float = DEFAULT_TIME_LIMIT, memory_limit: float 
     verdict = Verdict.UNKNOWN if outcome["limit"] else Verdict.ERROR
     print(f"symcert: {verdict.name}: {outcome['message']}", file=sys.stderr)
     return verdict.exit_code
+
+
+def run_report(fn, path: str, time_limit: float = DEFAULT_TIME_LIMIT, memory_limit: float = DEFAULT_MEMORY_LIMIT):
+    """``fn()`` (returning a checker Report, e.g. building and checking one certificate) in a child
+    under the limits; the Report, or an UNKNOWN / ERROR one naming the limit or the failure."""
+    def job(_):
+        t0 = time.perf_counter()
+        rep = _captured(fn)
+        out = rep["code"]
+        return {**out.to_json(), "seconds": time.perf_counter() - t0, "out": rep.get("out", ""), "err": rep.get("err", "")}
+    t0 = time.monotonic()
+    outcome = run_one(job, None, time_limit, memory_limit)
+    if outcome["ok"]:
+        sys.stdout.write(outcome["result"].pop("out"))
+        sys.stderr.write(outcome["result"].pop("err"))
+    return _report(path, outcome, time.monotonic() - t0)

@@ -16,7 +16,7 @@ import sympy
 from symcert import certificate
 from symcert.checker import check_document
 from symcert.checker import smooth as S
-from symcert.claims import ding2022 as D
+from symcert.claims.ding2022 import thm as D
 
 
 def bench_width(n: int) -> tuple:

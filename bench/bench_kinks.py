@@ -1,6 +1,6 @@
 """Benchmark: deciding local optimality at points with k samples on kinks (k = 2..12).
 
-Instances (one hidden layer, ReLU, dx = 2; see symcert.claims.kinks): the yun2019 case-2 data
+Instances (one hidden layer, ReLU, dx = 2; see symcert.claims.yun2018.test): the yun2019 case-2 data
 (affine fit: the constant 1/2) plus k samples (t, 2), t = 1..k; the point outputs the fit and its
 second hidden neuron computes x2 - 2, so it sits on its kink on all k added samples.
   min-k:    the added samples lie on the fit: a local minimum (CERTIFIED).
@@ -31,13 +31,14 @@ from flint import fmpq  # noqa: E402
 from symcert import certificate  # noqa: E402
 from symcert.checker import check_document  # noqa: E402
 from symcert.checker.problem import point as parse_point, problem as parse_problem  # noqa: E402
-from symcert.claims import kinks as KC  # noqa: E402
+from symcert.claims import constructions  # noqa: E402
+from symcert.claims.yun2018 import test as YT  # noqa: E402
 from symcert.exact.rationals import parse_rational  # noqa: E402
-from symcert.model.activations import relu  # noqa: E402
+from symcert.inputs.activations import relu  # noqa: E402
 
 
 def saddle(k: int):
-    pj, pt = KC.collinear_min(k, relu())
+    pj, pt = YT.collinear_min(k, relu())
     r = [fmpq(1, 4), fmpq(-1, 2), fmpq(1, 4)] + [fmpq(0)] * (k - 3)
     pj["data"]["targets"] = pj["data"]["targets"][:4] + [[str(fmpq(1, 2) + v)] for v in r]
     return pj, pt
@@ -88,7 +89,7 @@ def monolithic(pj, pt, r: fmpq, timeout_s: int):
 
 def engine(pj, pt, solver_free: bool):
     t0 = time.perf_counter()
-    doc, dec = KC.certify_point(pj, pt, KC._test_claim("bench", {}), solver_free=solver_free)
+    doc, dec = constructions.certify_point(pj, pt, YT.claim_json("bench", {}), solver_free=solver_free)
     gen = time.perf_counter() - t0
     t0 = time.perf_counter()
     rep = check_document(json.loads(certificate.canonical_bytes(doc)))
@@ -180,11 +181,11 @@ def main(argv=None):
     print(f"{'instance':<11} {'verdict':<9} {'patterns':>8} {'pruned':>7} {'cells':>5} {'total s':>8} {'ms/cell':>8} "
           f"{'z3-cells s':>10} {'monolithic':>22}", flush=True)
     for k in range(args.kmin, args.kmax + 1):
-        fams = [("min", lambda: KC.collinear_min(k, relu()))] if args.family in ("min", "both") else []
+        fams = [("min", lambda: YT.collinear_min(k, relu()))] if args.family in ("min", "both") else []
         if args.family in ("saddle", "both") and k >= 3:
             fams.append(("saddle", lambda: saddle(k)))
         if args.family == "spread":
-            fams.append(("spread", lambda: KC.boundary_min(relu(), k)))
+            fams.append(("spread", lambda: YT.boundary_min(relu(), k)))
         for fam, build in fams:
             pj, pt = build()
             row = {"instance": f"{fam}-k{k}", "k": k, "family": fam}

@@ -14,19 +14,22 @@ import json
 import os
 import sys
 import time
+from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from symcert import certificate  # noqa: E402
 from symcert.checker import Verdict, check_document  # noqa: E402
-from symcert.claims import petzka2021 as P  # noqa: E402
+from symcert.claims.petzka2021 import deep as PD  # noqa: E402
+from symcert.claims.petzka2021 import escape as PE  # noqa: E402
+from symcert.claims.petzka2021 import split as PS  # noqa: E402
 
 CASES = [
-    ("deep 2-1-1-1 -> 2-21-21-1, m = 20", lambda: P.deep_growth()),
-    ("deep 2-1-1-1 -> 2-41-41-1, m = 40", lambda: P.deep_growth(seed=4, m=40, grow=41)),
-    ("split sigmoid lambda = 1/2 (local minimum)", lambda: P.sigmoid_split(P.Fraction(1, 2), "bench")),
-    ("split sigmoid lambda = 2 (saddle)", lambda: P.sigmoid_split(P.Fraction(2), "bench")),
-    ("escape path sigmoid", lambda: P.escape()),
+    ("deep 2-1-1-1 -> 2-21-21-1, m = 20", lambda: PD.deep_growth()),
+    ("deep 2-1-1-1 -> 2-41-41-1, m = 40", lambda: PD.deep_growth(seed=4, m=40, grow=41)),
+    ("split sigmoid lambda = 1/2 (local minimum)", lambda: PS.sigmoid_split(Fraction(1, 2), "bench")),
+    ("split sigmoid lambda = 2 (saddle)", lambda: PS.sigmoid_split(Fraction(2), "bench")),
+    ("escape path sigmoid", lambda: PE.escape()),
 ]
 
 

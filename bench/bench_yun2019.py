@@ -4,7 +4,7 @@
 For each size (m samples, dx inputs; d1 = 2 hidden ReLU units, dy = 1) this script
 
 1. builds a seeded random data set with distinct inputs (``bench_dataset``: inputs k/4 with
-   |k| <= K, targets k/8 with |k| <= 16, as ``symcert.claims.yun2019.random_dataset`` with
+   |k| <= K, targets k/8 with |k| <= 16, as ``symcert.claims.yun2019.thm1.random_dataset`` with
    K = 20, except that K grows when the grid is too small for m distinct inputs, e.g. dx = 2,
    and a repeated input row is drawn again: the theorem needs distinct inputs, C1.2),
 2. certifies it with ``certify(..., smt="never")`` (the z3 cross-check is for small instances),
@@ -53,7 +53,7 @@ def bench_dataset(seed: int, m: int, dx: int):
 
     from flint import fmpq
 
-    from symcert.model.data import from_rows
+    from symcert.inputs.data import from_rows
     K = 20
     while (2 * K + 1) ** dx < 4 * m:
         K += 1
@@ -80,7 +80,7 @@ def _instrument(phases: dict) -> None:
     import symcert.checker.kernel as K
     import symcert.checker.problem as P
     import symcert.checker.registry as REG
-    from symcert.claims import yun2019 as Y
+    from symcert.claims.yun2019 import thm1 as Y
 
     def timed(label, f):
         def g(*a, **k):
@@ -101,7 +101,7 @@ def _instrument(phases: dict) -> None:
     P.problem = timed("check:   parse the problem (every number of the data)", P.problem)
     P.point = timed("check:   parse the points", P.point)
     K.forward = timed("forward passes (certify + check, inside the steps)", K.forward)
-    for kind in list(REG.CHECKS):
+    for kind in list(REG.KINDS):
         REG.CHECKS[kind] = timed(f"check:   obligation {kind}", REG.CHECKS[kind])
 
 
@@ -110,9 +110,9 @@ def run_one(m: int, dx: int, seed: int = SEED, hidden: int = 2, activation: str 
     """Certify and check one instance in this process; return the figures as a dict."""
     from symcert import certificate
     from symcert.checker import check_document
-    from symcert.claims import yun2019
+    from symcert.claims.yun2019 import thm1 as yun2019
     from symcert.errors import HypothesisViolation
-    from symcert.model.activations import parse_activation
+    from symcert.inputs.activations import parse_activation
 
     act = parse_activation(activation)
     phases: dict = {}

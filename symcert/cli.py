@@ -15,7 +15,7 @@ checker (check, audit) re-derives every obligation from the problem statement.""
 
 
 def _exit_table() -> str:
-    from symcert.checker.verdict import EXIT_CODE_TABLE
+    from symcert.checker.api import EXIT_CODE_TABLE
     return EXIT_CODE_TABLE
 
 
@@ -57,7 +57,7 @@ def _claim_options(args) -> dict:
 
     from symcert.errors import InputError
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
-    from symcert.model.activations import parse_activation
+    from symcert.inputs.activations import parse_activation
     opts = {"activation": parse_activation(args.activation), "hidden": args.hidden, "smt": args.smt}
     if args.hidden < 1:
         raise InputError("--hidden", None, args.hidden, "must be a positive integer")
@@ -70,7 +70,7 @@ def _claim_options(args) -> dict:
     if getattr(args, "point", None):
         opts["point"] = args.point
     if getattr(args, "loss", None):
-        from symcert.model.losses import parse_loss
+        from symcert.inputs.losses import parse_loss
         opts["loss"] = parse_loss(args.loss)
     if getattr(args, "depth", None) is not None:
         opts["depth"] = args.depth
@@ -79,7 +79,7 @@ def _claim_options(args) -> dict:
 
 def _write_and_check(doc: dict, path: str | None, args) -> int:
     from symcert import certificate
-    from symcert.checker import check_document
+    from symcert.checker.api import check_document
     rep = check_document(json.loads(certificate.canonical_bytes(doc)), path or "<stdout>", args.smt_timeout * 1000)
     if path:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -92,7 +92,7 @@ def _write_and_check(doc: dict, path: str | None, args) -> int:
 def _certify_spec(args, path: str) -> int:
     """Local-optimality test of a user's point (docs/spec-format.md): CERTIFIED local minimum (exit 0),
     REFUTED with a descent curve (exit 4), or UNKNOWN with the limit hit (exit 3, no certificate)."""
-    from symcert.checker.verdict import Verdict
+    from symcert.checker.api import Verdict
     from symcert.errors import ConstructionFailed
     from symcert.spec import certify_spec
     t0 = time.perf_counter()
@@ -115,21 +115,21 @@ def _certify_spec(args, path: str) -> int:
     return verdict.exit_code
 
 
-REFUTATIONS = ("not_local_minimum", "saddle_point")
-
-
-def _answer(verdict, rep) -> str:
-    """The answer to the certification request: a checked refutation reads REFUTED."""
-    if verdict.name == "CERTIFIED" and rep.conclusion in REFUTATIONS:
-        return f"REFUTED ({rep.conclusion}; the refutation is certified)"
-    return verdict.name
+def _answer(claim_id: str, verdict, rep):
+    """The answer to a certification request: a checked refutation of the claim reads REFUTED
+    (exit 4); every other verdict is the checker's own."""
+    from symcert.checker.verdict import Verdict
+    from symcert.claims.expected import refutes
+    if verdict is Verdict.CERTIFIED and refutes(claim_id, rep.conclusion):
+        return Verdict.REFUTED, f"REFUTED ({rep.conclusion}; the refutation is certified)"
+    return verdict, verdict.name
 
 
 def cmd_certify(args) -> int:
     from symcert.claims import CLAIMS
-    from symcert.checker.verdict import Verdict
+    from symcert.checker.api import Verdict
     from symcert.errors import InputError
-    from symcert.model.data import read_dataset
+    from symcert.inputs.data import read_dataset
 
     if args.spec or (args.claim and args.claim not in CLAIMS and args.claim.endswith(".json") and os.path.isfile(args.claim)):
         return _certify_spec(args, args.spec or args.claim)
@@ -149,58 +149,90 @@ def cmd_certify(args) -> int:
         t0 = time.perf_counter()
         doc = claim.certify_data(data, _claim_options(args))
         verdict, rep = _write_and_check(doc, args.output, args)
-        _progress(args, f"{claim.id} on {args.data}: {_answer(verdict, rep)} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
+        answer, headline = _answer(claim.id, verdict, rep)
+        _progress(args, f"{claim.id} on {args.data}: {headline} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
                   + (f" -> {args.output}" if args.output else ""))
-        return verdict.exit_code
+        return answer.exit_code
+    return _certify_instances(claims, args)
+
+
+def _certify_instances(claims, args) -> int:
+    """Regenerate instances; exit 0 when each gives the answer listed for it (claims/expected.py),
+    else the verdict of the first that does not (1 when it answered with another verdict)."""
+    from symcert.checker.verdict import Verdict
+    from symcert.claims.expected import expected
+    from symcert.errors import InputError
     out_dir = args.output or "proofs"
     jobs = [(c, i) for c in claims for i in c.instances() if not args.instance or i.name == args.instance]
     if not jobs:
         raise InputError(None, "--instance", args.instance, "no such instance (see `symcert list`)")
-    worst = Verdict.CERTIFIED
+    result, wrong = Verdict.CERTIFIED, 0
     from symcert.supervise import run_report  # each instance in a child under --time-limit / --memory-limit
     for n, (claim, inst) in enumerate(jobs, start=1):
         t0 = time.perf_counter()
         path = os.path.join(out_dir, claim.id.split(".")[0], inst.name + ".json")
         rep = run_report(lambda: _write_and_check(inst.build(), path, args)[1], path, args.time_limit, args.memory_limit)
         verdict = rep.verdict
-        _progress(args, f"[{n}/{len(jobs)}] {claim.id} {inst.name}: {_answer(verdict, rep)} in {time.perf_counter() - t0:.2f} s -> {path}")
-        if verdict is not Verdict.CERTIFIED:
-            _progress(args, f"    {rep.summary}")
-            worst = verdict if worst is Verdict.CERTIFIED else worst
-    return worst.exit_code
+        answer, headline = _answer(claim.id, verdict, rep)
+        want = expected(claim.id, inst.name)
+        _progress(args, f"[{n}/{len(jobs)}] {claim.id} {inst.name}: {headline} in {time.perf_counter() - t0:.2f} s -> {path}")
+        if answer.name != want:
+            _progress(args, f"    expected {want}: {rep.summary}")
+            wrong += 1
+            if result is Verdict.CERTIFIED:
+                result = verdict if verdict is not Verdict.CERTIFIED else Verdict.REJECTED
+    if wrong:
+        _progress(args, f"{wrong} of {len(jobs)} instances did not give their listed answer")
+    return result.exit_code
 
 
 # ---- check / audit / explain ----------------------------------------------------------------
 
+def _counts(reports) -> str:
+    counts = {}
+    for r in reports:
+        counts[r.verdict.name] = counts.get(r.verdict.name, 0) + 1
+    return ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+
+
 def _summarise(reports, as_json: bool, table: bool) -> int:
-    from symcert.checker.verdict import Verdict
-    worst = max((r.verdict.value for r in reports), default=0, key=lambda v: (v != 0, v))
+    """Print the reports; the run's exit code is the first verdict present in the order
+    ERROR > REJECTED > INVALID > UNKNOWN > CERTIFIED (checker/verdict.py)."""
+    from symcert.checker.verdict import Verdict, combine
+    run = combine(r.verdict for r in reports)
     if as_json:
         counts = {}
         for r in reports:
             counts[r.verdict.name] = counts.get(r.verdict.name, 0) + 1
-        print(json.dumps({"reports": [r.to_json() for r in reports], "counts": counts,
+        print(json.dumps({"reports": [r.to_json() for r in reports], "counts": counts, "verdict": run.name,
                           "all_certified": all(r.verdict is Verdict.CERTIFIED for r in reports)}, indent=2))
-    elif table:
+        return run.exit_code
+    if table:
         width = max((len(r.source) for r in reports), default=4)
         print(f"{'certificate':<{width}}  {'verdict':<10}  {'claim':<16}  seconds  detail")
         for r in reports:
             print(f"{r.source:<{width}}  {r.verdict.name:<10}  {r.claim:<16}  {r.seconds:7.2f}  {r.summary}")
-        counts = {}
-        for r in reports:
-            counts[r.verdict.name] = counts.get(r.verdict.name, 0) + 1
-        print(f"{len(reports)} certificates: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
     else:
         for r in reports:
             print(f"{r.source}: {r.verdict.name}: {r.summary}")
             if r.verdict is Verdict.CERTIFIED:
                 print(f"    rests on: {'; '.join(r.rests_on)}")
-    return worst
+                unchecked = [h[0] for h in r.hypotheses if h[1] != "holds"]
+                if unchecked:
+                    print(f"    hypotheses stated, not checked: {', '.join(unchecked)}")
+    if table or len(reports) > 1:
+        print(f"{len(reports)} certificates: {_counts(reports)}; verdict of the run: {run.name}")
+    return run.exit_code
 
 
 def _check_paths(paths, args):
     from symcert.supervise import check_paths  # each file in a child under --time-limit / --memory-limit
-    return check_paths(paths, args.smt_timeout * 1000, args.time_limit, args.memory_limit, getattr(args, "jobs", 1))
+    reports = check_paths(paths, args.smt_timeout * 1000, args.time_limit, args.memory_limit, getattr(args, "jobs", 1))
+    if getattr(args, "debug", False):
+        for rep in reports:
+            if getattr(rep, "traceback", ""):
+                print(f"{rep.source}:\n{rep.traceback}", file=sys.stderr, end="")
+    return reports
 
 
 def cmd_check(args) -> int:
@@ -220,7 +252,7 @@ def cmd_audit(args) -> int:
 
 def cmd_explain(args) -> int:
     from symcert.explain import explain
-    from symcert.checker import check_file
+    from symcert.checker.api import check_file
     rep = check_file(args.file, args.smt_timeout * 1000)
     print(explain(args.file, rep))
     return rep.verdict.exit_code
@@ -252,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog="symcert", description=DESCRIPTION, epilog=_exit_table(), formatter_class=fmt)
     p.add_argument("--version", action="version", version=f"symcert {__version__}")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an internal error (ERROR, exit 6)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("list", help="list the claims symcert can certify", formatter_class=fmt)
@@ -304,6 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="FILE")
     s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
     s.set_defaults(func=cmd_explain)
+    for s in sub.choices.values():
+        s.add_argument("--debug", dest="sub_debug", action="store_true", help="show the traceback of an internal error (ERROR, exit 6)")
     return p
 
 
@@ -311,6 +346,8 @@ def main(argv=None) -> int:
     from symcert.errors import SymcertError
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "func", None):
+        args.debug = args.debug or getattr(args, "sub_debug", False)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -337,6 +374,14 @@ def _run(args) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # containment: never a traceback, never a verdict on the input
+        from symcert.checker.verdict import Verdict
+        if args.debug:
+            import traceback
+            traceback.print_exc()
+        _err(f"internal error {exc.__class__.__name__}: {str(exc)[:200]} (ERROR, exit {Verdict.ERROR.exit_code}: "
+             "not a verdict on the input; --debug shows the traceback)")
+        return Verdict.ERROR.exit_code
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ OPTIONS = {"radius", "max_cells", "smt_timeout", "solver_free"}
 
 
 def _activation(value, path):
-    from symcert.model.activations import parse_activation
+    from symcert.inputs.activations import parse_activation
     if isinstance(value, str):
         return parse_activation(value, path)
     if isinstance(value, dict):
@@ -45,8 +45,8 @@ def _activation(value, path):
 
 def read_spec(path: str) -> dict:
     """Parse and validate a spec file; return {problem, point, options, name}."""
-    from symcert.checker.problem import FormatError, point as parse_point, problem as parse_problem
-    from symcert.model.data import dataset_from_json, load_json, read_dataset
+    from symcert.checker.api import FormatError, parse_point, parse_problem
+    from symcert.inputs.data import dataset_from_json, load_json, read_dataset
     doc = load_json(path, parse_float=str)  # integer literals bounded by symcert.exact.jsontext
     if not isinstance(doc, dict):
         raise InputError(path, None, None, "expected a JSON object with network, loss, data, point")
@@ -61,7 +61,7 @@ def read_spec(path: str) -> dict:
     loss = doc.get("loss", "squared")
     if not isinstance(loss, str):
         raise InputError(path, "loss", loss, "expected a loss name: squared, absolute, huber:DELTA or hinge")
-    from symcert.model.losses import parse_loss
+    from symcert.inputs.losses import parse_loss
     loss = parse_loss(loss, path)  # every loss: z3 cells If-encode the kinked ones; affine_exceptions is squared-only
     data = doc["data"]
     if isinstance(data, str):
@@ -107,10 +107,11 @@ def certify_spec(path: str, smt_timeout_s: int = 60):
     """Decide local optimality of the spec's point: (certificate, decision); raises InputError on
     bad input and ConstructionFailed (exit 3, UNKNOWN) with the limit hit, or for a smooth
     activation (the local-optimality test covers piecewise-linear activations)."""
-    from symcert.claims.kinks import _test_claim, certify_point
+    from symcert.claims.constructions import certify_point
+    from symcert.claims.yun2018.test import claim_json
     spec = read_spec(path)
     o = spec["options"]
-    claim = _test_claim(f"spec file {spec['name']}", {})
+    claim = claim_json(f"spec file {spec['name']}", {})
     return certify_point(spec["problem"], spec["point"], claim, radius_cap=o.get("radius_cap", fmpq(1)),
                          timeout_ms=1000 * o.get("smt_timeout", smt_timeout_s), max_cells=o.get("max_cells", 1 << 16),
                          solver_free=o.get("solver_free", True))

@@ -175,22 +175,29 @@ def run_one(fn, job, time_limit: float = DEFAULT_TIME_LIMIT, memory_limit: float
 # ---- the jobs of the command line -------------------------------------------------------------
 
 def _check_job(job) -> dict:
-    from symcert.checker import check_file
+    from symcert.checker.api import check_file
     path, smt_timeout_ms = job
     t0 = time.perf_counter()
     rep = check_file(path, smt_timeout_ms)
-    return {**rep.to_json(), "seconds": time.perf_counter() - t0}
+    out = {**rep.to_json(), "seconds": time.perf_counter() - t0}
+    if getattr(rep, "error", None) is not None:  # an internal error: its traceback, for --debug
+        import traceback
+        out["traceback"] = "".join(traceback.format_exception(rep.error))
+    return out
 
 
 def _report(path: str, outcome: dict, seconds: float):
     """The checker's Report for one supervised check (UNKNOWN at a limit, ERROR if the child died)."""
-    from symcert.checker.check import Report
+    from symcert.checker.api import Report
     from symcert.checker.verdict import Verdict
     if outcome["ok"]:
         d = outcome["result"]
         obligations = [(o["id"], o["kind"], o["status"], o["detail"]) for o in d["obligations"]]
-        return Report(Verdict[d["verdict"]], d["source"], d["claim"], d["conclusion"], d["summary"], obligations,
-                      d["rests_on"], d["seconds"], d["environment"])
+        hypotheses = [(h["id"], h["status"], h["detail"]) for h in d["hypotheses"]]
+        rep = Report(Verdict[d["verdict"]], d["source"], d["claim"], d["conclusion"], d["summary"], obligations,
+                     d["rests_on"], d["seconds"], d["environment"], hypotheses, d["risk"])
+        rep.traceback = d.get("traceback", "")
+        return rep
     verdict = Verdict.UNKNOWN if outcome["limit"] else Verdict.ERROR
     return Report(verdict, path, summary=f"{path}: {outcome['message']}", seconds=seconds)
 
@@ -199,7 +206,7 @@ def check_paths(paths: list, smt_timeout_ms: int, time_limit: float = DEFAULT_TI
                 memory_limit: float = DEFAULT_MEMORY_LIMIT, workers: int = 1) -> list:
     """Check every file, each in its own child under the limits, ``workers`` at once (largest file
     first); the reports come back in the order of ``paths``."""
-    import symcert.checker.registry  # noqa: F401  (import everything once, before forking)
+    import symcert.checker.api  # noqa: F401  (import the checker once, before forking)
 
     sizes = []
     for p in paths:

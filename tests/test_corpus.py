@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 from symcert.checker.registry import CHECKS, CONCLUSIONS
 from symcert.checker.verdict import Verdict
 

@@ -9,7 +9,8 @@ import os
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import PROOFS
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROOFS = os.path.join(ROOT, "proofs")
 from symcert.supervise import run_one
 
 BASES = ["he2020/kink-valley-end-relu.json", "yun2019/thm2-relu.json", "ding2022/thm-saddle-refuted.json",

@@ -4,6 +4,19 @@
 and decides whether the certificate's conclusion follows. It trusts no number the generator
 wrote that it can recompute: losses are recomputed, the SMT query is rebuilt, and a claimed
 value that disagrees with the recomputation is itself a failure.
+
+Order of work (each step runs only if the previous ones left the verdict open):
+
+1. read: format, version, claim, problem, points, obligations (a malformed field: INVALID);
+2. applicability (:mod:`symcert.checker.registry`): the problem's class must evaluate its
+   stated loss, and every obligation kind must apply to that class and loss (else REJECTED,
+   before any check runs);
+3. the digest of the problem and the claimed loss at the point;
+4. the obligations, in order; each holding check may only establish the facts its row declares;
+5. the ledger the certificate declares, the stated hypotheses (:mod:`symcert.checker.hypotheses`),
+   and the facts the conclusion needs.
+
+An unexpected exception anywhere is ERROR, which is never a statement about the certificate.
 """
 from __future__ import annotations
 
@@ -11,14 +24,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from symcert.checker import hypotheses as H
 from symcert.checker import problem as P
+from symcert.checker import registry as R
 from symcert.checker.obligations import Context, Outcome
-from symcert.checker.registry import CHECKS, CONCLUSIONS
-from symcert.checker.smooth import SmoothProblem
-from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.verdict import Verdict
 from symcert.exact.jsontext import JSONLimitError, load_file
-from symcert.exact.limits import LimitReached, show
+from symcert.exact.limits import LimitReached
 
 FORMAT = "symcert-certificate"
 VERSION = 1
@@ -35,14 +47,20 @@ class Report:
     rests_on: list = field(default_factory=list)
     seconds: float = 0.0
     environment: list = field(default_factory=list)
+    hypotheses: list = field(default_factory=list)  # (id, status, detail)
+    risk: str = ""
 
     def to_json(self) -> dict:
         return {
             "source": self.source, "verdict": self.verdict.name, "claim": self.claim,
-            "conclusion": self.conclusion, "summary": self.summary,
+            "conclusion": self.conclusion, "summary": self.summary, "risk": self.risk,
             "obligations": [dict(zip(("id", "kind", "status", "detail"), o)) for o in self.obligations],
+            "hypotheses": [dict(zip(("id", "status", "detail"), h)) for h in self.hypotheses],
             "rests_on": self.rests_on, "environment": self.environment,
         }
+
+    def fail(self, oid: str, kind: str, detail: str) -> None:
+        self.obligations.append((oid, kind, "fails", detail))
 
 
 def _has(facts: set, name: str) -> bool:
@@ -55,13 +73,20 @@ def check_document(doc, source: str = "", smt_timeout_ms: int = 60000) -> Report
         return _check(doc, rep, smt_timeout_ms)
     except P.FormatError as exc:
         rep.verdict, rep.summary = Verdict.INVALID, str(exc)
-        return rep
     except LimitReached as exc:  # a bound of symcert.exact.limits, reached while deciding
         rep.verdict, rep.summary = Verdict.UNKNOWN, f"limit reached: {exc}"
-        return rep
+    except RecursionError:
+        rep.verdict, rep.summary = Verdict.UNKNOWN, "limit reached: Python recursion depth (input nested too deeply)"
+    except MemoryError:
+        rep.verdict, rep.summary = Verdict.UNKNOWN, "limit reached: memory (the process ran out of memory)"
+    except Exception as exc:  # containment: an internal failure is never a verdict on the certificate
+        rep.verdict, rep.summary = Verdict.ERROR, f"internal error {exc.__class__.__name__} (not a verdict on the certificate; --debug shows the traceback)"
+        rep.error = exc
+    return rep
 
 
-def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
+def _read(doc, rep: Report):
+    """Step 1: every field read and validated; returns (problem, context arguments, obligations)."""
     if P.get(doc, "format", "", str) != FORMAT:
         raise P.FormatError("format", doc.get("format"), f"expected {FORMAT!r}")
     if P.get(doc, "version", "", int) != VERSION:
@@ -69,58 +94,108 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     claim = P.get(doc, "claim", "", dict)
     rep.claim = P.get(claim, "id", "claim", str)
     rep.conclusion = P.get(claim, "conclusion", "claim", str)
-    if rep.conclusion not in CONCLUSIONS:
-        raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(CONCLUSIONS)})")
+    if rep.conclusion not in R.CONCLUSIONS:
+        raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(R.CONCLUSIONS)})")
+    hyps = H.read(claim.get("hypotheses"), "claim.hypotheses")
     prob = P.problem(P.get(doc, "problem", "", dict))
     point = P.point(P.get(doc, "point", ""), prob, "point")
     better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
     better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
     claimed = P.rational(P.get(doc, "loss", ""), "loss")
-    obligations = P.get(doc, "obligations", "", list)
     parsed = []
-    for n, ob in enumerate(obligations):
+    for n, ob in enumerate(P.get(doc, "obligations", "", list)):
         path = f"obligations[{n}]"
         kind = P.get(ob, "kind", path, str)
-        if kind not in CHECKS:
-            raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(CHECKS)})")
+        if kind not in R.KINDS:
+            raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(R.KINDS)})")
         parsed.append((path, str(ob.get("id", kind)), kind, ob))
+    return prob, (point, better, better_loss), claimed, parsed, hyps
 
-    ctx = (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
-    ledger: list = []
-    failed = unknown = False
+
+def _applicable(prob, parsed, rep: Report) -> bool:
+    """Step 2: the class evaluates the stated loss, and every kind applies to class and loss."""
+    cls = R.problem_class(prob)
+    if prob.loss not in R.CLASSES[cls]:
+        rep.fail("problem.loss", "problem_class", f"problem class {cls} is evaluated with the {', '.join(sorted(R.CLASSES[cls]))} "
+                 f"loss only; the {prob.loss} loss is refused")
+        return False
+    for _path, oid, kind, _ob in parsed:
+        why = R.refusal(kind, cls, prob.loss)
+        if why:
+            rep.fail(oid, kind, why)
+            return False
+    return True
+
+
+def _digest_and_loss(doc, ctx, claimed, rep: Report) -> bool:
+    """Step 3: the problem's digest and the claimed loss at the point."""
+    ok = True
     if "problem_sha256" in doc:
         text = json.dumps(doc["problem"], sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
         if hashlib.sha256(text.encode("ascii")).hexdigest() != doc["problem_sha256"]:
-            rep.obligations.append(("problem_sha256", "digest", "fails", "problem_sha256 does not match the problem statement"))
-            failed = True
-    if ctx.risk != claimed:
-        rep.obligations.append(("loss", "claimed_loss", "fails", f"claimed loss {show(claimed)} but the risk at the point is {show(ctx.risk)}"))
-        failed = True
+            rep.fail("problem_sha256", "digest", "problem_sha256 does not match the problem statement")
+            ok = False
+    if ok and ctx.risk != claimed:
+        rep.fail("loss", "claimed_loss", f"claimed loss {P.show(claimed)} but the risk at the point is {P.show(ctx.risk)}")
+        ok = False
+    return ok
+
+
+def _run(ctx, parsed, rep: Report, ledger: list) -> tuple[bool, bool]:
+    """Step 4: the obligations in order; returns (failed, unknown)."""
+    failed = unknown = False
     for path, oid, kind, ob in parsed:
         if failed:  # the verdict is settled; do not spend solver time on the rest
             rep.obligations.append((oid, kind, "skipped", "not checked: an earlier obligation failed"))
             continue
-        out: Outcome = CHECKS[kind](ctx, ob, path)
+        out: Outcome = R.CHECKS[kind](ctx, ob, path)
         declared = ob.get("rests_on")
-        if declared is not None and out.status == "holds" and declared != out.rests_on:
+        if out.status == "holds" and declared is not None and declared != out.rests_on:
             out = Outcome("fails", f"the certificate says this obligation rests on {declared}, but it rests on {out.rests_on}", out.rests_on)
+        if out.status == "holds" and R.undeclared_facts(kind, out.facts):
+            raise RuntimeError(f"check {kind} established facts outside its registry row: {R.undeclared_facts(kind, out.facts)}")
         rep.obligations.append((oid, kind, out.status, out.detail))
-        for item in out.rests_on:
-            if item not in ledger:
-                ledger.append(item)
+        ledger.extend(item for item in out.rests_on if item not in ledger)
         if out.status == "holds":
             ctx.facts.update(out.facts)
-        elif out.status == "fails":
-            failed = True
-        else:
-            unknown = True
+        failed, unknown = failed or out.status == "fails", unknown or out.status == "unknown"
+    return failed, unknown
+
+
+def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
+    prob, (point, better, better_loss), claimed, parsed, hyps = _read(doc, rep)
+    ctx = _context(prob)(prob, point, better, better_loss, smt_timeout_ms)
+    ledger: list = []
+    failed, unknown = True, False
+    if _applicable(prob, parsed, rep) and _digest_and_loss(doc, ctx, claimed, rep):
+        rep.risk = P.show(ctx.risk)
+        failed, unknown = _run(ctx, parsed, rep, ledger)
     rep.rests_on = ledger
     rep.environment = _environment(ledger)
     if not failed and not unknown and "rests_on" in doc and doc["rests_on"] != ledger:
-        rep.obligations.append(("rests_on", "ledger", "fails", f"the certificate says it rests on {doc['rests_on']}, but it rests on {ledger}"))
+        rep.fail("rests_on", "ledger", f"the certificate says it rests on {doc['rests_on']}, but it rests on {ledger}")
         failed = True
-    missing = [f for f in CONCLUSIONS[rep.conclusion] if not _has(ctx.facts, f)]
-    if failed:
+    if not failed and not unknown:
+        rep.hypotheses = H.check_all(hyps, ctx, rep.obligations)
+        failed = any(h[1] == "fails" for h in rep.hypotheses)
+    return _decide(rep, ctx, failed, unknown)
+
+
+def _context(prob):
+    """The context class of the problem's class (the smooth one needs sympy: imported only then)."""
+    if R.problem_class(prob) == R.SMOOTH:
+        from symcert.checker.smooth_obligations import SmoothContext
+        return SmoothContext
+    return Context
+
+
+def _decide(rep: Report, ctx, failed: bool, unknown: bool) -> Report:
+    """Step 5: the verdict."""
+    missing = [f for f in R.CONCLUSIONS[rep.conclusion] if not _has(ctx.facts, f)]
+    bad_hyp = next((h for h in rep.hypotheses if h[1] == "fails"), None)
+    if bad_hyp:
+        rep.verdict, rep.summary = Verdict.REJECTED, f"stated hypothesis {bad_hyp[0]} fails: {bad_hyp[2]}"
+    elif failed:
         bad = next(o for o in rep.obligations if o[2] == "fails")
         rep.verdict, rep.summary = Verdict.REJECTED, f"obligation {bad[0]} fails: {bad[3]}"
     elif unknown:
@@ -129,7 +204,7 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     elif missing:
         rep.verdict, rep.summary = Verdict.REJECTED, f"the obligations do not establish {rep.conclusion}: missing {', '.join(missing)}"
     else:
-        rep.verdict, rep.summary = Verdict.CERTIFIED, f"{rep.conclusion} at risk {ctx.risk}"
+        rep.verdict, rep.summary = Verdict.CERTIFIED, f"{rep.conclusion} at risk {rep.risk}"
     return rep
 
 
@@ -155,6 +230,8 @@ def check_file(path: str, smt_timeout_ms: int = 60000) -> Report:
         return Report(Verdict.INVALID, path, summary=f"{path}: cannot read: {exc.__class__.__name__}: {exc}")
     except json.JSONDecodeError as exc:
         return Report(Verdict.INVALID, path, summary=f"{path}: not valid JSON: {exc}")
+    except RecursionError:
+        return Report(Verdict.INVALID, path, summary=f"{path}: JSON nested too deeply")
     rep = check_document(doc, path, smt_timeout_ms)
     if rep.verdict is Verdict.INVALID and not rep.summary.startswith(path):
         rep.summary = f"{path}: {rep.summary}"

@@ -150,3 +150,6 @@ def check_descent_curve(ctx: Context, ob: dict, path: str) -> Outcome:
         return Outcome("fails", f"the risk increases along the curve: R(t) - R(0) = {c} t^{order} + ...", [RATIONAL])
     return Outcome("holds", f"R(t) - R(0) = {c} t^{order} + O(t^{order + 1}) < 0 for small t > 0 (degree {drop.degree()})",
                    [RATIONAL, POLY_T], ("descent",))
+
+
+CHECKS = {"descent_curve": check_descent_curve}

@@ -98,4 +98,3 @@ def check_cell_multilinear(ctx: Context, ob: dict, path: str) -> Outcome:
 
 
 CHECKS = {"cell_multilinear": check_cell_multilinear}
-CONCLUSIONS = {"cell_multilinear": ("multilinear",)}

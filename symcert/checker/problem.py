@@ -26,6 +26,27 @@ class FormatError(ValueError):
         super().__init__(f"field {field}: value {text}: {reason}")
 
 
+SHOW_DIGITS = 60  # longest numerator or denominator printed in full in a message
+
+
+def show(v) -> str:
+    """Bounded text of a value for a message: a rational whose numerator or denominator has more
+    than SHOW_DIGITS digits is shown by its leading digits, its size and a decimal estimate."""
+    if isinstance(v, fmpq):
+        p, q = v.p, v.q
+        np_, nq = len(str(abs(p))), len(str(q))
+        if max(np_, nq) <= SHOW_DIGITS:
+            return str(v)
+        k = 16 - (np_ - nq)  # scale so that the integer quotient has about 16 digits
+        num, den = abs(p) * 10 ** max(k, 0), q * 10 ** max(-k, 0)
+        lead = str(num // den)
+        e = len(lead) - 1 - k
+        sign = "-" if p < 0 else ""
+        return f"{sign}{lead[0]}.{lead[1:7]}e{e:+d} (exact: a rational of {np_}/{nq} digits)"
+    from symcert.exact.limits import show as bounded
+    return bounded(v)
+
+
 def get(obj: dict, key: str, path: str, kind=None):
     if not isinstance(obj, dict):
         raise FormatError(path, obj, "expected a JSON object")

@@ -1,27 +1,93 @@
-"""Registry of obligation kinds and conclusions the checker understands (trusted).
+"""The one table of what the checker understands (trusted): problem classes, obligation kinds
+and conclusions.
 
-To add an obligation kind: write ``check_<kind>(ctx, ob, path) -> Outcome`` in a checker module
-of its own and add it to ``CHECKS`` below. To add a conclusion: add the facts it needs to
-``CONCLUSIONS`` (a tuple fact such as ``("local_min", r)`` matches on its first item).
+* ``CLASSES``: each problem class and the losses its risk is evaluated with. A problem whose
+  loss its class does not list is refused before any evaluation (a smooth problem is evaluated
+  with the squared loss only, so a smooth problem stating another loss is refused, never
+  checked as if it were squared).
+* ``KINDS``: each obligation kind, the problem classes and losses it applies to, and the facts
+  it may establish. The driver (:mod:`symcert.checker.check`) refuses any other combination
+  before the check runs (REJECTED, naming the kind, the class and the loss), and refuses a
+  holding check that reports a fact outside its row.
+* ``CONCLUSIONS``: each conclusion and the facts it needs (a tuple fact such as
+  ``("local_min", r)`` matches on its first item).
+
+To add an obligation kind: write ``check_<kind>(ctx, ob, path) -> Outcome`` in a checker module,
+list it in that module's ``CHECKS``, and add one row to ``KINDS``. To add a problem class or a
+loss: add it to ``CLASSES`` and to the rows of the kinds that handle it.
 """
 from __future__ import annotations
 
-from symcert.checker import cells, convex, descent, obligations, smooth_obligations
-from symcert.checker import multilinear, valley
-from symcert.checker import ascent, linear, path, split
+import importlib
+from dataclasses import dataclass
 
-CHECKS = dict(obligations.CHECKS)
-CHECKS["descent_curve"] = descent.check_descent_curve
-CHECKS.update(cells.CHECKS)
-CHECKS.update(smooth_obligations.CHECKS)
-CHECKS.update(convex.CHECKS)
-CHECKS.update(multilinear.CHECKS)
-CHECKS.update(valley.CHECKS)
+PL, LIN, SMOOTH = "piecewise_linear", "linear", "smooth"
+ALL_LOSSES = frozenset(("squared", "absolute", "huber", "hinge"))
+SQUARED = frozenset(("squared",))
 
-CHECKS.update(linear.CHECKS)
-CHECKS.update(ascent.CHECKS)
-CHECKS.update(split.CHECKS)
-CHECKS.update(path.CHECKS)
+CLASSES = {  # problem class -> losses its risk is evaluated with
+    PL: ALL_LOSSES,     # checker/losses.py, exactly
+    LIN: ALL_LOSSES,    # a piecewise-linear activation with one piece
+    SMOOTH: SQUARED,    # checker/smooth.py evaluates 1/2 sum of squared residuals only
+}
+
+
+@dataclass(frozen=True)
+class Kind:
+    module: str  # the checker module whose CHECKS holds the check function (imported on first use)
+    classes: frozenset
+    losses: frozenset
+    facts: frozenset  # names of the facts a holding check may establish
+
+
+def _k(module, classes, losses, *facts) -> Kind:
+    return Kind(module, frozenset(classes), frozenset(losses), frozenset(facts))
+
+
+KINDS = {
+    "gradient_zero": _k("obligations", (PL, LIN), ALL_LOSSES, "critical"),
+    "interior_cell": _k("obligations", (PL, LIN), ALL_LOSSES, "cell_box"),
+    "affine_reduction": _k("obligations", (PL, LIN), SQUARED, "local_min"),
+    "smt_cell_minimum": _k("obligations", (PL, LIN), ALL_LOSSES, "local_min"),
+    "strictly_lower": _k("obligations", (PL, LIN), ALL_LOSSES, "lower_point"),
+    "descent_curve": _k("descent", (PL, LIN), ALL_LOSSES, "descent"),
+    "ascent_curve": _k("ascent", (PL, LIN), ALL_LOSSES, "ascent"),
+    "cell_cover": _k("cells", (PL,), ALL_LOSSES, "local_min"),
+    "affine_optimality": _k("convex", (PL, LIN), ALL_LOSSES, "local_min"),
+    "cell_multilinear": _k("multilinear", (PL, LIN), ALL_LOSSES, "multilinear"),
+    "valley_path": _k("valley", (PL,), ALL_LOSSES, "valley", "valley_end"),
+    "linear_global_minimum": _k("linear", (LIN,), SQUARED, "global_min"),
+    "neuron_split": _k("split", (PL, LIN, SMOOTH), SQUARED, "split_line", "critical"),
+    "split_local_minimum": _k("split", (SMOOTH,), SQUARED, "local_min"),
+    "escape_path": _k("path", (SMOOTH,), SQUARED, "escape"),
+    "smooth_gradient_zero": _k("smooth_obligations", (SMOOTH,), SQUARED, "critical"),
+    "convexity_bound": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "affine_pieces": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "morse_bott": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min", "critical"),
+    "smooth_strictly_lower": _k("smooth_obligations", (SMOOTH,), SQUARED, "lower_point"),
+    "smooth_descent": _k("smooth_obligations", (SMOOTH,), SQUARED, "descent"),
+    "paper_conditions": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "hessian_pd": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+}
+
+
+
+class _Checks(dict):
+    """kind -> check function, importing the kind's module on first use (a piecewise-linear
+    check never imports sympy, which only the smooth modules need)."""
+
+    def __missing__(self, kind: str):
+        if kind not in KINDS:
+            raise KeyError(kind)
+        fn = importlib.import_module(f"symcert.checker.{KINDS[kind].module}").CHECKS[kind]
+        self[kind] = fn
+        return fn
+
+    def __contains__(self, kind) -> bool:
+        return kind in KINDS
+
+
+CHECKS = _Checks()
 
 CONCLUSIONS = {
     "local_minimum": ("local_min",),
@@ -31,6 +97,36 @@ CONCLUSIONS = {
     "saddle_point": ("critical", "descent", "ascent"),
     "critical_line": ("split_line",),
     "non_attracting_minimum": ("local_min", "escape"),
+    "cell_multilinear": ("multilinear",),
+    "valley_of_local_minima": ("valley",),
+    # every member of the valley is a local minimum at the point's risk, and a strictly lower
+    # point exists: a continuum of spurious local minima
+    "continuum_of_spurious_local_minima": ("valley", "lower_point"),
 }
-CONCLUSIONS.update(multilinear.CONCLUSIONS)
-CONCLUSIONS.update(valley.CONCLUSIONS)
+
+
+def problem_class(prob) -> str:
+    """The class of a problem read by :mod:`symcert.checker.problem`."""
+    act = prob.act
+    if not hasattr(act, "slopes"):
+        return SMOOTH
+    return LIN if not act.breakpoints else PL
+
+
+def refusal(kind: str, cls: str, loss: str) -> str | None:
+    """Why obligation ``kind`` does not apply to a problem of class ``cls`` with ``loss``, or None."""
+    row = KINDS[kind]
+    if cls not in row.classes:
+        return f"obligation kind {kind} does not apply to problem class {cls} (it applies to {', '.join(sorted(row.classes))})"
+    if loss not in row.losses:
+        return f"obligation kind {kind} does not apply to the {loss} loss (it applies to {', '.join(sorted(row.losses))})"
+    return None
+
+
+def _fact_name(f) -> str:
+    return f[0] if isinstance(f, tuple) else f
+
+
+def undeclared_facts(kind: str, facts) -> list:
+    """Facts a holding check reported that its row does not declare (must be empty)."""
+    return [f for f in facts if _fact_name(f) not in KINDS[kind].facts]

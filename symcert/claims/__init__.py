@@ -1,21 +1,36 @@
-"""The registry of claims symcert can certify (one module per paper)."""
+"""The registry of claims symcert can certify: one folder per paper, one line per paper.
+
+Each paper folder ``symcert/claims/<paper>/`` holds one module per theorem and exposes
+``CLAIMS``, a tuple of :class:`Claim` in the order ``symcert list`` shows them. Adding a paper
+means adding its folder and one line to ``PAPERS`` (docs/adding-a-paper.md).
+"""
 from __future__ import annotations
 
-from symcert.claims import ding2022, kinks, yun2019, yun2019_thm2
-from symcert.claims import yun2019_thm4
-from symcert.claims import petzka2021
-from symcert.claims import christof2023_smooth
-from symcert.claims import christof2023, he2020
+import importlib
+
 from symcert.claims.base import Claim, Instance
 
-CLAIMS: dict[str, Claim] = {c.id: c for c in (yun2019.CLAIM, yun2019_thm2.CLAIM, ding2022.CLAIM, kinks.HE2020_CLAIM, kinks.TEST_CLAIM)}
-CLAIMS[yun2019_thm4.CLAIM.id] = yun2019_thm4.CLAIM
-CLAIMS[petzka2021.CLAIM.id] = petzka2021.CLAIM
-CLAIMS[petzka2021.ESCAPE_CLAIM.id] = petzka2021.ESCAPE_CLAIM
-CLAIMS[petzka2021.DEEP_CLAIM.id] = petzka2021.DEEP_CLAIM
+PAPERS = (  # folder under symcert/claims/
+    "yun2019",  # Yun, Sra, Jadbabaie 2019: thm1, thm2, thm4
+    "yun2018",  # Yun, Sra, Jadbabaie 2019, local-optimality test: test
+    "he2020",  # He, Wang, Tao 2020: thm1, thm2, valley, kink
+    "ding2022",  # Ding, Li, Sun 2022: thm
+    "petzka2021",  # Petzka, Sminchisescu 2021: split, escape, deep
+    "christof2023",  # Christof, Kowalczyk 2023: thm (pl), thm-smooth (smooth)
+)
 
-CLAIMS[christof2023_smooth.CLAIM.id] = christof2023_smooth.CLAIM
-for _c in (*he2020.CLAIMS, christof2023.CLAIM):
-    CLAIMS[_c.id] = _c
 
-__all__ = ["CLAIMS", "Claim", "Instance"]
+def registry(papers=PAPERS) -> dict[str, Claim]:
+    """Claim id -> Claim, in paper order; a claim id defined twice is an error."""
+    out: dict[str, Claim] = {}
+    for name in papers:
+        for claim in importlib.import_module(f"symcert.claims.{name}").CLAIMS:
+            if claim.id in out:
+                raise ValueError(f"claim {claim.id} is defined twice (paper folder {name})")
+            out[claim.id] = claim
+    return out
+
+
+CLAIMS: dict[str, Claim] = registry()
+
+__all__ = ["CLAIMS", "PAPERS", "Claim", "Instance", "registry"]

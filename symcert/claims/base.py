@@ -22,3 +22,25 @@ class Claim:
     instances: Callable[[], list]  # -> list[Instance]: the paper's worked instances and seeded random ones
     certify_data: Callable | None = None  # (dataset, options: dict) -> certificate document
     options: dict = field(default_factory=dict)  # option name -> help text, for `symcert list`
+
+
+def require_hypotheses(claim_id: str, records: list, problem_json: dict) -> None:
+    """Evaluate, before any construction, every hypothesis record whose ``check`` the checker
+    can decide from the problem alone (the same predicates the checker re-derives); the first
+    that fails raises :class:`HypothesisViolation` (NOT_APPLICABLE, exit 5) naming it."""
+    from symcert.checker.api import hypotheses as H
+    from symcert.checker.api import parse_problem
+    from symcert.errors import HypothesisViolation
+    prob = parse_problem(problem_json)
+
+    class _Ctx:  # the predicates read the problem only (obligation_holds is skipped here)
+        pass
+    ctx = _Ctx()
+    ctx.prob = prob
+    for hid, checks in H.read(records, "hypotheses"):
+        for kind, params in checks:
+            if kind == "obligation_holds":
+                continue
+            ok, detail = H.TABLE[kind][0](prob, ctx, [], params)
+            if not ok:
+                raise HypothesisViolation(claim_id, hid, f"{kind}: {detail}")

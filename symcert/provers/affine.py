@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import kernel
+from symcert.checker.api import kernel
 
 
 def augmented(X: fmpq_mat) -> fmpq_mat:
@@ -39,6 +39,22 @@ def pivot_columns(rref: fmpq_mat, rank: int) -> list[int]:
             pivots.append(col)
             row += 1
     return pivots
+
+
+def nullspace(A: fmpq_mat) -> fmpq_mat:
+    """A basis (as columns) of {n : A n = 0}; an n x 0 matrix is returned as None."""
+    n = A.ncols()
+    R, rank = A.rref()
+    pivots = pivot_columns(R, rank)
+    free = [c for c in range(n) if c not in pivots]
+    if not free:
+        return None
+    N = fmpq_mat(n, len(free))
+    for k, f in enumerate(free):
+        N[f, k] = 1
+        for r, p in enumerate(pivots):
+            N[p, k] = -R[r, f]
+    return N
 
 
 def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:

@@ -10,9 +10,12 @@ from symcert.checker import Verdict, check_document
 from symcert.checker import kernel
 from symcert.checker.problem import point as read_point
 from symcert.checker.problem import problem as read_problem
-from symcert.claims import he2020 as H
+from symcert.claims.he2020 import common as HC
+from symcert.claims.he2020 import thm1 as H1
+from symcert.claims.he2020 import thm2 as H2
+from symcert.claims.he2020 import valley as HV
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.activations import hard_tanh, relu
+from symcert.inputs.activations import hard_tanh, relu
 
 
 def check(doc):
@@ -40,7 +43,7 @@ def ob(doc, oid):
 
 
 def thm1(loss="absolute", act=relu, widths=(1, 2, 1)):
-    return H.certify_thm1(H.rows(*H.WORKED), act(), H.LOSSES[loss], list(widths), "test", eta=fmpq(1))
+    return H1.certify_thm1(HC.rows(*HC.WORKED), act(), HC.LOSSES[loss], list(widths), "test", eta=fmpq(1))
 
 
 def test_genuine_certificates_pass():
@@ -110,9 +113,9 @@ def test_gradient_zero_reports_loss_kink():
 
 
 def test_hinge_margin_kink_reported():
-    from symcert.model.data import from_rows
+    from symcert.inputs.data import from_rows
     data = from_rows([[fmpq(v)] for v in (-1, 0, 1, 2)], [[fmpq(v)] for v in (1, -1, 1, -1)])
-    doc = H.certify_thm1(data, relu(), H.LOSSES["hinge"], [1, 2, 1], "test")
+    doc = H1.certify_thm1(data, relu(), HC.LOSSES["hinge"], [1, 2, 1], "test")
     assert check(doc).verdict is Verdict.CERTIFIED
     doc["obligations"].insert(0, {"id": "gradient_zero", "kind": "gradient_zero"})
     rep = check(doc)
@@ -122,7 +125,7 @@ def test_hinge_margin_kink_reported():
 # ---- valley_path -----------------------------------------------------------------------------
 
 def valley(act=relu, loss="squared"):
-    return H.certify_valley(act(), H.LOSSES[loss], "test")
+    return HV.certify_valley(act(), HC.LOSSES[loss], "test")
 
 
 def test_valley_genuine():
@@ -174,7 +177,7 @@ def test_valley_wrong_end_and_multipliers():
 # ---- cell_multilinear ------------------------------------------------------------------------
 
 def test_multilinear_genuine_and_boundary():
-    inst = {i.name: i for i in H.thm2_instances()}
+    inst = {i.name: i for i in H2.thm2_instances()}
     doc = inst["thm2-s13-d4-relu6"].build()
     rep = check(doc)
     assert rep.verdict is Verdict.CERTIFIED and "layer 1: 1" in rep.obligations[-1][3]
@@ -185,7 +188,7 @@ def test_multilinear_genuine_and_boundary():
 
 
 def test_multilinear_is_not_a_risk_claim():
-    doc = {i.name: i for i in H.thm2_instances()}["thm2-s11-d2-relu"].build()
+    doc = {i.name: i for i in H2.thm2_instances()}["thm2-s11-d2-relu"].build()
     doc["claim"]["conclusion"] = "local_minimum"
     rep = check(doc)
     assert rep.verdict is Verdict.REJECTED and "missing local_min" in rep.summary
@@ -202,9 +205,9 @@ from hypothesis import strategies as st  # noqa: E402
        act=st.sampled_from(["relu", "hard_tanh", "relu6", "leaky"]), bump=st.sampled_from(["1/7", "-1/3", "2"]))
 def test_random_certificates_and_tampered_multipliers(seed, loss, act, bump):
     from symcert.errors import SymcertError
-    data = H.random_dataset(seed, 6, 2, "pm1" if loss == "hinge" else "real")
+    data = HC.random_dataset(seed, 6, 2, "pm1" if loss == "hinge" else "real")
     try:
-        doc = H.certify_thm1(data, H.ACTS[act](), H.LOSSES[loss], [2, 3, 1], "t")
+        doc = H1.certify_thm1(data, HC.ACTS[act](), HC.LOSSES[loss], [2, 3, 1], "t")
     except SymcertError:
         return  # the hypotheses fail on this draw (e.g. an exact affine fit): nothing to check
     assert check(doc).verdict is Verdict.CERTIFIED
@@ -215,7 +218,7 @@ def test_random_certificates_and_tampered_multipliers(seed, loss, act, bump):
 
 
 def test_continuum_of_spurious_minima_needs_the_lower_point():
-    from symcert.claims import christof2023 as C
+    from symcert.claims.christof2023 import pl as C
     doc = C.certify_continuum()
     assert check(doc).verdict is Verdict.CERTIFIED
     doc["obligations"] = [o for o in doc["obligations"] if o["kind"] != "strictly_lower"]

@@ -7,8 +7,10 @@ import pytest
 
 from symcert import certificate
 from symcert.checker import Verdict, check_document
-from symcert.claims import kinks as KC
-from symcert.model.activations import leaky_relu, relu
+from symcert.claims import constructions
+from symcert.claims.he2020 import kink as HK
+from symcert.claims.yun2018 import test as YT
+from symcert.inputs.activations import leaky_relu, relu
 
 
 def _check(doc):
@@ -17,7 +19,7 @@ def _check(doc):
 
 def _doc(build, **kw):
     pj, pt = build()
-    doc, dec = KC.certify_point(pj, pt, KC._test_claim("test", {}), **kw)
+    doc, dec = constructions.certify_point(pj, pt, YT.claim_json("test", {}), **kw)
     return doc, dec
 
 
@@ -27,7 +29,7 @@ def _cover(doc):
 
 @pytest.fixture(scope="module")
 def collinear():
-    return _doc(lambda: KC.collinear_min(4, relu()))[0]
+    return _doc(lambda: YT.collinear_min(4, relu()))[0]
 
 
 def test_collinear_min_certified_with_pruning(collinear):
@@ -84,8 +86,8 @@ def test_radius_too_large_rejected(collinear):
 
 def test_saddle_claimed_as_local_minimum_rejected():
     # the same cover on data whose kinked samples have nonzero residuals: affine_exceptions fails
-    doc, _ = _doc(lambda: KC.collinear_min(4, relu()))
-    bad, _ = _doc(lambda: KC.collinear_saddle(relu()))
+    doc, _ = _doc(lambda: YT.collinear_min(4, relu()))
+    bad, _ = _doc(lambda: YT.collinear_saddle(relu()))
     forged = dict(bad, claim=dict(bad["claim"], conclusion="local_minimum"), obligations=[_cover(doc)])
     forged.pop("better_point"), forged.pop("better_loss")
     rep = _check(forged)
@@ -93,7 +95,7 @@ def test_saddle_claimed_as_local_minimum_rejected():
 
 
 def test_z3_cell_finds_lower_point_on_boundary_saddle():
-    doc, _ = _doc(lambda: (KC._problem([1, 2, 1], relu(), KC.HE_X, KC.HE_Y), KC.he2020_valley_point("-2/3")))
+    doc, _ = _doc(lambda: (constructions.text_problem_json([1, 2, 1], relu(), YT.HE_X, YT.HE_Y), HK.valley_point("-2/3")))
     assert doc["claim"]["conclusion"] == "not_local_minimum"
     cells = ["---", "--+", "-++", "+--", "++-", "+++"]
     forged = dict(doc, claim=dict(doc["claim"], conclusion="local_minimum"),
@@ -108,7 +110,7 @@ def test_z3_cell_finds_lower_point_on_boundary_saddle():
 
 @pytest.mark.parametrize("act", [relu(), leaky_relu("1/2")], ids=["relu", "leaky"])
 def test_he2020_valley_end_refuted(act):
-    doc = KC.he2020_instance(act, "t")
+    doc = HK.instance(act, "t")
     rep = _check(doc)
     assert doc["claim"]["conclusion"] == "not_local_minimum" and rep.verdict is Verdict.CERTIFIED
     uphill = copy.deepcopy(doc)
@@ -120,20 +122,20 @@ def test_he2020_valley_end_refuted(act):
 
 
 def test_interior_valley_point_is_local_minimum():
-    pj = KC._problem([1, 2, 1], relu(), KC.HE_X, KC.HE_Y)
-    doc, dec = KC.certify_point(pj, KC.he2020_valley_point("-1/3"), KC._test_claim("t", {}))
+    pj = constructions.text_problem_json([1, 2, 1], relu(), YT.HE_X, YT.HE_Y)
+    doc, dec = constructions.certify_point(pj, HK.valley_point("-1/3"), YT.claim_json("t", {}))
     assert doc["claim"]["conclusion"] == "local_minimum" and dec.stats["kinks"] == 0
     assert _check(doc).verdict is Verdict.CERTIFIED
 
 
 def test_parked_saddle_second_order():
-    doc, dec = _doc(lambda: KC.parked_saddle(relu()))
+    doc, dec = _doc(lambda: YT.parked_saddle(relu()))
     rep = _check(doc)
     assert rep.verdict is Verdict.CERTIFIED and "t^2" in rep.obligations[0][3]
 
 
 def test_affine_exceptions_needs_a_fit():
-    doc, _ = _doc(lambda: KC.boundary_min(relu()))
+    doc, _ = _doc(lambda: YT.boundary_min(relu()))
     ob = _cover(doc)
     ob["affine_fit"]["bias"] = ["1/2"]
     rep = _check(doc)
@@ -141,7 +143,7 @@ def test_affine_exceptions_needs_a_fit():
 
 
 def test_deep_kinks_use_z3_per_cell():
-    doc, dec = _doc(KC.abs_global_min)
+    doc, dec = _doc(YT.abs_global_min)
     rep = _check(doc)
     assert rep.verdict is Verdict.CERTIFIED
     assert dec.stats["kinks"] == 3 and dec.stats["z3_cells"] == 8
@@ -149,7 +151,7 @@ def test_deep_kinks_use_z3_per_cell():
 
 
 def test_declared_ledger_must_match():
-    doc, _ = _doc(KC.abs_global_min)
+    doc, _ = _doc(YT.abs_global_min)
     ob = _cover(doc)
     assert any("z3" in item for item in ob["rests_on"])
     ob["rests_on"] = [item for item in ob["rests_on"] if "z3" not in item]  # hide the solver
@@ -170,20 +172,19 @@ def test_malformed_cover_is_invalid(collinear, field, value):
 def test_z3_time_out_is_unknown(monkeypatch):
     import z3
 
-    from symcert.checker import cells as C
     from symcert.errors import ConstructionFailed
     from symcert.provers import kinks as PK
-    monkeypatch.setattr(C, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
+    monkeypatch.setattr(PK.C, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
     monkeypatch.setattr(PK, "line_search", lambda *a, **k: None)
     with pytest.raises(ConstructionFailed, match="z3 returned unknown"):
-        _doc(KC.abs_global_min)
+        _doc(YT.abs_global_min)
 
 
 def test_checker_z3_time_out_gives_unknown_verdict(monkeypatch):
     import z3
 
     from symcert.checker import cells as C
-    doc, _ = _doc(KC.abs_global_min)
+    doc, _ = _doc(YT.abs_global_min)
     monkeypatch.setattr(C, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
     rep = _check(doc)
     assert rep.verdict is Verdict.UNKNOWN and "unknown (timeout)" in rep.summary
@@ -191,8 +192,8 @@ def test_checker_z3_time_out_gives_unknown_verdict(monkeypatch):
 
 def test_many_kinks_refuted_by_pattern_free_line_search():
     # k = 10 collinear kinked samples with residuals (1, -2, 1, 0, ...)/4: 1024 sign patterns, none enumerated
-    pj, pt = KC.collinear_min(10, relu())
+    pj, pt = YT.collinear_min(10, relu())
     pj["data"]["targets"] = pj["data"]["targets"][:4] + [["3/4"], ["0"], ["3/4"]] + [["1/2"]] * 7
-    doc, dec = KC.certify_point(pj, pt, KC._test_claim("t", {}))
+    doc, dec = constructions.certify_point(pj, pt, YT.claim_json("t", {}))
     assert doc["claim"]["conclusion"] == "not_local_minimum" and "cells" not in dec.stats
     assert _check(doc).verdict is Verdict.CERTIFIED

@@ -7,12 +7,14 @@ from symcert import certificate
 from symcert.checker import Verdict, check_document
 from symcert.checker import kernel
 from symcert.checker.problem import point as read_point, problem as read_problem
-from symcert.claims import kinks as KC
-from symcert.model.activations import relu
+from symcert.claims import constructions
+from symcert.claims.he2020 import kink as HK
+from symcert.claims.yun2018 import test as YT
+from symcert.inputs.activations import relu
 
 
 def _doc(loss, targets, pt, direction):
-    pj = KC._problem([1, 2, 1], relu(), KC.HE_X, targets)
+    pj = constructions.text_problem_json([1, 2, 1], relu(), YT.HE_X, targets)
     pj["loss"] = loss
     prob = read_problem(pj)
     risk = kernel.risk(prob, read_point(pt, prob, "point"))
@@ -22,14 +24,14 @@ def _doc(loss, targets, pt, direction):
     return check_document(json.loads(certificate.canonical_bytes(doc)))
 
 
-VALLEY_END = KC.he2020_valley_point("-2/3")
+VALLEY_END = HK.valley_point("-2/3")
 TILT = {"W1": [["-1/2"], ["0"]], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["0"]}
 UP = {"W1": [["0"], ["0"]], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["1"]}
 
 
 @pytest.mark.parametrize("loss", [{"kind": "huber", "delta": "1"}, {"kind": "huber", "delta": "1/4"}, {"kind": "absolute"}])
 def test_valley_end_tilt_descends(loss):
-    rep = _doc(loss, KC.HE_Y, VALLEY_END, TILT)
+    rep = _doc(loss, YT.HE_Y, VALLEY_END, TILT)
     assert rep.verdict is Verdict.CERTIFIED, rep.summary
     assert "t^1" in rep.obligations[0][3]
 

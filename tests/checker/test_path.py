@@ -9,9 +9,10 @@ from flint import fmpq, fmpq_poly
 from symcert import certificate
 from symcert.checker import Verdict, check_document
 from symcert.checker.path import root_free
-from symcert.claims import petzka2021 as P
+from symcert.claims.petzka2021 import escape as PE
+from symcert.claims.petzka2021 import split as PS
 
-DOC = json.loads(certificate.canonical_bytes(P.escape()))
+DOC = json.loads(certificate.canonical_bytes(PE.escape()))
 
 
 def _doc():
@@ -102,7 +103,7 @@ def test_non_attracting_needs_the_local_minimum():
 
 
 def test_worked_instance_path_monotone_only_to_about_0_09():
-    assert P.worked_escape_monotone() == {"1/10": False, "1/20": True}
+    assert PS.worked_escape_monotone() == {"1/10": False, "1/20": True}
 
 
 def test_split_line_after_leaving_the_line_rejected():
@@ -113,7 +114,7 @@ def test_split_line_after_leaving_the_line_rejected():
     assert rep.verdict is Verdict.REJECTED and "before any other segment" in rep.summary
 
 
-LINE = json.loads(certificate.canonical_bytes(P.escape(with_line=True)))
+LINE = json.loads(certificate.canonical_bytes(PE.escape(with_line=True)))
 
 
 def _line_doc():

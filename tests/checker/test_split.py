@@ -9,9 +9,9 @@ from flint import fmpq
 from symcert import certificate
 from symcert.checker import Verdict, check_document
 from symcert.checker.problem import point, problem
-from symcert.claims import yun2019 as Y
-from symcert.claims import yun2019_thm4 as T
-from symcert.model.activations import leaky_relu, relu
+from symcert.claims.yun2019 import thm1 as Y
+from symcert.claims.yun2019 import thm4 as T
+from symcert.inputs.activations import leaky_relu, relu
 from symcert.transform.split import certify_split, split_point
 
 
@@ -39,8 +39,15 @@ def test_deep_linear_split_of_a_middle_layer():
     doc = inst.build()
     prob = problem(doc["problem"])
     pt = point(doc["point"], prob, "p")
-    rep = _check(certify_split(doc["problem"], pt, 2, 3, fmpq(5, 3), {"id": "t"}))
+    W3 = pt["W3"]
+    live = [r for r in range(1, W3.ncols() + 1) if any(W3[i, r - 1] != 0 for i in range(W3.nrows()))]
+    dead = [r for r in range(1, W3.ncols() + 1) if r not in live]
+    assert live and dead
+    rep = _check(certify_split(doc["problem"], pt, 2, live[0], fmpq(5, 3), {"id": "t"}))
     assert rep.verdict is Verdict.CERTIFIED, rep.summary
+    # a neuron whose outgoing weights are all 0: every lambda gives the same point (no line)
+    rep = _check(certify_split(doc["problem"], pt, 2, dead[0], fmpq(5, 3), {"id": "t"}))
+    assert rep.verdict is Verdict.REJECTED and "no line" in rep.summary, rep.summary
 
 
 def test_split_point_preserves_the_function():
@@ -103,4 +110,4 @@ def test_other_losses_refused():
     doc["loss"] = str(sum(abs(v) for v in (kernel.forward(problem(doc["problem"]), point(doc["point"], problem(doc["problem"]), "p"))[2] - problem(doc["problem"]).Y).entries()))
     doc["obligations"] = doc["obligations"][1:]
     rep = _check(doc)
-    assert rep.verdict is Verdict.REJECTED and "squared loss" in rep.summary, rep.summary
+    assert rep.verdict is Verdict.REJECTED and "does not apply to the absolute loss" in rep.summary, rep.summary

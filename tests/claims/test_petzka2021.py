@@ -7,11 +7,13 @@ import pytest
 
 from symcert import certificate
 from symcert.checker import Verdict, check_document
-from symcert.claims import petzka2021 as P
+from symcert.claims.petzka2021 import common as PC
+from symcert.claims.petzka2021 import deep as PD
+from symcert.claims.petzka2021 import split as PS
 
 
 def test_worked_instance_figures_match_the_notes():
-    f = P.worked_figures()
+    f = PS.worked_figures()
     assert f["sigma"] == [F(1, 3), F(2, 3), F(4, 5), F(8, 9)]
     assert f["loss"] == F(561, 1250)
     assert f["gradient"] == (0, 0)
@@ -29,15 +31,15 @@ def test_worked_instance_figures_match_the_notes():
 
 def test_worked_point_is_not_critical_with_a_hidden_bias():
     # the discrepancy the docs report: with a free hidden bias, d/db1 != 0 (d/db2 = 0)
-    assert P.worked_figures()["bias_gradients"] == (F(4, 225), 0)
+    assert PS.worked_figures()["bias_gradients"] == (F(4, 225), 0)
 
 
 def test_b_matrix_positive_definite():
-    B = P.b_matrix()
+    B = PC.b_matrix()
     assert B[0][0] > 0 and B[0][0] * B[1][1] - B[0][1] ** 2 > 0
 
 
-BY = {i.name: i for i in P.instances()}
+BY = {i.name: i for i in PS.instances()}
 
 
 def _doc(name):
@@ -48,7 +50,7 @@ def test_saddle_curvature_is_lambda_one_minus_lambda_B():
     doc = _doc("split-sigmoid-lambda-2")
     rep = check_document(doc)
     assert rep.verdict is Verdict.CERTIFIED
-    B11 = P.b_matrix()[0][0]
+    B11 = PC.b_matrix()[0][0]
     expected = 2 * (1 - 2) * B11
     assert f"d^T H d = {expected.numerator}/{expected.denominator}" in rep.obligations[2][3]
 
@@ -76,7 +78,7 @@ def test_local_minimum_refused_on_piecewise_linear():
     doc["claim"]["conclusion"] = "local_minimum"
     doc.pop("rests_on")
     rep = check_document(doc)
-    assert rep.verdict is Verdict.REJECTED and "smooth activations" in rep.summary
+    assert rep.verdict is Verdict.REJECTED and "does not apply to problem class piecewise_linear" in rep.summary
 
 
 def test_minimum_inside_cannot_descend():
@@ -94,7 +96,7 @@ def test_instances_certified(name):
     assert check_document(_doc(name)).verdict is Verdict.CERTIFIED
 
 
-DEEP = {i.name: i for i in P.deep_instances()}
+DEEP = {i.name: i for i in PD.instances()}
 
 
 def _deep(name="deep-growth-2-4-4-1"):
@@ -137,15 +139,15 @@ def test_d_matrix_nonzero_off_the_fit():
     # D^{r,s} vanishes at the least-squares point; moving the output bias breaks criticality and D
     from flint import fmpq
     from symcert.checker.problem import problem
-    data = P._deep_data(5, 8)
-    pj, origin, _ = P.deep_origin(data)
-    assert all(v == 0 for row in P.d_matrix(problem(pj), origin, 1, 1) for v in row)
+    data = PD._deep_data(5, 8)
+    pj, origin, _ = PD.deep_origin(data)
+    assert all(v == 0 for row in PD.d_matrix(problem(pj), origin, 1, 1) for v in row)
     origin["b3"][0, 0] += fmpq(1)
-    assert any(v != 0 for row in P.d_matrix(problem(pj), origin, 1, 1) for v in row)
+    assert any(v != 0 for row in PD.d_matrix(problem(pj), origin, 1, 1) for v in row)
 
 
 def test_tanh_instances():
-    B = P.b_matrix("tanh")
+    B = PC.b_matrix("tanh")
     assert B[0][0] > 0 and B[0][0] * B[1][1] - B[0][1] ** 2 > 0
     rep = check_document(_doc("split-tanh-lambda-3"))
     assert rep.verdict is Verdict.CERTIFIED
@@ -163,21 +165,21 @@ def _seeded_docs(act, seed):
 
 
 def test_seeded_smooth_instances_cover_both_activations_and_signs():
-    signs = {(act, P._definite(P.b_matrix(P.seeded_smooth(act, seed)["instance"]))) for act, seed in P.SEEDED}
+    signs = {(act, PC._definite(PC.b_matrix(PS.seeded_smooth(act, seed)["instance"]))) for act, seed in PS.SEEDED}
     assert signs == {(a, s) for a in ("sigmoid", "tanh") for s in ("positive", "negative")}
 
 
-@pytest.mark.parametrize("act,seed", P.SEEDED)
+@pytest.mark.parametrize("act,seed", PS.SEEDED)
 def test_seeded_smooth_role_matches_sign_of_B(act, seed):
-    sd = P.seeded_smooth(act, seed)
+    sd = PS.seeded_smooth(act, seed)
     S = sd["instance"]
     # the small point is critical: residuals orthogonal to (1, h, h', x h'), recomputed here
-    hs = [P._hd(act, S.c * S.p ** x) for x in S.X]
+    hs = [PC._hd(act, S.c * S.p ** x) for x in S.X]
     res = [S.v * h[0] + S.b2 - y for h, y in zip(hs, S.Y)]
     for feat in ([1] * len(S.X), [h[0] for h in hs], [h[1] for h in hs], [x * h[1] for x, h in zip(S.X, hs)]):
         assert sum(r * f for r, f in zip(res, feat)) == 0
-    assert P._positive_definite(P.small_hessian(S))
-    B = P.b_matrix(S)
+    assert PS._positive_definite(PS.small_hessian(S))
+    B = PC.b_matrix(S)
     assert B[0][0] * B[1][1] - B[0][1] ** 2 > 0 and B[0][0] != 0  # definite
     assert (B[0][0] > 0) == (sd["target_sign"] > 0)
     docs = _seeded_docs(act, seed)
@@ -234,3 +236,15 @@ def test_cli_split_of_a_user_point(tmp_path):
     f.write_text(json.dumps({"point": pt, "split": {"layer": 1, "neuron": 1, "lambda": "x"}}))
     r = _cli("certify", "petzka2021.split", "--data", str(data), "--point", str(f))
     assert r.returncode == 2 and "split.lambda" in r.stderr
+
+
+def test_exact_linear_algebra_of_the_seeded_construction():
+    from fractions import Fraction as Fr
+    rows = [[Fr(1), Fr(2), Fr(3), Fr(4)], [Fr(2), Fr(4), Fr(6), Fr(8)], [Fr(0), Fr(1), Fr(1, 2), Fr(-1)]]
+    basis = PS._nullspace(rows)
+    assert len(basis) == 2 and all(isinstance(v, Fr) for vec in basis for v in vec)
+    assert all(sum(a * b for a, b in zip(row, vec)) == 0 for row in rows for vec in basis)
+    assert PS._solve([[Fr(1), Fr(2)], [Fr(2), Fr(4)]], [Fr(1), Fr(1)]) is None  # singular
+    assert PS._solve([[Fr(2), Fr(1)], [Fr(1), Fr(3)]], [Fr(3), Fr(5)]) == [Fr(4, 5), Fr(7, 5)]
+    assert PS._positive_definite([[Fr(2), Fr(1)], [Fr(1), Fr(1)]])
+    assert not PS._positive_definite([[Fr(1), Fr(2)], [Fr(2), Fr(1)]])

@@ -94,9 +94,10 @@ def petzka_figures():
 
     from symcert.checker import path as PA
     from symcert.checker.problem import problem
-    from symcert.claims import petzka2021 as P
+    from symcert.claims.petzka2021 import common as PC
+    from symcert.claims.petzka2021 import split as PS
     # 1. the certified escape path (biased sigmoid instance): constant on the split line, then down
-    prob = problem(P._smooth_problem(2))
+    prob = problem(PC._smooth_problem(2))
     N, D = PA._risk_fraction(prob, [[fmpq_poly([2, -4])], [fmpq_poly([2, -2])]], [fmpq(4), fmpq(4)], [fmpq(-1), fmpq(2)], fmpq(0))
     L0 = N(fmpq(0)) / D(fmpq(0))
     line = [(float(Fraction(1, 2) + Fraction(3, 2) * k / 20), 0.0) for k in range(21)]
@@ -108,12 +109,12 @@ def petzka_figures():
              "certified escape path: risk minus risk at the minimum", "path parameter", "R - R(minimum)",
              marks=[(0.5, "minimum"), (1.0, "lambda = 1"), (2.0, "saddle")])
     # 2. the notes' path on the worked instance: decreasing up to t ~ 0.092, then up again
-    m = len(P.WORKED_X)
+    m = len(PS.WORKED_X)
     pts = []
     for k in range(51):
         t = Fraction(k, 400)
         q1, q2 = 2 * (1 - t), 2 * (1 - 2 * t)
-        L = sum(((2 * P._sig_log(q1, x) - P._sig_log(q2, x) - y) ** 2 for x, y in zip(P.WORKED_X, P.WORKED_Y)), Fraction(0)) / m
+        L = sum(((2 * PS._sig_log(q1, x) - PS._sig_log(q2, x) - y) ** 2 for x, y in zip(PS.WORKED_X, PS.WORKED_Y)), Fraction(0)) / m
         pts.append((float(t), float(L - Fraction(561, 1250))))
     svg_plot(os.path.join(HERE, "petzka2021-worked-path.svg"), [("L(t) - L*, v = (2, -1)", pts)],
              "worked instance: u1 = ln(2(1-t)), u2 = ln(2(1-2t))", "t", "L(t) - 561/1250",

@@ -30,7 +30,7 @@ from flint import fmpq  # noqa: E402
 
 from symcert import certificate  # noqa: E402
 from symcert.checker import check_document  # noqa: E402
-from symcert.checker.problem import point as parse_point, problem as parse_problem  # noqa: E402
+from symcert.checker.reading import point as parse_point, problem as parse_problem  # noqa: E402
 from symcert.claims import constructions  # noqa: E402
 from symcert.claims.yun2018 import test as YT  # noqa: E402
 from symcert.exact.rationals import parse_rational  # noqa: E402
@@ -169,7 +169,13 @@ def main(argv=None):
     ap.add_argument("--markdown", action="store_true", help="with --rows: print a markdown table")
     ap.add_argument("--reuse", nargs="+", help="take the monolithic column from these JSON rows (same instances) "
                     "instead of running it again")
+    ap.add_argument("--update-docs", action="store_true", help="allow --json/--svg to overwrite files tracked by git "
+                    "(docs/figures/...)")
     args = ap.parse_args(argv)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from _outputs import guard
+    guard(args.json, args.update_docs)
+    guard(args.svg, args.update_docs)
     if args.rows:
         rows = [r for f in args.rows for r in json.load(open(f))]
         if args.svg:

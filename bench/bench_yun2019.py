@@ -221,7 +221,13 @@ def main(argv=None) -> int:
     ap.add_argument("--breakdown", action="store_true",
                     help="also measure the CPU time of each step of certify and check (small overhead)")
     ap.add_argument("--worker", nargs=2, type=int, metavar=("M", "DX"), help=argparse.SUPPRESS)
+    ap.add_argument("--update-docs", action="store_true", help="allow --json to overwrite a file tracked by git "
+                    "(such as the default bench/results/yun2019.json)")
     args = ap.parse_args(argv)
+    if not args.worker:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from _outputs import guard
+        guard(args.json, args.update_docs)
 
     if args.worker:
         sys.path.insert(0, ROOT)

@@ -1,4 +1,4 @@
-"""Command-line interface: ``symcert list | certify | check | audit | explain``."""
+"""Command-line interface: ``symcert list | certify | check | audit | explain | report``."""
 from __future__ import annotations
 
 import argparse
@@ -20,12 +20,25 @@ def _exit_table() -> str:
 
 
 def _err(msg: str) -> None:
-    print(f"symcert: error: {msg}", file=sys.stderr)
+    from symcert.display import shorten
+    print(f"symcert: error: {shorten(msg)}", file=sys.stderr)
 
 
 def _progress(args, msg: str) -> None:
-    if not getattr(args, "quiet", False):
-        print(msg, file=sys.stderr, flush=True)
+    _progress_at(args, msg, 1)
+
+
+def _progress_at(args, msg: str, need: int) -> None:
+    """A line on stderr at verbosity ``need`` (0 quiet, 1 normal, 2 -v), huge numbers shortened."""
+    from symcert import progress
+    from symcert.display import shorten
+    progress.note(args, shorten(msg), need)
+
+
+def _details(args, rep) -> None:
+    """-v: every obligation as the checker re-derived it."""
+    for oid, kind, st, detail in rep.obligations:
+        _progress_at(args, f"    [{st}] {oid} ({kind}): {detail}", 2)
 
 
 # ---- list ---------------------------------------------------------------------------------
@@ -40,6 +53,10 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
+    from symcert import progress
+    if progress.level(args) == progress.QUIET:
+        print("\n".join(r["id"] for r in rows))
+        return 0
     for r in rows:
         print(f"{r['id']}\n    {r['summary']}\n    paper: {r['paper']}")
         print(f"    instances ({len(r['instances'])}): {', '.join(r['instances'])}")
@@ -47,6 +64,9 @@ def cmd_list(args) -> int:
             print(f"    certify {r['id']} --data FILE " + " ".join(f"[{o}]" for o in r["options"]))
             for o, h in r["options"].items():
                 print(f"        {o:<14} {h}")
+        if progress.level(args) == progress.VERBOSE:
+            for inst in CLAIMS[r["id"]].instances():
+                print(f"    - {inst.name}: {inst.description}")
     return 0
 
 
@@ -58,7 +78,8 @@ def _claim_options(args) -> dict:
     from symcert.errors import InputError
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
     from symcert.inputs.activations import parse_activation
-    opts = {"activation": parse_activation(args.activation), "hidden": args.hidden, "smt": args.smt}
+    opts = {"activation": parse_activation(args.activation), "hidden": args.hidden, "smt": args.smt,
+            "smt_timeout": args.smt_timeout}
     if args.hidden < 1:
         raise InputError("--hidden", None, args.hidden, "must be a positive integer")
     try:
@@ -118,7 +139,7 @@ def _certify_spec(args, path: str) -> int:
 def _answer(claim_id: str, verdict, rep):
     """The answer to a certification request: a checked refutation of the claim reads REFUTED
     (exit 4); every other verdict is the checker's own."""
-    from symcert.checker.verdict import Verdict
+    from symcert.checker.api import Verdict
     from symcert.claims.expected import refutes
     if verdict is Verdict.CERTIFIED and refutes(claim_id, rep.conclusion):
         return Verdict.REFUTED, f"REFUTED ({rep.conclusion}; the refutation is certified)"
@@ -131,6 +152,12 @@ def cmd_certify(args) -> int:
     from symcert.errors import InputError
     from symcert.inputs.data import read_dataset
 
+    for opt in ("x_columns", "y_column"):
+        if getattr(args, opt) is not None and not args.data:
+            raise InputError(None, "--" + opt.replace("_", "-"), getattr(args, opt), "chooses columns of a --data CSV file; give --data")
+    if args.smt != "auto" and not args.data:
+        raise InputError(None, "--smt", args.smt, "chooses the z3 cross-check of a certificate built from --data "
+                         "(spec files and named instances have their own)")
     if args.spec or (args.claim and args.claim not in CLAIMS and args.claim.endswith(".json") and os.path.isfile(args.claim)):
         return _certify_spec(args, args.spec or args.claim)
     if args.all:
@@ -145,13 +172,19 @@ def cmd_certify(args) -> int:
         claim = claims[0]
         if claim.certify_data is None:
             raise InputError(None, "--data", args.data, f"{claim.id} does not take user data")
-        data = read_dataset(args.data)
+        if args.smt != "auto" and not any(o.startswith("--smt") for o in claim.options):
+            raise InputError(None, "--smt", args.smt, f"{claim.id} has no z3 cross-check to choose (see `symcert list`)")
+        data = read_dataset(args.data, args.x_columns, args.y_column)
         t0 = time.perf_counter()
+        from symcert import progress
+        progress.stage(args, f"{claim.id} on {args.data}: {data.m} samples, building the certificate ...")
         doc = claim.certify_data(data, _claim_options(args))
+        progress.stage(args, f"{claim.id} on {args.data}: built in {time.perf_counter() - t0:.2f} s; checking it ...")
         verdict, rep = _write_and_check(doc, args.output, args)
         answer, headline = _answer(claim.id, verdict, rep)
         _progress(args, f"{claim.id} on {args.data}: {headline} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
                   + (f" -> {args.output}" if args.output else ""))
+        _details(args, rep)
         return answer.exit_code
     return _certify_instances(claims, args)
 
@@ -159,16 +192,17 @@ def cmd_certify(args) -> int:
 def _certify_instances(claims, args) -> int:
     """Regenerate instances; exit 0 when each gives the answer listed for it (claims/expected.py),
     else the verdict of the first that does not (1 when it answered with another verdict)."""
-    from symcert.checker.verdict import Verdict
+    from symcert.checker.api import Verdict
     from symcert.claims.expected import expected
     from symcert.errors import InputError
     out_dir = args.output or "proofs"
     jobs = [(c, i) for c in claims for i in c.instances() if not args.instance or i.name == args.instance]
     if not jobs:
         raise InputError(None, "--instance", args.instance, "no such instance (see `symcert list`)")
+    from symcert import progress
     result, wrong = Verdict.CERTIFIED, 0
     from symcert.supervise import run_report  # each instance in a child under --time-limit / --memory-limit
-    for n, (claim, inst) in enumerate(jobs, start=1):
+    for n, (claim, inst) in enumerate(progress.bar(args, jobs, "certify", "instance"), start=1):
         t0 = time.perf_counter()
         path = os.path.join(out_dir, claim.id.split(".")[0], inst.name + ".json")
         rep = run_report(lambda: _write_and_check(inst.build(), path, args)[1], path, args.time_limit, args.memory_limit)
@@ -181,6 +215,7 @@ def _certify_instances(claims, args) -> int:
             wrong += 1
             if result is Verdict.CERTIFIED:
                 result = verdict if verdict is not Verdict.CERTIFIED else Verdict.REJECTED
+        _details(args, rep)
     if wrong:
         _progress(args, f"{wrong} of {len(jobs)} instances did not give their listed answer")
     return result.exit_code
@@ -195,10 +230,10 @@ def _counts(reports) -> str:
     return ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
 
 
-def _summarise(reports, as_json: bool, table: bool) -> int:
+def _summarise(reports, as_json: bool, table: bool, args=None) -> int:
     """Print the reports; the run's exit code is the first verdict present in the order
     ERROR > REJECTED > INVALID > UNKNOWN > CERTIFIED (checker/verdict.py)."""
-    from symcert.checker.verdict import Verdict, combine
+    from symcert.checker.api import Verdict, combine
     run = combine(r.verdict for r in reports)
     if as_json:
         counts = {}
@@ -213,9 +248,16 @@ def _summarise(reports, as_json: bool, table: bool) -> int:
         for r in reports:
             print(f"{r.source:<{width}}  {r.verdict.name:<10}  {r.claim:<16}  {r.seconds:7.2f}  {r.summary}")
     else:
+        from symcert import progress
+        from symcert.audit import verdict_line
+        from symcert.display import shorten
+        lvl = progress.level(args)
         for r in reports:
-            print(f"{r.source}: {r.verdict.name}: {r.summary}")
-            if r.verdict is Verdict.CERTIFIED:
+            print(verdict_line(r))
+            if lvl == progress.VERBOSE:
+                for oid, kind, st, detail in r.obligations:
+                    print(f"    [{st}] {oid} ({kind}): {shorten(detail)}")
+            if r.verdict is Verdict.CERTIFIED and lvl != progress.QUIET:
                 print(f"    rests on: {'; '.join(r.rests_on)}")
                 unchecked = [h[0] for h in r.hypotheses if h[1] != "holds"]
                 if unchecked:
@@ -226,8 +268,8 @@ def _summarise(reports, as_json: bool, table: bool) -> int:
 
 
 def _check_paths(paths, args):
-    from symcert.supervise import check_paths  # each file in a child under --time-limit / --memory-limit
-    reports = check_paths(paths, args.smt_timeout * 1000, args.time_limit, args.memory_limit, getattr(args, "jobs", 1))
+    from symcert.audit import check_supervised
+    reports = check_supervised(paths, args, "check")  # each file in a child under --time-limit / --memory-limit
     if getattr(args, "debug", False):
         for rep in reports:
             if getattr(rep, "traceback", ""):
@@ -236,25 +278,37 @@ def _check_paths(paths, args):
 
 
 def cmd_check(args) -> int:
-    return _summarise(_check_paths(args.files, args), args.json, table=False)
+    return _summarise(_check_paths(args.files, args), args.json, table=False, args=args)
 
 
 def cmd_audit(args) -> int:
-    from symcert.errors import InputError
-    if not os.path.isdir(args.directory):
-        raise InputError(args.directory, None, None, "not a directory")
-    paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(args.directory) for f in fs if f.endswith(".json"))
-    if not paths:
-        raise InputError(args.directory, None, None, "no certificates (*.json) below this directory")
-    code = _summarise(_check_paths(paths, args), args.json, table=True)
-    return code
+    from symcert.audit import main as audit_main
+    return audit_main(args)
 
 
 def cmd_explain(args) -> int:
     from symcert.explain import explain
     from symcert.checker.api import check_file
+    from symcert import progress
     rep = check_file(args.file, args.smt_timeout * 1000)
-    print(explain(args.file, rep))
+    if progress.level(args) == progress.QUIET:
+        from symcert.audit import verdict_line
+        print(verdict_line(rep))
+    else:
+        print(explain(args.file, rep, progress.level(args) == progress.VERBOSE))
+    return rep.verdict.exit_code
+
+
+def cmd_report(args) -> int:
+    from symcert import progress
+    from symcert.checker.api import check_file
+    from symcert.report import write_report
+    rep = check_file(args.file, args.smt_timeout * 1000)
+    out_dir = args.output or os.path.splitext(os.path.basename(args.file))[0] + "-report"
+    written = write_report(args.file, rep, out_dir, args.format, plots=not args.no_plots, samples=args.samples)
+    _progress(args, f"{args.file}: {rep.verdict.name}: report -> {written}")
+    for name in sorted(os.listdir(out_dir)):
+        _progress_at(args, f"    {os.path.join(out_dir, name)}", progress.VERBOSE)
     return rep.verdict.exit_code
 
 
@@ -280,18 +334,46 @@ def _limit_options(s, what: str) -> None:
                    help=f"resident-memory budget of {what} in MB; reaching it is UNKNOWN (default {DEFAULT_MEMORY_LIMIT})")
 
 
+def _positive_seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number of seconds, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number of seconds, got {text!r}")
+    return value
+
+
+def _samples(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 9 <= value <= 401:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 9 to 401, got {text!r}")
+    return value
+
+
+def _smt_timeout(s) -> None:
+    s.add_argument("--smt-timeout", type=_positive_seconds, default=60, metavar="S",
+                   help="z3 time limit per query in seconds, a positive integer (default 60)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog="symcert", description=DESCRIPTION, epilog=_exit_table(), formatter_class=fmt)
     p.add_argument("--version", action="version", version=f"symcert {__version__}")
     p.add_argument("--debug", action="store_true", help="show the traceback of an internal error (ERROR, exit 6)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress, only the answer")
+    common.add_argument("-v", "--verbose", action="store_true", help="more detail (each obligation as re-derived)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("list", help="list the claims symcert can certify", formatter_class=fmt)
+    s = sub.add_parser("list", help="list the claims symcert can certify", formatter_class=fmt, parents=[common])
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.set_defaults(func=cmd_list)
 
-    s = sub.add_parser("certify", help="build certificates (and check them at once)", formatter_class=fmt,
+    s = sub.add_parser("certify", help="build certificates (and check them at once)", formatter_class=fmt, parents=[common],
                        description="Build a certificate for CLAIM. Without --data, regenerate the claim's "
                                    "worked and seeded instances under DIR/<paper>/ (default DIR: proofs).",
                        epilog="examples:\n  symcert certify --all                       # regenerate proofs/\n"
@@ -303,7 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "data and point (docs/spec-format.md): CERTIFIED (exit 0), REFUTED with a descent curve (exit 4), UNKNOWN (exit 3)")
     s.add_argument("--all", action="store_true", help="every instance of every claim")
     s.add_argument("--instance", help="only this named instance")
-    s.add_argument("--data", help="dataset: CSV with header x1,...,xd,y or JSON {inputs, targets}")
+    s.add_argument("--data", help="dataset: CSV (header x1,...,xd,y; delimiter , ; or TAB; UTF-8, BOM allowed) or JSON {inputs, targets}")
+    s.add_argument("--x-columns", metavar="NAMES", help="input columns of the --data CSV, by header name, comma-separated "
+                   "(default: x1,...,xd; with only --y-column: every other column)")
+    s.add_argument("--y-column", metavar="NAME", help="target column(s) of the --data CSV (default: y, or y1,...,yk; "
+                   "with only --x-columns: every other column)")
     s.add_argument("--hidden", type=int, default=2, help="hidden width d1 (default 2)")
     s.add_argument("--activation", default="relu", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
                                                        "pl:SL;T1=V1,...;SR (default relu; see docs/activations.md)")
@@ -312,31 +398,58 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")
     s.add_argument("--point", metavar="FILE", help="a point to classify (JSON of W1, b1, ..., WL, bL), for claims that take one")
     s.add_argument("--smt", choices=("auto", "always", "never"), default="auto",
-                   help="include the z3 cell check: auto = on small instances (default)")
-    s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
+                   help="the z3 cross-check of the cell (claims that list --smt): auto = on small instances when z3 proves "
+                   "it within 2 s (default); always = required within --smt-timeout, else UNKNOWN; never")
+    _smt_timeout(s)
     s.add_argument("-o", "--output", help="certificate file (with --data; default stdout) or directory (default proofs)")
-    s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     _limit_options(s, "the whole request")
     s.set_defaults(func=cmd_certify)
 
-    for name, helptext in (("check", "check certificate files"), ("audit", "check every certificate below a directory")):
-        s = sub.add_parser(name, help=helptext, formatter_class=fmt, epilog=_exit_table())
-        if name == "check":
-            s.add_argument("files", nargs="+", metavar="FILE")
-            s.set_defaults(func=cmd_check)
-        else:
-            s.add_argument("directory", metavar="DIR")
-            s.set_defaults(func=cmd_audit)
-        s.add_argument("--json", action="store_true", help="machine-readable output")
-        s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
-        _limit_options(s, "each certificate")
-        if name == "audit":
-            s.add_argument("-j", "--jobs", type=_positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
+    s = sub.add_parser("check", help="check certificate files", formatter_class=fmt, epilog=_exit_table(), parents=[common])
+    s.add_argument("files", nargs="+", metavar="FILE")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    _smt_timeout(s)
+    _limit_options(s, "each certificate")
+    s.set_defaults(func=cmd_check)
 
-    s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table())
+    s = sub.add_parser("audit", help="check every certificate below directories (for CI)", formatter_class=fmt,
+                       parents=[common], description="Check every certificate below each DIR (files whose JSON 'format' is "
+                       "'symcert-certificate'; other JSON files are counted as skipped; unparsable JSON or another "
+                       "symcert format is INVALID). A FILE named here is always checked. See docs/ci.md.",
+                       epilog=_exit_table())
+    s.add_argument("targets", nargs="+", metavar="DIR|FILE")
+    s.add_argument("--include", action="append", metavar="GLOB", help="only files matching GLOB (path relative to DIR, "
+                   "file name or parent directory; repeatable; default *.json)")
+    s.add_argument("--exclude", action="append", metavar="GLOB", help="leave out files or directories matching GLOB (repeatable)")
+    s.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text table (default), json (docs/schemas/audit-report.schema.json), or GitHub Actions annotations")
+    s.add_argument("--json", action="store_true", help="same as --format json")
+    s.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report (one testcase per certificate)")
+    _smt_timeout(s)
+    _limit_options(s, "each certificate")
+    s.add_argument("-j", "--jobs", type=_positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
+    s.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table(),
+                       parents=[common])
     s.add_argument("file", metavar="FILE")
-    s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
+    _smt_timeout(s)
     s.set_defaults(func=cmd_explain)
+
+    s = sub.add_parser("report", help="report with plots of the risk (Markdown or HTML)", formatter_class=fmt, parents=[common],
+                       description="Check CERT, then write a report into DIR: claim, hypotheses, problem, the point and "
+                       "the better point as matrices (decimals beside fractions), obligations, ledger, and plots (PNG and "
+                       "SVG, needs matplotlib: pip install 'symcert[plot]') of the risk along the segment to the better "
+                       "point, along the descent curve or valley, and on a 2-D slice, with every sample's exact value in a CSV file.",
+                       epilog=_exit_table())
+    s.add_argument("file", metavar="CERT")
+    s.add_argument("--format", choices=("md", "html"), default="md", help="report format (default md)")
+    s.add_argument("-o", "--output", metavar="DIR", help="output directory (default: CERT's name + '-report')")
+    s.add_argument("--no-plots", action="store_true", help="text only (no matplotlib needed)")
+    s.add_argument("--samples", type=_samples, default=41, metavar="N", help="samples along each curve, 9..401 (default 41; "
+                   "fewer on large problems)")
+    _smt_timeout(s)
+    s.set_defaults(func=cmd_report)
     for s in sub.choices.values():
         s.add_argument("--debug", dest="sub_debug", action="store_true", help="show the traceback of an internal error (ERROR, exit 6)")
     return p
@@ -351,6 +464,8 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from symcert import progress
+    progress.configure(args)
     if args.command == "certify" and (args.data or args.spec or (args.claim or "").endswith(".json")):
         # one request (--data, --spec) in a child under --time-limit / --memory-limit; instance runs: per instance
         from symcert.supervise import run_command
@@ -375,7 +490,7 @@ def _run(args) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # containment: never a traceback, never a verdict on the input
-        from symcert.checker.verdict import Verdict
+        from symcert.checker.api import Verdict
         if args.debug:
             import traceback
             traceback.print_exc()

@@ -1,17 +1,14 @@
-"""Human-readable report of a certificate and of its check (``symcert explain``)."""
+"""Human-readable report of a certificate and of its check (``symcert explain``).
+
+Matrices are printed as matrices, parameters in network order (W1 b1 W2 b2 ...), every exact
+value with its decimal beside it, huge values shortened; the data, the better point and the
+descent direction (when the certificate has one) are shown.
+"""
 from __future__ import annotations
 
-from symcert.exact.jsontext import load_file
+from symcert.display import matrix_lines, param_order, shape, shorten, with_decimal
 
-MAX_SHOWN = 12
-
-
-def _short(value) -> str:
-    if isinstance(value, list):
-        flat = [v for row in value for v in (row if isinstance(row, list) else [row])]
-        text = ", ".join(flat[:MAX_SHOWN]) + (f", ... ({len(flat)} entries)" if len(flat) > MAX_SHOWN else "")
-        return f"[{text}]"
-    return str(value)
+MAX_SAMPLES = 12
 
 
 def _loss_text(loss) -> str:
@@ -20,38 +17,86 @@ def _loss_text(loss) -> str:
     return f"{loss.get('kind')} (delta {loss.get('delta')})" if loss.get("kind") == "huber" else str(loss.get("kind"))
 
 
-def explain(path: str, rep) -> str:
-    lines = [f"certificate: {path}", f"verdict:     {rep.verdict.name} - {rep.summary}"]
+def _value(text) -> str:
+    from symcert.display import cell
+    return cell(text) if isinstance(text, (str, int)) and not isinstance(text, bool) else str(text)
+
+
+def params_lines(params: dict, indent: str = "  ") -> list:
+    """Each parameter as a shaped matrix (biases as columns), in the order W1 b1 W2 b2 ..."""
+    lines = []
+    for name in param_order(params):
+        value = params[name]
+        body = matrix_lines(value)
+        label = f"{name} ({shape(value)}) = "
+        lines.append(indent + label + body[0])
+        lines += [indent + " " * len(label) + b for b in body[1:]]
+    return lines
+
+
+def data_lines(data: dict) -> list:
+    inputs, targets = data.get("inputs", []), data.get("targets", [])
+    if not isinstance(inputs, list) or not isinstance(targets, list):
+        return []
+    lines = [f"data: {len(inputs)} samples (inputs | targets)"]
+    for x, y in list(zip(inputs, targets))[:MAX_SAMPLES]:
+        xs = x if isinstance(x, list) else [x]
+        ys = y if isinstance(y, list) else [y]
+        lines.append("  " + "  ".join(_value(v) for v in xs) + "  |  " + "  ".join(_value(v) for v in ys))
+    if len(inputs) > MAX_SAMPLES:
+        lines.append(f"  ... ({len(inputs) - MAX_SAMPLES} more)")
+    return lines
+
+
+def _dict(obj, key) -> dict:
+    v = obj.get(key) if isinstance(obj, dict) else None
+    return v if isinstance(v, dict) else {}
+
+
+def _head(doc: dict) -> list:
+    claim = _dict(doc, "claim")
+    lines = [f"claim:       {claim.get('id')} ({claim.get('theorem', '')}) - {claim.get('instance', '')}",
+             f"paper:       {claim.get('paper', '')}",
+             f"statement:   {claim.get('statement', '')}",
+             f"conclusion:  {claim.get('conclusion', '')}"]
+    for h in claim.get("hypotheses", []) if isinstance(claim.get("hypotheses"), list) else []:
+        if isinstance(h, dict):
+            lines.append(f"  hypothesis {h.get('id')}: {h.get('statement')} [{shorten(str(h.get('evidence')))}]")
+    net, prob = _dict(_dict(doc, "problem"), "network"), _dict(doc, "problem")
+    act = _dict(net, "activation")
+    lines += ["problem:", f"  widths {net.get('widths')}, activation {act.get('name', act.get('kind'))}, "
+              f"loss {_loss_text(prob.get('loss'))}"]
+    return lines
+
+
+def explain(path: str, rep, verbose: bool = False) -> str:
+    lines = [f"certificate: {path}", f"verdict:     {rep.verdict.name} - {shorten(rep.summary)}"]
+    from symcert.exact.jsontext import load_file
     try:
         doc = load_file(path)  # bounded: size, nesting, integer literals
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return "\n".join(lines)
     if not isinstance(doc, dict):
         return "\n".join(lines)
-    claim = doc.get("claim", {}) if isinstance(doc.get("claim"), dict) else {}
-    lines += [f"claim:       {claim.get('id')} ({claim.get('theorem', '')}) - {claim.get('instance', '')}",
-              f"paper:       {claim.get('paper', '')}",
-              f"statement:   {claim.get('statement', '')}",
-              f"conclusion:  {claim.get('conclusion', '')}"]
-    for h in claim.get("hypotheses", []) if isinstance(claim.get("hypotheses"), list) else []:
-        if isinstance(h, dict):
-            lines.append(f"  hypothesis {h.get('id')}: {h.get('statement')} [{h.get('evidence')}]")
-    prob = doc.get("problem", {}) if isinstance(doc.get("problem"), dict) else {}
-    net = prob.get("network", {}) if isinstance(prob.get("network"), dict) else {}
-    act = net.get("activation", {}) if isinstance(net.get("activation"), dict) else {}
-    data = prob.get("data", {}) if isinstance(prob.get("data"), dict) else {}
-    lines += ["problem:",
-              f"  widths {net.get('widths')}, activation {act.get('name', act.get('kind'))}, loss {_loss_text(prob.get('loss'))}",
-              f"  {len(data.get('inputs', []))} samples"]
+    lines += _head(doc)
+    lines += ["  " + x for x in data_lines(_dict(_dict(doc, "problem"), "data"))[:MAX_SAMPLES + 2 if verbose else 6]]
     for key in ("point", "better_point"):
-        if isinstance(doc.get(key), dict):
+        if _dict(doc, key):
             lines.append(f"{key}:")
-            for name, value in sorted(doc[key].items()):
-                lines.append(f"  {name} = {_short(value)}")
-    lines.append(f"loss at point: {doc.get('loss')}" + (f"; at better point: {doc.get('better_loss')}" if "better_loss" in doc else ""))
+            lines += params_lines(doc[key])
+    lines.append(f"loss at point: {_value(doc.get('loss'))}"
+                 + (f"; at better point: {_value(doc.get('better_loss'))}" if "better_loss" in doc else ""))
+    for ob in doc.get("obligations", []) if isinstance(doc.get("obligations"), list) else []:
+        if isinstance(ob, dict) and isinstance(ob.get("direction"), dict):
+            lines.append(f"descent direction D ({ob.get('id')}: risk decreases along point + t D" +
+                         (" + t^2 C" if isinstance(ob.get("second_order"), dict) else "") + " for small t > 0):")
+            lines += params_lines(ob["direction"])
+            if isinstance(ob.get("second_order"), dict):
+                lines.append("second-order term C:")
+                lines += params_lines(ob["second_order"])
     lines.append("obligations (as re-derived by the checker):")
     for oid, kind, status, detail in rep.obligations:
-        lines.append(f"  [{status:^7}] {oid} ({kind}): {detail}")
+        lines.append(f"  [{status:^7}] {oid} ({kind}): {shorten(detail)}")
     if rep.rests_on:
         lines.append("rests on:")
         lines += [f"  - {r}" for r in rep.rests_on]

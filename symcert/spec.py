@@ -45,9 +45,16 @@ def _activation(value, path):
 
 def read_spec(path: str) -> dict:
     """Parse and validate a spec file; return {problem, point, options, name}."""
-    from symcert.checker.api import FormatError, parse_point, parse_problem
-    from symcert.inputs.data import dataset_from_json, load_json, read_dataset
+    from symcert.inputs.data import load_json
     doc = load_json(path, parse_float=str)  # integer literals bounded by symcert.exact.jsontext
+    return parse_spec(doc, path, os.path.dirname(os.path.abspath(path)))
+
+
+def parse_spec(doc, path: str, base_dir: str) -> dict:
+    """Validate a spec document (``path`` names it in messages; a dataset file named in ``data`` is
+    read relative to ``base_dir``); return {problem, point, options, name}."""
+    from symcert.checker.api import FormatError, parse_point, parse_problem
+    from symcert.inputs.data import dataset_from_json, read_dataset
     if not isinstance(doc, dict):
         raise InputError(path, None, None, "expected a JSON object with network, loss, data, point")
     for key in sorted(set(doc) - KEYS):
@@ -65,7 +72,7 @@ def read_spec(path: str) -> dict:
     loss = parse_loss(loss, path)  # every loss: z3 cells If-encode the kinked ones; affine_exceptions is squared-only
     data = doc["data"]
     if isinstance(data, str):
-        data = read_dataset(os.path.join(os.path.dirname(os.path.abspath(path)), data))
+        data = read_dataset(os.path.join(base_dir, data))
     else:
         data = dataset_from_json(data, path)
     pj = {"network": {"widths": net["widths"], "activation": _activation(net["activation"], path)},
@@ -100,6 +107,8 @@ def read_spec(path: str) -> dict:
             raise InputError(path, "options.solver_free", options["solver_free"], "expected true or false")
         opts["solver_free"] = options["solver_free"]
     name = doc.get("name", os.path.basename(path))
+    if not isinstance(name, str):
+        raise InputError(path, "name", name, "expected a string")
     return {"problem": pj, "point": certificate.point_json(pt), "options": opts, "name": str(name)}
 
 
@@ -107,9 +116,13 @@ def certify_spec(path: str, smt_timeout_s: int = 60):
     """Decide local optimality of the spec's point: (certificate, decision); raises InputError on
     bad input and ConstructionFailed (exit 3, UNKNOWN) with the limit hit, or for a smooth
     activation (the local-optimality test covers piecewise-linear activations)."""
+    return certify_parsed_spec(read_spec(path), smt_timeout_s)
+
+
+def certify_parsed_spec(spec: dict, smt_timeout_s: int = 60):
+    """certify_spec for a spec already read by :func:`parse_spec`."""
     from symcert.claims.constructions import certify_point
     from symcert.claims.yun2018.test import claim_json
-    spec = read_spec(path)
     o = spec["options"]
     claim = claim_json(f"spec file {spec['name']}", {})
     return certify_point(spec["problem"], spec["point"], claim, radius_cap=o.get("radius_cap", fmpq(1)),

@@ -69,3 +69,8 @@ def pytest_generate_tests(metafunc):
         folder = _root(metafunc.config) / "proofs"
         files = sorted(folder.rglob("*.json"))
         metafunc.parametrize("proof_path", files, ids=[f.relative_to(folder).as_posix() for f in files])
+
+
+def pytest_addoption(parser):
+    parser.addoption("--overwrite", action="store_true", default=False,
+                     help="regenerate the golden transcripts under tests/golden/ instead of comparing with them")

@@ -23,3 +23,18 @@ def test_monolithic_query_agrees_on_a_saddle(bench_kinks):
     from flint import fmpq
     res, _ = bench_kinks.monolithic(pj, pt, fmpq(1, 16), 60)
     assert res == "sat"
+
+
+def test_tracked_outputs_need_update_docs(root, capsys, bench_kinks):
+    import os
+    import sys
+    ROOT = str(root)
+    for args in (["--svg", os.path.join(ROOT, "docs", "figures", "kinks-bench.svg")],
+                 ["--json", os.path.join(ROOT, "docs", "figures", "kinks-bench.json")]):
+        with pytest.raises(SystemExit) as exc:
+            bench_kinks.main(["--kmin", "3", "--kmax", "3", "--no-mono", "--no-z3-cells", *args])
+        assert exc.value.code == 2 and "--update-docs" in capsys.readouterr().err
+    import subprocess
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "bench_yun2019.py"), "--sizes", "10x2", "--json"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 2 and "bench/results/yun2019.json is tracked" in p.stderr.replace(ROOT + "/", "")

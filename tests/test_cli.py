@@ -124,3 +124,39 @@ def test_explain(cli):
 def test_certify_reports_refutations_as_refuted(tmp_path, cli):
     p = cli("certify", "he2020.kink", "--instance", "kink-valley-end-relu", "-o", str(tmp_path))
     assert p.returncode == 0 and "REFUTED (not_local_minimum; the refutation is certified)" in p.stderr
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("check", "--smt-timeout", "0", CASE1), "positive whole number"),
+    (("check", "--smt-timeout", "-5", CASE1), "positive whole number"),
+    (("certify", "yun2019.thm1", "--data", "tests/data/xor5.csv", "--smt-timeout", "x"), "positive whole number"),
+    (("certify", "he2020.thm1", "--data", "tests/data/xor5.csv", "--smt", "never"), "no z3 cross-check"),
+    (("certify", "--all", "--smt", "always"), "--smt"),
+    (("certify", "yun2019.thm1", "--x-columns", "a"), "give --data"),
+])
+def test_options_refused_not_dropped(cli, args, needle):
+    p = cli(*args)
+    assert p.returncode == 2 and needle in p.stderr
+
+
+def test_list_shows_smt_and_every_subcommand_takes_q_and_v(cli):
+    assert "--smt MODE" in cli("list").stdout
+    for sub in ("list", "certify", "check", "audit", "explain", "report"):
+        out = cli(sub, "--help").stdout
+        assert "-q, --quiet" in out and "-v, --verbose" in out, sub
+
+
+def test_smt_always_is_honoured(root, monkeypatch):
+    from symcert.claims.yun2019 import thm1 as yun2019
+    from symcert.errors import ConstructionFailed
+    from symcert.inputs.activations import parse_activation
+    from symcert.inputs.data import read_dataset
+    data = read_dataset(str(root / "tests" / "data" / "xor5.csv"))
+    seen = []
+    monkeypatch.setattr(yun2019, "smt_cell_minimum_holds", lambda *a: seen.append(a[-1]) or False)
+    with pytest.raises(ConstructionFailed, match="--smt always: z3 did not prove"):
+        yun2019.certify(data, parse_activation("relu"), hidden=3, smt="always", smt_timeout_s=7)
+    assert seen == [7000]
+    n = len(seen)
+    doc = yun2019.certify(data, parse_activation("relu"), hidden=2, smt="auto", smt_timeout_s=7)
+    assert "smt_cell_minimum" not in [o["kind"] for o in doc["obligations"]] and seen[n:] == [2000]

@@ -16,7 +16,8 @@ import pytest
 import sympy
 from flint import fmpq
 
-from symcert.checker import kernel, losses, problem as P
+from symcert.checker import kernel, losses
+from symcert.checker import reading as P
 from symcert.checker import smooth as S
 
 

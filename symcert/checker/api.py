@@ -21,6 +21,7 @@ import importlib
 
 from symcert.checker import hypotheses, kernel, losses
 from symcert.checker import problem as _problem
+from symcert.checker import reading as _reading
 from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
 from symcert.checker.cells import _piece_fn as piece_fn
 from symcert.checker.check import FORMAT, VERSION, Report, check_document, check_file
@@ -29,7 +30,8 @@ from symcert.checker.descent import POLY_T, risk_along
 from symcert.checker.linear import LEMMA as LINEAR_LEMMA
 from symcert.checker.linear import end_to_end
 from symcert.checker.multilinear import POLY as MULTILINEAR_POLY
-from symcert.checker.obligations import AFFINE_LEMMA, RATIONAL, Z3_NRA, Context, Outcome
+from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL, Z3_NRA
+from symcert.checker.obligations import Context, Outcome
 from symcert.checker.path import _risk_fraction as risk_fraction
 from symcert.checker.path import root_free
 from symcert.checker.problem import FormatError, Problem
@@ -37,10 +39,10 @@ from symcert.checker.registry import CHECKS
 from symcert.checker.split import POLY_LAMBDA
 from symcert.checker.split import line as split_line
 from symcert.checker.valley import POLY as VALLEY_POLY
-from symcert.checker.verdict import EXIT_CODE_TABLE, Verdict
+from symcert.checker.verdict import EXIT_CODE_TABLE, Verdict, combine
 
-parse_problem = _problem.problem
-parse_point = _problem.point
+parse_problem = _reading.problem
+parse_point = _reading.point
 parse_rational = _problem.rational
 
 MAX_OBLIGATIONS = 10_000
@@ -106,9 +108,9 @@ def __getattr__(name: str):
 
 __all__ = [
     "AFFINE_LEMMA", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
-    "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem",
+    "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
     "parse_point", "parse_problem", "parse_rational", "piece_fn", "positive_definite", "risk_along", "risk_fraction",
-    "root_free", "smooth", "split_line", "z3_cell",
+    "combine", "root_free", "smooth", "split_line", "z3_cell",
 ]

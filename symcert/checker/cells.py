@@ -44,18 +44,11 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit
+from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit, box_radius_needed
 from symcert.checker.problem import FormatError, get, not_for, rational, vector
 
 from symcert.exact.limits import MAX_CELLS
-GORDAN = "Gordan's alternative: y >= 0, y != 0, sum_j y_j s_j (x_j, 1) = 0 makes the open sign cell empty (exact check)"
-DENSITY = ("cover: layer-1 kinked pre-activations are nonconstant affine in the parameters; the risk is continuous, so a bound "
-           "on every nonempty open layer-1 cell (deeper kinks: both closed sides) bounds it on the whole box")
-Z3_CELLS = "z3 nonlinear real arithmetic per cell: 'unsat' (no proof object)"
-LOSS_IF = ("loss kinks: the loss is If-encoded on named output variables, so each per-cell z3 query covers "
-           "every sub-cell the loss's own kinks cut out of the activation cell")
-EXCEPTIONS = ("lemma: outputs on samples sharing one pattern column are affine in x; other samples have zero residual; "
-              "normal equations give risk >= l0 on the cell")
+from symcert.checker.ledger import DENSITY, EXCEPTIONS, GORDAN, LOSS_IF, Z3_CELLS, Z3_NRA
 
 
 def _adjacent(act, z):
@@ -287,7 +280,7 @@ def _affine_fit(ctx: Context, ob: dict, path: str):
     dy, m = prob.widths[-1], prob.m
     Wb, bb = affine_fit(ob, prob, path)
     resid = Wb * prob.X + bb * kernel.ones_row(m) - prob.Y
-    if any(v != 0 for v in (resid * prob.X.transpose()).entries()) or any(v != 0 for v in (resid * fmpq_mat(m, 1, [1] * m)).entries()):
+    if any(v != 0 for v in kernel.normal_equations(resid, prob.X).entries()):
         return None, "the affine fit does not satisfy the normal equations"
     l0 = sum((v * v for v in resid.entries()), fmpq(0)) / 2
     if l0 != ctx.risk:
@@ -380,4 +373,27 @@ def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
     return Outcome("holds", detail, ledger, (("local_min", r),))
 
 
-CHECKS = {"cell_cover": check_cell_cover}
+def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
+    import z3
+
+    if (why := not_for(ctx.prob, "smt_cell_minimum")):
+        return Outcome("fails", why, [])
+    prob = ctx.prob
+    r, missing = box_radius_needed(ctx, ob, path)
+    if missing:
+        return missing
+    solver_name = get(ob, "solver", path, str)
+    if solver_name != "z3":
+        raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")
+
+    pre = ctx.forward(ctx.point)[0]
+    res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, lambda l, i, j: prob.act.piece(pre[l - 1][i, j])[0], ctx.smt_timeout_ms)
+    ledger = [RATIONAL, Z3_NRA]
+    if res == z3.unsat:
+        return Outcome("holds", f"z3: no parameter in the box of radius {r} within the cell has risk < {ctx.risk}", ledger, (("local_min", r),))
+    if res == z3.sat:
+        return Outcome("fails", "z3 found a point of the cell within the box with lower risk", ledger)
+    return Outcome("unknown", f"z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)  # (z3_cell above: the same query as cell_cover, one cell: the point's own)
+
+
+CHECKS = {"cell_cover": check_cell_cover, "smt_cell_minimum": check_smt_cell_minimum}

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 
 from symcert.checker import hypotheses as H
 from symcert.checker import problem as P
+from symcert.checker import reading
 from symcert.checker import registry as R
-from symcert.checker.obligations import Context, Outcome
+from symcert.checker.obligations import Context, Outcome, Status
 from symcert.checker.verdict import Verdict
 from symcert.exact.jsontext import JSONLimitError, load_file
 from symcert.exact.limits import LimitReached
@@ -97,9 +98,9 @@ def _read(doc, rep: Report):
     if rep.conclusion not in R.CONCLUSIONS:
         raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(R.CONCLUSIONS)})")
     hyps = H.read(claim.get("hypotheses"), "claim.hypotheses")
-    prob = P.problem(P.get(doc, "problem", "", dict))
-    point = P.point(P.get(doc, "point", ""), prob, "point")
-    better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
+    prob = reading.problem(P.get(doc, "problem", "", dict))
+    point = reading.point(P.get(doc, "point", ""), prob, "point")
+    better = reading.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
     better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
     claimed = P.rational(P.get(doc, "loss", ""), "loss")
     parsed = []
@@ -150,15 +151,15 @@ def _run(ctx, parsed, rep: Report, ledger: list) -> tuple[bool, bool]:
             continue
         out: Outcome = R.CHECKS[kind](ctx, ob, path)
         declared = ob.get("rests_on")
-        if out.status == "holds" and declared is not None and declared != out.rests_on:
+        if out.status is Status.HOLDS and declared is not None and declared != out.rests_on:
             out = Outcome("fails", f"the certificate says this obligation rests on {declared}, but it rests on {out.rests_on}", out.rests_on)
-        if out.status == "holds" and R.undeclared_facts(kind, out.facts):
+        if out.status is Status.HOLDS and R.undeclared_facts(kind, out.facts):
             raise RuntimeError(f"check {kind} established facts outside its registry row: {R.undeclared_facts(kind, out.facts)}")
-        rep.obligations.append((oid, kind, out.status, out.detail))
+        rep.obligations.append((oid, kind, out.status.value, out.detail))
         ledger.extend(item for item in out.rests_on if item not in ledger)
-        if out.status == "holds":
+        if out.status is Status.HOLDS:
             ctx.facts.update(out.facts)
-        failed, unknown = failed or out.status == "fails", unknown or out.status == "unknown"
+        failed, unknown = failed or out.status is Status.FAILS, unknown or out.status is Status.UNKNOWN
     return failed, unknown
 
 

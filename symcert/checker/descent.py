@@ -25,8 +25,8 @@ from flint import fmpq, fmpq_poly
 
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, get, not_for, point
+from symcert.checker.ledger import POLY_T
 
-POLY_T = "exact polynomial arithmetic in t (python-flint fmpq_poly)"
 
 
 def lowest_sign(p: fmpq_poly) -> int:

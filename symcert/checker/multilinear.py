@@ -23,8 +23,8 @@ from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import not_for
 from symcert.exact.limits import MAX_MONOMIALS, MAX_POLY_VARIABLES
+from symcert.checker.ledger import POLY_MPOLY as POLY
 
-POLY = "exact multivariate polynomial arithmetic over Q (python-flint fmpq_mpoly)"
 MAX_VARIABLES = MAX_POLY_VARIABLES
 
 

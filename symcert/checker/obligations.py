@@ -12,16 +12,15 @@ and the final conclusion rely on:
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
 from symcert.checker.problem import FormatError, Problem, get, matrix, not_for, rational, vector
+from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL
 
-RATIONAL = "exact rational arithmetic (python-flint fmpq)"
-AFFINE_LEMMA = "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"
-Z3_NRA = "z3 nonlinear real arithmetic: 'unsat' (no proof object)"
 
 
 @dataclass
@@ -54,12 +53,29 @@ class Context:
         return max(radii) if radii else None
 
 
+class Status(str, enum.Enum):
+    """The status of one obligation in a report."""
+
+    HOLDS = "holds"
+    FAILS = "fails"
+    UNKNOWN = "unknown"
+
+
 @dataclass
 class Outcome:
-    status: str  # "holds" | "fails" | "unknown"
+    """What one check found. ``status`` is a :class:`Status` (its value may be written as the
+    plain string, e.g. ``"holds"``); a fact is a name or a tuple whose first item is the name."""
+
+    status: Status
     detail: str
     rests_on: list
     facts: tuple = ()
+
+    def __post_init__(self):
+        self.status = Status(self.status)  # a typo in a check is an error, never a new status
+        for f in self.facts:
+            if not (isinstance(f, str) or isinstance(f, tuple) and f and isinstance(f[0], str)):
+                raise TypeError(f"a fact is a name or a (name, ...) tuple, not {f!r}")
 
 
 def _radius(ob, path) -> fmpq:
@@ -152,11 +168,8 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
             pieces = {prob.act.piece(Z[i, j])[0] for j in range(Z.ncols())}
             if len(pieces) > 1:
                 return Outcome("fails", f"layer {l} neuron {i + 1} uses {len(pieces)} pieces across samples: the cell is not affine in x", [RATIONAL])
-    m = prob.m
     resid = kernel.affine(Wb, prob.X, bb) - prob.Y  # dy x m
-    normal_x = resid * prob.X.transpose()
-    normal_1 = resid * fmpq_mat(m, 1, [1] * m)
-    if any(v != 0 for v in normal_x.entries()) or any(v != 0 for v in normal_1.entries()):
+    if any(v != 0 for v in kernel.normal_equations(resid, prob.X).entries()):
         return Outcome("fails", "the affine fit does not satisfy the normal equations (residual not orthogonal to the rows of X~)", [RATIONAL])
     l0 = kernel.sq_norm(resid) / 2
     if ctx.risk != l0:
@@ -164,30 +177,6 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
     lemma = AFFINE_LEMMA
     return Outcome("holds", f"in the box the network is affine in x; least-squares optimum l0 = {l0} equals the risk at the point",
                    [RATIONAL, lemma], (("local_min", r),))
-
-
-def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
-    import z3
-
-    if (why := not_for(ctx.prob, "smt_cell_minimum")):
-        return Outcome("fails", why, [])
-    prob = ctx.prob
-    r, missing = box_radius_needed(ctx, ob, path)
-    if missing:
-        return missing
-    solver_name = get(ob, "solver", path, str)
-    if solver_name != "z3":
-        raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")
-    from symcert.checker.cells import z3_cell  # the same query, one cell: the point's own
-
-    pre = ctx.forward(ctx.point)[0]
-    res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, lambda l, i, j: prob.act.piece(pre[l - 1][i, j])[0], ctx.smt_timeout_ms)
-    ledger = [RATIONAL, Z3_NRA]
-    if res == z3.unsat:
-        return Outcome("holds", f"z3: no parameter in the box of radius {r} within the cell has risk < {ctx.risk}", ledger, (("local_min", r),))
-    if res == z3.sat:
-        return Outcome("fails", "z3 found a point of the cell within the box with lower risk", ledger)
-    return Outcome("unknown", f"z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)
 
 
 def check_strictly_lower(ctx: Context, ob: dict, path: str) -> Outcome:
@@ -207,6 +196,5 @@ CHECKS = {
     "gradient_zero": check_gradient_zero,
     "interior_cell": check_interior_cell,
     "affine_reduction": check_affine_reduction,
-    "smt_cell_minimum": check_smt_cell_minimum,
     "strictly_lower": check_strictly_lower,
 }

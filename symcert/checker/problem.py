@@ -187,6 +187,18 @@ def _size(widths: list, smooth: bool, path: str) -> None:
         raise FormatError(path, widths, f"{params} parameters: more than a {kind} network may have ({name} = {cap})")
 
 
+@dataclass(frozen=True)
+class SmoothParts:
+    """What :func:`problem` read of a smooth problem, for :func:`symcert.checker.smooth.problem`."""
+
+    spec: dict
+    path: str
+    widths: tuple
+    loss: str
+    X: fmpq_mat
+    Y: fmpq_mat
+
+
 def problem(spec, path: str = "problem") -> Problem:
     net = get(spec, "network", path, dict)
     widths = get(net, "widths", f"{path}.network", list)
@@ -214,9 +226,8 @@ def problem(spec, path: str = "problem") -> Problem:
         raise FormatError(f"{path}.data.targets", len(targets), f"expected one target row per input row ({m})")
     X = matrix(inputs, m, widths[0], f"{path}.data.inputs").transpose()
     Y = matrix(targets, m, widths[-1], f"{path}.data.targets").transpose()
-    if smooth:
-        from symcert.checker import smooth as S
-        return S.problem(spec, path, tuple(widths), loss, X, Y)
+    if smooth:  # read by symcert.checker.smooth (symcert.checker.reading dispatches)
+        return SmoothParts(spec, path, tuple(widths), loss, X, Y)
     delta = None
     if loss == "huber":
         delta = rational(get(spec["loss"], "delta", f"{path}.loss"), f"{path}.loss.delta")
@@ -242,9 +253,8 @@ def param_values(spec, prob, path: str):
 
 
 def point(spec, prob: Problem, path: str) -> dict:
-    if not isinstance(prob, Problem):  # a smooth problem: parameters are exact reals
-        from symcert.checker import smooth as S
-        return S.point(spec, prob, path)
+    if not isinstance(prob, Problem):
+        raise TypeError("a smooth problem's point is read by symcert.checker.reading.point")
     out = {}
     for name, r, c, value in param_values(spec, prob, path):
         if name[0] == "b":

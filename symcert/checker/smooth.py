@@ -53,18 +53,13 @@ from symcert.checker import sizes
 from symcert.checker.problem import FormatError, NetworkShape, get, param_values, rational
 from symcert.exact.limits import show
 from symcert.exact.reals import ExactRealError, Real, parse_real
+from symcert.checker.ledger import ARB, SIMPLIFY, SYMPY  # noqa: F401  (ARB: re-exported to the smooth checks)
 
 T = sympy.Symbol("t", real=True)
 PREC = 128  # default working precision (bits) of arb evaluations
 MAX_PREC = 4096
-# Ledger strings name the oracle, not its version (versions are reported by the checker's
-# environment list, so that certificates stay byte-identical across versions).
-SYMPY = "exact symbolic arithmetic (sympy, automatic evaluation)"
-SIMPLIFY = "sympy simplification (sympy.simplify)"
-
-
-def ARB(prec: int) -> str:
-    return f"arb ball arithmetic, outward rounded, at {prec} bits (python-flint arb)"
+# Ledger strings (symcert/checker/ledger.py) name the oracle, not its version (versions are
+# reported by the checker's environment list, so that certificates stay byte-identical).
 
 
 SELU_ALPHA = sympy.Rational("1.6732632423543772848170429916717")

@@ -14,9 +14,8 @@ from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Outcome
 from symcert.checker.problem import FormatError, get
 from symcert.exact.limits import show
+from symcert.checker.ledger import MB_LEMMA, PD_LEMMA
 
-MB_LEMMA = ("lemma (Morse-Bott): gradient zero on an embedded C^2 manifold through the point and a PSD "
-            "Hessian whose kernel is the manifold's tangent space imply a local minimum")
 CROSS_CHECK = 400  # morse_bott re-checks H T = 0 explicitly up to this many parameters
 
 
@@ -222,7 +221,7 @@ def check_hessian_pd(ctx, ob: dict, path: str) -> Outcome:
         H = ctx.ev.hessian(ctx.point, ctx.prob.coordinates())
     except (S.NotDifferentiable, ValueError) as exc:
         return Outcome("fails", f"no Hessian here: {exc}", [S.SYMPY])
-    lemma = "lemma: zero gradient and a positive definite Hessian imply a strict local minimum"
+    lemma = PD_LEMMA
     if isinstance(H, fmpq_mat):
         ledger = [S.SYMPY, RATIONAL, "exact LDL^T over the rationals (python-flint fmpq_mat)"]
         if not positive_definite(H):

@@ -22,17 +22,16 @@ import flint
 import sympy
 from flint import arb, fmpq, fmpq_mat
 
-from symcert.checker import sizes
+from symcert.checker import kernel, sizes
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, get, rational
 from symcert.exact.limits import clip, show
 from symcert.checker.smooth_hessian import check_hessian_pd, check_morse_bott
 from symcert.checker.smooth_hessian import require_smooth as _smooth
+from symcert.checker.ledger import AFFINE_LEMMA, SECOND_ORDER_DESCENT, YUN_THEOREM
+from symcert.checker.ledger import CONVEX_OUTPUT_LEMMA as CONVEX_LEMMA
 
-CONVEX_LEMMA = ("lemma: if the network output is convex in x on the convex hull of the inputs for every "
-                "parameter in the box, the output vector satisfies f_k <= sum_i lambda_i f_i for each listed "
-                "convex combination, and the KKT multipliers bound the loss over that cone from below")
 MAX_BISECT = 12  # an interval is split into at most 2^MAX_BISECT pieces when bounding h', h''
 
 
@@ -317,7 +316,7 @@ def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
     wb = rational(get(fit, "bias", f"{path}.affine_fit"), f"{path}.affine_fit.bias")
     m, dx = prob.m, prob.widths[0]
     resid = [sum((wx[d] * prob.X[d, s] for d in range(dx)), wb) - prob.Y[0, s] for s in range(m)]
-    if sum(resid, fmpq(0)) != 0 or any(sum((resid[s] * prob.X[d, s] for s in range(m)), fmpq(0)) != 0 for d in range(dx)):
+    if any(v != 0 for v in kernel.normal_equations(fmpq_mat(1, m, resid), prob.X).entries()):
         return Outcome("fails", "the affine fit does not satisfy the normal equations", [RATIONAL])
     l0 = sum((v * v for v in resid), fmpq(0)) / 2
     if ctx.risk != l0:
@@ -330,7 +329,7 @@ def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
         shape, why = None, str(exc)
     finally:
         flint.ctx.prec = saved
-    ledger = [RATIONAL, S.SYMPY, S.ARB(S.PREC), "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"]
+    ledger = [RATIONAL, S.SYMPY, S.ARB(S.PREC), AFFINE_LEMMA]
     if shape != "affine":
         return Outcome("fails" if shape else "unknown", f"cannot show the network affine in x over the box of radius {clip(str(r))}: {why or shape}", ledger)
     return Outcome("holds", f"every neuron stays on an affine piece over the box of radius {r}; least-squares optimum {l0} equals the risk",
@@ -411,12 +410,10 @@ def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
         if sw is None or sw >= 0:
             return Outcome("fails", f"the witness point at t = {t} has risk {_show(lw)}, not below {_show(ctx.exact_risk)} ({how})", ledger)
         detail += f"; at t = {t} the risk is {_show(lw) if lw.is_Rational else 'in ' + str(S.arb_at(lw, S.PREC))} < {_show(ctx.exact_risk)}"
-    return Outcome("holds", detail, [*ledger, "lemma: at a critical point, d^T H d < 0 gives L(theta + t d) < L(theta) for small t != 0"], ("descent",))
+    return Outcome("holds", detail, [*ledger, SECOND_ORDER_DESCENT], ("descent",))
 
 
 YUN_DATA = ([[1, 0], [0, 1], [fmpq(1, 2), fmpq(1, 2)]], [0, 0, 1])
-YUN_THEOREM = ("Yun, Sra, Jadbabaie (ICLR 2019), Theorem 2 part 2: C2.3-C2.7 imply a local minimum "
-               "(the paper's proof, not re-derived by the checker)")
 ANALYTIC = "table activations are real-analytic on each open piece (C2.4, C2.5 by Cauchy's estimates)"
 
 

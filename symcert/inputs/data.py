@@ -11,11 +11,13 @@ file, the row and the column.
 from __future__ import annotations
 
 import csv
+import decimal
 import json
+import numbers
 import re
 from dataclasses import dataclass
 
-from flint import fmpq
+from flint import fmpq, fmpz
 
 from symcert.errors import InputError
 from symcert.exact.jsontext import JSONLimitError, load_file
@@ -39,11 +41,34 @@ class Dataset:
     def dy(self) -> int:
         return len(self.targets[0])
 
+    @classmethod
+    def from_rows(cls, inputs, targets, source: str = "<data>") -> "Dataset":
+        """See :func:`from_rows`."""
+        return from_rows(inputs, targets, source)
+
+    @classmethod
+    def from_arrays(cls, X, Y) -> "Dataset":
+        """A dataset from inputs X (m rows of d numbers, or m numbers when d = 1) and targets Y (m
+        numbers, or m rows): lists, tuples or numpy arrays. Floats are read as their exact binary
+        values. Wrong types raise TypeError, bad values ValueError, each quoting the value."""
+        for name, v in (("X", X), ("Y", Y)):
+            if isinstance(v, (str, bytes, dict, set)) or not (isinstance(v, (list, tuple)) or hasattr(v, "tolist")):
+                raise TypeError(f"Dataset.from_arrays: {name} must be a list, tuple or numpy array, not {type(v).__name__}: {_quote(v)}")
+        try:
+            return from_rows(X, Y, "Dataset.from_arrays")
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
+
     def to_json(self) -> dict:
         return {
             "inputs": [[format_rational(v) for v in row] for row in self.inputs],
             "targets": [[format_rational(v) for v in row] for row in self.targets],
         }
+
+
+def _quote(v) -> str:
+    text = repr(v)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _entry(text, source, row, column) -> fmpq:
@@ -53,50 +78,159 @@ def _entry(text, source, row, column) -> fmpq:
         raise InputError(source, f"row {row}, column {column}", text, str(exc)) from None
 
 
+def exact_value(v, source: str = "<data>", where: str = "value") -> fmpq:
+    """An exact rational from a number a user gives: int, fmpq/fmpz, Fraction, Decimal, numpy
+    scalar, text in the rational syntax, or a binary float read as its exact binary value
+    (0.1 is 3602879701896397/36028797018963968). NaN, infinities and booleans are refused."""
+    if isinstance(v, bool) or v is None:
+        raise InputError(source, where, v, "not a number")
+    if isinstance(v, str):
+        return _parse(v, source, where)
+    if isinstance(v, (int, fmpq, fmpz)):
+        return fmpq(v)
+    if isinstance(v, float) or (hasattr(v, "dtype") and hasattr(v, "item")):
+        v = v.item() if not isinstance(v, float) else v
+        if isinstance(v, bool):
+            raise InputError(source, where, v, "not a number")
+        if isinstance(v, int):
+            return fmpq(v)
+        if not isinstance(v, float) or v != v or v in (float("inf"), float("-inf")):
+            raise InputError(source, where, v, "not a finite number")
+        p, q = v.as_integer_ratio()
+        return fmpq(p, q)
+    if isinstance(v, decimal.Decimal):
+        if not v.is_finite():
+            raise InputError(source, where, str(v), "not a finite number")
+        p, q = v.as_integer_ratio()
+        return fmpq(p, q)
+    if isinstance(v, numbers.Rational):
+        return fmpq(int(v.numerator), int(v.denominator))
+    raise InputError(source, where, type(v).__name__, "not a number (expected int, fraction, float or text such as \"3/4\")")
+
+
+def _parse(text: str, source: str, where: str) -> fmpq:
+    try:
+        return parse_rational(text)
+    except RationalSyntaxError as exc:
+        raise InputError(source, where, text, str(exc)) from None
+
+
+def _row(v) -> list:
+    """A sample's inputs or targets: a list/tuple (or array row), or one scalar."""
+    if hasattr(v, "tolist") and not isinstance(v, (str, bytes)):
+        v = v.tolist()
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
 def from_rows(inputs, targets, source: str = "<data>") -> Dataset:
+    """A dataset from rows of inputs and targets; a target (or an input) may be a scalar instead of
+    a one-element row. Values are read by :func:`exact_value`."""
+    inputs, targets = _row(inputs) if inputs is not None else [], _row(targets) if targets is not None else []
     if not inputs:
         raise InputError(source, "inputs", None, "no samples")
-    dx, dy = len(inputs[0]), len(targets[0]) if targets else 0
+    if len(inputs) != len(targets):
+        raise InputError(source, "targets", len(targets), f"expected {len(inputs)} targets, one per input row")
+    rows_x, rows_y = [_row(x) for x in inputs], [_row(y) for y in targets]
+    dx, dy = len(rows_x[0]), len(rows_y[0])
     if dx == 0 or dy == 0:
         raise InputError(source, "inputs", None, "need at least one input and one target column")
     xs, ys = [], []
-    for i, (x, y) in enumerate(zip(inputs, targets), start=1):
+    for i, (x, y) in enumerate(zip(rows_x, rows_y), start=1):
         if len(x) != dx or len(y) != dy:
             raise InputError(source, f"row {i}", len(x) + len(y), f"expected {dx} inputs and {dy} targets")
-        xs.append(tuple(fmpq(v) for v in x))
-        ys.append(tuple(fmpq(v) for v in y))
-    if len(inputs) != len(targets):
-        raise InputError(source, "targets", len(targets), f"expected {len(inputs)} targets, one per input row")
+        xs.append(tuple(exact_value(v, source, f"row {i}, column x{k}") for k, v in enumerate(x, start=1)))
+        ys.append(tuple(exact_value(v, source, f"row {i}, column y{k}") for k, v in enumerate(y, start=1)))
     return Dataset(tuple(xs), tuple(ys))
 
 
 _X = re.compile(r"x([0-9]+)\Z")
 _Y = re.compile(r"y([0-9]*)\Z")
+DELIMITERS = (",", ";", "\t")
 
 
-def read_csv(path: str) -> Dataset:
+def _sniff(first_line: str) -> str:
+    """The delimiter of a CSV file: the one of , ; TAB that occurs most often in its header line
+    (a comma when none occurs: one column)."""
+    counts = [(first_line.count(d), -k, d) for k, d in enumerate(DELIMITERS)]
+    best = max(counts)
+    return best[2] if best[0] > 0 else ","
+
+
+def _names(spec, option: str, path: str) -> list:
+    if spec is None:
+        return []
+    names = [n.strip() for n in (spec.split(",") if isinstance(spec, str) else spec)]
+    if not names or not all(names):
+        raise InputError(path, option, spec, "expected column names separated by commas")
+    return names
+
+
+def _pick(header: list, names: list, option: str, path: str) -> list:
+    lower = [h.lower() for h in header]
+    out = []
+    for n in names:
+        if n.lower() not in lower:
+            raise InputError(path, option, n, f"no such column (columns: {', '.join(header)})")
+        k = lower.index(n.lower())
+        if k in out:
+            raise InputError(path, option, n, "column named twice")
+        out.append(k)
+    return out
+
+
+def _default_columns(header: list, path: str) -> tuple[list, list]:
+    """Without --x-columns/--y-column: the columns x1..xd (any order in the file) and y (or y1..yk)."""
+    xs, ys = {}, {}
+    for k, h in enumerate(header):
+        mx, my = _X.match(h.lower()), _Y.match(h.lower())
+        if mx:
+            xs[int(mx.group(1))] = k
+        elif my:
+            ys[int(my.group(1) or 1)] = k
+        else:
+            raise InputError(path, "header", ",".join(header), f"column {h!r} is neither xK nor y; expected x1,...,xd "
+                             "and y (or y1,...,yk), or choose columns with --x-columns and --y-column")
+    if not xs or not ys or sorted(xs) != list(range(1, len(xs) + 1)) or sorted(ys) != list(range(1, len(ys) + 1)):
+        raise InputError(path, "header", ",".join(header), "expected x1,...,xd followed by y (or y1,...,yk)")
+    return [xs[i] for i in sorted(xs)], [ys[i] for i in sorted(ys)]
+
+
+def _columns(header: list, x_columns, y_column, path: str) -> tuple[list, list]:
+    xn, yn = _names(x_columns, "--x-columns", path), _names(y_column, "--y-column", path)
+    if not xn and not yn:
+        return _default_columns(header, path)
+    xi, yi = _pick(header, xn, "--x-columns", path), _pick(header, yn, "--y-column", path)
+    rest = [k for k in range(len(header)) if k not in xi and k not in yi]
+    xi, yi = xi or rest, yi or rest
+    if set(xi) & set(yi):
+        raise InputError(path, "--y-column", y_column, "a column cannot be both an input and a target")
+    if not xi or not yi:
+        raise InputError(path, "--x-columns" if not xi else "--y-column", None, "no column left for it")
+    return xi, yi
+
+
+def read_csv(path: str, x_columns=None, y_column=None) -> Dataset:
+    """Read a CSV dataset: UTF-8 with or without a byte-order mark; delimiter , ; or TAB (detected
+    from the header); columns x1..xd and y by default, or chosen by name."""
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8-sig")
+        lines = text.splitlines()
+        delim = _sniff(next((ln for ln in lines if ln.strip()), ""))
+        rows = list(csv.reader(lines, delimiter=delim))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(path, None, None, f"cannot read: {exc}") from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    rows = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
     if not rows:
         raise InputError(path, "header", None, "empty file (expected a header x1,...,xd,y)")
-    header = [h.strip().lower() for h in rows[0]]
-    nx = 0
-    while nx < len(header) and _X.match(header[nx]):
-        nx += 1
-    ycols = header[nx:]
-    if nx == 0 or not ycols or not all(_Y.match(h) for h in ycols) or header[:nx] != [f"x{i}" for i in range(1, nx + 1)]:
-        raise InputError(path, "header", ",".join(rows[0]), "expected x1,...,xd followed by y (or y1,...,yk)")
+    header = [h.strip() for h in rows[0][1]]
+    xi, yi = _columns(header, x_columns, y_column, path)
     inputs, targets = [], []
-    for r, row in enumerate(rows[1:], start=2):
+    for r, row in rows[1:]:
         if len(row) != len(header):
-            raise InputError(path, f"row {r}", ",".join(row), f"expected {len(header)} columns")
-        vals = [_entry(c.strip(), path, r, header[k]) for k, c in enumerate(row)]
-        inputs.append(vals[:nx])
-        targets.append(vals[nx:])
+            raise InputError(path, f"row {r}", delim.join(row), f"expected {len(header)} columns separated by {delim!r}")
+        inputs.append([_entry(row[k].strip(), path, r, header[k]) for k in xi])
+        targets.append([_entry(row[k].strip(), path, r, header[k]) for k in yi])
     return from_rows(inputs, targets, path)
 
 
@@ -133,8 +267,11 @@ def dataset_from_json(doc, path: str) -> Dataset:
     return from_rows(inputs, targets, path)
 
 
-def read_dataset(path: str) -> Dataset:
-    """Read a dataset from a ``.csv`` or ``.json`` file."""
+def read_dataset(path: str, x_columns=None, y_column=None) -> Dataset:
+    """Read a dataset from a ``.csv`` or ``.json`` file (columns can be chosen in CSV files only)."""
     if path.lower().endswith(".json"):
+        if x_columns is not None or y_column is not None:
+            raise InputError(path, "--x-columns" if x_columns is not None else "--y-column", x_columns or y_column,
+                             "columns are chosen in CSV files only (a JSON dataset has inputs and targets)")
         return read_json(path)
-    return read_csv(path)
+    return read_csv(path, x_columns, y_column)

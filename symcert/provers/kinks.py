@@ -284,8 +284,9 @@ def _affine_exceptions(prob, pre, kinks, cells, fit, risk) -> tuple[dict, list]:
 
 def _z3_cells(prob, point, pre, kinks, r, risk, rest, proof_of, timeout_ms) -> tuple[int, list, str | None]:
     """Per-cell minimum queries until one is sat or unknown: (queries run, sat cells, unknown reason)."""
+    from symcert.progress import iterate
     n_z3, sat_cells, unknown = 0, [], None
-    for pat in rest:
+    for pat in iterate(rest, "z3 per cell", "cell"):
         n_z3 += 1
         res, why, mv = C.z3_cell(prob, point, r, risk, C.piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
         if res == z3.unsat:
@@ -310,6 +311,7 @@ def _cover(prob, r, empty, proofs, fit) -> dict:
 
 
 def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Decision:
+    from symcert.progress import iterate
     t_start = time.perf_counter()
     stats = {}
     pre, _, _ = kernel.forward(prob, point)
@@ -339,7 +341,7 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
     t0 = time.perf_counter()
     proof_of, rest = _affine_exceptions(prob, pre, kinks, cells, fit, risk)
     # cheap exact second-order line searches on every remaining cell first, then the per-cell minimum queries
-    for pat in rest:
+    for pat in iterate(rest, "line search per cell", "cell"):
         d1 = line_search(prob, point, pre, kinks, pat, min(timeout_ms, LINE_SEARCH_MS))
         if d1 is not None:
             stats.update(z3_cells=0, seconds_cells=time.perf_counter() - t0, descent_cell=pat,

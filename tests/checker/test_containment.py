@@ -75,7 +75,7 @@ def test_false_hypothesis_is_rejected_even_when_the_obligations_hold():
 
 def test_duplicate_inputs_fail_distinct_inputs():
     from symcert.checker.hypotheses import TABLE
-    from symcert.checker.problem import problem
+    from symcert.checker.reading import problem
     doc = _doc()
     doc["problem"]["data"]["inputs"][1] = list(doc["problem"]["data"]["inputs"][2])
     ok, detail = TABLE["distinct_inputs"][0](problem(doc["problem"]), None, [], {})

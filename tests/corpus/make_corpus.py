@@ -60,7 +60,8 @@ def redigest(doc: dict) -> dict:
 
 def pl_risk(doc: dict) -> str:
     """The exact risk at the certificate's point (piecewise-linear problems), as text."""
-    from symcert.checker import kernel, problem as P
+    from symcert.checker import kernel
+    from symcert.checker import reading as P
     from symcert.exact.rationals import format_rational
     prob = P.problem(doc["problem"])
     return format_rational(kernel.loss_value(prob, kernel.forward(prob, P.point(doc["point"], prob, "point"))[2]))
@@ -147,7 +148,7 @@ def dropped(kind: str, rel: str):
 
 def smooth_risk(doc: dict) -> str:
     """The exact risk at a smooth certificate's point, as text (it must be rational)."""
-    from symcert.checker import problem as P
+    from symcert.checker import reading as P
     from symcert.checker.smooth_obligations import SmoothContext
     from symcert.exact.rationals import format_rational
     prob = P.problem(doc["problem"])
@@ -286,6 +287,44 @@ FLOAT_INVALID = tuple(k for k in BASE if k not in ("gradient_zero", "strictly_lo
                                                    "split_local_minimum"))
 
 
+# ---- soundness holes: loss of smooth problems, vacuous conclusions, stated hypotheses -------------
+
+def soundness() -> list:
+    """(verdict, name, document, why) of certificates that a checker without the registry's class
+    and loss table, the non-vacuity checks, or the hypothesis checks would have CERTIFIED."""
+    out = []
+    for kind in ("absolute", "huber", "hinge"):
+        doc = load(SMOOTH)
+        doc["problem"]["loss"] = {"kind": kind, **({"delta": "1"} if kind == "huber" else {})}
+        if kind == "hinge":
+            doc["problem"]["data"]["targets"] = [["1"] if i % 2 else ["-1"] for i in range(len(doc["problem"]["data"]["targets"]))]
+        out.append(("REJECTED", f"smooth-loss-{kind}", redigest(doc),
+                    f"a smooth (sigmoid) problem stating the {kind} loss: the smooth class evaluates the squared loss only, "
+                    "so the checker must refuse it rather than check it as if it were squared"))
+    doc = load("yun2019/thm1-case1-relu.json")
+    next(h for h in doc["claim"]["hypotheses"] if h["id"] == "C1.4")["check"] = {"kind": "hidden_widths_at_least", "min": 3}
+    out.append(("REJECTED", "hypothesis-false", doc, "stated hypothesis C1.4 checked as 'hidden widths >= 3' on a network of width 2: "
+                "every obligation holds, the stated hypothesis does not"))
+    doc = load("yun2019/thm1-case1-relu.json")
+    doc["claim"]["hypotheses"][0]["check"] = {"kind": "all_good"}
+    out.append(("INVALID", "hypothesis-unknown-check", doc, "a hypothesis check kind the checker does not know"))
+    valley = {
+        "format": "symcert-certificate", "version": 1, "claim": {"id": "he2020.valley", "conclusion": "valley_of_local_minima"},
+        "problem": {"network": {"widths": [1, 1], "activation": {"kind": "piecewise_linear", "breakpoints": ["0"],
+                                                                  "pieces": [["0", "0"], ["1", "0"]]}},
+                    "loss": {"kind": "squared"}, "data": {"inputs": [["0"], ["1"], ["2"]], "targets": [["0"], ["1"], ["0"]]}},
+        "point": {"W1": [["0"]], "b1": ["1/3"]}, "loss": "1/3",
+        "obligations": [{"id": "v", "kind": "valley_path", "interval": [None, None], "at": "0",
+                         "path": {"W1": [[["0"]]], "b1": [["1/3"]]}, "multipliers": [["1/3", "-2/3", "1/3"]]}]}
+    out.append(("REJECTED", "valley-constant-path", valley, "a 'valley' for eta in (-inf, inf) given by a constant path through an "
+                "isolated strict minimum (widths [1, 1], x = 0, 1, 2, y = 0, 1, 0): vacuous"))
+    doc = load("yun2019/thm1-case1-relu.json")
+    doc["obligations"] = [{"id": "gradient_zero", "kind": "gradient_zero"}]
+    doc.pop("rests_on", None)
+    out.append(("REJECTED", "conclusion-without-facts", doc, "spurious_local_minimum claimed from a gradient check alone"))
+    return out
+
+
 def entries() -> list:
     """(verdict, name, document or text, why) of every corpus file."""
     from symcert.checker.registry import CONCLUSIONS
@@ -301,7 +340,7 @@ def entries() -> list:
     for conclusion in CONCLUSIONS:
         out.append(("REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
-    return out + hostile()
+    return out + soundness() + hostile()
 
 
 def main() -> int:

@@ -3,12 +3,13 @@
     .venv/bin/python docs/papers/figures/make_figures.py
 
 Every plotted value is computed exactly (rationals, or rigorous enclosures) from the
-certificates under proofs/; floats appear only as SVG coordinates.
+certificates under proofs/; floats appear only as plot coordinates. The figures are drawn with
+matplotlib (the `plot` extra) by symcert/plots.py, the code behind `symcert report`, and are
+byte-identical when regenerated.
 """
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 
@@ -16,47 +17,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, ROOT)
 
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
-
-
-def svg_plot(path, series, title, xlabel, ylabel, width=560, height=360, logx=False, logy=False, marks=()):
-    """A minimal line plot: series = [(label, [(x, y), ...])]; marks = [(x, label)] vertical lines."""
-    tx = (lambda v: math.log10(v)) if logx else (lambda v: v)
-    ty = (lambda v: math.log10(v)) if logy else (lambda v: v)
-    pts = [(tx(x), ty(y)) for _, s in series for x, y in s]
-    x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
-    y0, y1 = min(p[1] for p in pts), max(p[1] for p in pts)
-    if y1 == y0:
-        y0, y1 = y0 - 1, y1 + 1
-    pad = 0.05 * (y1 - y0)
-    y0, y1 = y0 - pad, y1 + pad
-    L, R, T, B = 70, 20, 40, 50
-    sx = lambda v: L + (v - x0) / (x1 - x0) * (width - L - R)  # noqa: E731
-    sy = lambda v: height - B - (v - y0) / (y1 - y0) * (height - T - B)  # noqa: E731
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
-           f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">{title}</text>',
-           f'<line x1="{L}" y1="{height - B}" x2="{width - R}" y2="{height - B}" stroke="black"/>',
-           f'<line x1="{L}" y1="{T}" x2="{L}" y2="{height - B}" stroke="black"/>',
-           f'<text x="{width / 2}" y="{height - 12}" text-anchor="middle">{xlabel}</text>',
-           f'<text x="16" y="{height / 2}" text-anchor="middle" transform="rotate(-90 16 {height / 2})">{ylabel}</text>']
-    for k in range(5):
-        xv, yv = x0 + k * (x1 - x0) / 4, y0 + k * (y1 - y0) / 4
-        xl = f"1e{xv:.1f}" if logx else f"{xv:.3g}"
-        yl = f"1e{yv:.1f}" if logy else f"{yv:.4g}"
-        out.append(f'<text x="{sx(xv):.1f}" y="{height - B + 16}" text-anchor="middle">{xl}</text>')
-        out.append(f'<text x="{L - 6}" y="{sy(yv) + 4:.1f}" text-anchor="end">{yl}</text>')
-    for xm, label in marks:
-        out.append(f'<line x1="{sx(tx(xm)):.1f}" y1="{T}" x2="{sx(tx(xm)):.1f}" y2="{height - B}" stroke="#999" stroke-dasharray="4 3"/>')
-        out.append(f'<text x="{sx(tx(xm)) + 3:.1f}" y="{T + 12}" fill="#555">{label}</text>')
-    for n, (label, s) in enumerate(series):
-        c = COLORS[n % len(COLORS)]
-        d = " ".join(f"{sx(tx(x)):.1f},{sy(ty(y)):.1f}" for x, y in s)
-        out.append(f'<polyline fill="none" stroke="{c}" stroke-width="2" points="{d}"/>')
-        out.append(f'<text x="{width - R - 150}" y="{T + 16 * (n + 1)}" fill="{c}">{label}</text>')
-    out.append("</svg>")
-    with open(path, "w", encoding="ascii") as fh:
-        fh.write("\n".join(out) + "\n")
+def svg_plot(path, series, title, xlabel, ylabel, logx=False, logy=False, marks=()):
+    """A line plot drawn by the same deterministic code as `symcert report` (symcert/plots.py)."""
+    from symcert.plots import line_figure, pyplot, save
+    fig = line_figure(series, title, xlabel, ylabel, logx=logx, logy=logy, marks=marks, size=(7, 4.2))
+    save(fig, path)
+    pyplot().close(fig)
 
 
 def thm4_figure():

@@ -365,7 +365,8 @@ def certify_data(data, options: dict) -> dict:
     if not path:
         raise InputError(None, "--point", None, f"{CLAIM_ID} splits a given critical point: pass --point FILE with "
                          "{\"point\": {W1: ..., b1: ..., ...}, \"split\": {\"layer\": 1, \"neuron\": 1, \"lambda\": \"1/2\"}}")
-    doc = load_json(path, parse_float=str)
+    doc = path if isinstance(path, dict) else load_json(path, parse_float=str)
+    path = "<point>" if isinstance(path, dict) else path
     if not isinstance(doc, dict) or not isinstance(doc.get("point"), dict) or not isinstance(doc.get("split"), dict):
         raise InputError(path, "point/split", None, "expected an object with 'point' (parameters) and 'split' {layer, neuron, lambda}")
     sp = doc["split"]

@@ -34,6 +34,7 @@ STATEMENT = ("For a one-hidden-layer network with a ReLU-like activation, width 
              "output and squared loss, if no affine map fits the data exactly and the inputs are "
              "distinct, there is a spurious local minimum (a continuum of them).")
 SMT_AUTO_LIMIT = 50  # include the z3 cross-check when m * (number of parameters) is at most this
+SMT_AUTO_TIMEOUT_MS = 2000  # --smt auto: the cross-check is added only if z3 proves it within this time
 
 
 def _problem_json(data: Dataset, hidden: int, act: dict) -> dict:
@@ -190,8 +191,11 @@ def better_point(prob, data: Dataset, fit, hidden: int, sp, sm, l0, tilt_start=f
 
 
 def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: str = "user data",
-            smt: str = "auto", tilt_start=fmpq(1)) -> dict:
-    """Build the certificate of Theorem 1 on ``data`` (raises HypothesisViolation if it does not apply)."""
+            smt: str = "auto", tilt_start=fmpq(1), smt_timeout_s: int = 60) -> dict:
+    """Build the certificate of Theorem 1 on ``data`` (raises HypothesisViolation if it does not apply).
+    ``smt``: "auto" adds the z3 cross-check on small instances when z3 proves it within
+    SMT_AUTO_TIMEOUT_MS; "always" requires it within ``smt_timeout_s`` seconds (else
+    ConstructionFailed, UNKNOWN); "never" leaves it out."""
     alpha = fmpq(alpha)
     if not alpha > 0:
         raise InputError(None, "alpha", fr(alpha), "alpha must be positive")
@@ -216,8 +220,12 @@ def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: 
     ]
     nparams = sum(v.nrows() * v.ncols() for v in point.values())
     if smt == "always" or (smt == "auto" and data.m * nparams <= SMT_AUTO_LIMIT):
-        if smt_cell_minimum_holds(prob, point, r, loss):
+        budget = 1000 * smt_timeout_s if smt == "always" else min(SMT_AUTO_TIMEOUT_MS, 1000 * smt_timeout_s)
+        if smt_cell_minimum_holds(prob, point, r, loss, budget):
             obligations.append({"id": "smt_cell_minimum", "kind": "smt_cell_minimum", "radius": fr(r), "solver": "z3"})
+        elif smt == "always":
+            raise ConstructionFailed(f"{CLAIM_ID}: --smt always: z3 did not prove the cell minimum within "
+                                     f"{smt_timeout_s} s (raise --smt-timeout, or use --smt auto or never)")
     obligations.append({"id": "strictly_lower", "kind": "strictly_lower"})
     claim = {
         "id": CLAIM_ID, "paper": PAPER, "theorem": "Theorem 1", "statement": STATEMENT,
@@ -285,10 +293,12 @@ def certify_data(data: Dataset, options: dict) -> dict:
         raise HypothesisViolation(CLAIM_ID, "one hidden layer", f"the theorem is stated for depth 2 (--depth {options['depth']})")
     return certify(data, options["activation"], hidden=options.get("hidden", 2),
                    alpha=options.get("alpha", fmpq(1)), instance=options.get("instance", "user data"),
-                   smt=options.get("smt", "auto"))
+                   smt=options.get("smt", "auto"), smt_timeout_s=options.get("smt_timeout", 60))
 
 
 CLAIM = Claim(CLAIM_ID, PAPER, "ReLU-like one-hidden-layer nets: spurious local minimum for almost all data",
               instances, certify_data,
               {"--hidden N": "hidden width d1 (default 2)", "--activation": "relu | leaky_relu:S | relu_like:SPLUS,SMINUS",
-               "--alpha A": "scale of the local minimum (default 1; every A > 0 gives one)"})
+               "--alpha A": "scale of the local minimum (default 1; every A > 0 gives one)",
+               "--smt MODE": "z3 cross-check of the cell: auto (small instances, if proved within 2 s; default) | always "
+                             "(required within --smt-timeout, else UNKNOWN) | never"})

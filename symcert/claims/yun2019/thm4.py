@@ -380,8 +380,9 @@ def instances() -> list:
 
 # ---- user entry ---------------------------------------------------------------------------
 
-def read_point(path: str):
-    doc = load_json(path, parse_float=str, parse_int=str)
+def read_point(path):
+    """The point of --point FILE (or a dict of exact values given through the Python API)."""
+    doc = path if isinstance(path, dict) else load_json(path, parse_float=str, parse_int=str)
     if isinstance(doc, dict) and isinstance(doc.get("point"), dict):
         doc = doc["point"]
     if not isinstance(doc, dict):
@@ -410,6 +411,7 @@ def certify_data(data: Dataset, options: dict) -> dict:
         raise InputError(None, "--point", None, f"{CLAIM_ID} classifies a given critical point: pass --point FILE "
                          "(JSON {W1: [[...]], b1: [...], ..., WL, bL}; numbers as strings like \"1/3\")")
     doc = read_point(path)
+    path = "<point>" if isinstance(path, dict) else path
     widths = widths_of(doc, data.dx, path)
     if widths[-1] != data.dy:
         raise InputError(path, f"W{len(widths) - 1}", widths[-1], f"the output width must be dy = {data.dy}")

@@ -1,0 +1,36 @@
+"""Progress bars only on a terminal, never with -q or SYMCERT_PROGRESS=0; -v raises the level."""
+import argparse
+import io
+
+from symcert import progress
+
+
+class Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def ns(**kw):
+    return argparse.Namespace(quiet=kw.get("quiet", False), verbose=kw.get("verbose", False))
+
+
+def test_bars_only_on_a_terminal(monkeypatch):
+    monkeypatch.delenv("SYMCERT_PROGRESS", raising=False)
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert progress.bar(ns(), [1, 2, 3], "x") == [1, 2, 3]
+    tty = Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    bar = progress.bar(ns(), [1, 2, 3], "check")
+    assert list(bar) == [1, 2, 3] and "check" in tty.getvalue()
+    assert progress.bar(ns(quiet=True), [1, 2, 3], "x") == [1, 2, 3]
+    monkeypatch.setenv("SYMCERT_PROGRESS", "0")
+    assert progress.bar(ns(), [1, 2, 3], "x") == [1, 2, 3]
+
+
+def test_levels_and_notes(monkeypatch, capsys):
+    assert [progress.level(ns(quiet=True)), progress.level(ns()), progress.level(ns(verbose=True))] == [0, 1, 2]
+    progress.note(ns(), "shown")
+    progress.note(ns(), "detail", progress.VERBOSE)
+    progress.note(ns(verbose=True), "detail shown", progress.VERBOSE)
+    progress.note(ns(quiet=True), "hidden")
+    assert capsys.readouterr().err.splitlines() == ["shown", "detail shown"]

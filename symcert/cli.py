@@ -314,26 +314,6 @@ def cmd_report(args) -> int:
 
 # ---- entry point --------------------------------------------------------------------------
 
-def _positive(kind):
-    def parse(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-        if not value > 0 or value != value or value == float("inf"):
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-        return value
-    return parse
-
-
-def _limit_options(s, what: str) -> None:
-    from symcert.supervise import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT
-    s.add_argument("--time-limit", type=_positive(float), default=DEFAULT_TIME_LIMIT, metavar="S",
-                   help=f"wall-time budget of {what} in seconds; reaching it is UNKNOWN (default {DEFAULT_TIME_LIMIT:g})")
-    s.add_argument("--memory-limit", type=_positive(float), default=DEFAULT_MEMORY_LIMIT, metavar="MB",
-                   help=f"resident-memory budget of {what} in MB; reaching it is UNKNOWN (default {DEFAULT_MEMORY_LIMIT})")
-
-
 def _positive_seconds(text: str) -> int:
     try:
         value = int(text)
@@ -360,6 +340,7 @@ def _smt_timeout(s) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from symcert.supervise import add_limit_options, positive
     fmt = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog="symcert", description=DESCRIPTION, epilog=_exit_table(), formatter_class=fmt)
     p.add_argument("--version", action="version", version=f"symcert {__version__}")
@@ -402,14 +383,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "it within 2 s (default); always = required within --smt-timeout, else UNKNOWN; never")
     _smt_timeout(s)
     s.add_argument("-o", "--output", help="certificate file (with --data; default stdout) or directory (default proofs)")
-    _limit_options(s, "the whole request")
+    add_limit_options(s, "the whole request")
     s.set_defaults(func=cmd_certify)
 
     s = sub.add_parser("check", help="check certificate files", formatter_class=fmt, epilog=_exit_table(), parents=[common])
     s.add_argument("files", nargs="+", metavar="FILE")
     s.add_argument("--json", action="store_true", help="machine-readable output")
     _smt_timeout(s)
-    _limit_options(s, "each certificate")
+    add_limit_options(s, "each certificate")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("audit", help="check every certificate below directories (for CI)", formatter_class=fmt,
@@ -426,8 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="same as --format json")
     s.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report (one testcase per certificate)")
     _smt_timeout(s)
-    _limit_options(s, "each certificate")
-    s.add_argument("-j", "--jobs", type=_positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
+    add_limit_options(s, "each certificate")
+    s.add_argument("-j", "--jobs", type=positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table(),

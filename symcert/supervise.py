@@ -172,7 +172,30 @@ def run_one(fn, job, time_limit: float = DEFAULT_TIME_LIMIT, memory_limit: float
     return run_jobs(fn, [job], None, time_limit, memory_limit, 1)[0]
 
 
-# ---- the jobs of the command line -------------------------------------------------------------
+# ---- the command line: options and jobs --------------------------------------------------------
+
+def positive(kind):
+    """An argparse type: a finite positive ``kind`` (int or float); anything else is refused."""
+    import argparse
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    return parse
+
+
+def add_limit_options(s, what: str) -> None:
+    """``--time-limit S`` and ``--memory-limit MB`` on the argparse (sub)parser ``s``."""
+    s.add_argument("--time-limit", type=positive(float), default=DEFAULT_TIME_LIMIT, metavar="S",
+                   help=f"wall-time budget of {what} in seconds; reaching it is UNKNOWN (default {DEFAULT_TIME_LIMIT:g})")
+    s.add_argument("--memory-limit", type=positive(float), default=DEFAULT_MEMORY_LIMIT, metavar="MB",
+                   help=f"resident-memory budget of {what} in MB; reaching it is UNKNOWN (default {DEFAULT_MEMORY_LIMIT})")
+
 
 def _check_job(job) -> dict:
     from symcert.checker.api import check_file

@@ -42,7 +42,7 @@ def run_size(m: int, dx: int, timeout: float) -> dict:
     from bench_yun2019 import bench_dataset
     from symcert import certificate
     from symcert.checker import check_document
-    from symcert.claims import yun2019
+    from symcert.claims.yun2019 import thm1 as yun2019
     from symcert.kernel_coq.kernel import check_file
     from symcert.inputs.activations import parse_activation
 

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from symcert import __version__
+from symcert import __version__, cli_kernel
 
 DESCRIPTION = """symcert: machine-checked certificates for spurious local minima of
 neural-network training losses. The generator (certify) is untrusted; the small
@@ -148,7 +148,6 @@ def _answer(claim_id: str, verdict, rep):
 
 def cmd_certify(args) -> int:
     from symcert.claims import CLAIMS
-    from symcert.checker.api import Verdict
     from symcert.errors import InputError
     from symcert.inputs.data import read_dataset
 
@@ -206,10 +205,12 @@ def _certify_instances(claims, args) -> int:
         raise InputError(None, "--instance", args.instance, "no such instance (see `symcert list`)")
     from symcert import progress
     result, wrong = Verdict.CERTIFIED, 0
+    from symcert.supervise import run_report  # each instance in a child under --time-limit / --memory-limit
     for n, (claim, inst) in enumerate(progress.bar(args, jobs, "certify", "instance"), start=1):
         t0 = time.perf_counter()
         path = os.path.join(out_dir, claim.id.split(".")[0], inst.name + ".json")
-        verdict, rep = _write_and_check(inst.build(), path, args)
+        rep = run_report(lambda: _write_and_check(inst.build(), path, args)[1], path, args.time_limit, args.memory_limit)
+        verdict = rep.verdict
         answer, headline = _answer(claim.id, verdict, rep)
         want = expected(claim.id, inst.name)
         _progress(args, f"[{n}/{len(jobs)}] {claim.id} {inst.name}: {headline} in {time.perf_counter() - t0:.2f} s -> {path}")
@@ -280,56 +281,16 @@ def _check_paths(paths, args):
     return reports
 
 
-def _kernel_options(args) -> bool:
-    """True for the kernel route; refuses options that the chosen route would ignore."""
-    from symcert.errors import InputError
-    if args.kernel and args.smt_timeout != 60:
-        raise InputError(None, "--smt-timeout", args.smt_timeout, "does not apply with --kernel coq (z3 is not run)")
-    if not args.kernel and args.kernel_timeout is not None:
-        raise InputError(None, "--kernel-timeout", args.kernel_timeout, "applies only with --kernel coq")
-    if args.kernel_timeout is not None and args.kernel_timeout <= 0:
-        raise InputError(None, "--kernel-timeout", args.kernel_timeout, "must be a positive number of seconds")
-    return bool(args.kernel)
-
-
-def _kernel_arguments(s) -> None:
-    s.add_argument("--kernel", choices=("coq",), help="re-check with Coq's kernel instead (docs/kernel.md)")
-    s.add_argument("--kernel-timeout", type=int, default=None, metavar="S", help="coqc time limit in seconds (default 600)")
-
-
-def _kernel_reports(paths, args):
-    from symcert.kernel_coq.kernel import check_paths
-    return check_paths(paths, args.kernel_timeout or 600)
-
-
 def cmd_check(args) -> int:
-    if _kernel_options(args):
-        return _summarise(_kernel_reports(args.files, args), args.json, table=False, args=args)
+    if cli_kernel.kernel_options(args):
+        return _summarise(cli_kernel.kernel_reports(args.files, args), args.json, table=False, args=args)
     return _summarise(_check_paths(args.files, args), args.json, table=False, args=args)
 
 
 def cmd_audit(args) -> int:
     from symcert.audit import main as audit_main
-    _kernel_options(args)  # refuses options the chosen route would ignore
+    cli_kernel.kernel_options(args)  # refuses options the chosen route would ignore
     return audit_main(args)
-
-
-def cmd_export(args) -> int:
-    from symcert.kernel_coq.kernel import export_file
-    from symcert.kernel_coq.export import Unsupported
-    from symcert.checker.api import FormatError, Verdict
-    try:
-        print(export_file(args.file, args.output))
-    except Unsupported as exc:
-        _err(f"{args.file}: not kernel-checkable: {exc}")
-        return Verdict.UNKNOWN.exit_code
-    except FormatError as exc:
-        _err(f"{args.file}: {exc}")
-        return Verdict.INVALID.exit_code
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        _err(f"{args.file}: cannot read: {exc}")
-        return Verdict.INVALID.exit_code
-    return Verdict.CERTIFIED.exit_code
 
 
 def cmd_explain(args) -> int:
@@ -360,31 +321,8 @@ def cmd_report(args) -> int:
 
 # ---- entry point --------------------------------------------------------------------------
 
-def _positive(kind):
-    def parse(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-        if not value > 0 or value != value or value == float("inf"):
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-        return value
-    return parse
-
-
-def _limit_options(s, what: str) -> None:
-    from symcert.supervise import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT
-    s.add_argument("--time-limit", type=_positive(float), default=DEFAULT_TIME_LIMIT, metavar="S",
-                   help=f"wall-time budget of {what} in seconds; reaching it is UNKNOWN (default {DEFAULT_TIME_LIMIT:g})")
-    s.add_argument("--memory-limit", type=_positive(float), default=DEFAULT_MEMORY_LIMIT, metavar="MB",
-                   help=f"resident-memory budget of {what} in MB; reaching it is UNKNOWN (default {DEFAULT_MEMORY_LIMIT})")
-
-
 def _positive_seconds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number of seconds, got {text!r}") from None
+    value = int(text) if text.strip().isdigit() else 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number of seconds, got {text!r}")
     return value
@@ -406,6 +344,7 @@ def _smt_timeout(s) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from symcert.supervise import add_limit_options, positive
     fmt = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog="symcert", description=DESCRIPTION, epilog=_exit_table(), formatter_class=fmt)
     p.add_argument("--version", action="version", version=f"symcert {__version__}")
@@ -453,15 +392,15 @@ def build_parser() -> argparse.ArgumentParser:
                    "it within 2 s (default); always = required within --smt-timeout, else UNKNOWN; never")
     _smt_timeout(s)
     s.add_argument("-o", "--output", help="certificate file (with --data; default stdout) or directory (default proofs)")
-    _limit_options(s, "the whole request")
+    add_limit_options(s, "the whole request")
     s.set_defaults(func=cmd_certify)
 
     s = sub.add_parser("check", help="check certificate files", formatter_class=fmt, epilog=_exit_table(), parents=[common])
     s.add_argument("files", nargs="+", metavar="FILE")
     s.add_argument("--json", action="store_true", help="machine-readable output")
     _smt_timeout(s)
-    _limit_options(s, "each certificate")
-    _kernel_arguments(s)
+    add_limit_options(s, "each certificate")
+    cli_kernel.kernel_arguments(s)
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("audit", help="check every certificate below directories (for CI)", formatter_class=fmt,
@@ -478,9 +417,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="same as --format json")
     s.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report (one testcase per certificate)")
     _smt_timeout(s)
-    _limit_options(s, "each certificate")
-    s.add_argument("-j", "--jobs", type=_positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
-    _kernel_arguments(s)
+    add_limit_options(s, "each certificate")
+    s.add_argument("-j", "--jobs", type=positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
+    cli_kernel.kernel_arguments(s)
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("export", help="write a certificate as a Coq file (docs/kernel.md)", formatter_class=fmt, epilog=_exit_table(),
@@ -488,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="CERT")
     s.add_argument("--coq", action="store_true", required=True, help="export to Coq (the only target)")
     s.add_argument("-o", "--output", default=".", metavar="DIR", help="output directory (default: current)")
-    s.set_defaults(func=cmd_export)
+    s.set_defaults(func=cli_kernel.cmd_export)
 
     s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table(),
                        parents=[common])
@@ -516,17 +455,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    from symcert.errors import SymcertError
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "func", None):
-        args.debug = args.debug or getattr(args, "sub_debug", False)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    args.debug = args.debug or getattr(args, "sub_debug", False)
     from symcert import progress
     progress.configure(args)
-    if args.command == "certify":  # the whole request in a child under --time-limit / --memory-limit
+    if args.command == "certify" and (args.data or args.spec or (args.claim or "").endswith(".json")):
+        # one request (--data, --spec) in a child under --time-limit / --memory-limit; instance runs: per instance
         from symcert.supervise import run_command
         return run_command(lambda: _run(args), args.time_limit, args.memory_limit)
     return _run(args)

@@ -17,12 +17,14 @@ the order of the jobs given, whatever order they finished in. Outcomes of a job:
   (ERROR: never a statement about the input).
 
 A limit is noticed within ``POLL`` seconds of being reached, and the child is killed (SIGKILL)
-at once, so the answer comes within the limit plus a fraction of a second.
+at once, so the answer comes within the limit plus a fraction of a second. Between two looks the
+supervisor waits on the children's pipes, so a finished child is collected at once.
 """
 from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import sys
 import time
@@ -156,8 +158,8 @@ def run_jobs(fn, jobs: list, sizes: list | None = None, time_limit: float = DEFA
                 outcomes[c.index] = c.outcome
                 if on_done:
                     on_done(c.index, c.outcome)
-            if running:
-                time.sleep(POLL)
+            if running:  # wake when a child writes or ends, or after POLL seconds to check the limits
+                select.select([c.fd for c in running], [], [], POLL)
     finally:
         for c in running:  # interrupted: leave no child behind
             _kill(c, "time", "interrupted")
@@ -170,7 +172,30 @@ def run_one(fn, job, time_limit: float = DEFAULT_TIME_LIMIT, memory_limit: float
     return run_jobs(fn, [job], None, time_limit, memory_limit, 1)[0]
 
 
-# ---- the jobs of the command line -------------------------------------------------------------
+# ---- the command line: options and jobs --------------------------------------------------------
+
+def positive(kind):
+    """An argparse type: a finite positive ``kind`` (int or float); anything else is refused."""
+    import argparse
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    return parse
+
+
+def add_limit_options(s, what: str) -> None:
+    """``--time-limit S`` and ``--memory-limit MB`` on the argparse (sub)parser ``s``."""
+    s.add_argument("--time-limit", type=positive(float), default=DEFAULT_TIME_LIMIT, metavar="S",
+                   help=f"wall-time budget of {what} in seconds; reaching it is UNKNOWN (default {DEFAULT_TIME_LIMIT:g})")
+    s.add_argument("--memory-limit", type=positive(float), default=DEFAULT_MEMORY_LIMIT, metavar="MB",
+                   help=f"resident-memory budget of {what} in MB; reaching it is UNKNOWN (default {DEFAULT_MEMORY_LIMIT})")
+
 
 def _check_job(job) -> dict:
     from symcert.checker.api import check_file
@@ -255,3 +280,19 @@ def run_command(fn, time_limit: float = DEFAULT_TIME_LIMIT, memory_limit: float 
     verdict = Verdict.UNKNOWN if outcome["limit"] else Verdict.ERROR
     print(f"symcert: {verdict.name}: {outcome['message']}", file=sys.stderr)
     return verdict.exit_code
+
+
+def run_report(fn, path: str, time_limit: float = DEFAULT_TIME_LIMIT, memory_limit: float = DEFAULT_MEMORY_LIMIT):
+    """``fn()`` (returning a checker Report, e.g. building and checking one certificate) in a child
+    under the limits; the Report, or an UNKNOWN / ERROR one naming the limit or the failure."""
+    def job(_):
+        t0 = time.perf_counter()
+        rep = _captured(fn)
+        out = rep["code"]
+        return {**out.to_json(), "seconds": time.perf_counter() - t0, "out": rep.get("out", ""), "err": rep.get("err", "")}
+    t0 = time.monotonic()
+    outcome = run_one(job, None, time_limit, memory_limit)
+    if outcome["ok"]:
+        sys.stdout.write(outcome["result"].pop("out"))
+        sys.stderr.write(outcome["result"].pop("err"))
+    return _report(path, outcome, time.monotonic() - t0)

@@ -42,3 +42,14 @@ def test_every_docs_link_resolves(root):
             if "://" in target:
                 continue
             assert os.path.exists(os.path.join(os.path.dirname(md), target)), f"{md}: broken link {target}"
+
+
+def test_trust_model_states_every_resource_limit(root):
+    from symcert.exact import limits
+    text = open(os.path.join(root, "docs", "trust-model.md"), encoding="utf-8").read()
+    for name in dir(limits):
+        if name.startswith("MAX_"):
+            value = getattr(limits, name)
+            assert re.search(rf"\| `{name}` \| {value:,} \|", text), f"docs/trust-model.md does not state {name} = {value:,}"
+    from symcert.supervise import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT
+    assert f"--time-limit S` (default {DEFAULT_TIME_LIMIT:g} s)" in text and f"--memory-limit MB` (default {DEFAULT_MEMORY_LIMIT} MB)" in text

@@ -58,7 +58,8 @@ def _claim_options(args) -> dict:
     from symcert.errors import InputError
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
     from symcert.model.activations import parse_activation
-    opts = {"activation": parse_activation(args.activation), "hidden": args.hidden, "smt": args.smt}
+    opts = {"activation": parse_activation(args.activation or "relu"), "hidden": args.hidden, "smt": args.smt,
+            "activation_given": args.activation is not None}
     if args.hidden < 1:
         raise InputError("--hidden", None, args.hidden, "must be a positive integer")
     try:
@@ -287,8 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--instance", help="only this named instance")
     s.add_argument("--data", help="dataset: CSV with header x1,...,xd,y or JSON {inputs, targets}")
     s.add_argument("--hidden", type=int, default=2, help="hidden width d1 (default 2)")
-    s.add_argument("--activation", default="relu", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
-                                                       "pl:SL;T1=V1,...;SR (default relu; see docs/activations.md)")
+    s.add_argument("--activation", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
+                                        "pl:SL;T1=V1,...;SR | sigmoid | tanh | arctan | softplus | elu[:A] | selu | silu | gelu | "
+                                        "quadratic | exponential (default relu; ding2022.thm: sigmoid; see docs/activations.md)")
     s.add_argument("--alpha", help="scale of the local minimum, a positive rational (default 1)")
     s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge (default squared; claims that take it)")
     s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")

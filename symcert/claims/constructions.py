@@ -269,6 +269,15 @@ def point_json(params: dict) -> dict:
     return out
 
 
+def require_piecewise_linear(claim_id: str, act: dict) -> dict:
+    """NOT_APPLICABLE (exit 5) for a smooth activation given to a claim stated for piecewise-linear ones."""
+    from symcert.errors import HypothesisViolation
+    if act.get("kind") != "piecewise_linear":
+        raise HypothesisViolation(claim_id, "piecewise-linear activation",
+                                  f"{act.get('name')} is a smooth activation; {claim_id} is stated for piecewise-linear activations")
+    return act
+
+
 def smooth_activation(name: str, **params) -> dict:
     spec = {"kind": "smooth", "name": name}
     spec.update({k: real_text(v) for k, v in params.items()})

@@ -204,7 +204,7 @@ def certify_data(data: Dataset, options: dict) -> dict:
         raise InputError("--depth", None, depth, "depth (number of weight layers) must be at least 2")
     widths = [data.dx] + [hidden] * (depth - 1) + [data.dy]
     loss = options.get("loss") or AM.loss_spec("squared")
-    return certify(data, options["activation"], loss, widths, options.get("instance", "user data"))
+    return certify(data, AM.require_piecewise_linear(CLAIM_ID, options["activation"]), loss, widths, options.get("instance", "user data"))
 
 
 CLAIM = Claim(CLAIM_ID, PAPER, "activation with an affine segment, widths >= 2: a continuum of spurious local minima",

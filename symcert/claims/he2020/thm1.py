@@ -86,7 +86,7 @@ def _widths(data: Dataset, options: dict) -> list:
 
 def certify_thm1_data(data: Dataset, options: dict) -> dict:
     loss = options.get("loss") or AM.loss_spec("squared")
-    return certify_thm1(data, options["activation"], loss, _widths(data, options), options.get("instance", "user data"))
+    return certify_thm1(data, AM.require_piecewise_linear("he2020.thm1", options["activation"]), loss, _widths(data, options), options.get("instance", "user data"))
 
 
 OPTIONS = {"--activation": "relu | leaky_relu:S | relu_like:SP,SM | abs | hard_tanh | relu6 | hard_sigmoid | pl:SL;T1=V1,...;SR",

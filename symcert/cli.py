@@ -64,6 +64,7 @@ def _claim_options(args) -> dict:
         raise InputError("--hidden", None, args.hidden, "must be a positive integer")
     try:
         opts["alpha"] = parse_rational(args.alpha) if args.alpha is not None else fmpq(1)
+        opts["alpha_given"] = args.alpha is not None
     except RationalSyntaxError as exc:
         raise InputError("--alpha", None, args.alpha, str(exc)) from None
     if args.data:
@@ -75,6 +76,8 @@ def _claim_options(args) -> dict:
         opts["loss"] = parse_loss(args.loss)
     if getattr(args, "depth", None) is not None:
         opts["depth"] = args.depth
+    if getattr(args, "continuum", False):
+        opts["continuum"] = True
     return opts
 
 
@@ -292,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "pl:SL;T1=V1,...;SR | sigmoid | tanh | arctan | softplus | elu[:A] | selu | silu | gelu | "
                                         "quadratic | exponential (default relu; ding2022.thm: sigmoid; see docs/activations.md)")
     s.add_argument("--alpha", help="scale of the local minimum, a positive rational (default 1)")
+    s.add_argument("--continuum", action="store_true", help="yun2019.thm1: prove the minimum for every alpha > 0 at once")
     s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge (default squared; claims that take it)")
     s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")
     s.add_argument("--point", metavar="FILE", help="a point to classify (JSON of W1, b1, ..., WL, bL), for claims that take one")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from symcert.checker import ascent, cells, continuum, convex, descent, linear, multilinear, obligations
+from symcert.checker import ascent, cells, continuum, convex, convex_linear, descent, linear, multilinear, obligations
 from symcert.checker import path, smooth_obligations, split, valley
 
 PL, LIN, SMOOTH = "piecewise_linear", "linear", "smooth"
@@ -70,10 +70,11 @@ KINDS = {
     "paper_conditions": _k((SMOOTH,), SQUARED, "local_min"),
     "hessian_pd": _k((SMOOTH,), SQUARED, "local_min"),
     "scaling_family": _k((PL, LIN), SQUARED, "valley", "local_min"),
+    "convex_global_minimum": _k((LIN,), ALL_LOSSES - SQUARED, "global_min"),
 }
 
 CHECKS = {}
-for _module in (obligations, descent, ascent, cells, convex, multilinear, valley, linear, split, path, smooth_obligations, continuum):
+for _module in (obligations, descent, ascent, cells, convex, multilinear, valley, linear, split, path, smooth_obligations, continuum, convex_linear):
     CHECKS.update(_module.CHECKS)
 if set(CHECKS) != set(KINDS):  # one row per check function, and no row without one
     raise ImportError(f"registry out of step: {sorted(set(CHECKS) ^ set(KINDS))}")

@@ -236,3 +236,23 @@ def test_cli_split_of_a_user_point(tmp_path):
     f.write_text(json.dumps({"point": pt, "split": {"layer": 1, "neuron": 1, "lambda": "x"}}))
     r = _cli("certify", "petzka2021.split", "--data", str(data), "--point", str(f))
     assert r.returncode == 2 and "split.lambda" in r.stderr
+
+
+def test_class_a_deep_growth():
+    """Sigmoid and tanh (the paper's class A): the grown point is a local minimum, the final
+    split's line is critical, D^(r,s) = 0; a tampered grown point is rejected."""
+    import copy
+    import json
+    import os
+
+    from symcert.checker import Verdict, check_document
+    from conftest import PROOFS
+    for name in ("deep-growth-sigmoid-1-21-21-1.json", "deep-growth-tanh-1-6-6-1.json"):
+        with open(os.path.join(PROOFS, "petzka2021", name)) as fh:
+            doc = json.load(fh)
+        assert doc["claim"]["construction"]["D_rs_zero"] is True
+        rep = check_document(doc)
+        assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "local_minimum"
+        bad = copy.deepcopy(doc)
+        bad["point"]["W3"][0][0] = "2"
+        assert check_document(bad).verdict is Verdict.REJECTED

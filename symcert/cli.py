@@ -149,6 +149,8 @@ def cmd_certify(args) -> int:
         claim = claims[0]
         if claim.certify_data is None:
             raise InputError(None, "--data", args.data, f"{claim.id} does not take user data")
+        if getattr(args, "continuum", False) and "--continuum" not in claim.options:
+            raise InputError(None, "--continuum", None, f"{claim.id} does not take --continuum (yun2019.thm1 does)")
         data = read_dataset(args.data)
         t0 = time.perf_counter()
         doc = claim.certify_data(data, _claim_options(args))

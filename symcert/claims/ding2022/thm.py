@@ -227,8 +227,15 @@ def certify_data(data: Dataset, options: dict) -> dict:
     """User inputs (targets ignored): one hidden layer by the Morse-Bott route, deeper networks
     (--depth >= 3, 1-D inputs) by the convexity route; every smooth activation of the table."""
     from symcert.claims.ding2022 import general as G
+    from symcert.errors import InputError
     if data.dy != 1:
         raise HypothesisViolation(CLAIM_ID, "scalar output", f"dy = {data.dy}")
+    loss = options.get("loss")
+    if loss is not None and loss.get("kind") != "squared":
+        raise HypothesisViolation(CLAIM_ID, "squared loss", f"the construction is stated for the squared loss (--loss {loss.get('kind')})")
+    for flag, given in (("--alpha", options.get("alpha_given")), ("--continuum", options.get("continuum")), ("--point", options.get("point"))):
+        if given:
+            raise InputError(flag, None, None, f"{CLAIM_ID} does not take {flag}")
     inputs = [[F(int(v.p), int(v.q)) for v in row] for row in data.inputs]
     spec = options["activation"] if options.get("activation_given") else C.smooth_activation("sigmoid")
     G.act_spec(spec)

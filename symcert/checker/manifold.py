@@ -65,7 +65,7 @@ def concrete_identity(ctx, free: list, fw0) -> tuple:
     (exact expansion, a refuting arb sample, or sympy.simplify)."""
     prob = ctx.prob
     ev = S.Evaluator(prob)
-    gen, syms = manifold.manifold_point(prob, ctx.point, free, fw0[0][2][0], ev)
+    gen, syms = manifold_point(prob, ctx.point, free, fw0[0][2][0], ev)
     grad = ev.gradient(gen)
     ledger = [S.SYMPY]
     vals = [(f"d risk / d {n}[{i + 1},{j + 1}]", v) for n in prob.param_names() for i, row in enumerate(grad[n]) for j, v in enumerate(row)]

@@ -119,3 +119,9 @@ def test_wrong_convex_combination_is_rejected():
 @pytest.mark.parametrize("name", ["thm-silu-s36-m6-dx1-n50.json", "thm-deep-tanh-s42-m5-1-4-4-4-1.json"])
 def test_stored_general_certificates_check(name):
     assert check_document(_load(name)).verdict is Verdict.CERTIFIED
+
+
+@pytest.mark.parametrize("args,code", [(("--loss", "absolute"), 5), (("--alpha", "2"), 2), (("--continuum",), 2)])
+def test_options_it_does_not_take_are_refused(tmp_path, args, code):
+    got, err = _cli(tmp_path, *args)
+    assert got == code, err

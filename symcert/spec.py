@@ -32,7 +32,11 @@ OPTIONS = {"radius", "max_cells", "smt_timeout", "solver_free"}
 def _activation(value, path):
     from symcert.model.activations import parse_activation
     if isinstance(value, str):
-        return parse_activation(value, path)
+        act = parse_activation(value, path)
+        if act.get("kind") != "piecewise_linear":
+            raise InputError(path, "network.activation", value, "the local-optimality test takes piecewise-linear activations "
+                             "(relu, leaky_relu:S, ..., pl:...); smooth ones are certified by the claims that state them")
+        return act
     if isinstance(value, dict):
         return value  # a piecewise_linear object; validated with the problem below
     raise InputError(path, "network.activation", value, "expected a name such as \"relu\" or a piecewise_linear object")

@@ -278,3 +278,33 @@ def random_inputs(seed: int, m: int, dx: int) -> list:
         if row not in out:
             out.append(row)
     return out
+
+
+# ---- the contrast: v h''(b*) < 0 is a saddle ------------------------------------------------
+
+def certify_saddle(spec: dict, instance: str) -> dict:
+    """Worked data X = (-1, 0, 1), Y = (0, 1, 0), n = 2, first-layer weights 0, biases b*, output
+    weights v = -sign h''(b*) (so v h''(b*) < 0), output bias 1/3 - 2 v h(b*): a critical point;
+    the direction w = (1, -1) keeps the output's first order unchanged and has
+    d^T H d = 2 v h''(b*) sum e_i x_i^2 < 0, so it is not a local minimum (smooth_descent)."""
+    from symcert.checker.check import check_document as _check_doc
+    op = Op(act_spec(spec))
+    v = -op.s2
+    xs, ys = [[F(-1)], [F(0)], [F(1)]], [F(0), F(1), F(0)]
+    pj = C.smooth_problem_json([1, 2, 1], spec, xs, ys)
+    point = {"W1": [[0], [0]], "b1": [op.b, op.b], "W2": [[v, v]], "b2": [op.shifted(F(1, 3), 2, v)]}
+    records = [{"id": "contrast", "statement": "v h''(b*) < 0: the same construction with the curvature of the wrong sign",
+                "evidence": f"{spec['name']}: b* = {op.b.to_string()}, h''(b*) = {op.derivs[2]}, v = {v}",
+                "check": {"kind": "obligation_holds", "obligation": "descent"}}]
+    claim = {"id": CLAIM_ID, "paper": __import__("symcert.claims.ding2022.thm", fromlist=["PAPER"]).PAPER,
+             "theorem": "Main theorem (contrast)", "statement": STATEMENT, "conclusion": "not_local_minimum",
+             "instance": instance, "hypotheses": records,
+             "construction": {"activation": spec["name"], "b": op.b.to_string(), "v": str(v)}}
+    for t in ("1/10", "1/100", "1/1000"):
+        obligations = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"},
+                       {"id": "descent", "kind": "smooth_descent", "witness_t": t,
+                        "direction": {"W1": [["1"], ["-1"]], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["0"]}}]
+        doc = C.document(claim, pj, point, F(1, 3), obligations)
+        if _check_doc(doc).verdict is Verdict.CERTIFIED:
+            break
+    return _check(doc, instance)

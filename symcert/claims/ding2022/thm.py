@@ -266,9 +266,14 @@ def _general_instances() -> list:
         desc = f"{act}, widths {shape}, {m} seeded random 1-D inputs (seed {seed}), labels chosen by the construction"
         out.append(Instance(f"thm-deep-{act}-s{seed}-m{m}-{shape}", (lambda spec=spec, seed=seed, m=m, widths=widths, desc=desc:
                             G.certify_deep([r[0] for r in G.random_inputs(seed, m, 1)], list(widths), spec, desc, seed)), desc))
+    for act in SADDLES:
+        spec = C.smooth_activation(act, alpha=1) if act == "elu" else C.smooth_activation(act)
+        desc = f"contrast: {act} with v h''(b*) < 0 on the worked data is a saddle (not a local minimum)"
+        out.append(Instance(f"thm-saddle-{act}-refuted", (lambda spec=spec, desc=desc: G.certify_saddle(spec, desc)), desc))
     return out
 
 
+SADDLES = ("tanh", "arctan", "softplus", "silu", "gelu")
 # (activation, seed, m, dx, hidden width): one hidden layer, Morse-Bott route
 SHALLOW = (("sigmoid", 31, 8, 2, 5), ("tanh", 32, 7, 1, 100), ("softplus", 33, 9, 2, 20), ("elu", 34, 12, 3, 10),
            ("selu", 35, 7, 2, 3), ("silu", 36, 6, 1, 50), ("gelu", 37, 8, 2, 2), ("arctan", 38, 6, 1, 7),

@@ -273,7 +273,7 @@ def _general_instances() -> list:
     return out
 
 
-SADDLES = ("tanh", "arctan", "softplus", "silu", "gelu")
+SADDLES = ("tanh", "arctan", "softplus", "elu", "selu", "silu", "gelu", "quadratic", "exponential")
 # (activation, seed, m, dx, hidden width): one hidden layer, Morse-Bott route
 SHALLOW = (("sigmoid", 31, 8, 2, 5), ("tanh", 32, 7, 1, 100), ("softplus", 33, 9, 2, 20), ("elu", 34, 12, 3, 10),
            ("selu", 35, 7, 2, 3), ("silu", 36, 6, 1, 50), ("gelu", 37, 8, 2, 2), ("arctan", 38, 6, 1, 7),

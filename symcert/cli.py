@@ -9,13 +9,12 @@ import time
 
 from symcert import __version__, cli_kernel
 
-DESCRIPTION = """symcert: machine-checked certificates for spurious local minima of
-neural-network training losses. The generator (certify) is untrusted; the small
-checker (check, audit) re-derives every obligation from the problem statement."""
+DESCRIPTION = """symcert: machine-checked certificates for spurious local minima of neural-network training losses.
+The generator (certify) is untrusted; the small checker (check, audit) re-derives every obligation from the problem."""
 
 
 def _exit_table() -> str:
-    from symcert.checker.api import EXIT_CODE_TABLE
+    from symcert.checker.verdict import EXIT_CODE_TABLE  # a leaf module: --help loads no checker
     return EXIT_CODE_TABLE
 
 
@@ -79,22 +78,23 @@ def _claim_options(args) -> dict:
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
     from symcert.inputs.activations import parse_activation
     opts = {"activation": parse_activation(args.activation or "relu"), "hidden": args.hidden, "smt": args.smt,
-            "smt_timeout": args.smt_timeout}
+            "smt_timeout": args.smt_timeout, "activation_given": args.activation is not None}
     if args.hidden < 1:
         raise InputError("--hidden", None, args.hidden, "must be a positive integer")
     try:
         opts["alpha"] = parse_rational(args.alpha) if args.alpha is not None else fmpq(1)
+        opts["alpha_given"] = args.alpha is not None
     except RationalSyntaxError as exc:
         raise InputError("--alpha", None, args.alpha, str(exc)) from None
     if args.data:
         opts["instance"] = f"user data {os.path.basename(args.data)}"
-    if getattr(args, "point", None):
-        opts["point"] = args.point
     if getattr(args, "loss", None):
         from symcert.inputs.losses import parse_loss
         opts["loss"] = parse_loss(args.loss)
-    if getattr(args, "depth", None) is not None:
-        opts["depth"] = args.depth
+    for name in ("point", "depth", "continuum"):  # passed on only when given (0 is given)
+        value = getattr(args, name, None)
+        if value is not None and value is not False:
+            opts[name] = value
     return opts
 
 
@@ -178,6 +178,8 @@ def cmd_certify(args) -> int:
             raise InputError(None, "--data", args.data, f"{claim.id} does not take user data")
         if args.smt != "auto" and not any(o.startswith("--smt") for o in claim.options):
             raise InputError(None, "--smt", args.smt, f"{claim.id} has no z3 cross-check to choose (see `symcert list`)")
+        if getattr(args, "continuum", False) and "--continuum" not in claim.options:
+            raise InputError(None, "--continuum", None, f"{claim.id} does not take --continuum (yun2019.thm1 does)")
         data = read_dataset(args.data, args.x_columns, args.y_column)
         t0 = time.perf_counter()
         from symcert import progress
@@ -294,9 +296,9 @@ def cmd_audit(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from symcert.explain import explain
-    from symcert.checker.api import check_file
     from symcert import progress
+    from symcert.checker.api import check_file
+    from symcert.explain import explain
     rep = check_file(args.file, args.smt_timeout * 1000)
     if progress.level(args) == progress.QUIET:
         from symcert.audit import verdict_line
@@ -319,23 +321,18 @@ def cmd_report(args) -> int:
     return rep.verdict.exit_code
 
 
-# ---- entry point --------------------------------------------------------------------------
+def _whole(lo: int, hi: int, what: str):
+    """An argparse type: a whole number in [lo, hi], refused otherwise with the value quoted."""
+    def parse(text: str) -> int:
+        value = int(text) if text.strip().isdigit() else 0
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+    return parse
 
-def _positive_seconds(text: str) -> int:
-    value = int(text) if text.strip().isdigit() else 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number of seconds, got {text!r}")
-    return value
 
-
-def _samples(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 9 <= value <= 401:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 9 to 401, got {text!r}")
-    return value
+_positive_seconds = _whole(1, 10**9, "a positive whole number of seconds")
+_samples = _whole(9, 401, "a whole number from 9 to 401")
 
 
 def _smt_timeout(s) -> None:
@@ -377,8 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "with only --x-columns: every other column)")
     s.add_argument("--hidden", type=int, default=2, help="hidden width d1 (default 2)")
     s.add_argument("--activation", help="relu | leaky_relu:S | relu_like:SPLUS,SMINUS | abs | hard_tanh | relu6 | hard_sigmoid | "
-                                                       "pl:SL;T1=V1,...;SR (default relu; see docs/activations.md)")
+                                        "pl:SL;T1=V1,...;SR | sigmoid | tanh | arctan | softplus | elu[:A] | selu | silu | gelu | "
+                                        "quadratic | exponential (default relu; ding2022.thm: sigmoid; see docs/activations.md)")
     s.add_argument("--alpha", help="scale of the local minimum, a positive rational (default 1)")
+    s.add_argument("--continuum", action="store_true", help="yun2019.thm1: prove the minimum for every alpha > 0 at once")
     s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge (default squared; claims that take it)")
     s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")
     s.add_argument("--model", metavar="FILE", help="a trained network (.npz, .safetensors, .onnx, JSON spec) with --data: is its float "

@@ -32,7 +32,11 @@ OPTIONS = {"radius", "max_cells", "smt_timeout", "solver_free"}
 def _activation(value, path):
     from symcert.inputs.activations import parse_activation
     if isinstance(value, str):
-        return parse_activation(value, path)
+        act = parse_activation(value, path)
+        if act.get("kind") != "piecewise_linear":
+            raise InputError(path, "network.activation", value, "the local-optimality test takes piecewise-linear activations "
+                             "(relu, leaky_relu:S, ..., pl:...); smooth ones are certified by the claims that state them")
+        return act
     if isinstance(value, dict):
         if value.get("kind") == "smooth":  # e.g. {"kind": "smooth", "name": "sigmoid"}
             from symcert.errors import ConstructionFailed

@@ -30,7 +30,7 @@ from symcert.checker.descent import POLY_T, risk_along
 from symcert.checker.linear import LEMMA as LINEAR_LEMMA
 from symcert.checker.linear import end_to_end
 from symcert.checker.multilinear import POLY as MULTILINEAR_POLY
-from symcert.checker.ledger import AFFINE_LEMMA, LIFTED_LEMMA, RATIONAL, Z3_NRA
+from symcert.checker.ledger import AFFINE_LEMMA, CONVEX_LINEAR_LEMMA, LAURENT_LEMMA, LAURENT_POLY, LIFTED_LEMMA, RATIONAL, Z3_NRA
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.path import _risk_fraction as risk_fraction
 from symcert.checker.path import root_free
@@ -107,7 +107,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "AFFINE_LEMMA", "LIFTED_LEMMA", "matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
+    "AFFINE_LEMMA", "CONVEX_LINEAR_LEMMA", "LAURENT_LEMMA", "LAURENT_POLY", "LIFTED_LEMMA", "matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",

@@ -44,6 +44,16 @@ SECOND_ORDER_DESCENT = "lemma: at a critical point, d^T H d < 0 gives L(theta + 
 LIFTED_LEMMA = ("lemma: inside the cell the outputs are Z Phi^T for lifted variables Z; multipliers in the loss's "
          "subdifferential with G Phi = 0 make the point's Z a global minimiser of the convex lifted risk "
          "(subgradient inequality), so no point of the box has lower risk")  # lifted.py
+MANIFOLD_IDENTITY = ("exact symbolic arithmetic (sympy.expand) with the activation and its derivative as undefined functions "
+                     "h0, h1: the identity holds for every activation")  # manifold.py
+
+LAURENT_LEMMA = ("lemma: a Laurent polynomial whose coefficients are >= 0 and not all 0 is > 0 for every alpha > 0; "
+         "inside the box every neuron keeps its piece, so the risk is >= l0 there")  # continuum.py
+
+CONVEX_LINEAR_LEMMA = ("lemma: with no breakpoints every parameter computes an affine map A'; for a convex loss differentiable at the "
+         "point's outputs, D X~^T = 0 gives l0(A') >= l0(A) + <D, (A' - A) X~> = l0(A) for every A' (global optimality)")  # convex_linear.py
+
+LAURENT_POLY = "exact Laurent-polynomial arithmetic in alpha over the rationals (python-flint fmpq)"  # continuum.py
 
 
 def ARB(prec: int) -> str:

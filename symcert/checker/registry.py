@@ -70,6 +70,8 @@ KINDS = {
     "lifted_normal_equations": _k("lifted", (PL, LIN), ALL_LOSSES, "local_min"),
     "float_distance": _k("lifted", (PL, LIN), ALL_LOSSES, "near_float"),
     "hessian_pd": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "scaling_family": _k("continuum", (PL, LIN), SQUARED, "valley", "local_min"),
+    "convex_global_minimum": _k("convex_linear", (LIN,), ALL_LOSSES - SQUARED, "global_min"),
 }
 
 

@@ -30,12 +30,14 @@ selu           scale * elu_alpha(t), with the published      none
                constants written as exact decimals:
                alpha = 1.6732632423543772848170429916717,
                scale = 1.0507009873554804934193349852946
+silu           t / (1 + exp(-t))  (SiLU, swish with beta 1)
+gelu           t (1 + erf(t / sqrt 2)) / 2  (exact GELU)
 =============  ============================================  ====================
 
 To add an activation: write a function ``(params) -> (breakpoints, pieces)`` that builds the
 sympy pieces constructively from ``T`` (no string parsing), add it to ``ACTIVATIONS`` with the
 names of its rational parameters, and make sure every function it uses is handled by
-:func:`to_arb` (exp, log, atan, integer and half-integer powers today).
+:func:`to_arb` (exp, log, atan, erf, integer and half-integer powers today).
 
 At a breakpoint an activation is treated as not differentiable: obligations that need
 derivatives there fail. A piece is used for a pre-activation only after its sign relative to
@@ -90,6 +92,14 @@ def _exponential(p):
     return (), (sympy.exp(T),)
 
 
+def _silu(p):
+    return (), (T / (1 + sympy.exp(-T)),)
+
+
+def _gelu(p):
+    return (), (T * (1 + sympy.erf(T / sympy.sqrt(2))) / 2,)
+
+
 def _elu(p):
     a = p["alpha"]
     return (sympy.Integer(0),), (a * (sympy.exp(T) - 1), T)
@@ -108,6 +118,8 @@ ACTIVATIONS = {  # name -> (builder, names of rational parameters, condition on 
     "exponential": (_exponential, ()),
     "elu": (_elu, ("alpha",)),
     "selu": (_selu, ()),
+    "silu": (_silu, ()),
+    "gelu": (_gelu, ()),
 }
 
 
@@ -152,13 +164,13 @@ def activation(spec, path: str) -> SmoothActivation:
 
 # ---- rigorous evaluation of sympy expressions -------------------------------------------------
 
-_FUNCS = {sympy.exp: arb.exp, sympy.log: arb.log, sympy.atan: arb.atan}
+_FUNCS = {sympy.exp: arb.exp, sympy.log: arb.log, sympy.atan: arb.atan, sympy.erf: arb.erf}
 
 
 def to_arb(expr: sympy.Expr, env: dict | None = None) -> arb:
     """Rigorous ball of an exact sympy expression (symbols taken from ``env``), at the current
     ``flint.ctx.prec``. Supports rationals, e, pi, +, *, powers with integer or half-integer
-    exponents, exp, log, atan. Raises ValueError on anything else or on a domain violation
+    exponents, exp, log, atan, erf. Raises ValueError on anything else or on a domain violation
     that arb cannot exclude (log of a ball not certainly positive, division by a ball
     containing 0)."""
     if expr.is_Rational:

@@ -9,7 +9,7 @@ import flint
 import sympy
 from flint import fmpq_mat
 
-from symcert.checker import sizes
+from symcert.checker import manifold, sizes
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Outcome
 from symcert.checker.problem import FormatError, get
@@ -69,44 +69,20 @@ def _free_coordinates(ob: dict, path: str, coords: list, out_bias: tuple) -> lis
 
 def _gradient_on_manifold(ctx, free: list):
     """(1) The gradient vanishes identically on the manifold, symbolically in the free
-    coordinates: returns the ledger, or an Outcome if that is not shown."""
+    coordinates: first for an arbitrary activation (checker/manifold.py), else, without
+    breakpoints, for the problem's own. Returns the ledger, or an Outcome if that is not shown."""
     prob = ctx.prob
-    syms = {c: sympy.Symbol(f"s_{c[0]}_{c[1] + 1}_{c[2] + 1}") for c in free}
-    ev0 = S.Evaluator(prob)
     try:
-        fw0 = ev0.forward(ctx.point)
+        fw0 = S.Evaluator(prob).forward(ctx.point)
     except S.NotDifferentiable as exc:
         return Outcome("fails", str(exc), [S.SYMPY])
-    gen = {n: [[v for v in row] for row in M] for n, M in ctx.point.items()}
-    for (n, i, j), sym in syms.items():
-        gen[n][i][j] = ctx.point[n][i][j] + sym
-    gen["b2"][0][0] = sympy.Integer(0)
-    ev = S.Evaluator(prob)
-    f1 = ev.forward(gen)[0][2][0]
-    gen["b2"][0][0] = fw0[0][2][0] - f1
-    grad = ev.gradient(gen)
-    ledger = [S.SYMPY]
-    vals = [(f"d risk / d {n}[{i + 1},{j + 1}]", v) for n in prob.param_names() for i, row in enumerate(grad[n]) for j, v in enumerate(row)]
-    vals = [(lab, v if v == 0 else sizes.bounded_expand(v, lab)) for lab, v in vals]
-    bad = [(lab, v) for lab, v in vals if v != 0]
-    for lab, v in bad:  # a sample of the manifold where arb proves the gradient nonzero refutes the identity
-        at = v.subs({sym: sympy.Rational(1, 7 + 2 * k) for k, sym in enumerate(syms.values())})
-        try:
-            ball = S.arb_at(at, S.PREC)
-        except ValueError:
-            continue
-        if ball > 0 or ball < 0:
-            return Outcome("fails", f"the gradient does not vanish on the manifold: {lab} is {ball} at a sample point of it",
-                           [S.SYMPY, S.ARB(S.PREC)])
-    if bad:
-        if not all(sizes.simplifiable(v) for _, v in bad):
-            return Outcome("unknown", "the gradient on the manifold is too large for sympy.simplify (limit MAX_SIMPLIFY_NODES)", ledger)
-        simp = [(lab, sympy.simplify(v)) for lab, v in bad]
-        ledger.append(S.SIMPLIFY)
-        still = [(lab, v) for lab, v in simp if v != 0]
-        if still:
-            return Outcome("fails", f"the gradient does not vanish on the manifold: {still[0][0]} = {str(still[0][1])[:80]}", ledger)
-    return ledger
+    if manifold.generic_identity(prob, ctx.point, free, fw0[0][2][0]):
+        return [manifold.LEDGER]
+    if prob.act.breakpoints:
+        return Outcome("fails", "with breakpoints the manifold identity must hold for an arbitrary activation, and it does not",
+                       [manifold.LEDGER])
+    failed, ledger = manifold.concrete_identity(ctx, free, fw0)
+    return failed if failed is not None else ledger
 
 
 def _complementary_hessian(ctx, coords: list, free: list, out_bias: tuple, ledger: list):
@@ -118,11 +94,12 @@ def _complementary_hessian(ctx, coords: list, free: list, out_bias: tuple, ledge
     comp_coords = [c for c in coords if c not in free_set]
     try:
         H = ctx.ev.hessian(ctx.point, coords) if P <= CROSS_CHECK else None
+        H = H if isinstance(H, fmpq_mat) else None  # irrational H: the cross-check is left to (1)
         Hc = ctx.ev.hessian(ctx.point, coords, comp_coords) if H is None else None
     except S.NotDifferentiable as exc:
         return Outcome("fails", str(exc), ledger)
-    if not isinstance(H if H is not None else Hc, fmpq_mat):
-        return Outcome("unknown", "the Hessian has irrational entries; exact inertia is implemented for rational Hessians", ledger)
+    if H is None and not isinstance(Hc, fmpq_mat):
+        return Hc  # irrational entries (a list of lists): decided by arb, see _morse_bott_arb
     if H is not None:
         idx = {c: n for n, c in enumerate(coords)}
         grad_f1 = _output_gradient(ctx, coords)
@@ -141,14 +118,16 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
     """The critical manifold is the graph, over the listed free coordinates, of the output bias
     b_L chosen so that the output at sample 1 is unchanged; all other coordinates are fixed.
     The checker proves (1) the gradient vanishes identically on it (symbolic identity in the free
-    coordinates, exact symbolic arithmetic), (2) the Hessian at the point is zero on its tangent
-    space and positive definite on the complementary coordinates (exact LDL^T), so H is PSD with
-    kernel exactly the tangent space."""
+    coordinates, exact symbolic arithmetic: first for an arbitrary activation (checker/manifold.py),
+    else, without breakpoints, for the problem's own), (2) the Hessian at the point is zero on its
+    tangent space and positive definite on the complementary coordinates (exact LDL^T, or an arb
+    LDL^T when that block is irrational), so H is PSD with kernel exactly the tangent space. With
+    breakpoints, the Hessian's evaluation refuses a pre-activation on a breakpoint, so the point
+    lies inside open pieces, where the activation is smooth."""
     require_smooth(ctx, path)
     prob = ctx.prob
-    if prob.depth != 2 or prob.widths[-1] != 1 or prob.loss != "squared" or prob.act.breakpoints:
-        return Outcome("fails", "morse_bott is implemented for one hidden layer, scalar output, squared loss, "
-                       "activations without breakpoints", [])
+    if prob.depth != 2 or prob.widths[-1] != 1 or prob.loss != "squared":
+        return Outcome("fails", "morse_bott is implemented for one hidden layer, scalar output and the squared loss", [])
     coords = prob.coordinates()
     out_bias = ("b2", 0, 0)
     free = _free_coordinates(ob, path, coords, out_bias)
@@ -160,6 +139,8 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
     Hc = _complementary_hessian(ctx, coords, free, out_bias, ledger)
     if isinstance(Hc, Outcome):
         return Hc
+    if not isinstance(Hc, fmpq_mat):
+        return _morse_bott_arb(Hc, len(free), len(coords), ledger)
     P, rank = len(coords), len(coords) - len(free)
     ledger += [RATIONAL, "exact LDL^T over the rationals (python-flint fmpq_mat)", MB_LEMMA]
     if not positive_definite(Hc):
@@ -167,6 +148,24 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
                        "the kernel is larger than the tangent space or H is not PSD", ledger)
     return Outcome("holds", f"gradient zero on a {len(free)}-dimensional critical manifold; Hessian ({P} x {P}) PSD with kernel "
                    f"exactly its tangent space (rank {rank})", ledger, (("local_min", "Morse-Bott neighbourhood"), "critical"))
+
+
+def _morse_bott_arb(Hc: list, nfree: int, P: int, ledger: list) -> Outcome:
+    """The complementary Hessian has irrational entries: positive definite by an arb LDL^T with
+    certainly positive pivots, refuted by a certainly negative one (128 bits, doubling up to 1024)."""
+    prec = S.PREC
+    while prec <= 1024:
+        verdict = manifold.arb_inertia(Hc, prec)
+        if verdict == "pd":
+            return Outcome("holds", f"gradient zero on a {nfree}-dimensional critical manifold; Hessian ({P} x {P}) PSD with kernel "
+                           f"exactly its tangent space (rank {len(Hc)}; arb LDL^T at {prec} bits)",
+                           [*ledger, S.ARB(prec), MB_LEMMA], (("local_min", "Morse-Bott neighbourhood"), "critical"))
+        if verdict == "not_pd":
+            return Outcome("fails", f"the Hessian restricted to the {len(Hc)} complementary coordinates is not positive definite "
+                           f"(a certainly negative LDL^T pivot at {prec} bits)", [*ledger, S.ARB(prec)])
+        prec *= 2
+    return Outcome("unknown", f"no arb LDL^T up to 1024 bits decides whether the {len(Hc)} x {len(Hc)} complementary Hessian "
+                   "is positive definite", [*ledger, S.ARB(1024)])
 
 
 def _output_gradient(ctx, coords) -> list:

@@ -31,7 +31,7 @@ import mpmath
 from flint import fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.certificate import real_text  # noqa: F401  (re-exported for the claim modules)
+from symcert.certificate import point_json, real_text  # noqa: F401  (re-exported for the claim modules)
 from symcert.checker.api import kernel, losses
 from symcert.checker.api import CONVEX_LEMMA as LEMMA
 from symcert.checker.api import RATIONAL
@@ -244,6 +244,15 @@ def certify(claim: dict, data: Dataset, widths: list, act: dict, loss: dict, lam
 
 
 # ---- smooth networks ----------------------------------------------------------------------
+
+
+def require_piecewise_linear(claim_id: str, act: dict) -> dict:
+    """NOT_APPLICABLE (exit 5) for a smooth activation given to a claim stated for piecewise-linear ones."""
+    from symcert.errors import HypothesisViolation
+    if act.get("kind") != "piecewise_linear":
+        raise HypothesisViolation(claim_id, "piecewise-linear activation",
+                                  f"{act.get('name')} is a smooth activation; {claim_id} is stated for piecewise-linear activations")
+    return act
 
 
 def smooth_activation(name: str, **params) -> dict:

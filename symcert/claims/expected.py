@@ -12,7 +12,9 @@ REFUTING = ("not_local_minimum", "saddle_point", "not_local_minimum_near_float",
 CLASSIFIES = ("yun2019.thm4",)  # claims whose every certified conclusion is an answer, not a refutation
 
 EXPECT_REFUTED = {  # claim id -> instances that certify a refutation
-    "ding2022.thm": ("thm-saddle-refuted",),
+    "ding2022.thm": ("thm-saddle-refuted", "thm-saddle-tanh-refuted", "thm-saddle-arctan-refuted", "thm-saddle-softplus-refuted",
+                     "thm-saddle-elu-refuted", "thm-saddle-selu-refuted", "thm-saddle-silu-refuted", "thm-saddle-gelu-refuted",
+                     "thm-saddle-quadratic-refuted", "thm-saddle-exponential-refuted"),
     "he2020.kink": ("kink-valley-end-leaky", "kink-valley-end-relu"),
     "petzka2021.split": ("split-sigmoid-lambda-2", "split-sigmoid-lambda-minus1", "split-sigmoid-random-s1-lambda-3-2",
                          "split-sigmoid-random-s5-lambda-3-4", "split-tanh-lambda-3", "split-tanh-random-s2-lambda-3-2",

@@ -14,6 +14,10 @@ Command-line syntax (``--activation``):
 * ``relu6``                    h(t) = min(max(t, 0), 6)
 * ``hard_sigmoid``             h(t) = clip(t/6 + 1/2, 0, 1) = relu6(t + 3)/6 (the PyTorch
                                definition; breakpoints -3 and 3)
+* ``sigmoid``, ``tanh``, ``arctan``, ``softplus``, ``selu``, ``silu`` (also ``swish``),
+  ``gelu``, ``quadratic``, ``exponential``, ``elu`` or ``elu:A`` (alpha A > 0, default 1):
+                               smooth activations of the checker's table
+                               (symcert/checker/smooth.py), for the claims that take them
 * ``pl:SL;T1=V1,...,Tk=Vk;SR`` any continuous piecewise-linear function, given by its knots:
                                h(Ti) = Vi at the strictly increasing breakpoints T1 < ... < Tk,
                                linear between consecutive knots, slope SL left of T1 and SR right
@@ -104,7 +108,10 @@ def from_knots(left_slope, knots, right_slope, name: str | None = None) -> dict:
 
 MAX_SPEC = 100_000  # characters of an activation given on the command line or in a spec file
 NAMED = {"relu": relu, "abs": absolute, "hard_tanh": hard_tanh, "relu6": relu6, "hard_sigmoid": hard_sigmoid}
-KNOWN = "relu, leaky_relu:S, relu_like:SPLUS,SMINUS, abs, hard_tanh, relu6, hard_sigmoid, pl:SL;T1=V1,...;SR"
+KNOWN = ("relu, leaky_relu:S, relu_like:SPLUS,SMINUS, abs, hard_tanh, relu6, hard_sigmoid, pl:SL;T1=V1,...;SR, "
+         "sigmoid, tanh, arctan, softplus, elu[:A], selu, silu (swish), gelu, quadratic, exponential")
+SMOOTH = {"sigmoid": "sigmoid", "tanh": "tanh", "arctan": "arctan", "softplus": "softplus", "selu": "selu",
+          "silu": "silu", "swish": "silu", "gelu": "gelu", "quadratic": "quadratic", "exponential": "exponential"}
 
 
 def _parse_pl(arg: str, spec: str, source: str | None) -> dict:
@@ -150,6 +157,13 @@ def _parse(spec: str, source: str | None) -> dict:
         return NAMED[name]()
     if name == "pl":
         return _parse_pl(arg, spec, source)
+    if name in SMOOTH and not arg:
+        return {"kind": "smooth", "name": SMOOTH[name]}
+    if name == "elu":
+        alpha = _num(arg, spec, source) if arg else fmpq(1)
+        if not alpha > 0:
+            raise InputError(source, "activation", spec, "elu:A needs alpha A > 0")
+        return {"kind": "smooth", "name": "elu", "alpha": format_rational(alpha)}
     if name == "leaky_relu" and arg:
         return leaky_relu(_num(arg, spec, source))
     if name == "relu_like" and arg.count(",") == 1:

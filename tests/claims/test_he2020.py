@@ -54,13 +54,28 @@ def test_linear_activation_is_a_failed_hypothesis():
         H1.certify_thm1(HC.rows(*HC.WORKED), parse_activation("leaky_relu:1"), HC.LOSSES["squared"], [1, 2, 1], "t")
 
 
-def test_instances_cover_the_grid():
+def test_instances_cover_the_spread():
+    """The paper's worked points, and a seeded spread of outputs (dy 1-4), depths 2-5, eight
+    activations and all four losses."""
     names = [i.name for i in H1.thm1_instances()]
-    for d in (2, 3, 4):
-        for a in ("relu", "leaky", "hard_tanh", "relu6"):
-            for l in ("squared", "absolute", "huber"):
-                assert f"thm1-worked-d{d}-{a}-{l}" in names
-    assert any("hinge" in n for n in names)
+    for a in ("relu", "leaky"):
+        for l in ("squared", "absolute", "huber"):
+            assert f"thm1-worked-d2-{a}-{l}" in names
+    spread = H1.THM1_SPREAD
+    assert {dy for _, _, _, dy, _, _, _ in spread} >= {1, 2, 3, 4}
+    assert {len(w) - 1 for *_, w, _, _ in spread} >= {2, 3, 4, 5}
+    assert len({a for *_, a, _ in spread}) >= 8 and {l for *_, l in spread} == {"squared", "absolute", "huber", "hinge"}
+    assert all(min(w[1:-1]) >= w[-1] + 1 for *_, w, _, _ in spread)
+
+
+def test_several_outputs_from_a_file(tmp_path):
+    from symcert.inputs.data import read_dataset
+    f = tmp_path / "mo.csv"
+    f.write_text("x1,x2,y1,y2\n0,0,1,0\n1,0,0,1\n0,1,1,1\n1,1,0,0\n2,1,1,-1\n-1,2,0,2\n")
+    doc = H1.certify_thm1_data(read_dataset(str(f)), {"activation": HC.ACTS["relu"](), "hidden": 3, "depth": 3})
+    assert doc["problem"]["network"]["widths"] == [2, 3, 3, 2] and check(doc).verdict is Verdict.CERTIFIED
+    with pytest.raises(HypothesisViolation, match="H2"):  # hidden width 2 < dy + 1
+        H1.certify_thm1_data(read_dataset(str(f)), {"activation": HC.ACTS["relu"](), "hidden": 2})
 
 
 def test_thm2_instances_certify():

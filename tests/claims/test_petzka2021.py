@@ -248,3 +248,23 @@ def test_exact_linear_algebra_of_the_seeded_construction():
     assert PS._solve([[Fr(2), Fr(1)], [Fr(1), Fr(3)]], [Fr(3), Fr(5)]) == [Fr(4, 5), Fr(7, 5)]
     assert PS._positive_definite([[Fr(2), Fr(1)], [Fr(1), Fr(1)]])
     assert not PS._positive_definite([[Fr(1), Fr(2)], [Fr(2), Fr(1)]])
+
+
+def test_class_a_deep_growth():
+    """Sigmoid and tanh (the paper's class A): the grown point is a local minimum, the final
+    split's line is critical, D^(r,s) = 0; a tampered grown point is rejected."""
+    import copy
+    import json
+    import os
+
+    from symcert.checker import Verdict, check_document
+    PROOFS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "proofs")
+    for name in ("deep-growth-sigmoid-1-21-21-1.json", "deep-growth-tanh-1-6-6-1.json"):
+        with open(os.path.join(PROOFS, "petzka2021", name)) as fh:
+            doc = json.load(fh)
+        assert doc["claim"]["construction"]["D_rs_zero"] is True
+        rep = check_document(doc)
+        assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "local_minimum"
+        bad = copy.deepcopy(doc)
+        bad["point"]["W3"][0][0] = "2"
+        assert check_document(bad).verdict is Verdict.REJECTED

@@ -28,7 +28,7 @@ from symcert.claims import constructions as AM
 from symcert.claims.base import Claim, Instance
 from symcert.errors import HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
-from symcert.inputs.activations import hard_tanh, relu, relu6
+from symcert.inputs.activations import hard_sigmoid, hard_tanh, leaky_relu, relu, relu6
 from symcert.inputs.activations import pieces as act_pieces
 from symcert.inputs.data import Dataset, from_rows
 
@@ -155,7 +155,12 @@ SEEDED = [  # (seed, m, dx, widths, activation, loss)
     (22, 10, 2, [2, 3, 2, 1], "relu6", "absolute"),
     (23, 7, 3, [3, 2, 2, 1], "relu", "squared"),
     (24, 9, 1, [1, 2, 1], "relu", "absolute"),
+    (25, 8, 2, [2, 2, 2, 2, 1], "leaky", "huber"),
+    (26, 9, 1, [1, 3, 3, 3, 3, 1], "hard_sigmoid", "squared"),
+    (27, 10, 3, [3, 2, 2, 2, 1], "leaky", "absolute"),
+    (28, 7, 2, [2, 3, 3, 1], "hard_sigmoid", "huber"),
 ]
+SEEDED_ACTS = {"leaky": lambda: leaky_relu(fmpq(1, 10)), "hard_sigmoid": hard_sigmoid}
 
 
 def random_dataset(seed: int, m: int, dx: int) -> Dataset:
@@ -192,7 +197,7 @@ def instances() -> list:
         out.append(Instance(
             f"thm-random-s{seed}-m{m}-dx{dx}-d{len(widths) - 1}-{an}-{ln}",
             lambda seed=seed, m=m, dx=dx, widths=widths, an=an, ln=ln: certify(
-                random_dataset(seed, m, dx), ACTS[an](), LOSSES[ln], widths,
+                random_dataset(seed, m, dx), {**ACTS, **SEEDED_ACTS}[an](), LOSSES[ln], widths,
                 f"seeded random data: seed {seed}, m = {m}, dx = {dx}; {an}; {ln} loss; widths {widths}"),
             f"seed {seed}, {an}, {ln}, widths {widths}"))
     return out
@@ -204,7 +209,7 @@ def certify_data(data: Dataset, options: dict) -> dict:
         raise InputError("--depth", None, depth, "depth (number of weight layers) must be at least 2")
     widths = [data.dx] + [hidden] * (depth - 1) + [data.dy]
     loss = options.get("loss") or AM.loss_spec("squared")
-    return certify(data, options["activation"], loss, widths, options.get("instance", "user data"))
+    return certify(data, AM.require_piecewise_linear(CLAIM_ID, options["activation"]), loss, widths, options.get("instance", "user data"))
 
 
 CLAIM = Claim(CLAIM_ID, PAPER, "activation with an affine segment, widths >= 2: a continuum of spurious local minima",

@@ -242,11 +242,70 @@ def instances() -> list:
 
 
 def certify_data(data: Dataset, options: dict) -> dict:
+    """User inputs (targets ignored): one hidden layer by the Morse-Bott route, deeper networks
+    (--depth >= 3, 1-D inputs) by the convexity route; every smooth activation of the table."""
+    from symcert.claims.ding2022 import general as G
+    from symcert.errors import InputError
     if data.dy != 1:
         raise HypothesisViolation(CLAIM_ID, "scalar output", f"dy = {data.dy}")
+    loss = options.get("loss")
+    if loss is not None and loss.get("kind") != "squared":
+        raise HypothesisViolation(CLAIM_ID, "squared loss", f"the construction is stated for the squared loss (--loss {loss.get('kind')})")
+    for flag, given in (("--alpha", options.get("alpha_given")), ("--continuum", options.get("continuum")), ("--point", options.get("point"))):
+        if given:
+            raise InputError(flag, None, None, f"{CLAIM_ID} does not take {flag}")
     inputs = [[F(int(v.p), int(v.q)) for v in row] for row in data.inputs]
-    return certify(inputs, options.get("hidden", 2), options.get("instance", "user inputs (labels chosen by the construction)"))
+    spec = options["activation"] if options.get("activation_given") else C.smooth_activation("sigmoid")
+    G.act_spec(spec)
+    n, depth = options.get("hidden", 2), options.get("depth", 2)
+    name = options.get("instance", "user inputs (labels chosen by the construction)")
+    if depth < 2:
+        raise HypothesisViolation(CLAIM_ID, "depth >= 2", f"--depth {depth}: at least one hidden layer")
+    if depth == 2:
+        return G.certify_shallow(inputs, n, spec, name)
+    if data.dx != 1:
+        raise HypothesisViolation(CLAIM_ID, "1-D inputs for depth >= 3", f"dx = {data.dx}: the deeper (convexity) route "
+                                  "is implemented for 1-D inputs only")
+    return G.certify_deep([x[0] for x in inputs], [1] + [n] * (depth - 1) + [1], spec, name)
 
 
-CLAIM = Claim(CLAIM_ID, PAPER, "sub-optimal local minima for every width n >= 2 (labels chosen by the construction); saddle contrast",
-              instances, certify_data, {"--hidden N": "hidden width n >= 2 (default 2); the data file's targets are ignored"})
+def _general_instances() -> list:
+    from symcert.claims.ding2022 import general as G
+    out = []
+    for act, seed, m, dx, n in SHALLOW:
+        spec = C.smooth_activation(act, alpha=1) if act == "elu" else C.smooth_activation(act)
+        name = f"thm-{act}-s{seed}-m{m}-dx{dx}-n{n}"
+        desc = f"{act}, {m} seeded random inputs in R^{dx} (seed {seed}), labels chosen by the construction, n = {n}"
+        out.append(Instance(name, (lambda spec=spec, seed=seed, m=m, dx=dx, n=n, desc=desc:
+                                   G.certify_shallow(G.random_inputs(seed, m, dx), n, spec, desc, seed)), desc))
+    for act, seed, m, widths in DEEP:
+        spec = C.smooth_activation(act, alpha=1) if act == "elu" else C.smooth_activation(act)
+        shape = "-".join(map(str, widths))
+        desc = f"{act}, widths {shape}, {m} seeded random 1-D inputs (seed {seed}), labels chosen by the construction"
+        out.append(Instance(f"thm-deep-{act}-s{seed}-m{m}-{shape}", (lambda spec=spec, seed=seed, m=m, widths=widths, desc=desc:
+                            G.certify_deep([r[0] for r in G.random_inputs(seed, m, 1)], list(widths), spec, desc, seed)), desc))
+    for act in SADDLES:
+        spec = C.smooth_activation(act, alpha=1) if act == "elu" else C.smooth_activation(act)
+        desc = f"contrast: {act} with v h''(b*) < 0 on the worked data is a saddle (not a local minimum)"
+        out.append(Instance(f"thm-saddle-{act}-refuted", (lambda spec=spec, desc=desc: G.certify_saddle(spec, desc)), desc))
+    return out
+
+
+SADDLES = ("tanh", "arctan", "softplus", "elu", "selu", "silu", "gelu", "quadratic", "exponential")
+# (activation, seed, m, dx, hidden width): one hidden layer, Morse-Bott route
+SHALLOW = (("sigmoid", 31, 8, 2, 5), ("tanh", 32, 7, 1, 100), ("softplus", 33, 9, 2, 20), ("elu", 34, 12, 3, 10),
+           ("selu", 35, 7, 2, 3), ("silu", 36, 6, 1, 50), ("gelu", 37, 8, 2, 2), ("arctan", 38, 6, 1, 7),
+           ("quadratic", 39, 7, 2, 4), ("exponential", 40, 5, 1, 3))
+# (activation, seed, m, widths): deeper networks, convexity route
+DEEP = (("sigmoid", 41, 6, (1, 3, 10, 1)), ("tanh", 42, 5, (1, 4, 4, 4, 1)), ("gelu", 43, 6, (1, 3, 10, 1)),
+        ("silu", 44, 5, (1, 4, 4, 4, 1)), ("arctan", 45, 6, (1, 3, 10, 1)), ("softplus", 46, 5, (1, 4, 4, 4, 1)),
+        ("elu", 47, 6, (1, 3, 10, 1)), ("selu", 48, 5, (1, 4, 4, 4, 1)))
+
+
+CLAIM = Claim(CLAIM_ID, PAPER, "sub-optimal local minima for every width n >= 2 and every smooth activation of the table "
+              "(labels chosen by the construction); deeper networks; saddle contrast",
+              lambda: instances() + _general_instances(), certify_data,
+              {"--hidden N": "hidden width n >= 2 (default 2); the data file's targets are ignored",
+               "--activation A": "sigmoid (default), tanh, arctan, softplus, elu[:A], selu, silu, gelu, quadratic, exponential; "
+                                 "piecewise-linear ones are NOT_APPLICABLE (h'' = 0)",
+               "--depth L": "weight layers (default 2); L >= 3 takes 1-D inputs, hidden widths all N"})

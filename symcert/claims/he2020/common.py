@@ -8,7 +8,8 @@ from flint import fmpq, fmpq_mat
 
 from symcert.claims import constructions as AM
 from symcert.exact.rationals import format_rational as fr
-from symcert.inputs.activations import hard_tanh, leaky_relu, relu, relu6, relu_like_slopes
+from symcert.inputs.activations import (absolute, from_knots, hard_sigmoid, hard_tanh, leaky_relu, relu, relu6, relu_like,
+                                       relu_like_slopes)
 from symcert.inputs.data import Dataset, from_rows
 from symcert.provers.embed import carrier_piece
 
@@ -31,15 +32,18 @@ def rows(xs, ys) -> Dataset:
                      [[fmpq(y)] for y in ys])
 
 
-def random_dataset(seed: int, m: int, dx: int, labels: str = "real") -> Dataset:
-    """Seeded random rational data: inputs k/4 (|k| <= 12), targets k/4 (|k| <= 8) or +-1."""
+def random_dataset(seed: int, m: int, dx: int, labels: str = "real", dy: int = 1) -> Dataset:
+    """Seeded random rational data: inputs k/4 (|k| <= 12), dy targets per sample, each k/4
+    (|k| <= 8) or +-1."""
     rng = random.Random(seed)
     xs = [[fmpq(rng.randint(-12, 12), 4) for _ in range(dx)] for _ in range(m)]
-    ys = [fmpq(rng.randint(-8, 8), 4) if labels == "real" else fmpq(rng.choice((-1, 1))) for _ in range(m)]
-    return from_rows(xs, [[y] for y in ys])
+    ys = [[fmpq(rng.randint(-8, 8), 4) if labels == "real" else fmpq(rng.choice((-1, 1))) for _ in range(dy)] for _ in range(m)]
+    return from_rows(xs, ys)
 
 
 ACTS = {"relu": relu, "leaky": lambda: leaky_relu(fmpq(1, 2)), "hard_tanh": hard_tanh, "relu6": relu6}
+SPREAD_ACTS = {**ACTS, "hard_sigmoid": hard_sigmoid, "abs": absolute, "relu_like": lambda: relu_like(fmpq(1, 2), fmpq(2)),
+               "hat": lambda: from_knots(0, [(0, 0), (1, 1), (2, 0)], 0)}
 LOSSES = {"squared": AM.loss_spec("squared"), "absolute": AM.loss_spec("absolute"),
           "huber": AM.loss_spec("huber", fmpq(1, 2)), "hinge": AM.loss_spec("hinge")}
 

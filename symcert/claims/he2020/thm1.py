@@ -10,7 +10,8 @@ from flint import fmpq
 
 from symcert.claims import constructions as AM
 from symcert.claims.base import Claim, Instance, require_hypotheses
-from symcert.claims.he2020.common import ACTS, LOSSES, PAPER, THM1, WORKED, abs_network, piece_text, random_dataset, rows
+from symcert.claims.he2020.common import (ACTS, LOSSES, PAPER, SPREAD_ACTS, THM1, WORKED, abs_network, piece_text, random_dataset,
+                                         rows)
 from symcert.claims.he2020.valley import certify_valley
 from symcert.errors import InputError
 from symcert.exact.rationals import format_rational as fr
@@ -43,22 +44,45 @@ THM1_SEEDED = [  # (seed, m, dx, widths, activation, loss)
 ]
 
 
+# (seed, m, dx, dy, widths, activation, loss): a seeded spread of sizes, outputs, depths 2-5,
+# widths and activations (replacing the near-duplicate worked instances on the 3-point data)
+THM1_SPREAD = [
+    (21, 6, 1, 2, [1, 3, 2], "relu", "squared"),
+    (22, 8, 2, 2, [2, 3, 3, 2], "hard_tanh", "absolute"),
+    (23, 9, 3, 3, [3, 4, 3], "leaky", "huber"),
+    (24, 7, 2, 1, [2, 2, 2, 2, 2, 1], "relu6", "squared"),
+    (25, 10, 2, 2, [2, 3, 3, 3, 3, 2], "relu", "huber"),
+    (26, 6, 1, 1, [1, 2, 3, 2, 1], "hard_sigmoid", "absolute"),
+    (27, 8, 2, 3, [2, 4, 4, 3], "abs", "squared"),
+    (28, 12, 4, 2, [4, 3, 2], "relu_like", "squared"),
+    (29, 9, 2, 1, [2, 3, 3, 3, 1], "hat", "huber"),
+    (30, 5, 1, 1, [1, 2, 2, 2, 2, 1], "leaky", "absolute"),
+    (31, 8, 3, 2, [3, 3, 3, 2], "relu6", "absolute"),
+    (32, 10, 2, 4, [2, 5, 4], "relu", "squared"),
+    (33, 6, 2, 2, [2, 3, 3, 3, 2], "hard_sigmoid", "huber"),
+    (34, 7, 2, 1, [2, 3, 2, 1], "abs", "hinge"),
+]
+
+
 def thm1_instances() -> list:
     out = []
-    for depth in (2, 3, 4):
-        widths = [1] + [2] * (depth - 1) + [1]
-        for an, af in ACTS.items():
-            for ln in ("squared", "absolute", "huber"):
-                name = f"thm1-worked-d{depth}-{an}-{ln}"
-                paper = depth == 2 and an in ("relu", "leaky")
-                out.append(Instance(
-                    name,
-                    lambda af=af, ln=ln, widths=widths, an=an, paper=paper: certify_thm1(
-                        rows(*WORKED), af(), LOSSES[ln], widths,
-                        f"worked instance X = (-1, 0, 1), Y = (1, 0, 1); {an}; {ln} loss; widths {widths}"
-                        + ("; the paper's points (eta = 1, better point computes |x|)" if paper else ""),
-                        eta=fmpq(1) if paper else None, better="abs" if paper else "search"),
-                    f"worked data, depth {depth}, {an}, {ln}"))
+    for an in ("relu", "leaky"):  # the paper's points on its worked data (eta = 1, better point |x|)
+        for ln in ("squared", "absolute", "huber"):
+            out.append(Instance(
+                f"thm1-worked-d2-{an}-{ln}",
+                lambda an=an, ln=ln: certify_thm1(
+                    rows(*WORKED), ACTS[an](), LOSSES[ln], [1, 2, 1],
+                    f"worked instance X = (-1, 0, 1), Y = (1, 0, 1); {an}; {ln} loss; widths [1, 2, 1]"
+                    "; the paper's points (eta = 1, better point computes |x|)", eta=fmpq(1), better="abs"),
+                f"worked data, depth 2, {an}, {ln}"))
+    for seed, m, dx, dy, widths, an, ln in THM1_SPREAD:
+        data = (lambda seed=seed, m=m, dx=dx, dy=dy, ln=ln: random_dataset(seed, m, dx, "pm1" if ln == "hinge" else "real", dy))
+        out.append(Instance(
+            f"thm1-spread-s{seed}-m{m}-dx{dx}-dy{dy}-d{len(widths) - 1}-{an}-{ln}",
+            lambda data=data, an=an, ln=ln, widths=widths, seed=seed, m=m, dx=dx, dy=dy: certify_thm1(
+                data(), SPREAD_ACTS[an](), LOSSES[ln], widths,
+                f"seeded random data: seed {seed}, m = {m}, dx = {dx}, dy = {dy}; {an}; {ln} loss; widths {widths}"),
+            f"seed {seed}, dy = {dy}, {an}, {ln}, widths {widths}"))
     for an in ("relu", "leaky"):
         out.append(Instance(
             f"thm1-worked-continuum-{an}-squared",
@@ -86,7 +110,7 @@ def _widths(data: Dataset, options: dict) -> list:
 
 def certify_thm1_data(data: Dataset, options: dict) -> dict:
     loss = options.get("loss") or AM.loss_spec("squared")
-    return certify_thm1(data, options["activation"], loss, _widths(data, options), options.get("instance", "user data"))
+    return certify_thm1(data, AM.require_piecewise_linear("he2020.thm1", options["activation"]), loss, _widths(data, options), options.get("instance", "user data"))
 
 
 OPTIONS = {"--activation": "relu | leaky_relu:S | relu_like:SP,SM | abs | hard_tanh | relu6 | hard_sigmoid | pl:SL;T1=V1,...;SR",

@@ -123,15 +123,110 @@ def deep_growth(seed: int = 3, m: int = 20, grow: int = 21) -> dict:
             "D_rs": [[fr(v) for v in row] for row in D], "D_rs_zero": all(v == 0 for row in D for v in row)}
     claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "deep networks: splitting in a non-last hidden layer (Thm 9), growth (Sec. 6)",
              "statement": STATEMENT, "conclusion": "local_minimum",
-             "instance": f"leaky ReLU 1/10, seeded data (seed {seed}, m = {m}, dx = 2): 2-1-1-1 grown to 2-{grow}-{grow}-1 by "
-                         f"{len(steps)} exact splits", "construction": info}
+             "instance": f"leaky ReLU 1/10 (outside the paper's class A of smooth activations), seeded data (seed {seed}, m = {m}, "
+                         f"dx = 2): 2-1-1-1 grown to 2-{grow}-{grow}-1 by {len(steps)} exact splits", "construction": info}
     return certificate.document(claim, wide, final, loss, obligations)
 
 
 def instances() -> list:
-    return [Instance("deep-growth-2-21-21-1", lambda: deep_growth(), "2-1-1-1 -> 2-21-21-1, 20 samples, leaky ReLU"),
-            Instance("deep-growth-2-4-4-1", lambda: deep_growth(seed=5, m=8, grow=4), "2-1-1-1 -> 2-4-4-1, 8 samples")]
+    return [Instance("deep-growth-2-21-21-1", lambda: deep_growth(), "2-1-1-1 -> 2-21-21-1, 20 samples, leaky ReLU (outside the paper's class A)"),
+            Instance("deep-growth-2-4-4-1", lambda: deep_growth(seed=5, m=8, grow=4), "2-1-1-1 -> 2-4-4-1, 8 samples, leaky ReLU (outside the paper's class A)"),
+            Instance("deep-growth-sigmoid-1-21-21-1", lambda: deep_growth_smooth("sigmoid", 3, 8, 21),
+                     "sigmoid (class A): 1-1-1-1 -> 1-21-21-1, 8 samples, local minimum and D^(r,s) = 0"),
+            Instance("deep-growth-tanh-1-6-6-1", lambda: deep_growth_smooth("tanh", 6, 6, 6),
+                     "tanh (class A): 1-1-1-1 -> 1-6-6-1, 6 samples, local minimum and D^(r,s) = 0")]
 
 
-CLAIM = Claim(CLAIM_ID, PAPER, "deep networks: growth by exact neuron splitting (2-1-1-1 -> 2-21-21-1), D^{r,s} = 0",
+CLAIM = Claim(CLAIM_ID, PAPER, "deep networks: growth by exact neuron splitting (sigmoid 1-1-1-1 -> 1-21-21-1, tanh, leaky ReLU), D^{r,s} = 0",
               instances)
+
+
+# ---- the paper's own class: sigmoid / tanh deep growth ---------------------------------------
+
+def _sympy_rows(M) -> list:
+    import sympy
+    return [[sympy.nsimplify(v) if not hasattr(v, "to_sympy") else v.to_sympy() for v in row] for row in M]
+
+
+def d_matrix_smooth(prob, params: dict, layer: int, neuron: int) -> list:
+    """D^{r,s}_i (Thm 9) exactly for a smooth network: rows s (neurons of layer + 1), columns i
+    (inputs of layer ``layer``, then the bias input 1); entries as exact sympy numbers."""
+    import sympy
+
+    from symcert.checker.api import smooth as S
+    ev = S.Evaluator(prob)
+    fw = ev.forward(params)
+    res = ev.residuals(params, fw)
+    L = prob.depth
+    rows = None
+    for a, (pres, acts, _) in enumerate(fw):
+        delta = [sympy.Integer(1) * r for r in res[a]]  # d loss / d output
+        for l in range(L, layer + 1, -1):  # back to layer + 1 pre-activations
+            W = params[f"W{l}"]
+            delta = [sympy.Add(*[W[i][k] * delta[i] for i in range(len(delta))]) * ev.h(pres[l - 2][k], 1) for k in range(len(W[0]))]
+        hr = ev.h(pres[layer - 1][neuron - 1], 1)
+        inputs = list(acts[layer - 1]) + [sympy.Integer(1)]
+        term = [[d * hr * x for x in inputs] for d in delta]
+        rows = term if rows is None else [[p + q for p, q in zip(r1, r2)] for r1, r2 in zip(rows, term)]
+    return [[sympy.expand(v) for v in row] for row in rows]
+
+
+def _radius_below(point: dict) -> Fraction:
+    """A power of 2 at most 1/1000 and at most half the smallest weight of layers 2 and 3 (all
+    positive), so every weight into layers 2 and 3 keeps its sign over the box."""
+    w = min(v for n in ("W2", "W3") for row in point[n] for v in row)
+    r = Fraction(1, 1024)
+    while r > w / 2:
+        r /= 2
+    return r
+
+
+def deep_growth_smooth(act: str, seed: int, m: int, grow: int) -> dict:
+    """The paper's class A: a 1-1-1-1 sigmoid or tanh network at a local minimum (first-layer
+    weight 0, every pre-activation at b* = -log 2, labels chosen by convex combinations; the
+    ding2022 deep construction) grown to 1-grow-grow-1 by exact splits with lambda in (0, 1); the
+    grown point is certified a local minimum directly (convexity_bound: every outgoing weight
+    stays positive), the final split's line critical (neuron_split), and D^{r,s} = 0 computed."""
+    import random as _random
+
+    from symcert.checker.api import parse_point
+    from symcert.checker.api import parse_problem as parse
+    from symcert.checker.api import split_line
+    from symcert.claims.ding2022 import general as G
+    spec = SC.smooth_activation(act)
+    op = G.Op(spec)
+    xs = [r[0] for r in G.random_inputs(seed, m, 1)]
+    targets, e, cstar, combos = G.convex_labels(xs, rng=_random.Random(seed))
+    origin = {"W1": [[Fraction(0)]], "b1": [[op.b]], "W2": [[Fraction(1)]], "b2": [[op.shifted(op.b.to_string(), 1)]],
+              "W3": [[Fraction(1)]], "b3": [[op.shifted(cstar, 1)]]}
+    steps = growth_chain(grow)
+    pt, widths = origin, [1, 1, 1, 1]
+    for l, r, lam in steps[:-1]:
+        pt = split_line(pt, 3, l, r - 1, lam)
+        widths[l] += 1
+    l, r, lam = steps[-1]
+    small = SC.smooth_problem_json(list(widths), spec, [[x] for x in xs], targets)
+    final = split_line(pt, 3, l, r - 1, lam)
+    widths[l] += 1
+    wide = SC.smooth_problem_json(list(widths), spec, [[x] for x in xs], targets)
+    flat = lambda P: {n: ([v[0] for v in M] if n[0] == "b" else M) for n, M in P.items()}  # noqa: E731
+    sprob = parse(small)
+    D = d_matrix_smooth(sprob, parse_point(SC.point_json(flat(pt)), sprob, "point"), l, r)
+    obligations = [
+        {"id": "gradient_zero", "kind": "smooth_gradient_zero"},
+        {"id": "neuron_split", "kind": "neuron_split", "layer": l, "neuron": r, "lambda": SC.real_text(lam),
+         "source": SC.point_json(flat(origin)), "chain": [[cl, cr, SC.real_text(cv)] for cl, cr, cv in steps[:-1]]},
+        {"id": "convexity_bound", "kind": "convexity_bound", "radius": SC.real_text(_radius_below(final)), "combinations": combos}]
+    info = {"origin_widths": [1, 1, 1, 1], "final_widths": widths, "splits": len(steps), "activation": act,
+            "operating_point": {"b": op.b.to_string(), "h(b)": op.h.to_string()},
+            "final_split": {"layer": l, "neuron": r, "lambda": SC.real_text(lam)},
+            "D_rs": [[str(v) for v in row] for row in D], "D_rs_zero": all(v == 0 for row in D for v in row)}
+    records = [{"id": "class A", "statement": "the activation is in the paper's class A (sigmoid, tanh: smooth, h'' != 0)",
+                "evidence": f"{act}, h''(b*) = {op.derivs[2]}", "check": {"kind": "obligation_holds", "obligation": "convexity_bound"}}]
+    claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "deep networks: splitting in a non-last hidden layer (Thm 9), growth (Sec. 6)",
+             "statement": STATEMENT, "conclusion": "local_minimum", "hypotheses": records,
+             "instance": f"{act} (the paper's class A), seeded 1-D data (seed {seed}, m = {m}), labels chosen by convex combinations: "
+                         f"1-1-1-1 grown to 1-{grow}-{grow}-1 by {len(steps)} exact splits; D^(r,s) = 0", "construction": info}
+    loss = sum((v * v for v in e), Fraction(0)) / 2
+    doc = certificate.document(claim, wide, flat(final), loss, obligations)
+    return certificate.fill_ledgers(doc)

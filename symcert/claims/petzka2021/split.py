@@ -343,13 +343,13 @@ def instances() -> list:
                                 f"{act}, seed {seed}, B^r {sign} definite, lambda = {SC.real_text(lam)}: {kind}"))
     for lam, tag in ((Fraction(1, 2), "1-2"), (Fraction(3), "3")):
         out.append(Instance(f"split-relu-yun-lambda-{tag}", lambda lam=lam: relu_split(
-            lam, Y._rows(*Y.CASE1), 2, f"ReLU, split of the yun2019.thm1 worked local minimum at lambda = {SC.real_text(lam)}"),
-            f"ReLU line of critical points, lambda = {SC.real_text(lam)}"))
+            lam, Y._rows(*Y.CASE1), 2, f"ReLU (outside the paper's class A), split of the yun2019.thm1 worked local minimum at lambda = {SC.real_text(lam)}"),
+            f"ReLU line of critical points, lambda = {SC.real_text(lam)} (outside the paper's class A)"))
     for seed, m, dx, d1 in ((11, 8, 2, 2), (12, 12, 3, 3)):
         out.append(Instance(f"split-leaky-random-s{seed}-m{m}-dx{dx}-d{d1}", lambda seed=seed, m=m, dx=dx, d1=d1: relu_split(
             Fraction(-2, 3), Y.random_dataset(seed, m, dx), d1,
-            f"leaky ReLU 1/10, seeded random data (seed {seed}, m = {m}, dx = {dx}, d1 = {d1}), split at lambda = -2/3",
-            act=leaky_relu(fmpq(1, 10))), f"seed {seed}, leaky ReLU line of critical points"))
+            f"leaky ReLU 1/10 (outside the paper's class A), seeded random data (seed {seed}, m = {m}, dx = {dx}, d1 = {d1}), "
+            "split at lambda = -2/3", act=leaky_relu(fmpq(1, 10))), f"seed {seed}, leaky ReLU line of critical points (outside the paper's class A)"))
     return out
 
 

@@ -235,6 +235,37 @@ def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: 
     return certificate.document(claim, pj, point, loss, obligations, better, better_loss)
 
 
+CONTINUUM = ("For every alpha > 0 the point W1 = alpha (w; 0), b1 = alpha (b - eta; -eta, ...), W2 = (1/(alpha s+), 0, ...), "
+             "b2 = eta is a local minimum at the least-squares risk l0, and a point of lower risk exists: a continuum "
+             "of spurious local minima, proved for all alpha at once.")
+
+
+def certify_continuum(data: Dataset, act: dict, hidden: int = 2, instance: str = "user data", smt: str = "auto",
+                      tilt_start=fmpq(1)) -> dict:
+    """The whole continuum in one certificate: the alpha = 1 member's certificate plus a
+    ``scaling_family`` obligation (alpha a symbol; parameters scale like alpha and 1/alpha; box
+    radius r alpha), checked for every alpha > 0 at once."""
+    sp, _, _, _, fit, _ = check_hypotheses(data, hidden, act)
+    doc = certify(data, act, hidden, fmpq(1), instance, smt, tilt_start)
+    _, eta = local_minimum(fit, hidden, data.dx, sp, fmpq(1))
+    mono = lambda v, k: [fr(v), k if v != 0 else 0]  # noqa: E731
+    w, b = [fit.weights[0, j] for j in range(data.dx)], fit.bias[0, 0]
+    family = {"W1": [[mono(v, 1) for v in w]] + [[mono(0, 0)] * data.dx for _ in range(hidden - 1)],
+              "b1": [mono(b - eta, 1)] + [mono(-eta, 1)] * (hidden - 1),
+              "W2": [[mono(1 / sp, -1)] + [mono(0, 0)] * (hidden - 1)], "b2": [mono(eta, 0)]}
+    radius = next(o["radius"] for o in doc["obligations"] if o["kind"] == "interior_cell")
+    ob = {"id": "continuum", "kind": "scaling_family", "parameter": "alpha", "family": family, "radius": [radius, 1],
+          "affine_fit": next(o["affine_fit"] for o in doc["obligations"] if o["kind"] == "affine_reduction")}
+    from symcert.checker.api import AFFINE_LEMMA, LAURENT_LEMMA, LAURENT_POLY, RATIONAL
+    ob["rests_on"] = [LAURENT_POLY, RATIONAL, AFFINE_LEMMA, LAURENT_LEMMA]
+    doc["obligations"].insert(len(doc["obligations"]) - 1, ob)
+    doc.pop("rests_on", None)
+    certificate.declare_ledger(doc)
+    doc["claim"] = dict(doc["claim"], conclusion="continuum_of_spurious_local_minima", statement=CONTINUUM,
+                        construction=dict(doc["claim"]["construction"], alpha="every alpha > 0 (a symbol)"))
+    return doc
+
+
 # ---- instances -----------------------------------------------------------------------------
 
 def _rows(xs, ys) -> Dataset:
@@ -275,6 +306,14 @@ def instances() -> list:
         Instance("thm1-case1-relu-alpha3", lambda: certify(_rows(*CASE1), relu(), alpha=fmpq(3), instance="worked instance, case 1, ReLU, alpha = 3 (the continuum)"),
                  "case-1 data, alpha = 3: another member of the continuum"),
     ]
+    out += [Instance("thm1-continuum-case1-relu", lambda: certify_continuum(_rows(*CASE1), relu(), instance="worked instance, case 1, ReLU, every alpha > 0"),
+                     "case-1 data: the continuum alpha > 0 in one certificate"),
+            Instance("thm1-continuum-case2-leaky", lambda: certify_continuum(_rows(*CASE2), leaky_relu(fmpq(1, 2)), tilt_start=fmpq(1, 5),
+                                                                              instance="worked instance, case 2, leaky ReLU 1/2, every alpha > 0"),
+                     "case-2 data: the continuum alpha > 0 in one certificate"),
+            Instance("thm1-continuum-s4-m12-dx2-d4-leaky", lambda: certify_continuum(random_dataset(4, 12, 2), _seeded_activation("leaky"), hidden=4,
+                                                                                      instance="seeded random data: seed 4, m = 12, dx = 2, d1 = 4, leaky, every alpha > 0"),
+                     "seeded random data: the continuum alpha > 0 in one certificate")]
     for seed, m, dx, d1, kind in SEEDED:
         out.append(Instance(
             f"thm1-random-s{seed}-m{m}-dx{dx}-d{d1}-{kind}",
@@ -291,6 +330,11 @@ def certify_data(data: Dataset, options: dict) -> dict:
         raise HypothesisViolation(CLAIM_ID, "squared loss", f"the theorem is stated for the squared loss only (--loss {loss.get('kind')})")
     if options.get("depth") not in (None, 2):
         raise HypothesisViolation(CLAIM_ID, "one hidden layer", f"the theorem is stated for depth 2 (--depth {options['depth']})")
+    if options.get("continuum"):
+        if options.get("alpha_given"):
+            raise InputError("--alpha", None, fr(options["alpha"]), "--continuum proves every alpha > 0 at once; do not give --alpha")
+        return certify_continuum(data, options["activation"], hidden=options.get("hidden", 2),
+                                 instance=options.get("instance", "user data"), smt=options.get("smt", "auto"))
     return certify(data, options["activation"], hidden=options.get("hidden", 2),
                    alpha=options.get("alpha", fmpq(1)), instance=options.get("instance", "user data"),
                    smt=options.get("smt", "auto"), smt_timeout_s=options.get("smt_timeout", 60))
@@ -301,4 +345,6 @@ CLAIM = Claim(CLAIM_ID, PAPER, "ReLU-like one-hidden-layer nets: spurious local 
               {"--hidden N": "hidden width d1 (default 2)", "--activation": "relu | leaky_relu:S | relu_like:SPLUS,SMINUS",
                "--alpha A": "scale of the local minimum (default 1; every A > 0 gives one)",
                "--smt MODE": "z3 cross-check of the cell: auto (small instances, if proved within 2 s; default) | always "
-                             "(required within --smt-timeout, else UNKNOWN) | never"})
+                             "(required within --smt-timeout, else UNKNOWN) | never",
+
+               "--continuum": "prove the minimum for every alpha > 0 at once (alpha a symbol; not with --alpha)"})

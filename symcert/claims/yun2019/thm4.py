@@ -47,15 +47,15 @@ from symcert.provers.affine import nullspace, pivot_columns
 CLAIM_ID = "yun2019.thm4"
 PAPER = ("Yun, Sra, Jadbabaie, 'Small nonlinearities in activation functions create bad local "
          "minima in neural networks', ICLR 2019, arXiv:1802.03487")
-STATEMENT = ("Deep linear networks with squared loss and every hidden width >= min(dx, dy): every "
-             "critical point is a global minimum (the end-to-end map is a least-squares solution) or a "
-             "saddle (Theorem 4, Corollary 5).")
+STATEMENT = ("Deep linear networks with a convex differentiable loss l0 (squared, Huber) and every hidden width >= "
+             "min(dx, dy): a critical point is a global minimum when grad l0(product) = 0 (for the squared loss: the "
+             "end-to-end map is a least-squares solution) and a saddle otherwise (Theorem 4, Corollary 5).")
 IDENTITY = piecewise_linear("identity", [], [(1, 0)])
 TRIES = 8  # random kernel moves tried per strategy
 
 
-def problem_json(data: Dataset, widths: list) -> dict:
-    return {"network": {"widths": list(widths), "activation": IDENTITY}, "loss": {"kind": "squared"},
+def problem_json(data: Dataset, widths: list, loss: dict | None = None) -> dict:
+    return {"network": {"widths": list(widths), "activation": IDENTITY}, "loss": dict(loss or {"kind": "squared"}),
             "data": data.to_json()}
 
 
@@ -123,16 +123,18 @@ def kernel_move(prob, params: dict, side: str, rng: random.Random) -> dict:
     return E
 
 
-def gradient_along(prob, params: dict, E: dict) -> list:
-    """Coefficients [G_0, G_1, ...] of the gradient along theta + t E (exact interpolation)."""
+def gradient_along(prob, params: dict, E: dict, eps=fmpq(1)) -> list:
+    """Coefficients [G_0, G_1, ...] of the gradient along theta + t E (exact interpolation at
+    t = 0, eps, 2 eps, ...; for a loss other than the squared one eps must be small enough that
+    no output changes its regime of the loss on [0, deg eps], where the risk is a polynomial)."""
     deg = 2 * prob.depth - 1  # the risk has degree 2L in the parameters
     names = prob.param_names()
     rows = []
     for k in range(deg + 1):
-        pt = {n: params[n] + E[n] * k for n in names}
+        pt = {n: params[n] + E[n] * (k * eps) for n in names}
         g = kernel.gradient(prob, pt)
         rows.append([v for n in names for v in g[n].entries()])
-    V = fmpq_mat(deg + 1, deg + 1, [fmpq(k) ** p for k in range(deg + 1) for p in range(deg + 1)])
+    V = fmpq_mat(deg + 1, deg + 1, [(k * eps) ** p for k in range(deg + 1) for p in range(deg + 1)])
     C = V.solve(fmpq_mat(deg + 1, len(rows[0]), [v for r in rows for v in r]))
     out = []
     for p in range(deg + 1):
@@ -154,7 +156,7 @@ def descent_witness(prob, params: dict, seed: int = 0):
             E = kernel_move(prob, params, side, rng)
             if not _nonzero(E):
                 break
-            coeffs = gradient_along(prob, params, E)
+            coeffs = gradient_along(prob, params, E, fmpq(1) if prob.loss == "squared" else fmpq(1, 2**40))
             a = next((p for p, G in enumerate(coeffs) if _nonzero(G)), None)
             if a is None:
                 continue
@@ -208,7 +210,9 @@ def classify(pj: dict, params: dict, instance: str = "user point", seed: int = 0
     loss = kernel.risk(prob, params)
     P, c = end_to_end(prob, params)
     out = kernel.forward(prob, params)[2]
-    R = out - prob.Y
+    if kernel.loss_kinks(prob, out):
+        raise HypothesisViolation(CLAIM_ID, "H2", f"the {prob.loss} loss is not differentiable at an output of the point")
+    R = kernel.loss_derivative(prob, out)  # grad l0 at the product, per sample (the residual for the squared loss)
     Gp = R * prob.X.transpose()
     optimal = all(v == 0 for v in Gp.entries()) and all(v == 0 for v in (R * fmpq_mat(prob.m, 1, [1] * prob.m)).entries())
     j = rank_condition(prob, params)
@@ -218,8 +222,8 @@ def classify(pj: dict, params: dict, instance: str = "user point", seed: int = 0
         {"id": "H1", "statement": "linear network (identity activation), every hidden width >= min(dx, dy)",
          "evidence": f"widths {list(prob.widths)}, min(dx, dy) = {min(dx, dy)}",
          "check": [{"kind": "identity_activation"}, {"kind": "hidden_widths_at_least_min_io"}]},
-        {"id": "H2", "statement": "squared loss: l0 is convex, every critical point of l0 is global",
-         "evidence": "loss kind squared", "check": {"kind": "loss_is", "loss": "squared"}},
+        {"id": "H2", "statement": "l0 convex and differentiable at the point's outputs: every critical point of l0 is global",
+         "evidence": f"loss kind {prob.loss}", "check": {"kind": "loss_convex"}},
         {"id": "H3", "statement": "the point is a critical point", "evidence": "exact gradient 0 (re-checked: gradient_zero)",
          "check": {"kind": "obligation_holds", "obligation": "gradient_zero"}},
     ]
@@ -227,11 +231,20 @@ def classify(pj: dict, params: dict, instance: str = "user point", seed: int = 0
             "rank_condition_j": str(j) if j is not None else "none",
             "gradient_of_l0_at_product": certificate.mat_json(Gp)}
     obligations = [{"id": "gradient_zero", "kind": "gradient_zero"}]
-    if optimal:
+    if optimal and prob.loss == "squared":
         conclusion = "global_minimum"
         obligations.append({"id": "linear_global_minimum", "kind": "linear_global_minimum",
                             "end_to_end": {"weights": certificate.mat_json(P), "bias": certificate.vec_json(c)},
                             "rests_on": [RATIONAL, LINEAR_LEMMA]})
+    elif optimal:
+        from symcert.checker.api import CONVEX_LINEAR_LEMMA
+        conclusion = "global_minimum"
+        ob = {"id": "convex_global_minimum", "kind": "convex_global_minimum",
+              "end_to_end": {"weights": certificate.mat_json(P), "bias": certificate.vec_json(c)},
+              "rests_on": [RATIONAL, CONVEX_LINEAR_LEMMA]}
+        if j is not None:
+            ob["rank_condition_j"] = j
+        obligations.append(ob)
     else:
         conclusion = "saddle_point"
         found = descent_witness(prob, params, seed)
@@ -338,6 +351,42 @@ def random_dataset(seed: int, m: int, dx: int, dy: int) -> Dataset:
     return from_rows(xs, ys)
 
 
+def huber_fit(data: Dataset, delta, with_x: bool = True, rounds: int = 100):
+    """Untrusted: the exact affine Huber regression (constant only without ``with_x``) by an active
+    set: fix which residuals lie in the quadratic zone and the signs of the others, solve the
+    resulting linear normal equations exactly, repeat until the zones agree. (weights, bias)."""
+    m, dx, dy = data.m, (data.dx if with_x else 0), data.dy
+    Xt = fmpq_mat(m, dx + 1, [v for r in data.inputs for v in (list(r[:dx]) + [fmpq(1)])])
+    W, b = fmpq_mat(dy, data.dx), fmpq_mat(dy, 1)
+    for o in range(dy):
+        y = [r[o] for r in data.targets]
+        zone = [0] * m  # 0: quadratic, +-1: linear with that sign
+        for _ in range(rounds):
+            Q = [i for i in range(m) if zone[i] == 0]
+            A = fmpq_mat(len(Q), dx + 1, [Xt[i, k] for i in Q for k in range(dx + 1)])
+            rhs = A.transpose() * fmpq_mat(len(Q), 1, [y[i] for i in Q])
+            for i in range(m):
+                if zone[i]:
+                    for k in range(dx + 1):
+                        rhs[k, 0] -= delta * zone[i] * Xt[i, k]
+            G = A.transpose() * A
+            if G.rank() < dx + 1:
+                raise ConstructionFailed(f"{CLAIM_ID}: fewer than {dx + 1} affinely independent residuals in the quadratic zone of "
+                                         "the Huber loss; the active-set fit does not handle that case")
+            theta = G.solve(rhs)
+            r = [sum((Xt[i, k] * theta[k, 0] for k in range(dx + 1)), fmpq(0)) - y[i] for i in range(m)]
+            new = [0 if abs(v) <= delta else (1 if v > 0 else -1) for v in r]
+            if new == zone:
+                break
+            zone = new
+        else:
+            raise ConstructionFailed(f"{CLAIM_ID}: the Huber active set did not settle in {rounds} rounds")
+        for k in range(dx):
+            W[o, k] = theta[k, 0]
+        b[o, 0] = theta[dx, 0]
+    return W, b
+
+
 def _least_squares(data: Dataset):
     from symcert.provers.affine import least_squares
     X = fmpq_mat(data.m, data.dx, [v for r in data.inputs for v in r]).transpose()
@@ -375,7 +424,29 @@ def instances() -> list:
             P, c = fmpq_mat(2, 2), fmpq_mat(2, 1, [sum((r[i] for r in rd.targets), fmpq(0)) / rd.m for i in range(2)])
         out.append(_instance(rd, widths, P, c, f"thm4-random-s{seed}-depth{L}-{kind}",
                              f"seeded random data (seed {seed}, m = 10, dx = dy = 2), depth {L}, {kind}", 50 + seed))
+    for seed, L, kind in ((67, 3, "global"), (62, 2, "global"), (63, 4, "saddle-zero"), (64, 3, "saddle-zero")):
+        out.append(_huber_instance(seed, L, kind))
     return out
+
+
+HUBER = {"kind": "huber", "delta": "1/2"}
+
+
+def _huber_instance(seed: int, L: int, kind: str) -> Instance:
+    """Huber loss (delta 1/2) on seeded random data: the product is the exact Huber regression
+    (global minimum, some residuals in the linear zone), or every weight is 0 with b_L the Huber
+    constant (a critical point, a saddle)."""
+    name = f"thm4-huber-s{seed}-depth{L}-{kind}"
+    desc = f"Huber loss (delta 1/2), seeded random data (seed {seed}, m = 10, dx = dy = 2), depth {L}, {kind}"
+
+    def build():
+        rd = random_dataset(seed, 10, 2, 2)
+        widths = [2] + [2] * (L - 1) + [2]
+        P, c = huber_fit(rd, fmpq(1, 2), with_x=(kind == "global"))
+        if kind != "global":
+            P = fmpq_mat(2, 2)
+        return classify(problem_json(rd, widths, HUBER), factor_point(P, c, widths, 70 + seed, True), desc)
+    return Instance(name, build, desc)
 
 
 # ---- user entry ---------------------------------------------------------------------------
@@ -415,7 +486,11 @@ def certify_data(data: Dataset, options: dict) -> dict:
     widths = widths_of(doc, data.dx, path)
     if widths[-1] != data.dy:
         raise InputError(path, f"W{len(widths) - 1}", widths[-1], f"the output width must be dy = {data.dy}")
-    pj = problem_json(data, widths)
+    loss = options.get("loss")
+    if loss is not None and loss.get("kind") not in ("squared", "huber"):
+        raise HypothesisViolation(CLAIM_ID, "H2", f"l0 must be convex and differentiable: the {loss.get('kind')} loss has kinks "
+                                  "(use squared or huber:D)")
+    pj = problem_json(data, widths, loss)
     try:
         params = parse_point(doc, parse_problem(pj), "point")
     except FormatError as exc:
@@ -423,6 +498,7 @@ def certify_data(data: Dataset, options: dict) -> dict:
     return classify(pj, params, options.get("instance", f"user point {path}"), source=path)
 
 
-CLAIM = Claim(CLAIM_ID, PAPER, "deep linear networks (squared loss): every critical point is a global minimum or a saddle",
+CLAIM = Claim(CLAIM_ID, PAPER, "deep linear networks (squared or Huber loss): every critical point is a global minimum or a saddle",
               instances, certify_data,
-              {"--point FILE": "the critical point to classify (JSON of W1, b1, ..., WL, bL; depth = number of layers)"})
+              {"--point FILE": "the critical point to classify (JSON of W1, b1, ..., WL, bL; depth = number of layers)",
+               "--loss": "squared (default) | huber:DELTA (a convex differentiable l0)"})

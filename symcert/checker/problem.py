@@ -172,6 +172,9 @@ LOSSES = ("squared", "absolute", "huber", "hinge")  # per-entry formulas: symcer
 
 
 def problem(spec, path: str = "problem") -> Problem:
+    if isinstance(spec, dict) and spec.get("class") == "population":  # read by symcert.checker.population
+        from symcert.checker import population
+        return population.problem(spec, path)
     net = get(spec, "network", path, dict)
     widths = get(net, "widths", f"{path}.network", list)
     if len(widths) < 2 or len(widths) > MAX_DEPTH + 1 or not all(

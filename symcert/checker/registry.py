@@ -21,9 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from symcert.checker import ascent, cells, convex, descent, linear, multilinear, obligations
-from symcert.checker import path, smooth_obligations, split, valley
+from symcert.checker import path, population_obligations, smooth_obligations, split, valley
+from symcert.checker.population import PopulationProblem
 
-PL, LIN, SMOOTH = "piecewise_linear", "linear", "smooth"
+PL, LIN, SMOOTH, POP = "piecewise_linear", "linear", "smooth", "population"
 ALL_LOSSES = frozenset(("squared", "absolute", "huber", "hinge"))
 SQUARED = frozenset(("squared",))
 
@@ -31,6 +32,7 @@ CLASSES = {  # problem class -> losses its risk is evaluated with
     PL: ALL_LOSSES,     # checker/losses.py, exactly
     LIN: ALL_LOSSES,    # a piecewise-linear activation with one piece
     SMOOTH: SQUARED,    # checker/smooth.py evaluates 1/2 sum of squared residuals only
+    POP: SQUARED,       # checker/population.py: 1/2 E_x[(student - teacher)^2], x ~ N(0, I_n)
 }
 
 
@@ -69,10 +71,16 @@ KINDS = {
     "smooth_descent": _k((SMOOTH,), SQUARED, "descent"),
     "paper_conditions": _k((SMOOTH,), SQUARED, "local_min"),
     "hessian_pd": _k((SMOOTH,), SQUARED, "local_min"),
+    "population_krawczyk": _k((POP,), SQUARED, "critical_box"),
+    "population_hessian_pd": _k((POP,), SQUARED, "strict_min_box"),
+    "population_negative_curvature": _k((POP,), SQUARED, "saddle_box"),
+    "population_above_global": _k((POP,), SQUARED, "lower_point"),
+    "population_teacher": _k((POP,), SQUARED, "global_min"),
 }
 
 CHECKS = {}
-for _module in (obligations, descent, ascent, cells, convex, multilinear, valley, linear, split, path, smooth_obligations):
+for _module in (obligations, descent, ascent, cells, convex, multilinear, valley, linear, split, path, smooth_obligations,
+                population_obligations):
     CHECKS.update(_module.CHECKS)
 if set(CHECKS) != set(KINDS):  # one row per check function, and no row without one
     raise ImportError(f"registry out of step: {sorted(set(CHECKS) ^ set(KINDS))}")
@@ -90,11 +98,17 @@ CONCLUSIONS = {
     # every member of the valley is a local minimum at the point's risk, and a strictly lower
     # point exists: a continuum of spurious local minima
     "continuum_of_spurious_local_minima": ("valley", "lower_point"),
+    # about the one critical point x* in an explicit box around the certificate's point
+    "strict_local_minimum_in_box": ("critical_box", "strict_min_box"),
+    "spurious_local_minimum_in_box": ("critical_box", "strict_min_box", "lower_point"),
+    "saddle_in_box": ("critical_box", "saddle_box"),
 }
 
 
 def problem_class(prob) -> str:
     """The class of a problem read by :mod:`symcert.checker.problem`."""
+    if isinstance(prob, PopulationProblem):
+        return POP
     act = prob.act
     if not hasattr(act, "slopes"):
         return SMOOTH

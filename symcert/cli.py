@@ -141,6 +141,12 @@ def cmd_certify(args) -> int:
         if args.claim not in CLAIMS:
             raise InputError(None, "CLAIM", args.claim, f"unknown claim (known: {', '.join(CLAIMS)})")
         claims = [CLAIMS[args.claim]]
+    if args.k is not None or args.n is not None or args.starts is not None or args.seed is not None:
+        from symcert.census import certify_search
+        if args.k is None:
+            raise InputError(None, "--k", None, "--n, --seed and --starts need --k (safran2018)")
+        return certify_search(args.claim, args.k, args.n, args.seed or 0, args.starts or 20, args.output,
+                              lambda msg: _progress(args, msg))
     if args.data:
         claim = claims[0]
         if claim.certify_data is None:
@@ -182,6 +188,15 @@ def _certify_instances(claims, args) -> int:
     if wrong:
         _progress(args, f"{wrong} of {len(jobs)} instances did not give their listed answer")
     return result.exit_code
+
+
+def cmd_census(args) -> int:
+    from symcert.census import census
+    if args.optimizer == "lbfgs" and not args.model_spec.startswith("safran2018"):
+        from symcert.errors import InputError
+        raise InputError(None, "--optimizer", "lbfgs", "L-BFGS is offered for safran2018 only; mlp specs train by gradient descent")
+    return census(args.model_spec, args.data, args.starts, args.seed, args.optimizer, args.iters, args.jobs, args.scheduler,
+                  args.output, args.certificates, args.histogram, lambda msg: _progress(args, msg))
 
 
 # ---- check / audit / explain ----------------------------------------------------------------
@@ -296,9 +311,30 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--smt", choices=("auto", "always", "never"), default="auto",
                    help="include the z3 cell check: auto = on small instances (default)")
     s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
+    s.add_argument("--k", type=int, help="safran2018: student width k >= 2; search seeded starts and certify each endpoint "
+                   "(-o DIR, default safran2018-kK)")
+    s.add_argument("--n", type=int, help="safran2018: input dimension (default k)")
+    s.add_argument("--seed", type=int, help="safran2018: first seed (default 0)")
+    s.add_argument("--starts", type=int, help="safran2018: number of seeded starts (default 20)")
     s.add_argument("-o", "--output", help="certificate file (with --data; default stdout) or directory (default proofs)")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     s.set_defaults(func=cmd_certify)
+
+    s = sub.add_parser("census", help="train many seeded starts, certify each endpoint, count the outcomes",
+                       formatter_class=fmt, description="A certified census (docs/census.md).", epilog=_exit_table())
+    s.add_argument("--model-spec", required=True, metavar="SPEC", help="safran2018:k=K[,n=N] | mlp:D-H-1:relu|tanh|sigmoid")
+    s.add_argument("--data", help="data file for an empirical risk (CSV or JSON); refused for safran2018")
+    s.add_argument("--starts", type=int, default=100, help="number of seeded starts (default 100)")
+    s.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
+    s.add_argument("--optimizer", choices=("gd", "lbfgs"), default="gd", help="gradient descent (default) or L-BFGS (safran2018)")
+    s.add_argument("--iters", type=int, default=20000, help="iterations: at most (safran2018) or exactly (mlp); default 20000")
+    s.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1: in this process)")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786 (symcert[dask])")
+    s.add_argument("--certificates", metavar="DIR", help="where certificates go (default RESULTS-certificates/)")
+    s.add_argument("--histogram", metavar="PNG", help="histogram of risks by conclusion (default RESULTS.png)")
+    s.add_argument("-o", "--output", required=True, metavar="RESULTS.jsonl", help="results, one JSON line per start (resumed)")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    s.set_defaults(func=cmd_census)
 
     for name, helptext in (("check", "check certificate files"), ("audit", "check every certificate below a directory")):
         s = sub.add_parser(name, help=helptext, formatter_class=fmt, epilog=_exit_table())

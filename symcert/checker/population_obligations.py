@@ -10,8 +10,9 @@ re-derived over arb balls at P bits from the problem, c and r.
     critical point x* in B, and x* in K(B). By Taylor at x* (gradient 0 there),
     F(x*) = F(c) - 1/2 (c - x*)^T H(xi) (c - x*) with xi in B, which is enclosed using u = K(B) - c;
     the enclosure must lie inside [lo, hi]. Fact ``("critical_box", r)``.
-``population_hessian_pd``  the interval LDL^T of H(B) - shift I (shift >= 0, default 0) has every
-    pivot > 0: x* is a strict local minimum and every Hessian eigenvalue on B exceeds shift.
+``population_hessian_pd``  with M the midpoint matrix of H(B) and rho >= the Frobenius norm of its
+    radii, the LDL^T of M - (shift + rho) I (shift >= 0, default 0) has every pivot > 0: by Weyl,
+    every Hessian eigenvalue on B exceeds shift, and x* is a strict local minimum.
     Fact ``("strict_min_box", r)``.
 ``population_negative_curvature``  v^T H(B) v < 0 and some diagonal entry of H(B) > 0: x* is a
     saddle. Fact ``("saddle_box", r)``.
@@ -54,6 +55,7 @@ KRAWCZYK = ("lemma (Krawczyk 1969, Rump 1983): with H(B) enclosing the Hessian o
 TAYLOR = "lemma (Taylor at the critical point x*): F(c) = F(x*) + 1/2 (c - x*)^T H(xi) (c - x*), xi in B"
 SYLVESTER = ("lemma (Sylvester): all pivots of the LDL^T of a symmetric matrix positive implies positive definite; "
              "positive definite Hessian at a critical point implies a strict local minimum")
+WEYL = "lemma (Weyl): |lambda_min(M + E) - lambda_min(M)| <= ||E||_2 <= ||E||_F for symmetric M, E"
 CURVATURE = "lemma: a critical point with v^T H v < 0 and some e_i^T H e_i > 0 is a saddle point"
 GLOBAL = ("lemma: F >= 0 (half the expectation of a square) and F = 0 where the student equals the teacher "
           "(w_i = v_i for i <= m, w_i = 0 beyond), so 0 is the global minimum")
@@ -161,7 +163,7 @@ def check_population_krawczyk(ctx, ob: dict, path: str):
                                     f"which lies in {enc.str(12, radius=True)}", ledger)
         width = max(abs(v).upper() for v in K)
     return Outcome("holds", f"K(B) strictly inside the box of radius {r} (|x* - c| <= {width.str(3)}): exactly one critical "
-                            f"point; its risk lies in {enc.str(12, radius=True)}", ledger, (("critical_box", r),))
+                            f"point; its risk lies in {enc.str(20, radius=True)}", ledger, (("critical_box", r),))
 
 
 def _needs_critical(ctx, r):
@@ -208,9 +210,30 @@ def positive_definite(H: arb_mat, start: int = 0):
     return positive_definite(S, start + h)
 
 
+def weyl_shifted(H: arb_mat, shift: fmpq) -> arb_mat:
+    """The point matrix M - (shift + rho) I, with M the midpoints of the lower triangle of H
+    (mirrored) and rho >= the Frobenius norm of the radii. Every symmetric H' in the balls is
+    M + E with |E_ij| <= rad_ij, so ||E||_2 <= ||E||_F <= rho and, by Weyl's inequality,
+    lambda_min(H') >= lambda_min(M) - rho: M - (shift + rho) I positive definite gives every
+    eigenvalue of every such H' > shift. (A point matrix avoids the wrapping of an interval
+    LDL^T of wide balls.)"""
+    n = H.nrows()
+    M = arb_mat(n, n)
+    sq = arb(0)
+    for i in range(n):
+        for j in range(i + 1):
+            e = H[i, j]
+            M[i, j] = M[j, i] = e.mid()
+            sq += (1 if i == j else 2) * arb(e.rad()) ** 2
+    rho = arb(sq.sqrt().upper())
+    for i in range(n):
+        M[i, i] -= arb(shift) + rho
+    return M
+
+
 def check_population_hessian_pd(ctx, ob: dict, path: str):
-    """H(B) - shift I is positive definite on the box (shift >= 0, default 0): every eigenvalue of
-    the Hessian anywhere in B exceeds shift, and the critical point x* in B is a strict local minimum."""
+    """Every Hessian eigenvalue on the box exceeds shift >= 0 (default 0): the critical point x*
+    in B is a strict local minimum (zero gradient, positive definite Hessian)."""
     r, prec = _fields(ctx, ob, path)
     shift = rational(ob.get("shift", "0"), f"{path}.shift")
     if shift < 0:
@@ -223,16 +246,13 @@ def check_population_hessian_pd(ctx, ob: dict, path: str):
             H = _hessian_box(ctx, r, prec)
         except Degenerate as exc:
             return Outcome("fails", f"the box of radius {r} meets the set where the closed form is not analytic ({exc})", [ARB(prec)])
-        for i in range(H.nrows()):
-            H[i, i] -= arb(shift)
-        k = positive_definite(H)
-    ledger = [ARB(prec), SYLVESTER]
+        k = positive_definite(weyl_shifted(H, shift))
+    ledger = [ARB(prec), WEYL, SYLVESTER]
     if k is not None:
-        return Outcome("fails", f"interval LDL^T of H(B) - {shift} I on the box of radius {r}: pivot {k + 1} "
+        return Outcome("fails", f"LDL^T of mid H(B) - ({shift} + rho) I on the box of radius {r}: pivot {k + 1} "
                                 f"(near {ctx.prob.names()[k]}) is not certainly positive", ledger)
-    return Outcome("holds", f"H(B) - {shift} I is positive definite on the box of radius {r}: every Hessian eigenvalue "
-                            f"there exceeds {shift}; the critical point is a strict local minimum", ledger,
-                   (("strict_min_box", r),))
+    return Outcome("holds", f"every Hessian eigenvalue on the box of radius {r} exceeds {shift}: the critical point is a "
+                            f"strict local minimum", ledger, (("strict_min_box", r),))
 
 
 def check_population_negative_curvature(ctx, ob: dict, path: str):

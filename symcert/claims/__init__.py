@@ -17,6 +17,7 @@ PAPERS = (  # folder under symcert/claims/
     "ding2022",  # Ding, Li, Sun 2022: thm
     "petzka2021",  # Petzka, Sminchisescu 2021: split, escape, deep
     "christof2023",  # Christof, Kowalczyk 2023: thm (pl), thm-smooth (smooth)
+    "safran2018",  # Safran, Shamir 2018: spurious minima of the population risk (safran2018)
 )
 
 

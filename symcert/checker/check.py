@@ -28,11 +28,6 @@ from symcert.checker import hypotheses as H
 from symcert.checker import problem as P
 from symcert.checker import registry as R
 from symcert.checker.obligations import Context, Outcome
-from symcert.checker.population import PopulationProblem
-from symcert.checker.population import point as population_point
-from symcert.checker.population_obligations import PopulationContext, enclosure
-from symcert.checker.smooth import SmoothProblem
-from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.verdict import Verdict
 
 FORMAT = "symcert-certificate"
@@ -101,7 +96,7 @@ def _read(doc, rep: Report):
         raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(R.CONCLUSIONS)})")
     hyps = H.read(claim.get("hypotheses"), "claim.hypotheses")
     prob = P.problem(P.get(doc, "problem", "", dict))
-    if isinstance(prob, PopulationProblem):
+    if R.problem_class(prob) == R.POP:
         return prob, _read_population(doc, version, prob), None, _obligations(doc), hyps
     point = P.point(P.get(doc, "point", ""), prob, "point")
     better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
@@ -115,8 +110,8 @@ def _obligations(doc) -> list:
     for n, ob in enumerate(P.get(doc, "obligations", "", list)):
         path = f"obligations[{n}]"
         kind = P.get(ob, "kind", path, str)
-        if kind not in R.CHECKS:
-            raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(R.CHECKS)})")
+        if kind not in R.KINDS:
+            raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(R.KINDS)})")
         parsed.append((path, str(ob.get("id", kind)), kind, ob))
     return parsed
 
@@ -129,7 +124,8 @@ def _read_population(doc, version: int, prob):
     extra = [f for f in ("better_point", "better_loss") if f in doc]
     if extra:
         raise P.FormatError(extra[0], doc[extra[0]], "a population certificate has no better point")
-    return population_point(P.get(doc, "point", ""), prob, "point"), enclosure(P.get(doc, "loss", ""), "loss")
+    from symcert.checker.population import enclosure, point
+    return point(P.get(doc, "point", ""), prob, "point"), enclosure(P.get(doc, "loss", ""), "loss")
 
 
 def _applicable(prob, parsed, rep: Report) -> bool:
@@ -184,10 +180,7 @@ def _run(ctx, parsed, rep: Report, ledger: list) -> tuple[bool, bool]:
 
 def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     prob, args, claimed, parsed, hyps = _read(doc, rep)
-    if isinstance(prob, PopulationProblem):
-        ctx = PopulationContext.make(prob, *args, smt_timeout_ms)
-    else:
-        ctx = (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, *args, smt_timeout_ms)
+    ctx = _context(prob, args, smt_timeout_ms)
     ledger: list = []
     failed, unknown = True, False
     if _applicable(prob, parsed, rep) and _digest_and_loss(doc, ctx, claimed, rep):
@@ -202,6 +195,18 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
         rep.hypotheses = H.check_all(hyps, ctx, rep.obligations)
         failed = any(h[1] == "fails" for h in rep.hypotheses)
     return _decide(rep, ctx, failed, unknown)
+
+
+def _context(prob, args, smt_timeout_ms: int):
+    """The context of the problem's class (the smooth one needs sympy: imported only then)."""
+    cls = R.problem_class(prob)
+    if cls == R.POP:
+        from symcert.checker.population_obligations import PopulationContext
+        return PopulationContext.make(prob, *args, smt_timeout_ms)
+    if cls == R.SMOOTH:
+        from symcert.checker.smooth_obligations import SmoothContext
+        return SmoothContext(prob, *args, smt_timeout_ms)
+    return Context(prob, *args, smt_timeout_ms)
 
 
 def _decide(rep: Report, ctx, failed: bool, unknown: bool) -> Report:

@@ -57,6 +57,7 @@ class PopulationProblem:
     n: int
     teacher: tuple  # m rows of n fmpq
     loss: str = "squared"
+    problem_class = "population"  # registry.POP
 
     def names(self) -> list:
         return [f"w{i + 1}[{j + 1}]" for i in range(self.k) for j in range(self.n)]
@@ -118,6 +119,15 @@ def point(spec, prob: PopulationProblem, path: str) -> list:
             raise FormatError(f"{path}.W[{i}]", row, f"expected a list of {prob.n} numbers")
         out += [rational(x, f"{path}.W[{i}][{j}]") for j, x in enumerate(row)]
     return out
+
+
+def enclosure(value, path: str) -> tuple:
+    if not isinstance(value, list) or len(value) != 2:
+        raise FormatError(path, value, "expected a rigorous enclosure [lo, hi] of two exact rationals")
+    lo, hi = rational(value[0], f"{path}[0]"), rational(value[1], f"{path}[1]")
+    if not lo <= hi:
+        raise FormatError(path, value, "lo must not exceed hi")
+    return lo, hi
 
 
 # ---- arb evaluation -----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from __future__ import annotations
 from flint import arb, arb_mat, fmpq
 
 from symcert.checker.obligations import Context, Outcome
-from symcert.checker.population import MAX_PREC, Degenerate, Evaluator, PopulationProblem, point
+from symcert.checker.population import MAX_PREC, Degenerate, Evaluator, PopulationProblem, enclosure, point  # noqa: F401
 from symcert.checker.problem import FormatError, get, rational
 
 
@@ -65,15 +65,6 @@ LEAF = 24
 
 def ARB(prec: int) -> str:
     return f"arb ball arithmetic, outward rounded, at {prec} bits (python-flint arb)"
-
-
-def enclosure(value, path: str) -> tuple:
-    if not isinstance(value, list) or len(value) != 2:
-        raise FormatError(path, value, "expected a rigorous enclosure [lo, hi] of two exact rationals")
-    lo, hi = rational(value[0], f"{path}[0]"), rational(value[1], f"{path}[1]")
-    if not lo <= hi:
-        raise FormatError(path, value, "lo must not exceed hi")
-    return lo, hi
 
 
 class precision:

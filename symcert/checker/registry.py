@@ -18,11 +18,8 @@ loss: add it to ``CLASSES`` and to the rows of the kinds that handle it.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-
-from symcert.checker import ascent, cells, convex, descent, linear, multilinear, obligations
-from symcert.checker import path, population_obligations, smooth_obligations, split, valley
-from symcert.checker.population import PopulationProblem
 
 PL, LIN, SMOOTH, POP = "piecewise_linear", "linear", "smooth", "population"
 ALL_LOSSES = frozenset(("squared", "absolute", "huber", "hinge"))
@@ -38,52 +35,65 @@ CLASSES = {  # problem class -> losses its risk is evaluated with
 
 @dataclass(frozen=True)
 class Kind:
+    module: str  # the checker module whose CHECKS holds the check function (imported on first use)
     classes: frozenset
     losses: frozenset
     facts: frozenset  # names of the facts a holding check may establish
 
 
-def _k(classes, losses, *facts) -> Kind:
-    return Kind(frozenset(classes), frozenset(losses), frozenset(facts))
+def _k(module, classes, losses, *facts) -> Kind:
+    return Kind(module, frozenset(classes), frozenset(losses), frozenset(facts))
 
 
 KINDS = {
-    "gradient_zero": _k((PL, LIN), ALL_LOSSES, "critical"),
-    "interior_cell": _k((PL, LIN), ALL_LOSSES, "cell_box"),
-    "affine_reduction": _k((PL, LIN), SQUARED, "local_min"),
-    "smt_cell_minimum": _k((PL, LIN), ALL_LOSSES, "local_min"),
-    "strictly_lower": _k((PL, LIN), ALL_LOSSES, "lower_point"),
-    "descent_curve": _k((PL, LIN), ALL_LOSSES, "descent"),
-    "ascent_curve": _k((PL, LIN), ALL_LOSSES, "ascent"),
-    "cell_cover": _k((PL,), ALL_LOSSES, "local_min"),
-    "affine_optimality": _k((PL, LIN), ALL_LOSSES, "local_min"),
-    "cell_multilinear": _k((PL, LIN), ALL_LOSSES, "multilinear"),
-    "valley_path": _k((PL,), ALL_LOSSES, "valley", "valley_end"),
-    "linear_global_minimum": _k((LIN,), SQUARED, "global_min"),
-    "neuron_split": _k((PL, LIN, SMOOTH), SQUARED, "split_line", "critical"),
-    "split_local_minimum": _k((SMOOTH,), SQUARED, "local_min"),
-    "escape_path": _k((SMOOTH,), SQUARED, "escape"),
-    "smooth_gradient_zero": _k((SMOOTH,), SQUARED, "critical"),
-    "convexity_bound": _k((SMOOTH,), SQUARED, "local_min"),
-    "affine_pieces": _k((SMOOTH,), SQUARED, "local_min"),
-    "morse_bott": _k((SMOOTH,), SQUARED, "local_min", "critical"),
-    "smooth_strictly_lower": _k((SMOOTH,), SQUARED, "lower_point"),
-    "smooth_descent": _k((SMOOTH,), SQUARED, "descent"),
-    "paper_conditions": _k((SMOOTH,), SQUARED, "local_min"),
-    "hessian_pd": _k((SMOOTH,), SQUARED, "local_min"),
-    "population_krawczyk": _k((POP,), SQUARED, "critical_box"),
-    "population_hessian_pd": _k((POP,), SQUARED, "strict_min_box"),
-    "population_negative_curvature": _k((POP,), SQUARED, "saddle_box"),
-    "population_above_global": _k((POP,), SQUARED, "lower_point"),
-    "population_teacher": _k((POP,), SQUARED, "global_min"),
+    "gradient_zero": _k("obligations", (PL, LIN), ALL_LOSSES, "critical"),
+    "interior_cell": _k("obligations", (PL, LIN), ALL_LOSSES, "cell_box"),
+    "affine_reduction": _k("obligations", (PL, LIN), SQUARED, "local_min"),
+    "smt_cell_minimum": _k("obligations", (PL, LIN), ALL_LOSSES, "local_min"),
+    "strictly_lower": _k("obligations", (PL, LIN), ALL_LOSSES, "lower_point"),
+    "descent_curve": _k("descent", (PL, LIN), ALL_LOSSES, "descent"),
+    "ascent_curve": _k("ascent", (PL, LIN), ALL_LOSSES, "ascent"),
+    "cell_cover": _k("cells", (PL,), ALL_LOSSES, "local_min"),
+    "affine_optimality": _k("convex", (PL, LIN), ALL_LOSSES, "local_min"),
+    "cell_multilinear": _k("multilinear", (PL, LIN), ALL_LOSSES, "multilinear"),
+    "valley_path": _k("valley", (PL,), ALL_LOSSES, "valley", "valley_end"),
+    "linear_global_minimum": _k("linear", (LIN,), SQUARED, "global_min"),
+    "neuron_split": _k("split", (PL, LIN, SMOOTH), SQUARED, "split_line", "critical"),
+    "split_local_minimum": _k("split", (SMOOTH,), SQUARED, "local_min"),
+    "escape_path": _k("path", (SMOOTH,), SQUARED, "escape"),
+    "smooth_gradient_zero": _k("smooth_obligations", (SMOOTH,), SQUARED, "critical"),
+    "convexity_bound": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "affine_pieces": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "morse_bott": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min", "critical"),
+    "smooth_strictly_lower": _k("smooth_obligations", (SMOOTH,), SQUARED, "lower_point"),
+    "smooth_descent": _k("smooth_obligations", (SMOOTH,), SQUARED, "descent"),
+    "paper_conditions": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "hessian_pd": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
+    "population_krawczyk": _k("population_obligations", (POP,), SQUARED, "critical_box"),
+    "population_hessian_pd": _k("population_obligations", (POP,), SQUARED, "strict_min_box"),
+    "population_negative_curvature": _k("population_obligations", (POP,), SQUARED, "saddle_box"),
+    "population_above_global": _k("population_obligations", (POP,), SQUARED, "lower_point"),
+    "population_teacher": _k("population_obligations", (POP,), SQUARED, "global_min"),
 }
 
-CHECKS = {}
-for _module in (obligations, descent, ascent, cells, convex, multilinear, valley, linear, split, path, smooth_obligations,
-                population_obligations):
-    CHECKS.update(_module.CHECKS)
-if set(CHECKS) != set(KINDS):  # one row per check function, and no row without one
-    raise ImportError(f"registry out of step: {sorted(set(CHECKS) ^ set(KINDS))}")
+
+
+class _Checks(dict):
+    """kind -> check function, importing the kind's module on first use (a piecewise-linear
+    check never imports sympy, which only the smooth modules need)."""
+
+    def __missing__(self, kind: str):
+        if kind not in KINDS:
+            raise KeyError(kind)
+        fn = importlib.import_module(f"symcert.checker.{KINDS[kind].module}").CHECKS[kind]
+        self[kind] = fn
+        return fn
+
+    def __contains__(self, kind) -> bool:
+        return kind in KINDS
+
+
+CHECKS = _Checks()
 
 CONCLUSIONS = {
     "local_minimum": ("local_min",),
@@ -107,7 +117,7 @@ CONCLUSIONS = {
 
 def problem_class(prob) -> str:
     """The class of a problem read by :mod:`symcert.checker.problem`."""
-    if isinstance(prob, PopulationProblem):
+    if getattr(prob, "problem_class", None) == POP:
         return POP
     act = prob.act
     if not hasattr(act, "slopes"):

@@ -182,7 +182,11 @@ class Evaluator:
 
     def __init__(self, prob: PopulationProblem):
         self.prob = prob
-        self.V = [[arb(x) for x in row] for row in prob.teacher]
+
+    @property
+    def V(self) -> list:
+        """The teacher as balls at the current precision (exact for the orthonormal teacher)."""
+        return [[arb(x) for x in row] for row in self.prob.teacher]
 
     def _rows(self, x: list) -> list:
         n = self.prob.n
@@ -191,15 +195,17 @@ class Evaluator:
     def _pairs(self, W):
         """Pair objects: student-student (i < l) and student-teacher (i, j)."""
         ss = {(i, l): Pair(W[i], W[l], f"w{i + 1}, w{l + 1}") for i in range(len(W)) for l in range(i + 1, len(W))}
-        st = {(i, j): Pair(W[i], v, f"w{i + 1}, v{j + 1}") for i in range(len(W)) for j, v in enumerate(self.V)}
+        V = self.V
+        st = {(i, j): Pair(W[i], v, f"w{i + 1}, v{j + 1}") for i in range(len(W)) for j, v in enumerate(V)}
         return ss, st
 
     def teacher_term(self) -> arb:
         """1/2 sum_{j,l} f(v_j, v_l) (two parallel teacher vectors are refused as Degenerate)."""
-        total = sum((_dot(v, v) / 2 for v in self.V), arb(0))
-        for j in range(len(self.V)):
-            for l in range(j + 1, len(self.V)):
-                total += 2 * Pair(self.V[j], self.V[l], f"v{j + 1}, v{l + 1}").f()
+        V = self.V
+        total = sum((_dot(v, v) / 2 for v in V), arb(0))
+        for j in range(len(V)):
+            for l in range(j + 1, len(V)):
+                total += 2 * Pair(V[j], V[l], f"v{j + 1}, v{l + 1}").f()
         return total / 2
 
     def risk(self, x: list) -> arb:
@@ -221,7 +227,7 @@ class Evaluator:
                 if l != i:
                     gl = (ss[(i, l)] if i < l else ss[(l, i)].swap()).g()
                     g = [u + v for u, v in zip(g, gl)]
-            for j in range(len(self.V)):
+            for j in range(len(self.prob.teacher)):
                 g = [u - v for u, v in zip(g, st[(i, j)].g())]
             out += g
         return out
@@ -236,7 +242,7 @@ class Evaluator:
             for l in range(k):
                 if l != i:
                     D = _add(D, (ss[(i, l)] if i < l else ss[(l, i)].swap()).A(), 1)
-            for j in range(len(self.V)):
+            for j in range(len(self.prob.teacher)):
                 D = _add(D, st[(i, j)].A(), -1)
             _put(H, i * n, i * n, D)
         for (i, l), p in ss.items():

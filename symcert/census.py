@@ -184,8 +184,12 @@ class DaskEngine(Inline):
         return self.client.submit(fn, *args, pure=False)
 
     def wait(self, pending):
-        from distributed import wait
-        return wait(list(pending), return_when="FIRST_COMPLETED").done
+        """The finished futures, waiting (polling every 20 ms) until there is one."""
+        while True:
+            done = {f for f in pending if f.done()}
+            if done:
+                return done
+            time.sleep(0.02)
 
     def close(self):
         self.client.close()

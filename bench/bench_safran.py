@@ -1,0 +1,90 @@
+"""Benchmark: safran2018 certificates and the census.
+
+1. Certifying one stored k = 6 endpoint (build + check), against training that start (gradient
+   descent and Newton polish, numpy) timed in the same run (target: under 30 s).
+2. Cost growth with k: build and check time of every stored endpoint (proofs/safran2018/), each
+   with the time to train its start.
+3. A census of 200 starts of mlp:2-2-1:tanh on XOR (fixed number of gradient steps) against the
+   same 200 trainings alone, in the same run (target: at most 5x).
+
+Usage: .venv/bin/python bench/bench_safran.py [--starts 200] [--iters 500] [--quick]
+Prints markdown tables (the figures in docs/papers/safran2018.md and docs/census.md come from it).
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from symcert import census as C  # noqa: E402
+from symcert import certificate  # noqa: E402
+from symcert.checker import check_document  # noqa: E402
+from symcert.claims.safran2018 import run as RUN  # noqa: E402
+from symcert.claims.safran2018 import spurious as SP  # noqa: E402
+
+ENDPOINTS = os.path.join(ROOT, "proofs", "safran2018")
+XOR = os.path.join(ROOT, "tests", "data", "xor5.csv")
+
+
+def certify_endpoint(path: str) -> dict:
+    e = SP.read_endpoint(path)
+    t0 = time.perf_counter()
+    RUN.train(e["k"], e["n"], e["seed"])
+    t1 = time.perf_counter()
+    doc, why = SP.box_certificate(e["k"], e["n"], e["W"], "bench", {})
+    t2 = time.perf_counter()
+    rep = check_document(json.loads(certificate.canonical_bytes(doc)))
+    t3 = time.perf_counter()
+    return {"k": e["k"], "d": e["k"] * e["n"], "verdict": rep.verdict.name, "train": t1 - t0, "build": t2 - t1,
+            "check": t3 - t2}
+
+
+def bench_k(paths) -> None:
+    print("| k | parameters | verdict | train (s) | build (s) | check (s) | (build + check) / train |")
+    print("|---:|---:|---|---:|---:|---:|---:|")
+    for p in paths:
+        r = certify_endpoint(p)
+        print(f"| {r['k']} | {r['d']} | {r['verdict']} | {r['train']:.2f} | {r['build']:.2f} | {r['check']:.2f} | "
+              f"{(r['build'] + r['check']) / r['train']:.2f} |", flush=True)
+
+
+def bench_census(starts: int, iters: int) -> None:
+    spec = C.parse_spec("mlp:2-2-1:tanh", XOR)
+    data = C.load_data(spec, XOR)
+    t0 = time.perf_counter()
+    for s in range(starts):
+        C.train_mlp(spec, s, "gd", iters, data)
+    alone = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        t1 = time.perf_counter()
+        C.census("mlp:2-2-1:tanh", XOR, starts, 0, "gd", iters, 1, None, os.path.join(tmp, "r.jsonl"), report=lambda s: None)
+        full = time.perf_counter() - t1
+    print("| starts | steps each | training alone (s) | census (s) | ratio |")
+    print("|---:|---:|---:|---:|---:|")
+    print(f"| {starts} | {iters} | {alone:.2f} | {full:.2f} | {full / alone:.2f} |")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--starts", type=int, default=200)
+    ap.add_argument("--iters", type=int, default=500)
+    ap.add_argument("--quick", action="store_true", help="k = 6 only, 20 census starts")
+    a = ap.parse_args(argv)
+    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores")
+    paths = sorted(glob.glob(os.path.join(ENDPOINTS, "*.endpoint")), key=lambda p: SP.read_endpoint(p)["k"])
+    print("\n## one endpoint per k (proofs/safran2018/)\n")
+    bench_k(paths[:1] if a.quick else paths)
+    print("\n## census on XOR against training alone\n")
+    bench_census(20 if a.quick else a.starts, a.iters)
+
+
+if __name__ == "__main__":
+    main()

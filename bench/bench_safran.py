@@ -72,12 +72,47 @@ def bench_census(starts: int, iters: int) -> None:
     print(f"| {starts} | {iters} | {alone:.2f} | {full:.2f} | {full / alone:.2f} |")
 
 
+def table(rates) -> None:
+    """The per-k table of docs/papers/safran2018.md: from the certificates under proofs/safran2018/
+    and census result files (--rates k6.jsonl ...)."""
+    from flint import fmpq
+
+    from symcert.exact.rationals import parse_rational
+    measured = {}
+    for path in rates:
+        with open(path) as fh:
+            lines = fh.read().splitlines()
+        k = int(json.loads(lines[0])["model_spec"].split("k=")[1].split(",")[0])
+        recs = [json.loads(x) for x in lines[1:]]
+        sp = sum(r["conclusion"] == "spurious local minimum" for r in recs)
+        measured[k] = f"{sp} / {len(recs)} = {100 * sp / len(recs):.1f}%"
+
+    def dec(q: fmpq, digits: int = 12) -> str:
+        return f"{int(q.p) / int(q.q):.{digits}g}"
+    print("| k = n | certificate | risk at the critical point in | box radius | smallest Hessian eigenvalue in | "
+          "spurious endpoints measured here |")
+    print("|---:|---|---|---:|---|---|")
+    for path in sorted(glob.glob(os.path.join(ENDPOINTS, "*.json")), key=lambda p: json.load(open(p))["problem"]["k"]):
+        doc = json.load(open(path))
+        k = doc["problem"]["k"]
+        lo, hi = (parse_rational(x) for x in doc["loss"])
+        ob = {o["kind"]: o for o in doc["obligations"]}
+        r = parse_rational(ob["population_krawczyk"]["radius"])
+        shift = parse_rational(ob["population_hessian_pd"]["shift"])
+        up = parse_rational(doc["claim"]["construction"]["smallest_eigenvalue_upper"])
+        print(f"| {k} | {os.path.basename(path)} | [{dec(lo, 16)}, {dec(hi, 16)}] | {int(r.p) / int(r.q):.0e} | "
+              f"[{dec(shift, 3)}, {dec(up, 6)}] | {measured.get(k, 'not measured')} |")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--table", nargs="*", metavar="RESULTS.jsonl", help="print the per-k table from proofs/ and census results")
     ap.add_argument("--starts", type=int, default=200)
     ap.add_argument("--iters", type=int, default=500)
     ap.add_argument("--quick", action="store_true", help="k = 6 only, 20 census starts")
     a = ap.parse_args(argv)
+    if a.table is not None:
+        return table(a.table)
     print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores")
     paths = sorted(glob.glob(os.path.join(ENDPOINTS, "*.endpoint")), key=lambda p: SP.read_endpoint(p)["k"])
     print("\n## one endpoint per k (proofs/safran2018/)\n")

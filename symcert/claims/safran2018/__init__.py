@@ -33,7 +33,11 @@ def _build(path: str):
 
 def instances() -> list:
     out = []
-    for path in sorted(glob.glob(os.path.join(ENDPOINTS, "*.endpoint"))):
+    def order(path):  # by k, then by name
+        name = os.path.basename(path)
+        head = name.split("-")[0][1:]
+        return (int(head) if head.isdigit() else 0, name)
+    for path in sorted(glob.glob(os.path.join(ENDPOINTS, "*.endpoint")), key=order):
         name = os.path.basename(path)[: -len(".endpoint")]
         out.append(Instance(name, _build(path), "spurious local minimum certified from the stored endpoint " + name))
     return out

@@ -128,15 +128,17 @@ def eigen_upper(ctx: Ctx, r: fmpq, shift: fmpq) -> arb:
     iteration on mid H (flint, deterministic) from a fixed pseudo-random start."""
     with PO.precision(PREC):
         H = PO._hessian_box(ctx, r, PREC)
+    with PO.precision(64):  # the vector needs no accuracy: any v gives an upper bound
         M = arb_mat(H.mid().tolist())
         d = M.nrows()
         for i in range(d):
             M[i, i] -= arb(shift)
         v = arb_mat(d, 1, [((i * 7919) % 101) - 50 for i in range(d)])
-        for _ in range(12):
+        for _ in range(8):
             v = M.solve(v).mid()
             norm = max(abs(v[i, 0]).upper() for i in range(d))
             v = arb_mat([[v[i, 0] / norm] for i in range(d)]).mid()
+    with PO.precision(PREC):
         return (v.transpose() * (H * v))[0, 0] / (v.transpose() * v)[0, 0]
 
 

@@ -41,9 +41,14 @@ def explain(path: str, rep) -> str:
     net = prob.get("network", {}) if isinstance(prob.get("network"), dict) else {}
     act = net.get("activation", {}) if isinstance(net.get("activation"), dict) else {}
     data = prob.get("data", {}) if isinstance(prob.get("data"), dict) else {}
-    lines += ["problem:",
-              f"  widths {net.get('widths')}, activation {act.get('name', act.get('kind'))}, loss {_loss_text(prob.get('loss'))}",
-              f"  {len(data.get('inputs', []))} samples"]
+    if prob.get("class") == "population":
+        lines += ["problem:", f"  population risk, x ~ N(0, I_n): k {prob.get('k')} student neurons, n {prob.get('n')}, "
+                  f"teacher {prob.get('teacher') if isinstance(prob.get('teacher'), str) else 'given vectors'}, "
+                  f"loss {_loss_text(prob.get('loss'))}"]
+    else:
+        lines += ["problem:",
+                  f"  widths {net.get('widths')}, activation {act.get('name', act.get('kind'))}, loss {_loss_text(prob.get('loss'))}",
+                  f"  {len(data.get('inputs', []))} samples"]
     for key in ("point", "better_point"):
         if isinstance(doc.get(key), dict):
             lines.append(f"{key}:")

@@ -183,7 +183,8 @@ def box_certificate(k, n, W, instance, construction, direction=None):
     else:
         return None, "no Krawczyk box (radius 1e-12 to 1e-6) contracts around the endpoint"
     enc, K = res
-    lo, hi = _round(enc, False), _round(enc, True)
+    with PO.precision(PREC):  # the ends of the ball at full precision
+        lo, hi = _round(enc, False), _round(enc, True)
     box = [{"id": "critical", "kind": "population_krawczyk", "radius": format_rational(r), "precision": PREC}]
     if direction is not None:
         box.append({"id": "saddle", "kind": "population_negative_curvature", "radius": format_rational(r),
@@ -192,7 +193,10 @@ def box_certificate(k, n, W, instance, construction, direction=None):
     shift = definite_shift(ctx, r)
     if shift is None:
         return None, f"the interval LDL^T of H(B) on the box of radius {r} does not prove it positive definite"
-    construction = dict(construction, smallest_eigenvalue_upper=format_rational(_round(eigen_upper(ctx, r, shift), True)))
+    up = eigen_upper(ctx, r, shift)
+    with PO.precision(PREC):
+        up = _round(up, True)
+    construction = dict(construction, smallest_eigenvalue_upper=format_rational(up))
     box.append({"id": "definite", "kind": "population_hessian_pd", "radius": format_rational(r), "precision": PREC,
                 "shift": format_rational(shift)})
     box.append({"id": "spurious", "kind": "population_above_global", "precision": PREC})

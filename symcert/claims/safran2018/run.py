@@ -13,13 +13,19 @@ from flint import fmpq
 from symcert.claims.safran2018 import spurious as SP
 
 GD_STEP, GD_ITERS, TOL = 0.5, 20000, 1e-7
+
+
+def step(k: int) -> float:
+    """min(1/2, 6/k): below 2 / lambda_max of the Hessian near the teacher (about 2 / (0.26 k + 0.5)
+    for k = 6..20), so that gradient descent does not diverge for larger k."""
+    return min(GD_STEP, 6 / k)
 CONCLUSION_CLASS = {"spurious_local_minimum_in_box": "spurious local minimum", "global_minimum": "global minimum",
                     "saddle_in_box": "saddle"}
 
 
 def how(optimizer: str, iters: int = GD_ITERS) -> str:
     if optimizer == "gd":
-        return (f"gradient descent, step {GD_STEP}, until max |grad| < {TOL} or {iters} steps, from a Xavier-uniform "
+        return (f"gradient descent, step min(1/2, 6/k), until max |grad| < {TOL} or {iters} steps, from a Xavier-uniform "
                 "start (numpy default_rng(seed)); then up to 6 Newton steps (float64)")
     return f"L-BFGS (memory 10, Armijo backtracking), until max |grad| < {TOL}; then up to 6 Newton steps (float64)"
 
@@ -30,7 +36,7 @@ def train(k: int, n: int, seed: int, optimizer: str = "gd", iters: int = GD_ITER
     V = N.teacher(k, n)
     W0 = N.start(seed, k, n)
     if optimizer == "gd":
-        W, steps, err = N.gradient_descent(W0, V, GD_STEP, iters, TOL)
+        W, steps, err = N.gradient_descent(W0, V, step(k), iters, TOL)
     else:
         W, steps, err = N.lbfgs(W0, V, iters, TOL)
     perm = N.teacher_match(W, V, 1e-3)

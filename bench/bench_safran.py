@@ -87,8 +87,11 @@ def table(rates) -> None:
         sp = sum(r["conclusion"] == "spurious local minimum" for r in recs)
         measured[k] = f"{sp} / {len(recs)} = {100 * sp / len(recs):.1f}%"
 
-    def dec(q: fmpq, digits: int = 12) -> str:
-        return f"{int(q.p) / int(q.q):.{digits}g}"
+    def dec(q: fmpq, digits: int = 12, up: bool = False) -> str:
+        """q rounded down (up) to ``digits`` decimals after the point, as exact decimal text."""
+        t = q * 10 ** digits
+        n = int(t.ceil() if up else t.floor())
+        return f"{'-' if n < 0 else ''}{abs(n) // 10 ** digits}.{abs(n) % 10 ** digits:0{digits}d}"
     print("| k = n | certificate | risk at the critical point in | box radius | smallest Hessian eigenvalue in | "
           "spurious endpoints measured here |")
     print("|---:|---|---|---:|---|---|")
@@ -100,8 +103,8 @@ def table(rates) -> None:
         r = parse_rational(ob["population_krawczyk"]["radius"])
         shift = parse_rational(ob["population_hessian_pd"]["shift"])
         up = parse_rational(doc["claim"]["construction"]["smallest_eigenvalue_upper"])
-        print(f"| {k} | {os.path.basename(path)} | [{dec(lo, 16)}, {dec(hi, 16)}] | {int(r.p) / int(r.q):.0e} | "
-              f"[{dec(shift, 3)}, {dec(up, 6)}] | {measured.get(k, 'not measured')} |")
+        print(f"| {k} | {os.path.basename(path)} | [{dec(lo, 20)}, {dec(hi, 20, True)}] | {int(r.p) / int(r.q):.0e} | "
+              f"[{dec(shift, 4)}, {dec(up, 6, True)}] | {measured.get(k, 'not measured')} |")
 
 
 def main(argv=None) -> None:

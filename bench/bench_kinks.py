@@ -34,7 +34,7 @@ from symcert.checker.problem import point as parse_point, problem as parse_probl
 from symcert.claims import constructions  # noqa: E402
 from symcert.claims.yun2018 import test as YT  # noqa: E402
 from symcert.exact.rationals import parse_rational  # noqa: E402
-from symcert.model.activations import relu  # noqa: E402
+from symcert.inputs.activations import relu  # noqa: E402
 
 
 def saddle(k: int):

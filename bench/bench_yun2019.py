@@ -53,7 +53,7 @@ def bench_dataset(seed: int, m: int, dx: int):
 
     from flint import fmpq
 
-    from symcert.model.data import from_rows
+    from symcert.inputs.data import from_rows
     K = 20
     while (2 * K + 1) ** dx < 4 * m:
         K += 1
@@ -101,7 +101,7 @@ def _instrument(phases: dict) -> None:
     P.problem = timed("check:   parse the problem (every number of the data)", P.problem)
     P.point = timed("check:   parse the points", P.point)
     K.forward = timed("forward passes (certify + check, inside the steps)", K.forward)
-    for kind in list(REG.CHECKS):
+    for kind in list(REG.KINDS):
         REG.CHECKS[kind] = timed(f"check:   obligation {kind}", REG.CHECKS[kind])
 
 
@@ -112,7 +112,7 @@ def run_one(m: int, dx: int, seed: int = SEED, hidden: int = 2, activation: str 
     from symcert.checker import check_document
     from symcert.claims.yun2019 import thm1 as yun2019
     from symcert.errors import HypothesisViolation
-    from symcert.model.activations import parse_activation
+    from symcert.inputs.activations import parse_activation
 
     act = parse_activation(activation)
     phases: dict = {}

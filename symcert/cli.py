@@ -57,7 +57,7 @@ def _claim_options(args) -> dict:
 
     from symcert.errors import InputError
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
-    from symcert.model.activations import parse_activation
+    from symcert.inputs.activations import parse_activation
     opts = {"activation": parse_activation(args.activation), "hidden": args.hidden, "smt": args.smt}
     if args.hidden < 1:
         raise InputError("--hidden", None, args.hidden, "must be a positive integer")
@@ -70,7 +70,7 @@ def _claim_options(args) -> dict:
     if getattr(args, "point", None):
         opts["point"] = args.point
     if getattr(args, "loss", None):
-        from symcert.model.losses import parse_loss
+        from symcert.inputs.losses import parse_loss
         opts["loss"] = parse_loss(args.loss)
     if getattr(args, "depth", None) is not None:
         opts["depth"] = args.depth
@@ -129,7 +129,7 @@ def cmd_certify(args) -> int:
     from symcert.claims import CLAIMS
     from symcert.checker.verdict import Verdict
     from symcert.errors import InputError
-    from symcert.model.data import read_dataset
+    from symcert.inputs.data import read_dataset
 
     if args.spec or (args.claim and args.claim not in CLAIMS and args.claim.endswith(".json") and os.path.isfile(args.claim)):
         return _certify_spec(args, args.spec or args.claim)

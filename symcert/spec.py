@@ -30,7 +30,7 @@ OPTIONS = {"radius", "max_cells", "smt_timeout", "solver_free"}
 
 
 def _activation(value, path):
-    from symcert.model.activations import parse_activation
+    from symcert.inputs.activations import parse_activation
     if isinstance(value, str):
         return parse_activation(value, path)
     if isinstance(value, dict):
@@ -41,7 +41,7 @@ def _activation(value, path):
 def read_spec(path: str) -> dict:
     """Parse and validate a spec file; return {problem, point, options, name}."""
     from symcert.checker.problem import FormatError, point as parse_point, problem as parse_problem
-    from symcert.model.data import dataset_from_json, load_json, read_dataset
+    from symcert.inputs.data import dataset_from_json, load_json, read_dataset
     doc = load_json(path, parse_float=str, parse_int=int)
     if not isinstance(doc, dict):
         raise InputError(path, None, None, "expected a JSON object with network, loss, data, point")
@@ -56,7 +56,7 @@ def read_spec(path: str) -> dict:
     loss = doc.get("loss", "squared")
     if not isinstance(loss, str):
         raise InputError(path, "loss", loss, "expected a loss name: squared, absolute, huber:DELTA or hinge")
-    from symcert.model.losses import parse_loss
+    from symcert.inputs.losses import parse_loss
     loss = parse_loss(loss, path)  # every loss: z3 cells If-encode the kinked ones; affine_exceptions is squared-only
     data = doc["data"]
     if isinstance(data, str):

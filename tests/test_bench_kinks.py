@@ -1,17 +1,15 @@
 """The kink benchmark runs end to end on its smallest instances (the full run is bench/bench_kinks.py)."""
 import json
-import os
-import sys
 
-from conftest import ROOT
-
-sys.path.insert(0, os.path.join(ROOT, "bench"))
-
-import bench_kinks  # noqa: E402
-import pytest  # noqa: E402
+import pytest
 
 
-def test_bench_smallest_instances(tmp_path, capsys):
+@pytest.fixture
+def bench_kinks(bench):
+    return bench("bench_kinks")
+
+
+def test_bench_smallest_instances(tmp_path, capsys, bench_kinks):
     out = tmp_path / "rows.json"
     bench_kinks.main(["--kmin", "3", "--kmax", "3", "--no-mono", "--no-z3-cells", "--json", str(out)])
     rows = {r["instance"]: r for r in json.loads(out.read_text())}
@@ -20,7 +18,7 @@ def test_bench_smallest_instances(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_monolithic_query_agrees_on_a_saddle():
+def test_monolithic_query_agrees_on_a_saddle(bench_kinks):
     pj, pt = bench_kinks.saddle(3)
     from flint import fmpq
     res, _ = bench_kinks.monolithic(pj, pt, fmpq(1, 16), 60)

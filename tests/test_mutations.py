@@ -6,7 +6,6 @@ why, and the test records the reason.
 """
 import copy
 import json
-import os
 
 import pytest
 import sympy as sp
@@ -16,9 +15,8 @@ from symcert.checker import Verdict, check_document
 from symcert.checker.problem import point as read_point
 from symcert.checker.problem import problem as read_problem
 from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_rational
-from symcert.landscape.symbolic import gradient_at, risk_at
+from oracle.symbolic import gradient_at, risk_at
 
-from conftest import PROOFS
 
 CASES = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case1-leaky.json", "yun2019/thm1-case2-relu.json"]
 SECTIONS = ("problem", "point", "better_point", "loss", "better_loss", "obligations")
@@ -80,9 +78,8 @@ def oracle_still_true(doc) -> str | None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_every_single_number_change(name):
-    with open(os.path.join(PROOFS, name)) as fh:
-        original = json.load(fh)
+def test_every_single_number_change(name, proof):
+    original = proof(name)
     assert check_document(original).verdict is Verdict.CERTIFIED
     leaves = [p for s in SECTIONS if s in original for p in numeric_leaves(original[s], (s,))]
     assert len(leaves) > 20
@@ -110,17 +107,15 @@ def test_every_single_number_change(name):
                 or (path[0] == "obligations" and path[-1] == "radius" and delta == "1/1000")), path
 
 
-def test_digest_mismatch_rejected():
-    with open(os.path.join(PROOFS, CASES[0])) as fh:
-        doc = json.load(fh)
+def test_digest_mismatch_rejected(proof):
+    doc = proof(CASES[0])
     doc["problem"]["data"]["targets"][0][0] = "1/3"
     rep = check_document(doc)
     assert rep.verdict is Verdict.REJECTED and "problem_sha256" in rep.summary + str(rep.obligations)
 
 
-def test_dropping_an_obligation_is_rejected():
-    with open(os.path.join(PROOFS, CASES[0])) as fh:
-        doc = json.load(fh)
+def test_dropping_an_obligation_is_rejected(proof):
+    doc = proof(CASES[0])
     for kind in ("affine_reduction", "strictly_lower"):
         d = copy.deepcopy(doc)
         d["obligations"] = [o for o in d["obligations"] if o["kind"] not in (kind, "smt_cell_minimum")]
@@ -131,9 +126,8 @@ def test_dropping_an_obligation_is_rejected():
         assert rep.verdict is Verdict.REJECTED and "missing" in rep.summary
 
 
-def test_smt_without_cell_box_is_rejected():
-    with open(os.path.join(PROOFS, CASES[0])) as fh:
-        doc = json.load(fh)
+def test_smt_without_cell_box_is_rejected(proof):
+    doc = proof(CASES[0])
     doc["obligations"] = [o for o in doc["obligations"] if o["kind"] in ("smt_cell_minimum", "strictly_lower")]
     rep = check_document(doc)
     assert rep.verdict is Verdict.REJECTED

@@ -7,9 +7,10 @@ import pytest
 from symcert.checker import Verdict, check_file
 from symcert.cli import main
 
-from conftest import ROOT
 
-EXAMPLES = os.path.join(ROOT, "docs", "examples")
+@pytest.fixture
+def examples(root):
+    return root / "docs" / "examples"
 
 
 def _spec(tmp_path, **kw):
@@ -22,24 +23,24 @@ def _spec(tmp_path, **kw):
     return str(p)
 
 
-def test_valley_end_refuted(tmp_path, capsys):
+def test_valley_end_refuted(tmp_path, capsys, examples):
     out = str(tmp_path / "c.json")
-    assert main(["certify", "--spec", os.path.join(EXAMPLES, "valley-end.json"), "-o", out]) == Verdict.REFUTED.exit_code
+    assert main(["certify", "--spec", os.path.join(examples, "valley-end.json"), "-o", out]) == Verdict.REFUTED.exit_code
     rep = check_file(out)
     assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "not_local_minimum"
     assert "REFUTED" in capsys.readouterr().err
 
 
-def test_boundary_min_certified_positional(tmp_path):
+def test_boundary_min_certified_positional(tmp_path, examples):
     out = str(tmp_path / "c.json")
-    assert main(["certify", os.path.join(EXAMPLES, "boundary-min.json"), "-o", out, "-q"]) == 0
+    assert main(["certify", os.path.join(examples, "boundary-min.json"), "-o", out, "-q"]) == 0
     rep = check_file(out)
     assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "local_minimum"
 
 
-def test_absolute_loss_example_certified(tmp_path):
+def test_absolute_loss_example_certified(tmp_path, examples):
     out = str(tmp_path / "c.json")
-    assert main(["certify", "--spec", os.path.join(EXAMPLES, "absolute-boundary-min.json"), "-o", out, "-q"]) == 0
+    assert main(["certify", "--spec", os.path.join(examples, "absolute-boundary-min.json"), "-o", out, "-q"]) == 0
     rep = check_file(out)
     assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "local_minimum" and "If-encoded" in " ".join(rep.rests_on)
 

@@ -1,19 +1,22 @@
-"""Certificate documents: building, canonical serialisation, hashing.
+"""Certificate documents: the one builder, ledgers, canonical serialisation, hashing.
 
 The format is described in docs/certificate-format.md. The canonical form is compact JSON
 with sorted keys, ASCII only, and a final newline: the same inputs give the same bytes.
+``document`` builds every certificate, for piecewise-linear networks (parameters as fmpq
+matrices) and smooth ones (parameters as nested lists of exact reals) alike.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from fractions import Fraction
 
-from flint import fmpq_mat
+from flint import fmpq, fmpq_mat
 
 from symcert import __version__
-from symcert.checker.descent import POLY_T
-from symcert.checker.obligations import AFFINE_LEMMA, RATIONAL, Z3_NRA
+from symcert.checker.api import AFFINE_LEMMA, POLY_T, RATIONAL, Z3_NRA, outcomes
 from symcert.exact.rationals import format_rational
+from symcert.exact.reals import Real
 
 # What each obligation kind rests on when it holds (the checker verifies the declaration).
 LEDGER = {
@@ -40,6 +43,21 @@ def declare_ledger(doc: dict) -> dict:
         doc["rests_on"] = total
     return doc
 
+
+def fill_ledgers(doc: dict, strict: bool = False) -> dict:
+    """Write into the certificate what each obligation, and the whole, rests on, as the checker
+    derives it (the checker verifies the declaration). If an obligation does not hold, raise
+    AssertionError naming it (``strict``) or return the document without its ledgers."""
+    results = outcomes(json.loads(canonical_bytes(doc)))
+    for ob, res in zip(doc["obligations"], results):
+        if res.status != "holds":
+            if strict:
+                raise AssertionError(f"{ob['id']}: {res.detail}")
+            return doc
+    for ob, res in zip(doc["obligations"], results):
+        ob["rests_on"] = list(res.rests_on)
+    return declare_ledger(doc)
+
 FORMAT = "symcert-certificate"
 VERSION = 1
 
@@ -65,12 +83,34 @@ def vec_json(M: fmpq_mat) -> list:
     return [format_rational(M[i, 0]) for i in range(M.nrows())]
 
 
+def real_text(v) -> str:
+    """Canonical exact text of an fmpq, int, Fraction, exact-real node or exact-real string."""
+    if isinstance(v, Real):
+        return v.to_string()
+    if isinstance(v, str):
+        return v
+    if isinstance(v, Fraction):
+        return format_rational(fmpq(v.numerator, v.denominator))
+    return format_rational(fmpq(v))
+
+
 def point_json(params: dict) -> dict:
-    return {k: (vec_json(v) if k[0] == "b" else mat_json(v)) for k, v in params.items()}
+    """Parameters as certificate text: each value an fmpq matrix (weights W, bias columns b) or
+    nested lists of exact numbers (rows of a weight matrix, entries of a bias vector)."""
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, fmpq_mat):
+            out[name] = vec_json(value) if name[0] == "b" else mat_json(value)
+        elif name[0] == "b":
+            out[name] = [real_text(v) for v in value]
+        else:
+            out[name] = [[real_text(v) for v in row] for row in value]
+    return out
 
 
 def document(claim: dict, problem: dict, point: dict, loss, obligations: list,
              better_point: dict | None = None, better_loss=None) -> dict:
+    """The certificate document; obligations of known kinds get their ledger (declare_ledger)."""
     doc = {
         "format": FORMAT,
         "version": VERSION,
@@ -79,10 +119,11 @@ def document(claim: dict, problem: dict, point: dict, loss, obligations: list,
         "problem": problem,
         "problem_sha256": digest(problem),
         "point": point_json(point),
-        "loss": format_rational(loss),
+        "loss": real_text(loss),
         "obligations": obligations,
     }
     if better_point is not None:
         doc["better_point"] = point_json(better_point)
-        doc["better_loss"] = format_rational(better_loss)
+        if better_loss is not None:
+            doc["better_loss"] = real_text(better_loss)
     return declare_ledger(doc)

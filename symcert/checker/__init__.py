@@ -1,7 +1,7 @@
 """The trusted checker: re-derives every obligation of a certificate from its problem statement.
 
-It imports nothing from the generator side (model, landscape, provers, claims, certificate,
-cli); only the standard library, python-flint, z3 (for SMT obligations) and
+It imports nothing from the generator side (inputs, provers, claims, transform,
+certificate, spec, explain, cli); only the standard library, python-flint, z3 (for SMT obligations) and
 :mod:`symcert.exact`.
 """
 from symcert.checker.check import Report, check_document, check_file

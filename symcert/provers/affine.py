@@ -41,6 +41,22 @@ def pivot_columns(rref: fmpq_mat, rank: int) -> list[int]:
     return pivots
 
 
+def nullspace(A: fmpq_mat) -> fmpq_mat:
+    """A basis (as columns) of {n : A n = 0}; an n x 0 matrix is returned as None."""
+    n = A.ncols()
+    R, rank = A.rref()
+    pivots = pivot_columns(R, rank)
+    free = [c for c in range(n) if c not in pivots]
+    if not free:
+        return None
+    N = fmpq_mat(n, len(free))
+    for k, f in enumerate(free):
+        N[f, k] = 1
+        for r, p in enumerate(pivots):
+            N[p, k] = -R[r, f]
+    return N
+
+
 def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:
     dx, m, dy = X.nrows(), X.ncols(), Y.nrows()
     # G = X~ X~^T and B = X~ Y^T assembled from blocks (X~ = [X; 1^T] itself is never formed):

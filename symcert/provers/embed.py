@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
 
-from symcert.model.activations import pieces as act_pieces
+from symcert.inputs.activations import pieces as act_pieces
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from symcert.claims.he2020 import thm1 as H1
 from symcert.claims.he2020 import thm2 as H2
 from symcert.claims.he2020 import valley as HV
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.activations import hard_tanh, relu
+from symcert.inputs.activations import hard_tanh, relu
 
 
 def check(doc):
@@ -113,7 +113,7 @@ def test_gradient_zero_reports_loss_kink():
 
 
 def test_hinge_margin_kink_reported():
-    from symcert.model.data import from_rows
+    from symcert.inputs.data import from_rows
     data = from_rows([[fmpq(v)] for v in (-1, 0, 1, 2)], [[fmpq(v)] for v in (1, -1, 1, -1)])
     doc = H1.certify_thm1(data, relu(), HC.LOSSES["hinge"], [1, 2, 1], "test")
     assert check(doc).verdict is Verdict.CERTIFIED

@@ -10,7 +10,7 @@ from symcert.checker import Verdict, check_document
 from symcert.claims import constructions
 from symcert.claims.he2020 import kink as HK
 from symcert.claims.yun2018 import test as YT
-from symcert.model.activations import leaky_relu, relu
+from symcert.inputs.activations import leaky_relu, relu
 
 
 def _check(doc):

@@ -10,7 +10,7 @@ from symcert import certificate
 from symcert.checker import Verdict, check_document, kernel
 from symcert.checker import cells as C
 from symcert.checker.problem import point as parse_point, problem as parse_problem
-from symcert.model.activations import relu
+from symcert.inputs.activations import relu
 
 X = [["-1"], ["0"], ["1"], ["2"]]
 # one neuron outputs the fit, neuron 2 = relu(x - 2) sits on its kink at x = 2 with zero outgoing weight

@@ -6,7 +6,7 @@ import pytest
 from symcert import certificate
 from symcert.checker import Verdict, check_document
 from symcert.claims.yun2019 import thm1 as Y
-from symcert.model.activations import leaky_relu, relu
+from symcert.inputs.activations import leaky_relu, relu
 
 
 def _saddle(act):

@@ -10,7 +10,7 @@ from symcert.checker.problem import point as read_point, problem as read_problem
 from symcert.claims import constructions
 from symcert.claims.he2020 import kink as HK
 from symcert.claims.yun2018 import test as YT
-from symcert.model.activations import relu
+from symcert.inputs.activations import relu
 
 
 def _doc(loss, targets, pt, direction):

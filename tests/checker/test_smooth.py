@@ -1,21 +1,12 @@
 """Smooth networks: activation table, exact evaluation, and negative tests for every new kind."""
 import copy
 import json
-import os
 
 import pytest
 import sympy
 
 from symcert.checker import Verdict, check_document
 from symcert.checker import smooth as S
-
-from conftest import PROOFS
-
-
-def _load(name):
-    with open(os.path.join(PROOFS, name)) as fh:
-        return json.load(fh)
-
 
 def _ob(doc, kind):
     return next(o for o in doc["obligations"] if o["kind"] == kind)
@@ -55,8 +46,8 @@ def test_to_arb_is_rigorous():
     assert S.sign(sympy.E - sympy.Rational(2718281828459045, 10**15))[0] == 1
 
 
-def test_unknown_activation_and_bad_real_are_invalid():
-    doc = _load("yun2019/thm2-sigmoid.json")
+def test_unknown_activation_and_bad_real_are_invalid(proof):
+    doc = proof("yun2019/thm2-sigmoid.json")
     bad = copy.deepcopy(doc)
     bad["problem"]["network"]["activation"]["name"] = "swish"
     rep = check_document(bad)
@@ -69,8 +60,8 @@ def test_unknown_activation_and_bad_real_are_invalid():
         assert "point.W1[0][0]" in rep.summary
 
 
-def test_wrong_digit_in_exact_real_is_rejected():
-    doc = _load("yun2019/thm2-sigmoid.json")
+def test_wrong_digit_in_exact_real_is_rejected(proof):
+    doc = proof("yun2019/thm2-sigmoid.json")
     assert doc["point"]["W1"][0][0] == "-log(2)"
     bad = copy.deepcopy(doc)
     bad["point"]["W1"][0][0] = bad["point"]["W1"][0][1] = "-log(3)"  # sigma = 1/4: output no longer 1/3
@@ -81,8 +72,8 @@ def test_wrong_digit_in_exact_real_is_rejected():
     assert check_document(bad).verdict is Verdict.REJECTED
 
 
-def test_arctan_irrational_bias_wrong_digit():
-    doc = _load("yun2019/thm2-arctan.json")
+def test_arctan_irrational_bias_wrong_digit(proof):
+    doc = proof("yun2019/thm2-arctan.json")
     bad = copy.deepcopy(doc)
     bad["point"]["b2"][0] = bad["point"]["b2"][0].replace("pi / 2", "pi / 3")
     assert bad["point"]["b2"] != doc["point"]["b2"]
@@ -90,8 +81,8 @@ def test_arctan_irrational_bias_wrong_digit():
     assert rep.verdict is Verdict.REJECTED
 
 
-def test_convexity_bound_negative_cases():
-    doc = _load("yun2019/thm2-sigmoid.json")
+def test_convexity_bound_negative_cases(proof):
+    doc = proof("yun2019/thm2-sigmoid.json")
     bad = copy.deepcopy(doc)
     _ob(bad, "convexity_bound")["combinations"][0]["multiplier"] = "1/3"
     rep = check_document(bad)
@@ -104,9 +95,9 @@ def test_convexity_bound_negative_cases():
     assert check_document(bad).verdict in (Verdict.REJECTED, Verdict.UNKNOWN)
 
 
-def test_concave_point_is_not_certified_by_convexity():
+def test_concave_point_is_not_certified_by_convexity(proof):
     """tanh at v = +log 2 with u = 1: u h is concave there."""
-    doc = _load("yun2019/thm2-tanh.json")
+    doc = proof("yun2019/thm2-tanh.json")
     bad = copy.deepcopy(doc)
     bad["point"]["W1"] = [["log(2)", "log(2)"], ["log(2)", "log(2)"]]
     bad["point"]["b2"] = ["1/3 - 6/5"]
@@ -115,23 +106,23 @@ def test_concave_point_is_not_certified_by_convexity():
     assert any(o[1] == "convexity_bound" and o[2] != "holds" for o in rep.obligations)
 
 
-def test_better_point_not_lower_is_rejected():
-    doc = _load("yun2019/thm2-arctan.json")
+def test_better_point_not_lower_is_rejected(proof):
+    doc = proof("yun2019/thm2-arctan.json")
     bad = copy.deepcopy(doc)
     bad["better_point"] = copy.deepcopy(doc["point"])
     rep = check_document(bad)
     assert rep.verdict is Verdict.REJECTED and "not below" in rep.summary
 
 
-def test_claimed_better_loss_checked():
-    doc = _load("yun2019/thm2-quadratic.json")
+def test_claimed_better_loss_checked(proof):
+    doc = proof("yun2019/thm2-quadratic.json")
     bad = copy.deepcopy(doc)
     bad["better_loss"] = "1/100"
     assert check_document(bad).verdict is Verdict.REJECTED
 
 
-def test_affine_pieces_negative_cases():
-    doc = _load("christof2023/smooth-elu-worked.json")
+def test_affine_pieces_negative_cases(proof):
+    doc = proof("christof2023/smooth-elu-worked.json")
     assert check_document(doc).verdict is Verdict.CERTIFIED
     bad = copy.deepcopy(doc)  # a neuron moved onto the exponential side: the cell is not affine
     bad["point"]["b1"][1] = "-1"
@@ -148,16 +139,16 @@ def test_affine_pieces_negative_cases():
     assert check_document(bad).verdict is not Verdict.CERTIFIED
 
 
-def test_selu_better_point_decided_by_arb():
-    doc = _load("christof2023/smooth-selu-worked.json")
+def test_selu_better_point_decided_by_arb(proof):
+    doc = proof("christof2023/smooth-selu-worked.json")
     rep = check_document(doc)
     assert rep.verdict is Verdict.CERTIFIED
     assert any("arb ball arithmetic" in r for r in rep.rests_on)
     assert "better_loss" not in doc
 
 
-def test_paper_conditions_negative_cases():
-    doc = _load("yun2019/thm2-tanh-paper-form.json")
+def test_paper_conditions_negative_cases(proof):
+    doc = proof("yun2019/thm2-tanh-paper-form.json")
     assert check_document(doc).verdict is Verdict.CERTIFIED
     bad = copy.deepcopy(doc)  # v1 = v2 = log 2, u = 5/18: C2.3 holds, but u h'' < 0 makes A_i < 0 (C2.6 fails)
     bad["point"]["W1"] = [["log(2)", "log(2)"], ["log(2)", "log(2)"]]
@@ -174,11 +165,11 @@ def test_paper_conditions_negative_cases():
     assert rep.verdict is Verdict.REJECTED and "paper's form" in rep.summary
 
 
-def test_elu_value_at_breakpoint_and_no_traceback():
+def test_elu_value_at_breakpoint_and_no_traceback(proof):
     elu = S.activation({"kind": "smooth", "name": "elu", "alpha": "1"}, "a")
     ev = S.Evaluator(S.SmoothProblem((1, 1, 1), elu, "squared", None, None))
     assert ev.h(sympy.Integer(0)) == 0
-    doc = _load("christof2023/smooth-elu-worked.json")
+    doc = proof("christof2023/smooth-elu-worked.json")
     bad = copy.deepcopy(doc)  # layer-1 neuron 2 exactly on the breakpoint: value defined, no derivative
     bad["point"]["b1"][1] = "0"
     rep = check_document(bad)
@@ -186,8 +177,8 @@ def test_elu_value_at_breakpoint_and_no_traceback():
     assert any(o[2] == "fails" and "breakpoint" in o[3] for o in rep.obligations) or "loss" in rep.summary
 
 
-def test_descent_on_deeper_network_fails_cleanly():
-    doc = _load("ding2022/thm-deeper.json")
+def test_descent_on_deeper_network_fails_cleanly(proof):
+    doc = proof("ding2022/thm-deeper.json")
     bad = copy.deepcopy(doc)
     bad["claim"]["conclusion"] = "not_local_minimum"
     d = {k: ([["0"] * len(r) for r in v] if k[0] == "W" else ["0"] * len(v)) for k, v in doc["point"].items()}
@@ -197,8 +188,8 @@ def test_descent_on_deeper_network_fails_cleanly():
     assert rep.verdict is Verdict.REJECTED and "no Hessian" in rep.summary
 
 
-def test_gradient_not_zero_is_rejected():
-    doc = _load("yun2019/thm2-sigmoid.json")
+def test_gradient_not_zero_is_rejected(proof):
+    doc = proof("yun2019/thm2-sigmoid.json")
     bad = copy.deepcopy(doc)
     bad["point"]["b2"] = ["1/10"]  # outputs 13/30: loss 209/600, not critical
     bad["loss"] = "209/600"
@@ -209,10 +200,11 @@ def test_gradient_not_zero_is_rejected():
 
 
 def _strict_doc(act, inputs, targets, point, conclusion="local_minimum"):
+    from symcert import certificate
     from symcert.claims import constructions as C
     pj = C.smooth_problem_json([1, 1, 1], C.smooth_activation(act), inputs, targets)
     obligations = [{"id": "g", "kind": "smooth_gradient_zero"}, {"id": "pd", "kind": "hessian_pd"}]
-    return json.loads(json.dumps(C.document({"id": "test", "conclusion": conclusion}, pj, point, 0, obligations)))
+    return json.loads(json.dumps(certificate.document({"id": "test", "conclusion": conclusion}, pj, point, 0, obligations)))
 
 
 def test_hessian_pd_strict_minimum_exact():
@@ -245,8 +237,8 @@ def test_quadratic_scaling_symmetry_makes_the_hessian_singular():
     assert rep.verdict is Verdict.REJECTED and "not positive definite" in rep.summary
 
 
-def test_hessian_pd_singular_irrational_hessian_is_not_certified():
-    yun = _load("yun2019/thm2-arctan.json")  # the Hessian has entries in Q(pi) and is singular
+def test_hessian_pd_singular_irrational_hessian_is_not_certified(proof):
+    yun = proof("yun2019/thm2-arctan.json")  # the Hessian has entries in Q(pi) and is singular
     bad = copy.deepcopy(yun)
     bad["claim"]["conclusion"] = "local_minimum"
     bad["obligations"] = [{"id": "g", "kind": "smooth_gradient_zero"}, {"id": "pd", "kind": "hessian_pd"}]
@@ -254,8 +246,8 @@ def test_hessian_pd_singular_irrational_hessian_is_not_certified():
     assert rep.verdict is Verdict.UNKNOWN and "pivot positive" in rep.summary
 
 
-def test_hessian_pd_rejects_singular_rational_hessian():
-    doc = _load("yun2019/thm2-sigmoid.json")
+def test_hessian_pd_rejects_singular_rational_hessian(proof):
+    doc = proof("yun2019/thm2-sigmoid.json")
     bad = copy.deepcopy(doc)
     bad["claim"]["conclusion"] = "local_minimum"
     bad["obligations"] = [{"id": "g", "kind": "smooth_gradient_zero"}, {"id": "pd", "kind": "hessian_pd"}]

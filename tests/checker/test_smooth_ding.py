@@ -1,7 +1,5 @@
 """ding2022: Morse-Bott obligations, the saddle refutation, and negative tests."""
 import copy
-import json
-import os
 
 import pytest
 import sympy
@@ -9,12 +7,6 @@ import sympy
 from symcert.checker import Verdict, check_document
 from symcert.claims.ding2022 import thm as ding2022
 
-from conftest import PROOFS
-
-
-def _load(name):
-    with open(os.path.join(PROOFS, "ding2022", name)) as fh:
-        return json.load(fh)
 
 
 def _ob(doc, kind):
@@ -26,23 +18,23 @@ def test_stated_hessian_eigenvalues():
     assert roots == {sympy.Rational(107, 27): 1, sympy.Rational(20, 81): 1, sympy.Rational(4, 81): 1, 0: 4}
 
 
-def test_stated_better_point_has_loss_zero():
-    doc = _load("thm-worked-n2.json")
+def test_stated_better_point_has_loss_zero(proof):
+    doc = proof("ding2022/thm-worked-n2.json")
     assert doc["better_point"]["W2"] == [["30", "30"]] and doc["better_point"]["b2"] == ["-39"]
     assert doc["better_loss"] == "0"
     assert check_document(doc).verdict is Verdict.CERTIFIED
 
 
-def test_manifold_that_is_not_critical_is_rejected():
-    doc = _load("thm-worked-n2.json")
+def test_manifold_that_is_not_critical_is_rejected(proof):
+    doc = proof("ding2022/thm-worked-n2.json")
     bad = copy.deepcopy(doc)
     _ob(bad, "morse_bott")["free"].append(["W1", 1, 1])
     rep = check_document(bad)
     assert rep.verdict is Verdict.REJECTED and "does not vanish on the manifold" in rep.summary
 
 
-def test_kernel_too_large_is_rejected():
-    doc = _load("thm-worked-n2.json")
+def test_kernel_too_large_is_rejected(proof):
+    doc = proof("ding2022/thm-worked-n2.json")
     bad = copy.deepcopy(doc)
     _ob(bad, "morse_bott")["free"].pop()
     bad["obligations"] = [o for o in bad["obligations"] if o["kind"] != "convexity_bound"]
@@ -50,8 +42,8 @@ def test_kernel_too_large_is_rejected():
     assert rep.verdict is Verdict.REJECTED and "not positive definite" in rep.summary
 
 
-def test_morse_bott_rejects_the_saddle():
-    doc = _load("thm-saddle-refuted.json")
+def test_morse_bott_rejects_the_saddle(proof):
+    doc = proof("ding2022/thm-saddle-refuted.json")
     bad = copy.deepcopy(doc)
     bad["claim"]["conclusion"] = "local_minimum"
     bad["obligations"] = [{"id": "mb", "kind": "morse_bott", "free": [["b1", 1, 1], ["b1", 2, 1], ["W2", 1, 1], ["W2", 1, 2]]}]
@@ -59,8 +51,8 @@ def test_morse_bott_rejects_the_saddle():
     assert rep.verdict is Verdict.REJECTED
 
 
-def test_descent_direction_must_curve_down():
-    doc = _load("thm-saddle-refuted.json")
+def test_descent_direction_must_curve_down(proof):
+    doc = proof("ding2022/thm-saddle-refuted.json")
     bad = copy.deepcopy(doc)
     _ob(bad, "smooth_descent")["direction"]["W1"] = [["1"], ["1"]]
     assert check_document(bad).verdict is Verdict.REJECTED
@@ -69,8 +61,8 @@ def test_descent_direction_must_curve_down():
     assert check_document(bad).verdict is Verdict.REJECTED
 
 
-def test_wrong_digit_in_bias_is_rejected():
-    doc = _load("thm-worked-n3.json")
+def test_wrong_digit_in_bias_is_rejected(proof):
+    doc = proof("ding2022/thm-worked-n3.json")
     bad = copy.deepcopy(doc)
     bad["point"]["b1"][0] = "-log(3)"
     assert check_document(bad).verdict is Verdict.REJECTED
@@ -84,15 +76,14 @@ def test_inputs_that_do_not_admit_the_construction():
         ding2022.choose_labels([[F(0)], [F(1)]])  # two points: every residual is affine
 
 
-def test_cli_user_inputs(tmp_path):
+def test_cli_user_inputs(tmp_path, root):
     import subprocess
     import sys
 
-    from conftest import ROOT
     good = tmp_path / "d.csv"
     good.write_text("x1,y\n-2,0\n-1/2,0\n1/3,0\n1,0\n5/2,0\n")
     out = tmp_path / "c.json"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "symcert", *a], capture_output=True, text=True, cwd=ROOT)  # noqa: E731
+    run = lambda *a: subprocess.run([sys.executable, "-m", "symcert", *a], capture_output=True, text=True, cwd=root)  # noqa: E731
     p = run("certify", "ding2022.thm", "--data", str(good), "--hidden", "2", "-o", str(out))
     assert p.returncode == 0, p.stderr
     assert run("check", str(out)).returncode == 0

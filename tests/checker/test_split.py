@@ -11,7 +11,7 @@ from symcert.checker import Verdict, check_document
 from symcert.checker.problem import point, problem
 from symcert.claims.yun2019 import thm1 as Y
 from symcert.claims.yun2019 import thm4 as T
-from symcert.model.activations import leaky_relu, relu
+from symcert.inputs.activations import leaky_relu, relu
 from symcert.transform.split import certify_split, split_point
 
 

@@ -8,8 +8,8 @@ from symcert import certificate
 from symcert.checker import Verdict, check_document
 from symcert.claims.christof2023 import pl as C
 from symcert.errors import HypothesisViolation
-from symcert.model.activations import leaky_relu, relu
-from symcert.model.data import from_rows
+from symcert.inputs.activations import leaky_relu, relu
+from symcert.inputs.data import from_rows
 
 
 def check(doc):

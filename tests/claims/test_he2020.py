@@ -13,7 +13,7 @@ from symcert.claims.he2020 import thm1 as H1
 from symcert.claims.he2020 import thm2 as H2
 from symcert.claims.he2020 import valley as HV
 from symcert.errors import InputError
-from symcert.model.activations import hard_tanh, leaky_relu, relu, relu6
+from symcert.inputs.activations import hard_tanh, leaky_relu, relu, relu6
 
 
 def check(doc):
@@ -49,7 +49,7 @@ def test_width_hypothesis():
 
 
 def test_linear_activation_is_a_failed_hypothesis():
-    from symcert.model.activations import parse_activation
+    from symcert.inputs.activations import parse_activation
     with pytest.raises(HypothesisViolation, match="H1"):
         H1.certify_thm1(HC.rows(*HC.WORKED), parse_activation("leaky_relu:1"), HC.LOSSES["squared"], [1, 2, 1], "t")
 
@@ -83,7 +83,7 @@ def test_valley_ends():
 def test_hinge_with_many_unit_margins_uses_the_lp_tilt():
     # the optimal affine classifier is the constant -1: three samples at margin exactly 1, so
     # the feature cannot be cancelled on all of them; the exact LP finds the tilt
-    from symcert.model.data import from_rows
+    from symcert.inputs.data import from_rows
     data = from_rows([[fmpq(v)] for v in (0, 1, 2, 3)], [[fmpq(v)] for v in (-1, 1, -1, -1)])
     doc = H1.certify_thm1(data, relu(), HC.LOSSES["hinge"], [1, 2, 1], "t")
     assert doc["loss"] == "2" and doc["better_loss"] == "7/4"

@@ -236,3 +236,15 @@ def test_cli_split_of_a_user_point(tmp_path):
     f.write_text(json.dumps({"point": pt, "split": {"layer": 1, "neuron": 1, "lambda": "x"}}))
     r = _cli("certify", "petzka2021.split", "--data", str(data), "--point", str(f))
     assert r.returncode == 2 and "split.lambda" in r.stderr
+
+
+def test_exact_linear_algebra_of_the_seeded_construction():
+    from fractions import Fraction as Fr
+    rows = [[Fr(1), Fr(2), Fr(3), Fr(4)], [Fr(2), Fr(4), Fr(6), Fr(8)], [Fr(0), Fr(1), Fr(1, 2), Fr(-1)]]
+    basis = PS._nullspace(rows)
+    assert len(basis) == 2 and all(isinstance(v, Fr) for vec in basis for v in vec)
+    assert all(sum(a * b for a, b in zip(row, vec)) == 0 for row in rows for vec in basis)
+    assert PS._solve([[Fr(1), Fr(2)], [Fr(2), Fr(4)]], [Fr(1), Fr(1)]) is None  # singular
+    assert PS._solve([[Fr(2), Fr(1)], [Fr(1), Fr(3)]], [Fr(3), Fr(5)]) == [Fr(4, 5), Fr(7, 5)]
+    assert PS._positive_definite([[Fr(2), Fr(1)], [Fr(1), Fr(1)]])
+    assert not PS._positive_definite([[Fr(1), Fr(2)], [Fr(2), Fr(1)]])

@@ -11,8 +11,8 @@ from symcert.checker import Verdict, check_document
 from symcert.claims.yun2019 import thm1 as Y
 from symcert.errors import HypothesisViolation
 from symcert.exact.rationals import parse_rational
-from symcert.model.activations import leaky_relu, relu, relu_like
-from symcert.model.data import from_rows
+from symcert.inputs.activations import leaky_relu, relu, relu_like
+from symcert.inputs.data import from_rows
 
 
 def check(doc):

@@ -6,7 +6,7 @@ from flint import fmpq
 
 from symcert.claims.yun2019 import thm1 as yun2019
 from symcert.exact.rationals import format_rational
-from symcert.model.data import from_rows
+from symcert.inputs.data import from_rows
 
 
 def _reference_split(values, targets, kappa, best=False):

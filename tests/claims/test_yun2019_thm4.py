@@ -1,8 +1,5 @@
 """yun2019.thm4: classification of critical points of deep linear networks, and its user entry."""
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from flint import fmpq, fmpq_mat
@@ -10,9 +7,8 @@ from flint import fmpq, fmpq_mat
 from symcert.checker import Verdict, check_document
 from symcert.claims.yun2019 import thm4 as T
 from symcert.errors import HypothesisViolation, InputError
-from symcert.model.data import from_rows
+from symcert.inputs.data import from_rows
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _pt(**kw):
@@ -49,44 +45,40 @@ def test_theorem4_rank_condition_only_at_global_minima():
             assert doc["claim"]["conclusion"] == "global_minimum"
 
 
-def _run(*args):
-    return subprocess.run([sys.executable, "-m", "symcert", *args], capture_output=True, text=True, cwd=ROOT)
-
-
-def test_cli_classifies_a_user_point(tmp_path):
+def test_cli_classifies_a_user_point(tmp_path, cli):
     data = tmp_path / "d.csv"
     data.write_text("x1,y\n-1,-1\n0,1\n1,0\n")
     point = tmp_path / "p.json"
     point.write_text(json.dumps({"W1": [["0"]], "b1": ["0"], "W2": [["0"]], "b2": ["0"], "W3": [["0"]], "b3": ["0"]}))
     out = tmp_path / "c.json"
-    r = _run("certify", "yun2019.thm4", "--data", str(data), "--point", str(point), "-o", str(out))
+    r = cli("certify", "yun2019.thm4", "--data", str(data), "--point", str(point), "-o", str(out))
     assert r.returncode == 0, r.stderr
     # a certified classification reads CERTIFIED with its conclusion (never REFUTED)
     assert "CERTIFIED (saddle_point" in r.stderr and "REFUTED" not in r.stderr and json.loads(out.read_text())["claim"]["conclusion"] == "saddle_point"
     good = tmp_path / "g.json"  # least squares: slope 1/2, intercept 0 -> W3 W2 W1 = 1/2
     good.write_text(json.dumps({"W1": [["1"]], "b1": ["0"], "W2": [["1"]], "b2": ["0"], "W3": [["1/2"]], "b3": ["0"]}))
-    r = _run("certify", "yun2019.thm4", "--data", str(data), "--point", str(good), "-o", str(out))
+    r = cli("certify", "yun2019.thm4", "--data", str(data), "--point", str(good), "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert json.loads(out.read_text())["claim"]["conclusion"] == "global_minimum"
 
 
-def test_cli_bad_point_one_line_errors(tmp_path):
+def test_cli_bad_point_one_line_errors(tmp_path, cli):
     data = tmp_path / "d.csv"
     data.write_text("x1,y\n-1,-1\n0,1\n1,0\n")
-    r = _run("certify", "yun2019.thm4", "--data", str(data))
+    r = cli("certify", "yun2019.thm4", "--data", str(data))
     assert r.returncode == 2 and "--point" in r.stderr and "Traceback" not in r.stderr
     bad = tmp_path / "p.json"
     bad.write_text(json.dumps({"W1": [["0"]], "b1": ["0"], "W2": [["0.1e"]], "b2": ["0"]}))
-    r = _run("certify", "yun2019.thm4", "--data", str(data), "--point", str(bad))
+    r = cli("certify", "yun2019.thm4", "--data", str(data), "--point", str(bad))
     assert r.returncode == 2 and "W2" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     shape = tmp_path / "s.json"
     shape.write_text(json.dumps({"W1": [["0", "0"]], "b1": ["0"], "W2": [["0"]], "b2": ["0"]}))
-    r = _run("certify", "yun2019.thm4", "--data", str(data), "--point", str(shape))
+    r = cli("certify", "yun2019.thm4", "--data", str(data), "--point", str(shape))
     assert r.returncode == 2 and "W1" in r.stderr
     noncrit = tmp_path / "n.json"
     noncrit.write_text(json.dumps({"W1": [["1"]], "b1": ["0"], "W2": [["1"]], "b2": ["0"]}))
-    r = _run("certify", "yun2019.thm4", "--data", str(data), "--point", str(noncrit))
+    r = cli("certify", "yun2019.thm4", "--data", str(data), "--point", str(noncrit))
     assert r.returncode == 5 and "H3" in r.stderr
 
 

@@ -28,9 +28,9 @@ from symcert.claims import constructions as AM
 from symcert.claims.base import Claim, Instance
 from symcert.errors import HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.activations import hard_tanh, relu, relu6
-from symcert.model.activations import pieces as act_pieces
-from symcert.model.data import Dataset, from_rows
+from symcert.inputs.activations import hard_tanh, relu, relu6
+from symcert.inputs.activations import pieces as act_pieces
+from symcert.inputs.data import Dataset, from_rows
 
 CLAIM_ID = "christof2023.thm"
 PAPER = ("Christof, Kowalczyk, 'On the omnipresence of spurious local minima in certain neural network "

@@ -20,6 +20,7 @@ import mpmath
 
 from symcert.checker.check import check_document
 from symcert.checker.verdict import Verdict
+from symcert import certificate
 from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed
@@ -71,10 +72,10 @@ def build(name: str) -> dict:
                        {"id": "affine_pieces", "kind": "affine_pieces", "radius": C.real_text(rad),
                         "affine_fit": {"weights": [C.real_text(FIT[0])], "bias": C.real_text(FIT[1])}},
                        {"id": "strictly_lower", "kind": "smooth_strictly_lower"}]
-        doc = C.document(claim, pj, point, F(2, 5), obligations, better)
+        doc = certificate.document(claim, pj, point, F(2, 5), obligations, better)
         rep = check_document(doc)
         if rep.verdict is Verdict.CERTIFIED:
-            return C.declare_ledgers(doc)
+            return certificate.fill_ledgers(doc)
         last = rep.summary
     raise ConstructionFailed(f"{CLAIM_ID} {name}: {last}")
 

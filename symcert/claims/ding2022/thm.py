@@ -21,11 +21,12 @@ import sympy
 from symcert.checker import smooth as S
 from symcert.checker.check import check_document
 from symcert.checker.verdict import Verdict
+from symcert import certificate
 from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation
 from symcert.exact.reals import log_of
-from symcert.model.data import Dataset
+from symcert.inputs.data import Dataset
 
 CLAIM_ID = "ding2022.thm"
 PAPER = ("Ding, Li, Sun, 'Sub-optimal local minima exist for neural networks with almost all "
@@ -45,7 +46,7 @@ def _claim(instance, conclusion, records, construction):
 
 
 def _check(doc, what):
-    doc = C.declare_ledgers(doc)
+    doc = certificate.fill_ledgers(doc)
     rep = check_document(doc)
     if rep.verdict is not Verdict.CERTIFIED:
         raise ConstructionFailed(f"{CLAIM_ID} {what}: {rep.verdict.name}: {rep.summary}")
@@ -134,7 +135,7 @@ def certify(inputs, n: int, instance: str, targets=None, better=None, convexity=
                {"id": "n >= 2", "statement": "hidden width at least 2", "evidence": f"n = {n}",
                 "check": {"kind": "hidden_widths_at_least", "min": 2}}]
     cons = {"b": "-log(2)", "v": "1", "c": C.real_text(cstar - F(n, 3))}
-    doc = C.document(_claim(instance, "spurious_local_minimum", records, cons), pj, point, loss, obligations, better)
+    doc = certificate.document(_claim(instance, "spurious_local_minimum", records, cons), pj, point, loss, obligations, better)
     rep = check_document(dict(doc, better_loss="0"))
     if rep.verdict is Verdict.CERTIFIED:
         doc["better_loss"] = "0"
@@ -157,7 +158,7 @@ def deeper(instance: str, n1: int = 2, n2: int = 2) -> dict:
                    {"id": "strictly_lower", "kind": "smooth_strictly_lower"}]
     records = [{"id": "last hidden layer >= 2", "statement": f"deeper variant, widths (1, {n1}, {n2}, 1)", "evidence": f"n = {n2}",
                 "check": {"kind": "last_hidden_width_at_least", "min": 2}}]
-    doc = C.document(_claim(instance, "spurious_local_minimum", records, {"route": "convexity"}), pj, point, F(1, 3), obligations, better)
+    doc = certificate.document(_claim(instance, "spurious_local_minimum", records, {"route": "convexity"}), pj, point, F(1, 3), obligations, better)
     return _check(doc, instance)
 
 
@@ -184,7 +185,7 @@ def saddle(instance: str) -> dict:
                     "direction": {"W1": [["1"], ["-1"]], "b1": ["0", "0"], "W2": [["0", "0"]], "b2": ["0"]}}]
     records = [{"id": "contrast", "statement": "v_j sigma''(b_j) < 0", "evidence": "sigma''(log 2) = -2/27, v = 1",
                 "check": {"kind": "obligation_holds", "obligation": "descent"}}]
-    doc = C.document(_claim(instance, "not_local_minimum", records, {"b": "log(2)", "v": "1", "c": "-1"}), pj, point, F(1, 3), obligations)
+    doc = certificate.document(_claim(instance, "not_local_minimum", records, {"b": "log(2)", "v": "1", "c": "-1"}), pj, point, F(1, 3), obligations)
     return _check(doc, instance)
 
 
@@ -194,7 +195,7 @@ def hessian_eigen_summary(n: int = 2) -> dict:
     from symcert.checker.problem import point as parse_point
     pj = C.smooth_problem_json([1, n, 1], SIG, [[x] for x in X1], Y1)
     prob = parse_problem(pj)
-    pt = parse_point(C.point_json(local_min(n, 1, F(1, 3))), prob, "point")
+    pt = parse_point(certificate.point_json(local_min(n, 1, F(1, 3))), prob, "point")
     H = S.Evaluator(prob).hessian(pt, prob.coordinates())
     t = sympy.Symbol("t")
     coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in H.charpoly().coeffs()]

@@ -8,8 +8,8 @@ from flint import fmpq, fmpq_mat
 
 from symcert.claims import constructions as AM
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.activations import hard_tanh, leaky_relu, relu, relu6, relu_like_slopes
-from symcert.model.data import Dataset, from_rows
+from symcert.inputs.activations import hard_tanh, leaky_relu, relu, relu6, relu_like_slopes
+from symcert.inputs.data import Dataset, from_rows
 from symcert.provers.embed import carrier_piece
 
 PAPER = ("He, Wang, Tao, 'Piecewise linear activations substantially shape the loss surfaces of "

@@ -11,7 +11,7 @@ from flint import fmpq
 from symcert.claims.base import Claim, Instance
 from symcert.claims.constructions import certify_point, text_problem_json
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.activations import leaky_relu, relu
+from symcert.inputs.activations import leaky_relu, relu
 
 HE2020 = "He, Wang, Tao, 'Piecewise linear activations substantially shape the loss surfaces of neural networks', ICLR 2020"
 

@@ -14,7 +14,7 @@ from symcert.claims.he2020.common import ACTS, LOSSES, PAPER, THM1, WORKED, abs_
 from symcert.claims.he2020.valley import certify_valley
 from symcert.errors import InputError
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.data import Dataset
+from symcert.inputs.data import Dataset
 
 
 def certify_thm1(data: Dataset, act: dict, loss: dict, widths: list, instance: str, eta=None, better: str = "search") -> dict:

@@ -17,8 +17,8 @@ from symcert.claims.base import Claim, Instance
 from symcert.claims.he2020.common import ACTS, PAPER, THM2, WORKED, rows
 from symcert.claims.he2020.valley import valley_point
 from symcert.errors import HypothesisViolation, InputError
-from symcert.model.activations import parse_activation, relu
-from symcert.model.data import Dataset, from_rows
+from symcert.inputs.activations import parse_activation, relu
+from symcert.inputs.data import Dataset, from_rows
 
 
 def certify_thm2(data: Dataset, act: dict, widths: list, point: dict, instance: str, loss=None) -> dict:

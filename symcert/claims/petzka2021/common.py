@@ -3,11 +3,9 @@ the certified smooth one-hidden-layer instances (sigmoid and tanh, u = ln p, b1 
 activation value is rational), B^r, the split point, and the ledger-filling pass."""
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from typing import NamedTuple
 
-from symcert import certificate
 from symcert.claims import constructions as SC
 
 PAPER = ("Petzka, Sminchisescu, 'Non-attracting regions of local minima in deep and wide neural networks', "
@@ -105,22 +103,3 @@ def _split_point_json(lam: Fraction, act="sigmoid") -> dict:
     S = _inst(act)
     return {"W1": [[S.u], [S.u]], "b1": [S.b1, S.b1],
             "W2": [[SC.real_text((1 - lam) * S.v), SC.real_text(lam * S.v)]], "b2": [SC.real_text(S.b2)]}
-
-
-def _finish(doc: dict) -> dict:
-    """Fill each obligation's rests_on from the checker's own outcomes, then the overall ledger."""
-    from symcert.checker import problem as P
-    from symcert.checker.obligations import Context
-    from symcert.checker.registry import CHECKS
-    from symcert.checker.smooth_obligations import SmoothContext
-    plain = json.loads(certificate.canonical_bytes(doc))
-    prob = P.problem(plain["problem"])
-    better = P.point(plain["better_point"], prob, "better_point") if "better_point" in plain else None
-    ctx = (Context if isinstance(prob, P.Problem) else SmoothContext)(prob, P.point(plain["point"], prob, "point"), better, None)
-    for n, ob in enumerate(plain["obligations"]):
-        res = CHECKS[ob["kind"]](ctx, ob, f"obligations[{n}]")
-        if res.status != "holds":
-            raise AssertionError(f"{ob['id']}: {res.detail}")
-        ctx.facts.update(res.facts)
-        doc["obligations"][n]["rests_on"] = list(res.rests_on)
-    return certificate.declare_ledger(doc)

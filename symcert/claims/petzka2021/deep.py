@@ -24,7 +24,7 @@ STATEMENT = ("Repeated neuron splitting grows a critical point of a small deep n
 def _deep_data(seed: int, m: int):
     import random
 
-    from symcert.model.data import from_rows
+    from symcert.inputs.data import from_rows
     rng = random.Random(seed)
     xs = [[fmpq(rng.randint(-6, 6)), fmpq(rng.randint(-6, 6))] for _ in range(m)]
     ys = [[fmpq(rng.randint(-12, 12), 4)] for _ in range(m)]
@@ -34,7 +34,7 @@ def _deep_data(seed: int, m: int):
 def deep_origin(data, slope=fmpq(1, 10)):
     """A critical point of the 2-1-1-1 leaky-ReLU network: every pre-activation positive and the
     output equal to the least-squares affine fit (the Yun et al. construction, depth 3)."""
-    from symcert.model.activations import leaky_relu
+    from symcert.inputs.activations import leaky_relu
     from symcert.provers.affine import least_squares
     X = fmpq_mat(data.m, data.dx, [v for r in data.inputs for v in r]).transpose()
     Y = fmpq_mat(data.m, 1, [r[0] for r in data.targets]).transpose()

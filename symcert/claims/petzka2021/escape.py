@@ -6,9 +6,10 @@ from fractions import Fraction
 
 from symcert.checker.problem import point as parse_point
 from symcert.checker.problem import problem as parse_problem
+from symcert import certificate
 from symcert.claims import constructions as SC
 from symcert.claims.base import Claim, Instance
-from symcert.claims.petzka2021.common import PAPER, SMOOTH, _finish, _small, _smooth_problem, _split_point_json, b_matrix
+from symcert.claims.petzka2021.common import PAPER, SMOOTH, _small, _smooth_problem, _split_point_json, b_matrix
 
 
 CLAIM_ID = "petzka2021.escape"
@@ -62,7 +63,7 @@ def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2), act: s
                              f"constant to lambda = {SC.real_text(lam1)}, then decreasing", "construction": info}
         path = {"id": "escape_path", "kind": "escape_path", "segments": segments}
         obs = [dict(o) for o in small_obs] + [path, {"id": "smooth_strictly_lower", "kind": "smooth_strictly_lower"}]
-        return _finish(SC.document(claim, wide, _split_point_json(lam0, act), loss, obs, better))
+        return certificate.fill_ledgers(certificate.document(claim, wide, _split_point_json(lam0, act), loss, obs, better), strict=True)
 
     last = None
     for T in (Fraction(1, 10), Fraction(1, 20), Fraction(1, 50), Fraction(1, 100), Fraction(1, 1000)):

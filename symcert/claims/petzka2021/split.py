@@ -30,13 +30,15 @@ from flint import fmpq, fmpq_mat, fmpq_poly
 
 from symcert.checker.problem import point as parse_point
 from symcert.checker.problem import problem as parse_problem
+from symcert import certificate
 from symcert.claims import constructions as SC
 from symcert.claims.base import Claim, Instance
-from symcert.claims.petzka2021.common import (PAPER, SmoothInstance, _definite, _finish, _hd, _inst, _small,
+from symcert.claims.petzka2021.common import (PAPER, SmoothInstance, _definite, _hd, _inst, _small,
                                               _smooth_problem, _split_point_json, b_matrix)
 from symcert.exact.rationals import format_rational as fr
+from symcert.provers.affine import nullspace
 from symcert.transform.split import certify_split
-from symcert.model.data import load_json
+from symcert.inputs.data import load_json
 
 CLAIM_ID = "petzka2021.split"
 STATEMENT = ("Splitting a hidden neuron of a network at a critical point gives a line of critical points with the same "
@@ -138,57 +140,35 @@ SEED_LAMBDA_IN = (Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(1, 4)
 SEED_LAMBDA_OUT = (Fraction(2), Fraction(3), Fraction(-1), Fraction(-1, 2), Fraction(3, 2))
 
 
+def _mat(rows: list) -> fmpq_mat:
+    return fmpq_mat(len(rows), len(rows[0]), [fmpq(v.numerator, v.denominator) for row in rows for v in row])
+
+
+def _fraction(q: fmpq) -> Fraction:
+    return Fraction(int(q.p), int(q.q))
+
+
 def _nullspace(rows: list) -> list:
-    """A basis of {r : row . r = 0 for every row} (exact, Fractions; reduced row echelon form)."""
-    A = [list(r) for r in rows]
-    n, piv, i = len(A[0]), [], 0
-    for j in range(n):
-        k = next((k for k in range(i, len(A)) if A[k][j] != 0), None)
-        if k is None:
-            continue
-        A[i], A[k] = A[k], A[i]
-        pv = A[i][j]
-        A[i] = [x / pv for x in A[i]]
-        for k in range(len(A)):
-            if k != i and A[k][j] != 0:
-                f = A[k][j]
-                A[k] = [x - f * y for x, y in zip(A[k], A[i])]
-        piv.append(j)
-        i += 1
-        if i == len(A):
-            break
-    basis = []
-    for j in (j for j in range(n) if j not in piv):
-        vec = [Fraction(0)] * n
-        vec[j] = Fraction(1)
-        for row, pj in zip(A, piv):
-            vec[pj] = -row[j]
-        basis.append(vec)
-    return basis
+    """A basis of {r : row . r = 0 for every row} (exact: FLINT's reduced row echelon form; a
+    free coordinate 1 per basis vector), as lists of Fractions."""
+    N = nullspace(_mat(rows))
+    if N is None:
+        return []
+    return [[_fraction(N[i, k]) for i in range(N.nrows())] for k in range(N.ncols())]
 
 
 def _solve(A: list, b: list):
-    """The solution of a square system (exact), or None if it is singular."""
-    n = len(A)
-    M = [list(r) + [bb] for r, bb in zip(A, b)]
-    for j in range(n):
-        k = next((k for k in range(j, n) if M[k][j] != 0), None)
-        if k is None:
-            return None
-        M[j], M[k] = M[k], M[j]
-        pv = M[j][j]
-        M[j] = [x / pv for x in M[j]]
-        for k in range(n):
-            if k != j and M[k][j] != 0:
-                f = M[k][j]
-                M[k] = [x - f * y for x, y in zip(M[k], M[j])]
-    return [M[i][n] for i in range(n)]
+    """The solution of a square system (exact, FLINT), or None if it is singular."""
+    try:
+        x = _mat(A).solve(_mat([[v] for v in b]))
+    except ZeroDivisionError:
+        return None
+    return [_fraction(v) for v in x.entries()]
 
 
 def _positive_definite(M: list) -> bool:
-    n = len(M)
-    return all(fmpq_mat(k, k, [fmpq(M[i][j].numerator, M[i][j].denominator) for i in range(k) for j in range(k)]).det() > 0
-               for k in range(1, n + 1))
+    """Sylvester: every leading principal minor is positive (exact determinants, FLINT)."""
+    return all(_mat([row[:k] for row in M[:k]]).det() > 0 for k in range(1, len(M) + 1))
 
 
 def small_hessian(S: SmoothInstance) -> list:
@@ -312,7 +292,8 @@ def sigmoid_split(lam: Fraction, instance: str, act="sigmoid", seeded: dict | No
         if conclusion == "not_local_minimum":
             obligations[-1]["witness_t"] = t
         try:
-            return _finish(SC.document(claim, pj, _split_point_json(lam, act), loss, [dict(o) for o in obligations]))
+            return certificate.fill_ledgers(certificate.document(claim, pj, _split_point_json(lam, act), loss, [dict(o) for o in obligations]),
+                                               strict=True)
         except AssertionError:
             if conclusion != "not_local_minimum" or t == "1/10000":
                 raise
@@ -321,7 +302,7 @@ def sigmoid_split(lam: Fraction, instance: str, act="sigmoid", seeded: dict | No
 
 def relu_split(lam: Fraction, data, hidden: int, instance: str, act=None) -> dict:
     from symcert.claims.yun2019 import thm1 as Y
-    from symcert.model.activations import relu
+    from symcert.inputs.activations import relu
     act = act or relu()
     base = Y.certify(data, act, hidden=hidden, smt="never")
     prob = parse_problem(base["problem"])
@@ -333,7 +314,7 @@ def relu_split(lam: Fraction, data, hidden: int, instance: str, act=None) -> dic
 
 def instances() -> list:
     from symcert.claims.yun2019 import thm1 as Y
-    from symcert.model.activations import leaky_relu
+    from symcert.inputs.activations import leaky_relu
     out = []
     for lam, tag in ((Fraction(1, 2), "1-2"), (Fraction(1, 4), "1-4"), (Fraction(2), "2"), (Fraction(-1), "minus1")):
         kind = "local minimum" if 0 < lam < 1 else "saddle (not a local minimum)"

@@ -16,7 +16,7 @@ from flint import fmpq
 
 from symcert.claims.base import Claim, Instance
 from symcert.claims.constructions import certify_point, text_problem_json
-from symcert.model.activations import leaky_relu, relu
+from symcert.inputs.activations import leaky_relu, relu
 
 YUN2018 = ("Yun, Sra, Jadbabaie, 'Efficiently testing local optimality and escaping saddles for ReLU networks', "
            "ICLR 2019")

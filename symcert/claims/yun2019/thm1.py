@@ -21,8 +21,8 @@ from symcert.checker.problem import problem as parse_problem
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.activations import leaky_relu, relu, relu_like_slopes
-from symcert.model.data import Dataset, from_rows
+from symcert.inputs.activations import leaky_relu, relu, relu_like_slopes
+from symcert.inputs.data import Dataset, from_rows
 from symcert.provers.affine import least_squares
 from symcert.provers.cells import interior_radius
 from symcert.provers.smt import smt_cell_minimum_holds
@@ -249,7 +249,7 @@ def random_dataset(seed: int, m: int, dx: int) -> Dataset:
 
 
 def _seeded_activation(kind: str) -> dict:
-    from symcert.model.activations import relu_like
+    from symcert.inputs.activations import relu_like
     return {"relu": relu(), "leaky": leaky_relu(fmpq(1, 10)), "relu_like": relu_like(fmpq(1, 2), fmpq(2))}[kind]
 
 

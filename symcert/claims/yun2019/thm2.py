@@ -30,13 +30,14 @@ import mpmath
 from symcert.checker import smooth as S
 from symcert.checker.check import check_document
 from symcert.checker.verdict import Verdict
+from symcert import certificate
 from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed
 from symcert.exact.reals import E, Real, log_of, parse_real, rational, sqrt_of
 from flint import fmpq
 
-from symcert.model.activations import leaky_relu, relu
+from symcert.inputs.activations import leaky_relu, relu
 
 CLAIM_ID = "yun2019.thm2"
 PAPER = ("Yun, Sra, Jadbabaie, 'Small nonlinearities in activation functions create bad local "
@@ -172,7 +173,7 @@ def _smooth_doc(name: str, cfg: dict, radius=None) -> dict:
         if cfg["c"] == 0:
             obligations.append({"id": "paper_conditions", "kind": "paper_conditions", "theorem": "yun2019.thm2"})
         obligations.append({"id": "strictly_lower", "kind": "smooth_strictly_lower"})
-        doc = C.document(_claim(f"paper's 3-point data, {name}", records, cons), pj, point, F(1, 3), obligations, better)
+        doc = certificate.document(_claim(f"paper's 3-point data, {name}", records, cons), pj, point, F(1, 3), obligations, better)
         if not cfg.get("convexity", True) and radius is None and r != RADII[0]:
             break
         rep = check_document(doc)
@@ -180,7 +181,7 @@ def _smooth_doc(name: str, cfg: dict, radius=None) -> dict:
             loss_ok = _better_loss_zero(doc)
             if loss_ok:
                 doc["better_loss"] = "0"
-            return C.declare_ledgers(doc)
+            return certificate.fill_ledgers(doc)
         last = rep.summary
     raise ConstructionFailed(f"{CLAIM_ID} {name}: no radius certified: {last}")
 
@@ -195,7 +196,6 @@ def _pl_doc(name: str, act: dict, better: dict) -> dict:
     """ReLU / leaky ReLU: exact rational kernel; the all-positive cell is affine in x."""
     from flint import fmpq, fmpq_mat
 
-    from symcert import certificate
     from symcert.checker import kernel
     from symcert.checker.problem import problem as parse_problem
     from symcert.provers.cells import interior_radius

@@ -40,9 +40,9 @@ from symcert.checker.problem import problem as parse_problem
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
-from symcert.model.activations import piecewise_linear
-from symcert.model.data import Dataset, from_rows, load_json
-from symcert.provers.affine import pivot_columns
+from symcert.inputs.activations import piecewise_linear
+from symcert.inputs.data import Dataset, from_rows, load_json
+from symcert.provers.affine import nullspace, pivot_columns
 
 CLAIM_ID = "yun2019.thm4"
 PAPER = ("Yun, Sra, Jadbabaie, 'Small nonlinearities in activation functions create bad local "
@@ -60,22 +60,6 @@ def problem_json(data: Dataset, widths: list) -> dict:
 
 
 # ---- exact linear algebra helpers ---------------------------------------------------------
-
-def nullspace(A: fmpq_mat) -> fmpq_mat:
-    """A basis (as columns) of {n : A n = 0}; an n x 0 matrix is returned as None."""
-    n = A.ncols()
-    R, rank = A.rref()
-    pivots = pivot_columns(R, rank)
-    free = [c for c in range(n) if c not in pivots]
-    if not free:
-        return None
-    N = fmpq_mat(n, len(free))
-    for k, f in enumerate(free):
-        N[f, k] = 1
-        for r, p in enumerate(pivots):
-            N[p, k] = -R[r, f]
-    return N
-
 
 def identity(n: int) -> fmpq_mat:
     return fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)])

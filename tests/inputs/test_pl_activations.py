@@ -4,7 +4,7 @@ from flint import fmpq
 
 from symcert.checker.problem import activation as read_activation
 from symcert.errors import InputError
-from symcert.model.activations import absolute, from_knots, hard_sigmoid, hard_tanh, parse_activation, pieces, relu6
+from symcert.inputs.activations import absolute, from_knots, hard_sigmoid, hard_tanh, parse_activation, pieces, relu6
 
 
 def h(act, t):

@@ -3,7 +3,7 @@ import pytest
 from flint import fmpq
 
 from symcert.errors import InputError
-from symcert.model.data import read_dataset
+from symcert.inputs.data import read_dataset
 
 
 def write(tmp_path, name, text):

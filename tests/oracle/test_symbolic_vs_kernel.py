@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from symcert.checker import kernel
 from symcert.checker.problem import problem
-from symcert.landscape.symbolic import gradient_at, risk_at
-from symcert.model.activations import relu_like
+from oracle.symbolic import gradient_at, risk_at
+from symcert.inputs.activations import relu_like
 
 small = st.fractions(min_value=-3, max_value=3, max_denominator=6)
 

@@ -1,0 +1,96 @@
+"""The checker's public surface: everything the generator side may import from the trusted checker.
+
+Generator modules (symcert/claims, provers, transform, inputs, certificate, spec, explain, cli)
+import checker things only from here (tests/checker/test_independence.py enforces it), so the
+checker's internals can change without the generator noticing, and what the generator leans on
+is listed in one place:
+
+* check entry points and the verdict table: ``check_document``, ``check_file``, ``Verdict``;
+* readers of problems, points and numbers: ``parse_problem``, ``parse_point``, ``parse_rational``;
+* the exact kernel (``kernel``, ``losses``) and the smooth evaluator (``smooth``, ``Evaluator``);
+* the same exact procedures the generator needs to build what the checker re-derives (cell
+  enumeration at kinks, descent polynomials, neuron-split lines, real-root isolation);
+* the ledger vocabulary (what an obligation rests on), and ``outcomes`` / ``check_obligation``,
+  which re-derive obligations so the generator can write down what each one rests on or decide
+  whether to include it. The verdict is always ``check_document``'s.
+"""
+from __future__ import annotations
+
+from symcert.checker import kernel, losses, smooth
+from symcert.checker import problem as _problem
+from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
+from symcert.checker.cells import _piece_fn as piece_fn
+from symcert.checker.check import FORMAT, VERSION, Report, check_document, check_file
+from symcert.checker.convex import LEMMA as CONVEX_LEMMA
+from symcert.checker.descent import POLY_T, risk_along
+from symcert.checker.linear import LEMMA as LINEAR_LEMMA
+from symcert.checker.linear import end_to_end
+from symcert.checker.multilinear import POLY as MULTILINEAR_POLY
+from symcert.checker.obligations import AFFINE_LEMMA, RATIONAL, Z3_NRA, Context, Outcome
+from symcert.checker.path import _risk_fraction as risk_fraction
+from symcert.checker.path import root_free
+from symcert.checker.problem import FormatError, Problem
+from symcert.checker.registry import CHECKS
+from symcert.checker.smooth import Evaluator, SmoothProblem
+from symcert.checker.smooth_obligations import SmoothContext, positive_definite
+from symcert.checker.split import POLY_LAMBDA
+from symcert.checker.split import line as split_line
+from symcert.checker.valley import POLY as VALLEY_POLY
+from symcert.checker.verdict import EXIT_CODE_TABLE, Verdict
+
+parse_problem = _problem.problem
+parse_point = _problem.point
+parse_rational = _problem.rational
+
+MAX_OBLIGATIONS = 10_000
+
+
+def _context(prob, point, better=None, better_loss=None, smt_timeout_ms: int = 60000) -> Context:
+    return (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
+
+
+def check_obligation(prob, point: dict, ob: dict, path: str = "obligation", facts=(), risk=None,
+                     smt_timeout_ms: int = 60000) -> Outcome:
+    """Re-derive one obligation at a point, given facts established before it; ``risk``, when
+    given, is the exact risk at the point already known to the caller."""
+    if ob.get("kind") not in CHECKS:
+        raise FormatError(f"{path}.kind", ob.get("kind"), f"unknown obligation kind (known: {', '.join(CHECKS)})")
+    ctx = _context(prob, point, smt_timeout_ms=smt_timeout_ms)
+    ctx.facts.update(facts)
+    if risk is not None:
+        ctx._risk = risk
+    return CHECKS[ob["kind"]](ctx, ob, path)
+
+
+def outcomes(doc: dict, smt_timeout_ms: int = 60000) -> list[Outcome]:
+    """Re-derive the obligations of a certificate document (plain JSON) in order, each with the
+    facts of those before it, stopping after the first one that does not hold."""
+    obs = doc["obligations"]
+    if len(obs) > MAX_OBLIGATIONS:
+        raise FormatError("obligations", len(obs), f"at most {MAX_OBLIGATIONS} obligations")
+    prob = parse_problem(doc["problem"])
+    point = parse_point(doc["point"], prob, "point")
+    better = parse_point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
+    better_loss = parse_rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
+    ctx = _context(prob, point, better, better_loss, smt_timeout_ms)
+    out = []
+    for n, ob in enumerate(obs):
+        kind = ob.get("kind")
+        if kind not in CHECKS:
+            raise FormatError(f"obligations[{n}].kind", kind, f"unknown obligation kind (known: {', '.join(CHECKS)})")
+        res = CHECKS[kind](ctx, ob, f"obligations[{n}]")
+        out.append(res)
+        if res.status != "holds":
+            break
+        ctx.facts.update(res.facts)
+    return out
+
+
+__all__ = [
+    "AFFINE_LEMMA", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
+    "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem",
+    "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
+    "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
+    "parse_point", "parse_problem", "parse_rational", "piece_fn", "positive_definite", "risk_along", "risk_fraction",
+    "root_free", "smooth", "split_line", "z3_cell",
+]

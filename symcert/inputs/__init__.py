@@ -1,0 +1,1 @@
+"""Readers of user input: activations (command-line syntax), datasets (CSV / JSON), losses."""

@@ -74,8 +74,8 @@ def parse_spec(text: str, data: str | None) -> dict:
 
 
 def load_data(spec: dict, path: str):
-    """(X, Y) as float lists for an mlp spec (the dataset reader of symcert.model.data)."""
-    from symcert.model.data import read_dataset
+    """(X, Y) as float lists for an mlp spec (the dataset reader of symcert.inputs.data)."""
+    from symcert.inputs.data import read_dataset
     ds = read_dataset(path)
     X = [[int(x.p) / int(x.q) for x in row] for row in ds.inputs]
     Y = [[int(y.p) / int(y.q) for y in row] for row in ds.targets]
@@ -379,7 +379,7 @@ def histogram(records: dict, seeds, path: str) -> str:
 
 
 def exit_code(records: dict, seeds) -> int:
-    from symcert.checker.verdict import Verdict
+    from symcert.checker.api import Verdict
     verdicts = {records[s]["verdict"] for s in seeds if s in records}
     if "ERROR" in verdicts:
         return Verdict.ERROR.exit_code

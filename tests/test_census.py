@@ -1,8 +1,6 @@
 """symcert census: engines agree, results resume exactly once, bad input is one line."""
 import json
 import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -11,9 +9,11 @@ from symcert.census import census
 from symcert.checker import Verdict, check_file
 from symcert.cli import main
 
-from conftest import ROOT
 
-XOR = os.path.join(ROOT, "tests", "data", "xor5.csv")
+
+@pytest.fixture
+def xor(root):
+    return str(root / "tests" / "data" / "xor5.csv")
 
 
 def _records(path):
@@ -79,14 +79,15 @@ def test_other_census_in_results_file_is_invalid(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv,words", [
     (["--model-spec", "safran2018:k=1"], "k must be at least 2"),
-    (["--model-spec", "safran2018:k=3", "--data", XOR], "takes no data"),
+    (["--model-spec", "safran2018:k=3", "--data", "XOR"], "takes no data"),
     (["--model-spec", "mlp:2-2-1:relu"], "name a data file"),
     (["--model-spec", "resnet"], "expected safran2018"),
     (["--model-spec", "safran2018:k=3", "--starts", "0"], "--starts"),
     (["--model-spec", "safran2018:k=3", "--jobs", "0"], "--jobs"),
-    (["--model-spec", "mlp:2-2-1:relu", "--data", XOR, "--optimizer", "lbfgs"], "L-BFGS"),
+    (["--model-spec", "mlp:2-2-1:relu", "--data", "XOR", "--optimizer", "lbfgs"], "L-BFGS"),
 ])
-def test_bad_input_is_one_line_invalid(tmp_path, capsys, argv, words):
+def test_bad_input_is_one_line_invalid(tmp_path, capsys, xor, argv, words):
+    argv = [xor if a == "XOR" else a for a in argv]
     code = main(["census", "-q", *argv, "-o", str(tmp_path / "r.jsonl")])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == Verdict.INVALID.exit_code and len(err) == 1 and words in err[0], err
@@ -109,9 +110,9 @@ def test_unreachable_scheduler_fails_fast_and_loses_nothing(tmp_path, capsys):
     assert open(tmp_path / "r.jsonl").read() == before
 
 
-def test_empirical_risk_starts_are_unknown_with_the_reason(tmp_path):
+def test_empirical_risk_starts_are_unknown_with_the_reason(tmp_path, xor):
     out = str(tmp_path / "x.jsonl")
-    code = main(["census", "-q", "--model-spec", "mlp:2-2-1:tanh", "--data", XOR, "--starts", "3", "--iters", "50", "-o", out])
+    code = main(["census", "-q", "--model-spec", "mlp:2-2-1:tanh", "--data", xor, "--starts", "3", "--iters", "50", "-o", out])
     assert code == Verdict.UNKNOWN.exit_code
     _, recs = _records(out)
     assert [r["verdict"] for r in recs] == ["UNKNOWN"] * 3
@@ -148,10 +149,9 @@ def test_process_pool_agrees_with_jobs_1(tmp_path):
     assert code == 0 and p == one
 
 
-def test_certify_safran2018_search_cli(tmp_path):
+def test_certify_safran2018_search_cli(tmp_path, cli):
     out = str(tmp_path / "s")
-    r = subprocess.run([sys.executable, "-m", "symcert", "certify", "safran2018", "--k", "3", "--starts", "2", "-o", out],
-                       capture_output=True, text=True, cwd=ROOT)
+    r = cli("certify", "safran2018", "--k", "3", "--starts", "2", "-o", out)
     assert r.returncode == 0, r.stderr
     assert "global minimum" in r.stdout
     assert os.path.exists(os.path.join(out, "results.jsonl"))

@@ -2,7 +2,6 @@
 certificates with the verdict each must get."""
 import copy
 import json
-import os
 import random
 
 import flint
@@ -13,9 +12,7 @@ from flint import arb, fmpq
 from symcert.checker import Verdict, check_document
 from symcert.checker import population as POP
 
-from conftest import PROOFS
-
-K6 = os.path.join(PROOFS, "safran2018", "k6-seed261.json")
+K6 = "safran2018/k6-seed261.json"
 
 
 def _mp_F(W, V):
@@ -99,10 +96,9 @@ def test_degenerate_pairs_are_refused():
         POP.Pair([arb(0), arb(0, 1e-3)], [arb(1), arb(0)], "w1, v1")
 
 
-@pytest.fixture(scope="module")
-def k6():
-    with open(K6) as fh:
-        return json.load(fh)
+@pytest.fixture
+def k6(proof):
+    return proof(K6)
 
 
 def _verdict(doc):
@@ -174,10 +170,8 @@ def test_bad_population_certificates(k6, name):
     assert words in rep.summary, (name, rep.summary)
 
 
-def test_population_kind_refused_on_a_network_problem():
-    path = os.path.join(PROOFS, "yun2019", sorted(os.listdir(os.path.join(PROOFS, "yun2019")))[0])
-    with open(path) as fh:
-        doc = json.load(fh)
+def test_population_kind_refused_on_a_network_problem(proof):
+    doc = proof("yun2019/thm1-case1-relu.json")
     doc["obligations"].insert(0, {"id": "k", "kind": "population_krawczyk", "radius": "1/10", "precision": 64})
     doc.pop("rests_on", None)
     rep = _verdict(doc)

@@ -83,7 +83,7 @@ def certify(k: int, n: int, result: dict, out_dir: str, optimizer: str = "gd", s
     endpoint file ``k{k}-seed{seed}.endpoint`` to out_dir when the checker certifies it.
     Returns {verdict, conclusion, certificate, reason}."""
     from symcert import certificate
-    from symcert.checker.check import check_document
+    from symcert.checker.api import check_document
     name = f"k{k}-seed{result['seed']}"
     if result.get("error"):
         return {"verdict": "UNKNOWN", "conclusion": "undecided", "certificate": None, "reason": result["error"]}

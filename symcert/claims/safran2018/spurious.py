@@ -23,8 +23,8 @@ from flint import arb, arb_mat, fmpq
 
 from symcert import __version__
 from symcert.certificate import digest
-from symcert.checker import population as POP
-from symcert.checker import population_obligations as PO
+from symcert.checker.api import population as POP
+from symcert.checker.api import population_obligations as PO
 from symcert.exact.rationals import format_rational
 
 CLAIM_ID = "safran2018"

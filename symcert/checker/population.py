@@ -45,6 +45,7 @@ MAX_K = 40  # student neurons
 MAX_N = 40  # input dimension
 MAX_M = 40  # teacher neurons
 MAX_PREC = 1024
+MAX_PARAMS = 400  # k n: the paper's largest case, k = n = 20 (the Hessian is (k n)^2 balls)
 
 
 class Degenerate(ValueError):
@@ -100,6 +101,8 @@ def problem(spec, path: str = "problem") -> PopulationProblem:
     if get(spec, "input", path, str) != "standard_gaussian":
         raise FormatError(f"{path}.input", spec["input"], "expected \"standard_gaussian\"")
     loss = get(get(spec, "loss", path, dict), "kind", f"{path}.loss", str)
+    if k * n > MAX_PARAMS:
+        raise FormatError(f"{path}.n", n, f"k n = {k * n} parameters; at most {MAX_PARAMS}")
     extra = sorted(set(spec) - {"class", "k", "n", "teacher", "input", "loss"})
     if extra:
         raise FormatError(f"{path}.{extra[0]}", spec[extra[0]], "unknown field of a population problem")

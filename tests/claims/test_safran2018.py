@@ -50,3 +50,27 @@ def test_k6_seed_261_is_a_spurious_minimum_found_by_gradient_descent():
     from symcert.claims.safran2018 import run
     res = run.train(6, 6, 261)
     assert not res["near_teacher"] and abs(res["risk"] - 0.0250805810) < 1e-8
+
+
+SADDLE_K3 = [["-0x1.45d0ff04dbc3fp-2", "0x1.51a3d5f7b0770p-1", "0x1.51a3d5f7b0783p-1"],
+             ["0x1.51a3d5f7b0784p-1", "-0x1.45d0ff04dbc39p-2", "0x1.51a3d5f7b0774p-1"],
+             ["0x1.51a3d5f7b0773p-1", "0x1.51a3d5f7b0786p-1", "-0x1.45d0ff04dbc3cp-2"]]
+
+
+def test_a_saddle_is_certified_and_a_flat_direction_is_not():
+    """A critical point of k = n = 3 found by Newton's method (risk 0.0241, Hessian eigenvalue
+    -0.0445): certified saddle_in_box; the same certificate with a zero direction is REJECTED."""
+    from symcert.checker import Verdict, check_document
+    from symcert.claims.safran2018 import run
+    W = [[float.fromhex(x) for x in row] for row in SADDLE_K3]
+    doc, why = run.build(3, 3, W, "saddle-k3", {}, near_teacher=False)
+    assert doc is not None, why
+    rep = check_document(json.loads(json.dumps(doc)))
+    assert rep.verdict is Verdict.CERTIFIED and rep.conclusion == "saddle_in_box", rep.summary
+    ob = next(o for o in doc["obligations"] if o["kind"] == "population_negative_curvature")
+    ob["direction"] = {"W": [["0"] * 3] * 3}
+    doc.pop("rests_on", None)
+    for o in doc["obligations"]:
+        o.pop("rests_on", None)
+    rep = check_document(json.loads(json.dumps(doc)))
+    assert rep.verdict is Verdict.REJECTED and "not certainly negative" in rep.summary

@@ -121,6 +121,9 @@ def _read_population(doc, version: int, prob):
     (the global minimum is the teacher's, named by population_above_global)."""
     if version < 2:
         raise P.FormatError("version", version, "a population problem needs a version 2 certificate (loss enclosure [lo, hi])")
+    obs = P.get(doc, "obligations", "", list)
+    if len(obs) > 16:  # each box obligation may cost a Hessian over a box: bounded before any work
+        raise P.FormatError("obligations", len(obs), "a population certificate has at most 16 obligations")
     extra = [f for f in ("better_point", "better_loss") if f in doc]
     if extra:
         raise P.FormatError(extra[0], doc[extra[0]], "a population certificate has no better point")

@@ -159,6 +159,7 @@ BAD = {  # name -> (mutation, verdict, words the summary must contain)
     "float in the point": (lambda d: d["point"]["W"][0].__setitem__(0, 0.5), Verdict.INVALID, "point.W[0][0]"),
     "better point in a population certificate": (lambda d: d.update(better_point={"W": []}), Verdict.INVALID, "better point"),
     "enclosure upside down": (lambda d: d.update(loss=["1", "0"]), Verdict.INVALID, "lo must not exceed hi"),
+    "too many obligations": (lambda d: d.update(obligations=d["obligations"] * 6), Verdict.INVALID, "at most 16 obligations"),
     "more than 400 parameters": (lambda d: d["problem"].update(k=21, n=21), Verdict.INVALID, "at most 400"),
     "a network hypothesis on a population problem": (lambda d: d["claim"].update(hypotheses=[
         {"id": "h", "statement": "s", "evidence": "e", "check": {"kind": "hidden_widths_at_least", "min": 2}}]),

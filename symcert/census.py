@@ -393,6 +393,8 @@ def census(model_spec, data, starts, seed, optimizer, iters, jobs, scheduler, ou
     """The whole command; returns the exit code (0 every start certified, 3 some start undecided,
     6 some task failed inside symcert)."""
     spec = parse_spec(model_spec, data)
+    if optimizer == "lbfgs" and spec["kind"] != "population":
+        raise InputError(None, "--optimizer", "lbfgs", "L-BFGS is offered for safran2018 only; mlp specs train by gradient descent")
     if not 1 <= starts <= MAX_STARTS:
         raise InputError(None, "--starts", starts, f"expected 1 to {MAX_STARTS}")
     if jobs < 1:

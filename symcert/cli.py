@@ -192,9 +192,6 @@ def _certify_instances(claims, args) -> int:
 
 def cmd_census(args) -> int:
     from symcert.census import census
-    if args.optimizer == "lbfgs" and not args.model_spec.startswith("safran2018"):
-        from symcert.errors import InputError
-        raise InputError(None, "--optimizer", "lbfgs", "L-BFGS is offered for safran2018 only; mlp specs train by gradient descent")
     return census(args.model_spec, args.data, args.starts, args.seed, args.optimizer, args.iters, args.jobs, args.scheduler,
                   args.output, args.certificates, args.histogram, lambda msg: _progress(args, msg))
 

@@ -15,7 +15,7 @@ checker (check, audit) re-derives every obligation from the problem statement.""
 
 
 def _exit_table() -> str:
-    from symcert.checker.verdict import EXIT_CODE_TABLE
+    from symcert.checker.api import EXIT_CODE_TABLE
     return EXIT_CODE_TABLE
 
 
@@ -79,7 +79,7 @@ def _claim_options(args) -> dict:
 
 def _write_and_check(doc: dict, path: str | None, args) -> int:
     from symcert import certificate
-    from symcert.checker import check_document
+    from symcert.checker.api import check_document
     rep = check_document(json.loads(certificate.canonical_bytes(doc)), path or "<stdout>", args.smt_timeout * 1000)
     if path:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -92,7 +92,7 @@ def _write_and_check(doc: dict, path: str | None, args) -> int:
 def _certify_spec(args, path: str) -> int:
     """Local-optimality test of a user's point (docs/spec-format.md): CERTIFIED local minimum (exit 0),
     REFUTED with a descent curve (exit 4), or UNKNOWN with the limit hit (exit 3, no certificate)."""
-    from symcert.checker.verdict import Verdict
+    from symcert.checker.api import Verdict
     from symcert.errors import ConstructionFailed
     from symcert.spec import certify_spec
     t0 = time.perf_counter()
@@ -127,7 +127,7 @@ def _answer(claim_id: str, verdict, rep):
 
 def cmd_certify(args) -> int:
     from symcert.claims import CLAIMS
-    from symcert.checker.verdict import Verdict
+    from symcert.checker.api import Verdict
     from symcert.errors import InputError
     from symcert.inputs.data import read_dataset
 
@@ -236,7 +236,7 @@ def _summarise(reports, as_json: bool, table: bool) -> int:
 
 
 def _check_paths(paths, args):
-    from symcert.checker import check_file
+    from symcert.checker.api import check_file
     reports = []
     for p in paths:
         t0 = time.perf_counter()
@@ -266,7 +266,7 @@ def cmd_audit(args) -> int:
 
 def cmd_explain(args) -> int:
     from symcert.explain import explain
-    from symcert.checker import check_file
+    from symcert.checker.api import check_file
     rep = check_file(args.file, args.smt_timeout * 1000)
     print(explain(args.file, rep))
     return rep.verdict.exit_code

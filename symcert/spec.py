@@ -40,7 +40,7 @@ def _activation(value, path):
 
 def read_spec(path: str) -> dict:
     """Parse and validate a spec file; return {problem, point, options, name}."""
-    from symcert.checker.problem import FormatError, point as parse_point, problem as parse_problem
+    from symcert.checker.api import FormatError, parse_point, parse_problem
     from symcert.inputs.data import dataset_from_json, load_json, read_dataset
     doc = load_json(path, parse_float=str, parse_int=int)
     if not isinstance(doc, dict):

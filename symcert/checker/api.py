@@ -35,7 +35,8 @@ from symcert.checker.path import root_free
 from symcert.checker.problem import FormatError, Problem
 from symcert.checker.registry import CHECKS
 from symcert.checker.smooth import Evaluator, SmoothProblem
-from symcert.checker.smooth_obligations import SmoothContext, positive_definite
+from symcert.checker.smooth_hessian import positive_definite
+from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.split import POLY_LAMBDA
 from symcert.checker.split import line as split_line
 from symcert.checker.valley import POLY as VALLEY_POLY

@@ -115,9 +115,128 @@ def _risk_fraction(prob, W1, b1c, W2, b2):
     return total[0] / 2, total[1]
 
 
-def check_escape_path(ctx: Context, ob: dict, path: str) -> Outcome:
+def _split_line_segment(ctx: Context, cur: dict, seg: dict, p: str, n: int, on_line, ledger: list):
+    """Move ``cur`` along the split line to lambda1; returns an Outcome (failure) or the detail."""
+    from symcert.checker import smooth as S
+    l, r = get(seg, "layer", p, int), get(seg, "neuron", p, int)
+    if ("split_line", l, r) not in ctx.facts:
+        return Outcome("fails", f"segment {n + 1} needs a neuron_split obligation for layer {l}, neuron {r}", ledger)
+    # the neuron_split obligation proved the line through the certificate's point only: a
+    # split_line segment may only continue along that same line, before any other segment
+    if on_line not in (None, (l, r)):
+        return Outcome("fails", f"segment {n + 1}: a split_line segment must follow the certificate's point along one "
+                                "split line, before any other segment", ledger)
+    lam1 = rational(get(seg, "to", p), f"{p}.to")
+    W = cur[f"W{l + 1}"]
+    copy = ctx.prob.widths[l] - 1
+    for row in W:
+        v = row[r - 1] + row[copy]
+        row[r - 1] = v * S.sympy.Rational(int((1 - lam1).p), int((1 - lam1).q))
+        row[copy] = v * S.sympy.Rational(int(lam1.p), int(lam1.q))
+    return f"split line to lambda = {lam1} (constant risk: neuron_split identity)"
+
+
+def _log_affine_weights(seg: dict, p: str, T: fmpq, d0: int, d1: int, ledger: list):
+    """W1[j][k](t) = a + b t (positive on [0, T]) and b1 = ln c: (W1, c) or an Outcome."""
+    spec = get(seg, "W1", p, list)
+    if len(spec) != d1 or any(not isinstance(row, list) or len(row) != d0 for row in spec):
+        raise FormatError(f"{p}.W1", spec, f"expected {d1} rows of {d0} [a, b] pairs")
+    W1 = []
+    for j, row in enumerate(spec):
+        W1.append([])
+        for k, ab in enumerate(row):
+            if not isinstance(ab, list) or len(ab) != 2:
+                raise FormatError(f"{p}.W1[{j}][{k}]", ab, "expected [a, b] for ln(a + b t)")
+            a, b = (rational(v, f"{p}.W1[{j}][{k}]") for v in ab)
+            if not (a > 0 and a + b * T > 0):
+                return Outcome("fails", f"W1[{j + 1},{k + 1}]: a + b t is not positive on [0, {T}]", ledger)
+            W1[j].append(fmpq_poly([a, b]))
+    cs = get(seg, "b1", p, list)
+    if len(cs) != d1:
+        raise FormatError(f"{p}.b1", cs, f"expected {d1} positive rationals c (b1 = ln c)")
+    b1c = [rational(c, f"{p}.b1[{j}]") for j, c in enumerate(cs)]
+    if any(not c > 0 for c in b1c):
+        raise FormatError(f"{p}.b1", cs, "each c must be positive")
+    return W1, b1c
+
+
+def _log_affine_start(cur: dict, W1: list, b1c: list, n: int, ledger: list):
+    """The segment starts where the path is: ln(a) = W1 and ln(c) = b1 there (sympy signs)."""
+    from symcert.checker import smooth as S
+    checks = [(f"W1[{j + 1},{k + 1}]", cur["W1"][j][k], S.sympy.log(S.sympy.Rational(int(W1[j][k](0).p), int(W1[j][k](0).q))))
+              for j in range(len(W1)) for k in range(len(W1[0]))]
+    checks += [(f"b1[{j + 1}]", cur["b1"][j][0], S.sympy.log(S.sympy.Rational(int(c.p), int(c.q)))) for j, c in enumerate(b1c)]
+    for label, have, want in checks:
+        s, how = S.sign(have - want)
+        if how not in ledger:
+            ledger.append(how)
+        if s != 0:
+            return Outcome("fails", f"segment {n + 1} does not start where the path is: {label} = {have}, not {want}", ledger)
+    return None
+
+
+def _strictly_decreasing(N, D, T: fmpq, n: int, ledger: list):
+    """L = N / D strictly decreasing on [0, T] by root isolation: (k, P1) or an Outcome."""
+    P = N.derivative() * D - N * D.derivative()
+    if P == 0:
+        return Outcome("fails", f"segment {n + 1}: the risk is constant (no decrease)", ledger)
+    k = next(i for i, c in enumerate(P.coeffs()) if c != 0)
+    P1 = fmpq_poly(P.coeffs()[k:])
+    if ISOLATION not in ledger:
+        ledger.append(ISOLATION)
+    dfree = root_free(D, fmpq(0), T)
+    if dfree is not True:
+        return Outcome("fails" if dfree is False else "unknown", f"segment {n + 1}: cannot exclude a zero of the risk's "
+                       f"denominator on [0, {T}]", ledger)
+    pfree = root_free(P1, fmpq(0), T)
+    if pfree is None:
+        return Outcome("unknown", f"segment {n + 1}: root isolation undecided after {MAX_DEPTH} bisections", ledger)
+    if pfree is False or not P1(T) < 0:
+        return Outcome("fails", f"segment {n + 1}: the risk is not strictly decreasing on (0, {T}] "
+                                f"(L' vanishes inside or is positive)", ledger)
+    return k, P1
+
+
+def _log_affine_segment(ctx: Context, cur: dict, seg: dict, p: str, n: int, cur_risk, ledger: list):
+    """A log-affine segment from ``cur`` (updated to its end): (detail, end risk) or an Outcome."""
     from symcert.checker import smooth as S
     prob = ctx.prob
+    if prob.depth != 2 or prob.widths[-1] != 1 or prob.act.name not in ("sigmoid", "tanh") or prob.loss != "squared":
+        return Outcome("fails", "log_affine segments: one hidden layer, scalar output, sigmoid or tanh, squared loss", ledger)
+    if any(v.q != 1 for v in prob.X.entries()):
+        return Outcome("fails", "log_affine segments need integer inputs", ledger)
+    T = rational(get(seg, "t_end", p), f"{p}.t_end")
+    if not T > 0:
+        raise FormatError(f"{p}.t_end", seg["t_end"], "must be positive")
+    d1, d0 = prob.widths[1], prob.widths[0]
+    res = _log_affine_weights(seg, p, T, d0, d1, ledger)
+    if isinstance(res, Outcome):
+        return res
+    W1, b1c = res
+    bad = _log_affine_start(cur, W1, b1c, n, ledger)
+    if bad is not None:
+        return bad
+    W2 = [cur["W2"][0][j] for j in range(d1)]
+    if not all(v.is_Rational for v in W2 + [cur["b2"][0][0]]):
+        return Outcome("fails", "log_affine segments need rational W2 and b2", ledger)
+    to_q = lambda v: fmpq(int(v.p), int(v.q))  # noqa: E731
+    N, D = _risk_fraction(prob, W1, b1c, [to_q(v) for v in W2], to_q(cur["b2"][0][0]))
+    start = N(fmpq(0)) / D(fmpq(0))
+    if cur_risk is None or start != cur_risk:
+        return Outcome("fails", f"segment {n + 1} starts at risk {start}, not the path's risk {cur_risk if cur_risk is not None else ctx.risk}", ledger)
+    res = _strictly_decreasing(N, D, T, n, ledger)
+    if isinstance(res, Outcome):
+        return res
+    k, P1 = res
+    end = N(T) / D(T)
+    for j in range(d1):
+        for kk in range(d0):
+            cur["W1"][j][kk] = S.sympy.log(S.sympy.Rational(int(W1[j][kk](T).p), int(W1[j][kk](T).q)))
+    return (f"log-affine segment t in [0, {T}]: L' = t^{k} P1(t) / D(t)^2 with P1 (degree {P1.degree()}) "
+            f"root-free and negative on [0, {T}]: risk {start} -> {end}"), end
+
+
+def check_escape_path(ctx: Context, ob: dict, path: str) -> Outcome:
     segs = get(ob, "segments", path, list)
     if not segs:
         raise FormatError(f"{path}.segments", segs, "expected at least one segment")
@@ -132,94 +251,18 @@ def check_escape_path(ctx: Context, ob: dict, path: str) -> Outcome:
         p = f"{path}.segments[{n}]"
         kind = get(seg, "kind", p, str)
         if kind == "split_line":
-            l, r = get(seg, "layer", p, int), get(seg, "neuron", p, int)
-            if ("split_line", l, r) not in ctx.facts:
-                return Outcome("fails", f"segment {n + 1} needs a neuron_split obligation for layer {l}, neuron {r}", ledger)
-            # the neuron_split obligation proved the line through the certificate's point only: a
-            # split_line segment may only continue along that same line, before any other segment
-            if on_line not in (None, (l, r)):
-                return Outcome("fails", f"segment {n + 1}: a split_line segment must follow the certificate's point along one "
-                                        "split line, before any other segment", ledger)
-            on_line = (l, r)
-            lam1 = rational(get(seg, "to", p), f"{p}.to")
-            W = cur[f"W{l + 1}"]
-            copy = prob.widths[l] - 1
-            for row in W:
-                v = row[r - 1] + row[copy]
-                row[r - 1] = v * S.sympy.Rational(int((1 - lam1).p), int((1 - lam1).q))
-                row[copy] = v * S.sympy.Rational(int(lam1.p), int(lam1.q))
-            details.append(f"split line to lambda = {lam1} (constant risk: neuron_split identity)")
+            res = _split_line_segment(ctx, cur, seg, p, n, on_line, ledger)
+            if isinstance(res, Outcome):
+                return res
+            on_line = (get(seg, "layer", p, int), get(seg, "neuron", p, int))
+            details.append(res)
         elif kind == "log_affine":
             on_line = "left"
-            if prob.depth != 2 or prob.widths[-1] != 1 or prob.act.name not in ("sigmoid", "tanh") or prob.loss != "squared":
-                return Outcome("fails", "log_affine segments: one hidden layer, scalar output, sigmoid or tanh, squared loss", ledger)
-            if any(v.q != 1 for v in prob.X.entries()):
-                return Outcome("fails", "log_affine segments need integer inputs", ledger)
-            T = rational(get(seg, "t_end", p), f"{p}.t_end")
-            if not T > 0:
-                raise FormatError(f"{p}.t_end", seg["t_end"], "must be positive")
-            d1, d0 = prob.widths[1], prob.widths[0]
-            spec = get(seg, "W1", p, list)
-            if len(spec) != d1 or any(not isinstance(row, list) or len(row) != d0 for row in spec):
-                raise FormatError(f"{p}.W1", spec, f"expected {d1} rows of {d0} [a, b] pairs")
-            W1 = []
-            for j, row in enumerate(spec):
-                W1.append([])
-                for k, ab in enumerate(row):
-                    if not isinstance(ab, list) or len(ab) != 2:
-                        raise FormatError(f"{p}.W1[{j}][{k}]", ab, "expected [a, b] for ln(a + b t)")
-                    a, b = (rational(v, f"{p}.W1[{j}][{k}]") for v in ab)
-                    if not (a > 0 and a + b * T > 0):
-                        return Outcome("fails", f"W1[{j + 1},{k + 1}]: a + b t is not positive on [0, {T}]", ledger)
-                    W1[j].append(fmpq_poly([a, b]))
-            cs = get(seg, "b1", p, list)
-            if len(cs) != d1:
-                raise FormatError(f"{p}.b1", cs, f"expected {d1} positive rationals c (b1 = ln c)")
-            b1c = [rational(c, f"{p}.b1[{j}]") for j, c in enumerate(cs)]
-            if any(not c > 0 for c in b1c):
-                raise FormatError(f"{p}.b1", cs, "each c must be positive")
-            checks = [(f"W1[{j + 1},{k + 1}]", cur["W1"][j][k], S.sympy.log(S.sympy.Rational(int(W1[j][k](0).p), int(W1[j][k](0).q))))
-                      for j in range(d1) for k in range(d0)]
-            checks += [(f"b1[{j + 1}]", cur["b1"][j][0], S.sympy.log(S.sympy.Rational(int(c.p), int(c.q)))) for j, c in enumerate(b1c)]
-            for label, have, want in checks:
-                s, how = S.sign(have - want)
-                if how not in ledger:
-                    ledger.append(how)
-                if s != 0:
-                    return Outcome("fails", f"segment {n + 1} does not start where the path is: {label} = {have}, not {want}", ledger)
-            W2 = [cur["W2"][0][j] for j in range(d1)]
-            if not all(v.is_Rational for v in W2 + [cur["b2"][0][0]]):
-                return Outcome("fails", "log_affine segments need rational W2 and b2", ledger)
-            to_q = lambda v: fmpq(int(v.p), int(v.q))  # noqa: E731
-            N, D = _risk_fraction(prob, W1, b1c, [to_q(v) for v in W2], to_q(cur["b2"][0][0]))
-            start = N(fmpq(0)) / D(fmpq(0))
-            if cur_risk is None or start != cur_risk:
-                return Outcome("fails", f"segment {n + 1} starts at risk {start}, not the path's risk {cur_risk if cur_risk is not None else risk0}", ledger)
-            P = N.derivative() * D - N * D.derivative()
-            if P == 0:
-                return Outcome("fails", f"segment {n + 1}: the risk is constant (no decrease)", ledger)
-            k = next(i for i, c in enumerate(P.coeffs()) if c != 0)
-            P1 = fmpq_poly(P.coeffs()[k:])
-            if ISOLATION not in ledger:
-                ledger.append(ISOLATION)
-            dfree = root_free(D, fmpq(0), T)
-            if dfree is not True:
-                return Outcome("fails" if dfree is False else "unknown", f"segment {n + 1}: cannot exclude a zero of the risk's "
-                               f"denominator on [0, {T}]", ledger)
-            pfree = root_free(P1, fmpq(0), T)
-            if pfree is None:
-                return Outcome("unknown", f"segment {n + 1}: root isolation undecided after {MAX_DEPTH} bisections", ledger)
-            if pfree is False or not P1(T) < 0:
-                return Outcome("fails", f"segment {n + 1}: the risk is not strictly decreasing on (0, {T}] "
-                                        f"(L' vanishes inside or is positive)", ledger)
-            end = N(T) / D(T)
-            details.append(f"log-affine segment t in [0, {T}]: L' = t^{k} P1(t) / D(t)^2 with P1 (degree {P1.degree()}) "
-                           f"root-free and negative on [0, {T}]: risk {start} -> {end}")
-            decreased = True
-            for j in range(d1):
-                for kk in range(d0):
-                    cur["W1"][j][kk] = S.sympy.log(S.sympy.Rational(int(W1[j][kk](T).p), int(W1[j][kk](T).q)))
-            cur_risk = end
+            res = _log_affine_segment(ctx, cur, seg, p, n, cur_risk, ledger)
+            if isinstance(res, Outcome):
+                return res
+            details.append(res[0])
+            cur_risk, decreased = res[1], True
         elif kind == "line":
             on_line = "left"
             res = _line_segment(ctx, cur, seg, p, n, ledger)

@@ -149,47 +149,34 @@ def _chain(ob: dict, path: str, prob, small) -> list:
     return steps
 
 
-def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
-    prob = ctx.prob
-    if prob.loss != "squared":
-        return Outcome("fails", f"neuron_split is implemented for the squared loss (loss is {prob.loss})", [])
-    L = prob.depth
-    l = get(ob, "layer", path, int)
-    if not 1 <= l <= L - 1:
-        raise FormatError(f"{path}.layer", l, f"expected a hidden layer 1..{L - 1}")
-    if prob.widths[l] < 2:
-        raise FormatError(f"{path}.layer", l, "the split layer must have at least 2 neurons (the neuron and its copy)")
-    r = get(ob, "neuron", path, int)
-    if not 1 <= r <= prob.widths[l] - 1:
-        raise FormatError(f"{path}.neuron", r, f"expected a neuron 1..{prob.widths[l] - 1} of the narrower network")
-    lam0 = rational(get(ob, "lambda", path), f"{path}.lambda")
-    small = dataclasses.replace(prob, widths=prob.widths[:l] + (prob.widths[l] - 1,) + prob.widths[l + 1:])
+def _split_source(ob: dict, path: str, prob, small, L: int):
+    """The narrow network's point: the certificate's ``source``, or the origin network's point
+    carried through the ``chain`` of earlier splits. Returns (src, chain) or an Outcome."""
     chain = _chain(ob, path, prob, small)
-    if chain:  # the source is the ORIGIN network; the checker applies the earlier splits itself
-        widths = list(small.widths)
-        for cl, _, _ in chain:
-            widths[cl] -= 1
-        origin = dataclasses.replace(prob, widths=tuple(widths))
-        src0 = parse_point(get(ob, "source", path), origin, f"{path}.source")
-        src = src0
-        for cl, cr, clam in chain:
-            if not isinstance(prob, Problem):
-                import sympy
-                clam = sympy.Rational(int(clam.p), int(clam.q))
-            src = line(src, L, cl, cr - 1, clam)
-        if isinstance(prob, Problem):
-            src = {n: fmpq_mat(len(R), len(R[0]), [v for row in R for v in row]) for n, R in src.items()}
-            if kernel.forward(small, src)[2] != kernel.forward(origin, src0)[2]:
-                return Outcome("fails", "the chain of splits changed the network function", [RATIONAL])
-    else:
-        src = parse_point(get(ob, "source", path), small, f"{path}.source")
-    ledger = [RATIONAL]
-    pl = isinstance(prob, Problem) and isinstance(prob.act, PiecewiseLinear)
-    if not pl:
-        import sympy
-        lam0 = sympy.Rational(int(lam0.p), int(lam0.q))
-    at = line(src, L, l, r - 1, lam0)
-    for n in prob.param_names():
+    if not chain:
+        return parse_point(get(ob, "source", path), small, f"{path}.source"), chain
+    # the source is the ORIGIN network; the checker applies the earlier splits itself
+    widths = list(small.widths)
+    for cl, _, _ in chain:
+        widths[cl] -= 1
+    origin = dataclasses.replace(prob, widths=tuple(widths))
+    src0 = parse_point(get(ob, "source", path), origin, f"{path}.source")
+    src = src0
+    for cl, cr, clam in chain:
+        if not isinstance(prob, Problem):
+            import sympy
+            clam = sympy.Rational(int(clam.p), int(clam.q))
+        src = line(src, L, cl, cr - 1, clam)
+    if isinstance(prob, Problem):
+        src = {n: fmpq_mat(len(R), len(R[0]), [v for row in R for v in row]) for n, R in src.items()}
+        if kernel.forward(small, src)[2] != kernel.forward(origin, src0)[2]:
+            return Outcome("fails", "the chain of splits changed the network function", [RATIONAL])
+    return src, chain
+
+
+def _is_split_of(ctx: Context, at: dict, lam0, ledger: list):
+    """The certificate's point equals the split point ``at``, entry by entry (None if so)."""
+    for n in ctx.prob.param_names():
         mine = _entries(ctx.point[n])
         for i, row in enumerate(at[n]):
             for j, v in enumerate(row):
@@ -199,33 +186,37 @@ def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
                 if not ok:
                     return Outcome("fails", f"the point is not the split of the source at lambda = {lam0}: {n}[{i + 1},{j + 1}] "
                                             f"differs", ledger)
-    moves = _line_moves(src, l, r, pl)
-    if moves is not True:
-        return Outcome("fails" if moves is False else "unknown", f"the outgoing weights of neuron {r} of layer {l} are "
-                       + ("all 0: every lambda gives the same point, so there is no line" if moves is False else
-                          "not proved non-zero: the line may be a single point"), ledger)
-    where = f"layer {l}, neuron {r} (copy = neuron {prob.widths[l]})" + (f", after a chain of {len(chain)} earlier splits" if chain else "")
-    if pl:
-        A = line(src, L, l, r - 1, fmpq(0))
-        A1 = line(src, L, l, r - 1, fmpq(1))
-        B = {n: [[A1[n][i][j] - A[n][i][j] for j in range(len(A[n][0]))] for i in range(len(A[n]))] for n in A}
-        outs, grad, err = _poly_pass(prob, A, B)
-        if err:
-            return Outcome("fails", err, ledger + [POLY_LAMBDA])
-        small_out = kernel.forward(small, src)[2]
-        for s, z in enumerate(outs):
-            for i, zi in enumerate(z):
-                if zi != fmpq_poly([small_out[i, s]]):
-                    return Outcome("fails", f"sample {s + 1} output {i + 1}: {zi} is not identically {small_out[i, s]}", ledger + [POLY_LAMBDA])
-        for n in prob.param_names():
-            for i, row in enumerate(grad[n]):
-                for j, g in enumerate(row):
-                    if g != 0:
-                        return Outcome("fails", f"d risk / d {n}[{i + 1},{j + 1}] = {g} along the line: not identically 0",
-                                       ledger + [POLY_LAMBDA])
-        return Outcome("holds", f"split of {where}: on all {prob.m} samples the output is identically (in lambda) the narrow "
-                                f"network's, and all partial derivatives are the zero polynomial in lambda: a line of critical "
-                                f"points at risk {kernel.risk(small, src)}", ledger + [POLY_LAMBDA], (("split_line", l, r), "critical"))
+    return None
+
+
+def _pl_line_identity(prob, small, src, L: int, l: int, r: int, where: str, ledger: list) -> Outcome:
+    """Piecewise-linear networks: output and gradient along the line as polynomials in lambda."""
+    A = line(src, L, l, r - 1, fmpq(0))
+    A1 = line(src, L, l, r - 1, fmpq(1))
+    B = {n: [[A1[n][i][j] - A[n][i][j] for j in range(len(A[n][0]))] for i in range(len(A[n]))] for n in A}
+    outs, grad, err = _poly_pass(prob, A, B)
+    if err:
+        return Outcome("fails", err, ledger + [POLY_LAMBDA])
+    small_out = kernel.forward(small, src)[2]
+    for s, z in enumerate(outs):
+        for i, zi in enumerate(z):
+            if zi != fmpq_poly([small_out[i, s]]):
+                return Outcome("fails", f"sample {s + 1} output {i + 1}: {zi} is not identically {small_out[i, s]}", ledger + [POLY_LAMBDA])
+    for n in prob.param_names():
+        for i, row in enumerate(grad[n]):
+            for j, g in enumerate(row):
+                if g != 0:
+                    return Outcome("fails", f"d risk / d {n}[{i + 1},{j + 1}] = {g} along the line: not identically 0",
+                                   ledger + [POLY_LAMBDA])
+    return Outcome("holds", f"split of {where}: on all {prob.m} samples the output is identically (in lambda) the narrow "
+                            f"network's, and all partial derivatives are the zero polynomial in lambda: a line of critical "
+                            f"points at risk {kernel.risk(small, src)}", ledger + [POLY_LAMBDA], (("split_line", l, r), "critical"))
+
+
+def _smooth_line_identity(prob, src, L: int, l: int, r: int, where: str, ledger: list) -> Outcome:
+    """Smooth networks: the exact gradient is 0 at lambda = 0 and 1, hence (affine) on the line."""
+    import sympy
+
     from symcert.checker import smooth as S
     ev = S.Evaluator(prob)
     for lam in (0, 1):
@@ -249,6 +240,44 @@ def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
                    ledger + [AFFINE_LEMMA], (("split_line", l, r), "critical"))
 
 
+def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
+    prob = ctx.prob
+    if prob.loss != "squared":
+        return Outcome("fails", f"neuron_split is implemented for the squared loss (loss is {prob.loss})", [])
+    L = prob.depth
+    l = get(ob, "layer", path, int)
+    if not 1 <= l <= L - 1:
+        raise FormatError(f"{path}.layer", l, f"expected a hidden layer 1..{L - 1}")
+    if prob.widths[l] < 2:
+        raise FormatError(f"{path}.layer", l, "the split layer must have at least 2 neurons (the neuron and its copy)")
+    r = get(ob, "neuron", path, int)
+    if not 1 <= r <= prob.widths[l] - 1:
+        raise FormatError(f"{path}.neuron", r, f"expected a neuron 1..{prob.widths[l] - 1} of the narrower network")
+    lam0 = rational(get(ob, "lambda", path), f"{path}.lambda")
+    small = dataclasses.replace(prob, widths=prob.widths[:l] + (prob.widths[l] - 1,) + prob.widths[l + 1:])
+    res = _split_source(ob, path, prob, small, L)
+    if isinstance(res, Outcome):
+        return res
+    src, chain = res
+    ledger = [RATIONAL]
+    pl = isinstance(prob, Problem) and isinstance(prob.act, PiecewiseLinear)
+    if not pl:
+        import sympy
+        lam0 = sympy.Rational(int(lam0.p), int(lam0.q))
+    bad = _is_split_of(ctx, line(src, L, l, r - 1, lam0), lam0, ledger)
+    if bad is not None:
+        return bad
+    moves = _line_moves(src, l, r, pl)
+    if moves is not True:
+        return Outcome("fails" if moves is False else "unknown", f"the outgoing weights of neuron {r} of layer {l} are "
+                       + ("all 0: every lambda gives the same point, so there is no line" if moves is False else
+                          "not proved non-zero: the line may be a single point"), ledger)
+    where = f"layer {l}, neuron {r} (copy = neuron {prob.widths[l]})" + (f", after a chain of {len(chain)} earlier splits" if chain else "")
+    if pl:
+        return _pl_line_identity(prob, small, src, L, l, r, where, ledger)
+    return _smooth_line_identity(prob, src, L, l, r, where, ledger)
+
+
 def check_split_local_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     """Morse-Bott route on a split line (smooth activations, one hidden layer, scalar output):
     the neuron_split obligation proved the gradient zero along the whole line; here the exact
@@ -256,7 +285,7 @@ def check_split_local_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     r, +v on the copy) and be positive definite on the other coordinates (exact LDL^T). Then H
     is PSD with kernel exactly the tangent of a curve of critical points: a local minimum."""
     from symcert.checker import smooth as S
-    from symcert.checker.smooth_obligations import MB_LEMMA, positive_definite
+    from symcert.checker.smooth_hessian import MB_LEMMA, positive_definite
     prob = ctx.prob
     l, r = get(ob, "layer", path, int), get(ob, "neuron", path, int)
     if ("split_line", l, r) not in ctx.facts:

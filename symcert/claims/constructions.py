@@ -32,12 +32,12 @@ from flint import fmpq, fmpq_mat
 
 from symcert import certificate
 from symcert.certificate import real_text  # noqa: F401  (re-exported for the claim modules)
-from symcert.checker import kernel, losses
-from symcert.checker.convex import LEMMA
-from symcert.checker.obligations import RATIONAL
-from symcert.checker.problem import FormatError
-from symcert.checker.problem import point as parse_point
-from symcert.checker.problem import problem as parse_problem
+from symcert.checker.api import kernel, losses
+from symcert.checker.api import CONVEX_LEMMA as LEMMA
+from symcert.checker.api import RATIONAL
+from symcert.checker.api import FormatError
+from symcert.checker.api import parse_point
+from symcert.checker.api import parse_problem
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
 from symcert.inputs.data import Dataset

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import kernel
+from symcert.checker.api import kernel
 
 
 def augmented(X: fmpq_mat) -> fmpq_mat:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from symcert.checker import kernel
-from symcert.checker.problem import Problem
+from symcert.checker.api import kernel
+from symcert.checker.api import Problem
 
 
 def interior_radius(prob: Problem, params: dict, max_halvings: int = 200, fwd=None) -> fmpq | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import losses
+from symcert.checker.api import losses
 from symcert.errors import ConstructionFailed
 from symcert.provers import lp
 from symcert.provers.affine import augmented, least_squares

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import z3
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import cells as C
-from symcert.checker import kernel
-from symcert.checker.descent import risk_along
+from symcert.checker import api as C
+from symcert.checker.api import kernel
+from symcert.checker.api import risk_along
 from symcert.exact.rationals import format_rational as fr
 from symcert.provers.affine import least_squares
 from symcert.provers.lp import Infeasible, solve as simplex
@@ -259,6 +259,56 @@ def decide(prob, point, radius_cap=fmpq(1), timeout_ms: int = 60000, max_cells: 
     return dec
 
 
+def _descent(prob, point, d1, r, stats) -> Decision:
+    ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
+    return Decision("descent", [ob], radius=r, stats=stats, lower_point=lower_point_on(prob, point, d1))
+
+
+def _affine_exceptions(prob, pre, kinks, cells, fit, risk) -> tuple[dict, list]:
+    """Cells settled by the squared-loss witness (samples with a nonzero residual of the best
+    affine fit share one pattern column): their proofs, and the cells left for the other tests."""
+    nonzero = None
+    if fit is not None and fit.loss == risk:
+        res = fit.fitted - prob.Y
+        nonzero = [j for j in range(prob.m) if any(res[i, j] != 0 for i in range(prob.Y.nrows()))]
+    proof_of, rest = {}, []
+    for pat in cells:
+        if nonzero is not None:
+            cols = C.columns(prob, pre, kinks, pat)
+            if len({cols[j] for j in nonzero}) <= 1:
+                proof_of[pat] = "affine_exceptions"
+                continue
+        rest.append(pat)
+    return proof_of, rest
+
+
+def _z3_cells(prob, point, pre, kinks, r, risk, rest, proof_of, timeout_ms) -> tuple[int, list, str | None]:
+    """Per-cell minimum queries until one is sat or unknown: (queries run, sat cells, unknown reason)."""
+    n_z3, sat_cells, unknown = 0, [], None
+    for pat in rest:
+        n_z3 += 1
+        res, why, mv = C.z3_cell(prob, point, r, risk, C.piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
+        if res == z3.unsat:
+            proof_of[pat] = "z3"
+        elif res == z3.sat:
+            sat_cells.append((pat, mv))
+            break
+        else:
+            unknown = f"z3 returned unknown ({why}) on cell {pat!r} within {timeout_ms} ms"
+            break
+    return n_z3, sat_cells, unknown
+
+
+def _cover(prob, r, empty, proofs, fit) -> dict:
+    ob = {"id": "cell_cover", "kind": "cell_cover", "radius": fr(r), "empty": empty, "cells": proofs}
+    if any(p["proof"] == "affine_exceptions" for p in proofs):
+        ob["affine_fit"] = {"weights": [[fr(fit.weights[i, k]) for k in range(fit.weights.ncols())] for i in range(fit.weights.nrows())],
+                            "bias": [fr(fit.bias[i, 0]) for i in range(fit.bias.nrows())]}
+    ob["rests_on"] = C.ledger_for(bool(empty), any(p["proof"] == "affine_exceptions" for p in proofs),
+                                  any(p["proof"] == "z3" for p in proofs), prob.loss != "squared")
+    return ob
+
+
 def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Decision:
     t_start = time.perf_counter()
     stats = {}
@@ -273,9 +323,8 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
         d1 = line_search(prob, point, pre, kinks, None, min(timeout_ms, LINE_SEARCH_MS))
         stats["seconds_free_search"] = time.perf_counter() - t0
         if d1 is not None:
-            ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
             stats.update(kinks=len(kinks), patterns=1 << len(kinks), seconds_total=time.perf_counter() - t_start)
-            return Decision("descent", [ob], radius=r, stats=stats, lower_point=lower_point_on(prob, point, d1))
+            return _descent(prob, point, d1, r, stats)
     t0 = time.perf_counter()
     empty, dead = dead_prefixes(prob, kinks)
     counts = {"pruned": 0}
@@ -287,39 +336,16 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
     stats["cells"] = len(cells)
     risk = kernel.risk(prob, point)
     fit = _fit(prob) if solver_free and prob.loss == "squared" else None  # the witness is a squared-loss argument
-    nonzero = None
-    if fit is not None and fit.loss == risk:
-        res = fit.fitted - prob.Y
-        nonzero = [j for j in range(prob.m) if any(res[i, j] != 0 for i in range(prob.Y.nrows()))]
-    proof_of, rest, sat_cells, unknown = {}, [], [], None
     t0 = time.perf_counter()
-    for pat in cells:
-        if nonzero is not None:
-            cols = C.columns(prob, pre, kinks, pat)
-            if len({cols[j] for j in nonzero}) <= 1:
-                proof_of[pat] = "affine_exceptions"
-                continue
-        rest.append(pat)
+    proof_of, rest = _affine_exceptions(prob, pre, kinks, cells, fit, risk)
     # cheap exact second-order line searches on every remaining cell first, then the per-cell minimum queries
     for pat in rest:
         d1 = line_search(prob, point, pre, kinks, pat, min(timeout_ms, LINE_SEARCH_MS))
         if d1 is not None:
-            ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
             stats.update(z3_cells=0, seconds_cells=time.perf_counter() - t0, descent_cell=pat,
                          seconds_total=time.perf_counter() - t_start)
-            return Decision("descent", [ob], radius=r, stats=stats, lower_point=lower_point_on(prob, point, d1))
-    n_z3 = 0
-    for pat in rest:
-        n_z3 += 1
-        res, why, mv = C.z3_cell(prob, point, r, risk, C._piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
-        if res == z3.unsat:
-            proof_of[pat] = "z3"
-        elif res == z3.sat:
-            sat_cells.append((pat, mv))
-            break
-        else:
-            unknown = f"z3 returned unknown ({why}) on cell {pat!r} within {timeout_ms} ms"
-            break
+            return _descent(prob, point, d1, r, stats)
+    n_z3, sat_cells, unknown = _z3_cells(prob, point, pre, kinks, r, risk, rest, proof_of, timeout_ms)
     proofs = [{"pattern": pat, "proof": proof_of[pat]} for pat in cells if pat in proof_of]
     stats.update(z3_cells=n_z3, seconds_cells=time.perf_counter() - t0)
     if sat_cells:
@@ -327,21 +353,14 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
         d1 = _segment(prob, point, mv)
         stats["seconds_total"] = time.perf_counter() - t_start
         if d1 is not None:
-            ob = {"id": "descent", "kind": "descent_curve", "direction": _point_json(d1)}
-            return Decision("descent", [ob], radius=r, stats=stats, lower_point=lower_point_on(prob, point, d1))
+            return _descent(prob, point, d1, r, stats)
         return Decision("unknown", reason=f"z3 found a lower point in cell {pat!r} within radius {r}, "
                         "but no descent curve of order <= 2 was found (the point may still be a local minimum "
                         "within a smaller radius: try a smaller radius)", radius=r, stats=stats)
     stats["seconds_total"] = time.perf_counter() - t_start
     if unknown:
         return Decision("unknown", reason=unknown, radius=r, stats=stats)
-    ob = {"id": "cell_cover", "kind": "cell_cover", "radius": fr(r), "empty": empty, "cells": proofs}
-    if any(p["proof"] == "affine_exceptions" for p in proofs):
-        ob["affine_fit"] = {"weights": [[fr(fit.weights[i, k]) for k in range(fit.weights.ncols())] for i in range(fit.weights.nrows())],
-                            "bias": [fr(fit.bias[i, 0]) for i in range(fit.bias.nrows())]}
-    ob["rests_on"] = C.ledger_for(bool(empty), any(p["proof"] == "affine_exceptions" for p in proofs),
-                                  any(p["proof"] == "z3" for p in proofs), prob.loss != "squared")
-    return Decision("local_min", [ob], radius=r, stats=stats)
+    return Decision("local_min", [_cover(prob, r, empty, proofs, fit)], radius=r, stats=stats)
 
 
 def _point_json(params: dict) -> dict:

@@ -5,12 +5,10 @@ only runs it to decide whether to include the obligation, with a time budget.
 """
 from __future__ import annotations
 
-from symcert.checker.obligations import Context, check_smt_cell_minimum
+from symcert.checker.api import check_obligation
 
 
 def smt_cell_minimum_holds(prob, point: dict, r, loss, timeout_ms: int = 2000) -> bool:
-    ctx = Context(prob, point, None, None, timeout_ms)
-    ctx.facts.add(("cell_box", r))
-    ctx._risk = loss
-    out = check_smt_cell_minimum(ctx, {"radius": f"{r.p}/{r.q}", "solver": "z3"}, "smt")
+    ob = {"kind": "smt_cell_minimum", "radius": f"{r.p}/{r.q}", "solver": "z3"}
+    out = check_obligation(prob, point, ob, "smt", facts={("cell_box", r)}, risk=loss, smt_timeout_ms=timeout_ms)
     return out.status == "holds"

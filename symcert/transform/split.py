@@ -14,7 +14,7 @@ import copy
 from flint import fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.checker.split import line
+from symcert.checker.api import split_line as line
 from symcert.errors import InputError
 from symcert.exact.rationals import format_rational
 
@@ -50,10 +50,10 @@ def certify_split(pj: dict, params: dict, layer: int, neuron: int, lam, claim: d
     """Certificate (conclusion ``critical_line``) that splitting neuron ``neuron`` of layer
     ``layer`` of the rational critical point ``params`` of problem ``pj`` gives a line of
     critical points with the same network function; the point is the split at ``lam``."""
-    from symcert.checker import kernel
-    from symcert.checker.obligations import RATIONAL
-    from symcert.checker.problem import problem as parse_problem
-    from symcert.checker.split import POLY_LAMBDA
+    from symcert.checker.api import kernel
+    from symcert.checker.api import RATIONAL
+    from symcert.checker.api import parse_problem
+    from symcert.checker.api import POLY_LAMBDA
     lam = fmpq(lam)
     wide = split_problem(pj, layer)
     pt = split_point(params, layer, neuron, lam)

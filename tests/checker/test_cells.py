@@ -172,10 +172,9 @@ def test_malformed_cover_is_invalid(collinear, field, value):
 def test_z3_time_out_is_unknown(monkeypatch):
     import z3
 
-    from symcert.checker import cells as C
     from symcert.errors import ConstructionFailed
     from symcert.provers import kinks as PK
-    monkeypatch.setattr(C, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
+    monkeypatch.setattr(PK.C, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
     monkeypatch.setattr(PK, "line_search", lambda *a, **k: None)
     with pytest.raises(ConstructionFailed, match="z3 returned unknown"):
         _doc(YT.abs_global_min)

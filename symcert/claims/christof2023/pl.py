@@ -23,7 +23,7 @@ import random
 
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import kernel
+from symcert.checker.api import kernel
 from symcert.claims import constructions as AM
 from symcert.claims.base import Claim, Instance
 from symcert.errors import HypothesisViolation, InputError
@@ -118,9 +118,9 @@ def certify_continuum() -> dict:
     eta > -1/5 and outputs the affine fit x/5 + 1/5 throughout; with the paper's better point
     every member is a spurious local minimum at risk 2/5."""
     from symcert import certificate as cert
-    from symcert.checker.convex import LEMMA
-    from symcert.checker.obligations import RATIONAL
-    from symcert.checker.valley import POLY
+    from symcert.checker.api import CONVEX_LEMMA as LEMMA
+    from symcert.checker.api import RATIONAL
+    from symcert.checker.api import VALLEY_POLY as POLY
     data = rows(*WORKED)
     widths = [1, 2, 2, 1]
     pj = AM.problem_json(data, widths, relu(), LOSSES["squared"])

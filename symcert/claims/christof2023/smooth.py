@@ -18,8 +18,8 @@ from fractions import Fraction as F
 
 import mpmath
 
-from symcert.checker.check import check_document
-from symcert.checker.verdict import Verdict
+from symcert.checker.api import check_document
+from symcert.checker.api import Verdict
 from symcert import certificate
 from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance

@@ -18,9 +18,9 @@ from fractions import Fraction as F
 import mpmath
 import sympy
 
-from symcert.checker import smooth as S
-from symcert.checker.check import check_document
-from symcert.checker.verdict import Verdict
+from symcert.checker.api import smooth as S
+from symcert.checker.api import check_document
+from symcert.checker.api import Verdict
 from symcert import certificate
 from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance
@@ -58,7 +58,7 @@ def choose_labels(inputs: list, cstar=F(1, 3), scale=None) -> tuple[list, list, 
     scaled; raises HypothesisViolation when M = sum e_i x_i x_i^T is not positive definite."""
     from flint import fmpq, fmpq_mat
 
-    from symcert.checker.smooth_obligations import positive_definite
+    from symcert.checker.api import positive_definite
     m, dx = len(inputs), len(inputs[0])
     Xt = fmpq_mat(m, dx + 1, [fmpq(v.numerator, v.denominator) for row in inputs for v in (*row, F(1))])
     q = fmpq_mat(m, 1, [fmpq(sum(v * v for v in row).numerator, sum(v * v for v in row).denominator) for row in inputs])
@@ -191,8 +191,8 @@ def saddle(instance: str) -> dict:
 
 def hessian_eigen_summary(n: int = 2) -> dict:
     """Exact characteristic polynomial of the worked instance's Hessian (for docs and tests)."""
-    from symcert.checker.problem import problem as parse_problem
-    from symcert.checker.problem import point as parse_point
+    from symcert.checker.api import parse_problem
+    from symcert.checker.api import parse_point
     pj = C.smooth_problem_json([1, n, 1], SIG, [[x] for x in X1], Y1)
     prob = parse_problem(pj)
     pt = parse_point(certificate.point_json(local_min(n, 1, F(1, 3))), prob, "point")

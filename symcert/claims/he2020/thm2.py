@@ -8,10 +8,10 @@ import random
 from flint import fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.checker import kernel
-from symcert.checker.multilinear import POLY as MPOLY
-from symcert.checker.obligations import RATIONAL
-from symcert.checker.problem import problem as parse_problem
+from symcert.checker.api import kernel
+from symcert.checker.api import MULTILINEAR_POLY as MPOLY
+from symcert.checker.api import RATIONAL
+from symcert.checker.api import parse_problem
 from symcert.claims import constructions as AM
 from symcert.claims.base import Claim, Instance
 from symcert.claims.he2020.common import ACTS, PAPER, THM2, WORKED, rows

@@ -7,11 +7,11 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.checker import kernel
-from symcert.checker.convex import LEMMA
-from symcert.checker.obligations import RATIONAL
-from symcert.checker.valley import POLY as UPOLY
-from symcert.checker.problem import problem as parse_problem
+from symcert.checker.api import kernel
+from symcert.checker.api import CONVEX_LEMMA as LEMMA
+from symcert.checker.api import RATIONAL
+from symcert.checker.api import VALLEY_POLY as UPOLY
+from symcert.checker.api import parse_problem
 from symcert.claims import constructions as AM
 from symcert.claims.base import Claim, Instance
 from symcert.claims.he2020.common import ACTS, LOSSES, PAPER, THM1, VALLEY, WORKED, abs_network, piece_text, rows

@@ -62,7 +62,7 @@ def growth_chain(grow: int) -> list:
 def d_matrix(prob, params: dict, layer: int, neuron: int) -> list:
     """D^{r,s}_i = sum_a (d l_a / d n_{l+1,s}) h'(n_{l,r}(x_a)) a_{l-1,i}(x_a), exactly (rows s, columns i,
     with a final column for the bias input 1)."""
-    from symcert.checker import kernel
+    from symcert.checker.api import kernel
     pre, acts, out = kernel.forward(prob, params)
     L = prob.depth
     G = out - prob.Y
@@ -86,8 +86,8 @@ def d_matrix(prob, params: dict, layer: int, neuron: int) -> list:
 
 
 def deep_growth(seed: int = 3, m: int = 20, grow: int = 21) -> dict:
-    from symcert.checker import kernel
-    from symcert.checker.problem import problem as parse
+    from symcert.checker.api import kernel
+    from symcert.checker.api import parse_problem as parse
     from symcert.provers.cells import interior_radius
     data = _deep_data(seed, m)
     pj, origin, fit = deep_origin(data)
@@ -105,8 +105,8 @@ def deep_growth(seed: int = 3, m: int = 20, grow: int = 21) -> dict:
     loss = kernel.risk(prob, final)
     rad = interior_radius(prob, final)
     D = d_matrix(parse(small_pj), pt, l, r)
-    from symcert.checker.obligations import AFFINE_LEMMA, RATIONAL
-    from symcert.checker.split import POLY_LAMBDA
+    from symcert.checker.api import AFFINE_LEMMA, RATIONAL
+    from symcert.checker.api import POLY_LAMBDA
     obligations = [
         {"id": "gradient_zero", "kind": "gradient_zero", "rests_on": [RATIONAL]},
         {"id": "neuron_split", "kind": "neuron_split", "layer": l, "neuron": r, "lambda": SC.real_text(lam),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from symcert.checker.problem import point as parse_point
-from symcert.checker.problem import problem as parse_problem
+from symcert.checker.api import parse_point
+from symcert.checker.api import parse_problem
 from symcert import certificate
 from symcert.claims import constructions as SC
 from symcert.claims.base import Claim, Instance
@@ -34,7 +34,7 @@ def escape(lam0: Fraction = Fraction(1, 2), lam1: Fraction = Fraction(2), act: s
                  {"id": "split_local_minimum", "kind": "split_local_minimum", "layer": 1, "neuron": 1}]
     ab = [[[2, 2 * (-lam1)]], [[2, 2 * (1 - lam1)]]]
     prob = parse_problem(wide)
-    from symcert.checker.smooth import Evaluator
+    from symcert.checker.api import Evaluator
     risk = Evaluator(prob).risk(parse_point(_split_point_json(lam0, act), prob, "point"))
     loss = Fraction(int(risk.p), int(risk.q))
 

@@ -28,8 +28,8 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat, fmpq_poly
 
-from symcert.checker.problem import point as parse_point
-from symcert.checker.problem import problem as parse_problem
+from symcert.checker.api import parse_point
+from symcert.checker.api import parse_problem
 from symcert import certificate
 from symcert.claims import constructions as SC
 from symcert.claims.base import Claim, Instance
@@ -115,18 +115,18 @@ def worked_escape_monotone() -> dict:
     """The notes' escape path on the worked instance: v = (2, -1), u1 = ln(2(1 - t)),
     u2 = ln(2(1 - 2t)), biases 0: for each T, is the loss strictly decreasing on [0, T]? (exact
     rational function of t; real-root isolation of the derivative's numerator)."""
-    from symcert.checker import path as PA
+    from symcert.checker.api import risk_fraction, root_free
     pj = SC.smooth_problem_json([1, 2, 1], SC.smooth_activation("sigmoid"), [[x] for x in WORKED_X], list(WORKED_Y))
     prob = parse_problem(pj)
     W1 = [[fmpq_poly([2, -2])], [fmpq_poly([2, -4])]]
-    N, D = PA._risk_fraction(prob, W1, [fmpq(1), fmpq(1)], [fmpq(2), fmpq(-1)], fmpq(0))
+    N, D = risk_fraction(prob, W1, [fmpq(1), fmpq(1)], [fmpq(2), fmpq(-1)], fmpq(0))
     P = N.derivative() * D - N * D.derivative()
     k = next(i for i, c in enumerate(P.coeffs()) if c != 0)
     P1 = fmpq_poly(P.coeffs()[k:])
     out = {}
     for T in (Fraction(1, 10), Fraction(1, 20)):
         t = fmpq(T.numerator, T.denominator)
-        out[str(T)] = PA.root_free(P1, fmpq(0), t) is True and P1(t) < 0 and PA.root_free(D, fmpq(0), t) is True
+        out[str(T)] = root_free(P1, fmpq(0), t) is True and P1(t) < 0 and root_free(D, fmpq(0), t) is True
     return out
 
 
@@ -285,7 +285,7 @@ def sigmoid_split(lam: Fraction, instance: str, act="sigmoid", seeded: dict | No
              "conclusion": conclusion, "instance": instance, "construction": info}
     pj = wide
     prob = parse_problem(pj)
-    from symcert.checker.smooth import Evaluator
+    from symcert.checker.api import Evaluator
     risk = Evaluator(prob).risk(parse_point(_split_point_json(lam, act), prob, "point"))
     loss = Fraction(int(risk.p), int(risk.q))
     for t in ("1/10", "1/100", "1/1000", "1/10000"):  # the first witness t the checker accepts
@@ -357,7 +357,7 @@ def certify_data(data, options: dict) -> dict:
     """Split a user's critical point: ``--point FILE`` holds {"point": {W1, b1, ...}, "split":
     {"layer": l, "neuron": r, "lambda": "1/2"}}; the activation is ``--activation`` (piecewise
     linear), the loss squared. The answer is a ``critical_line`` certificate."""
-    from symcert.checker.problem import FormatError
+    from symcert.checker.api import FormatError
     from symcert.claims.yun2019 import thm4 as T4
     from symcert.errors import HypothesisViolation, InputError
     from symcert.exact.rationals import RationalSyntaxError, parse_rational
@@ -390,7 +390,7 @@ def certify_data(data, options: dict) -> dict:
         params = parse_point(doc["point"], prob, "point")
     except FormatError as exc:
         raise InputError(path, exc.field, exc.value, exc.reason) from None
-    from symcert.checker import kernel
+    from symcert.checker.api import kernel
     pre = kernel.forward(prob, params)[0]
     if kernel.kinks(prob, pre):
         raise HypothesisViolation(CLAIM_ID, "differentiable", "a hidden pre-activation lies on a breakpoint: the gradient is not defined")

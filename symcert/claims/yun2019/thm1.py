@@ -16,8 +16,8 @@ from collections import Counter
 from flint import fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.checker import kernel
-from symcert.checker.problem import problem as parse_problem
+from symcert.checker.api import kernel
+from symcert.checker.api import parse_problem
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr

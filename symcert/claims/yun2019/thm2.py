@@ -27,9 +27,9 @@ from fractions import Fraction as F
 
 import mpmath
 
-from symcert.checker import smooth as S
-from symcert.checker.check import check_document
-from symcert.checker.verdict import Verdict
+from symcert.checker.api import smooth as S
+from symcert.checker.api import check_document
+from symcert.checker.api import Verdict
 from symcert import certificate
 from symcert.claims import constructions as C
 from symcert.claims.base import Claim, Instance
@@ -196,8 +196,8 @@ def _pl_doc(name: str, act: dict, better: dict) -> dict:
     """ReLU / leaky ReLU: exact rational kernel; the all-positive cell is affine in x."""
     from flint import fmpq, fmpq_mat
 
-    from symcert.checker import kernel
-    from symcert.checker.problem import problem as parse_problem
+    from symcert.checker.api import kernel
+    from symcert.checker.api import parse_problem
     from symcert.provers.cells import interior_radius
 
     pj = {"network": {"widths": [2, 2, 1], "activation": act}, "loss": {"kind": "squared"},

@@ -31,12 +31,12 @@ import random
 from flint import fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.checker import descent, kernel, linear
-from symcert.checker.descent import POLY_T
-from symcert.checker.obligations import RATIONAL
-from symcert.checker.problem import FormatError
-from symcert.checker.problem import point as parse_point
-from symcert.checker.problem import problem as parse_problem
+from symcert.checker.api import LINEAR_LEMMA, end_to_end, kernel, risk_along
+from symcert.checker.api import POLY_T
+from symcert.checker.api import RATIONAL
+from symcert.checker.api import FormatError
+from symcert.checker.api import parse_point
+from symcert.checker.api import parse_problem
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
@@ -160,7 +160,7 @@ def descent_witness(prob, params: dict, seed: int = 0):
                 continue
             F = {n: -M for n, M in coeffs[a].items()}
             d2, higher = (F, {}) if a + 1 == 2 else (None, {a + 1: F})
-            R = descent.risk_along(prob, params, E, d2, higher) - kernel.risk(prob, params)
+            R = risk_along(prob, params, E, d2, higher) - kernel.risk(prob, params)
             low = next((c for c in R.coeffs() if c != 0), None)
             if low is not None and low < 0:
                 return side, E, a, F, R
@@ -206,7 +206,7 @@ def classify(pj: dict, params: dict, instance: str = "user point", seed: int = 0
                 if G[i, j] != 0:
                     raise HypothesisViolation(CLAIM_ID, "H3", f"{source} is not a critical point: d risk / d {name}[{i + 1},{j + 1}] = {fr(G[i, j])}")
     loss = kernel.risk(prob, params)
-    P, c = linear.end_to_end(prob, params)
+    P, c = end_to_end(prob, params)
     out = kernel.forward(prob, params)[2]
     R = out - prob.Y
     Gp = R * prob.X.transpose()
@@ -231,7 +231,7 @@ def classify(pj: dict, params: dict, instance: str = "user point", seed: int = 0
         conclusion = "global_minimum"
         obligations.append({"id": "linear_global_minimum", "kind": "linear_global_minimum",
                             "end_to_end": {"weights": certificate.mat_json(P), "bias": certificate.vec_json(c)},
-                            "rests_on": [RATIONAL, linear.LEMMA]})
+                            "rests_on": [RATIONAL, LINEAR_LEMMA]})
     else:
         conclusion = "saddle_point"
         found = descent_witness(prob, params, seed)

@@ -1,0 +1,237 @@
+"""Second-order obligations on smooth networks (trusted): Morse-Bott minima and positive definite
+Hessians. Part of the smooth obligations (:mod:`symcert.checker.smooth_obligations` registers
+them); kinds ``morse_bott`` (critical manifold + Hessian PSD with kernel = tangent space) and
+``hessian_pd`` (strict minimum: positive definite Hessian, exact or rigorous inertia).
+"""
+from __future__ import annotations
+
+import flint
+import sympy
+from flint import fmpq_mat
+
+from symcert.checker import smooth as S
+from symcert.checker.obligations import RATIONAL, Outcome
+from symcert.checker.problem import FormatError, get
+
+MB_LEMMA = ("lemma (Morse-Bott): gradient zero on an embedded C^2 manifold through the point and a PSD "
+            "Hessian whose kernel is the manifold's tangent space imply a local minimum")
+CROSS_CHECK = 400  # morse_bott re-checks H T = 0 explicitly up to this many parameters
+
+
+def require_smooth(ctx, path):
+    if not isinstance(ctx.prob, S.SmoothProblem):
+        raise FormatError(path, None, "this obligation applies to smooth problems only")
+
+
+def _sub(M: fmpq_mat, rows, cols) -> fmpq_mat:
+    return fmpq_mat(len(rows), len(cols), [M[i, j] for i in rows for j in cols])
+
+
+def positive_definite(M: fmpq_mat) -> bool:
+    """Exact test: M (symmetric, rational) is positive definite. Block LDL^T: M = [[A, B], [B^T, C]]
+    is PD iff A is PD and the Schur complement C - B^T A^-1 B is PD (recursively; rational
+    arithmetic in flint, so nothing is rounded)."""
+    n = M.nrows()
+    if n == 0:
+        return True
+    if n <= 24:
+        A = [[M[i, j] for j in range(n)] for i in range(n)]
+        for k in range(n):
+            d = A[k][k]
+            if not d > 0:
+                return False
+            for i in range(k + 1, n):
+                if A[i][k] != 0:
+                    f = A[i][k] / d
+                    for j in range(k + 1, n):
+                        A[i][j] -= f * A[k][j]
+        return True
+    h = n // 2
+    top, bot = list(range(h)), list(range(h, n))
+    A, B, C = _sub(M, top, top), _sub(M, top, bot), _sub(M, bot, bot)
+    if not positive_definite(A):
+        return False
+    return positive_definite(C - B.transpose() * A.solve(B))
+
+
+def _free_coordinates(ob: dict, path: str, coords: list, out_bias: tuple) -> list:
+    free = []
+    for q, c in enumerate(get(ob, "free", path, list)):
+        if not (isinstance(c, list) and len(c) == 3 and isinstance(c[0], str) and all(isinstance(v, int) and not isinstance(v, bool) for v in c[1:])):
+            raise FormatError(f"{path}.free[{q}]", c, "expected [parameter name, row, column] (1-based)")
+        t = (c[0], c[1] - 1, c[2] - 1)
+        if t not in coords or t == out_bias or t in free:
+            raise FormatError(f"{path}.free[{q}]", c, "not a parameter coordinate, repeated, or the output bias")
+        free.append(t)
+    return free
+
+
+def _gradient_on_manifold(ctx, free: list):
+    """(1) The gradient vanishes identically on the manifold, symbolically in the free
+    coordinates: returns the ledger, or an Outcome if that is not shown."""
+    prob = ctx.prob
+    syms = {c: sympy.Symbol(f"s_{c[0]}_{c[1] + 1}_{c[2] + 1}") for c in free}
+    ev0 = S.Evaluator(prob)
+    try:
+        fw0 = ev0.forward(ctx.point)
+    except S.NotDifferentiable as exc:
+        return Outcome("fails", str(exc), [S.SYMPY])
+    gen = {n: [[v for v in row] for row in M] for n, M in ctx.point.items()}
+    for (n, i, j), sym in syms.items():
+        gen[n][i][j] = ctx.point[n][i][j] + sym
+    gen["b2"][0][0] = sympy.Integer(0)
+    ev = S.Evaluator(prob)
+    f1 = ev.forward(gen)[0][2][0]
+    gen["b2"][0][0] = fw0[0][2][0] - f1
+    grad = ev.gradient(gen)
+    ledger = [S.SYMPY]
+    vals = [(f"d risk / d {n}[{i + 1},{j + 1}]", v) for n in prob.param_names() for i, row in enumerate(grad[n]) for j, v in enumerate(row)]
+    vals = [(lab, v if v == 0 else sympy.expand(v)) for lab, v in vals]
+    bad = [(lab, v) for lab, v in vals if v != 0]
+    for lab, v in bad:  # a sample of the manifold where arb proves the gradient nonzero refutes the identity
+        at = v.subs({sym: sympy.Rational(1, 7 + 2 * k) for k, sym in enumerate(syms.values())})
+        try:
+            ball = S.arb_at(at, S.PREC)
+        except ValueError:
+            continue
+        if ball > 0 or ball < 0:
+            return Outcome("fails", f"the gradient does not vanish on the manifold: {lab} is {ball} at a sample point of it",
+                           [S.SYMPY, S.ARB(S.PREC)])
+    if bad:
+        simp = [(lab, sympy.simplify(v)) for lab, v in bad]
+        ledger.append(S.SIMPLIFY)
+        still = [(lab, v) for lab, v in simp if v != 0]
+        if still:
+            return Outcome("fails", f"the gradient does not vanish on the manifold: {still[0][0]} = {str(still[0][1])[:80]}", ledger)
+    return ledger
+
+
+def _complementary_hessian(ctx, coords: list, free: list, out_bias: tuple, ledger: list):
+    """(2) The Hessian at the point: H T = 0 follows from (1) by differentiating the identity along
+    the manifold (re-checked explicitly when P <= CROSS_CHECK). Returns the Hessian restricted to
+    the complementary coordinates (rational), or an Outcome."""
+    P = len(coords)
+    free_set = set(free)
+    comp_coords = [c for c in coords if c not in free_set]
+    try:
+        H = ctx.ev.hessian(ctx.point, coords) if P <= CROSS_CHECK else None
+        Hc = ctx.ev.hessian(ctx.point, coords, comp_coords) if H is None else None
+    except S.NotDifferentiable as exc:
+        return Outcome("fails", str(exc), ledger)
+    if not isinstance(H if H is not None else Hc, fmpq_mat):
+        return Outcome("unknown", "the Hessian has irrational entries; exact inertia is implemented for rational Hessians", ledger)
+    if H is not None:
+        idx = {c: n for n, c in enumerate(coords)}
+        grad_f1 = _output_gradient(ctx, coords)
+        Tm = fmpq_mat(P, len(free))
+        for a, c in enumerate(free):
+            Tm[idx[c], a] = 1
+            Tm[idx[out_bias], a] = -grad_f1[idx[c]]
+        if any(v != 0 for v in (H * Tm).entries()):
+            return Outcome("fails", "the Hessian does not vanish on the manifold's tangent space", [*ledger, RATIONAL])
+        comp = [idx[c] for c in comp_coords]
+        Hc = _sub(H, comp, comp)
+    return Hc
+
+
+def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
+    """The critical manifold is the graph, over the listed free coordinates, of the output bias
+    b_L chosen so that the output at sample 1 is unchanged; all other coordinates are fixed.
+    The checker proves (1) the gradient vanishes identically on it (symbolic identity in the free
+    coordinates, exact symbolic arithmetic), (2) the Hessian at the point is zero on its tangent
+    space and positive definite on the complementary coordinates (exact LDL^T), so H is PSD with
+    kernel exactly the tangent space."""
+    require_smooth(ctx, path)
+    prob = ctx.prob
+    if prob.depth != 2 or prob.widths[-1] != 1 or prob.loss != "squared" or prob.act.breakpoints:
+        return Outcome("fails", "morse_bott is implemented for one hidden layer, scalar output, squared loss, "
+                       "activations without breakpoints", [])
+    coords = prob.coordinates()
+    out_bias = ("b2", 0, 0)
+    free = _free_coordinates(ob, path, coords, out_bias)
+    ledger = _gradient_on_manifold(ctx, free)
+    if isinstance(ledger, Outcome):
+        return ledger
+    # H is PSD with kernel exactly the tangent space iff its restriction to the complementary
+    # coordinates is positive definite
+    Hc = _complementary_hessian(ctx, coords, free, out_bias, ledger)
+    if isinstance(Hc, Outcome):
+        return Hc
+    P, rank = len(coords), len(coords) - len(free)
+    ledger += [RATIONAL, "exact LDL^T over the rationals (python-flint fmpq_mat)", MB_LEMMA]
+    if not positive_definite(Hc):
+        return Outcome("fails", f"the Hessian restricted to the {rank} complementary coordinates is not positive definite: "
+                       "the kernel is larger than the tangent space or H is not PSD", ledger)
+    return Outcome("holds", f"gradient zero on a {len(free)}-dimensional critical manifold; Hessian ({P} x {P}) PSD with kernel "
+                   f"exactly its tangent space (rank {rank})", ledger, (("local_min", "Morse-Bott neighbourhood"), "critical"))
+
+
+def _output_gradient(ctx, coords) -> list:
+    """Exact gradient of the output at sample 1 with respect to every coordinate (rational)."""
+    ev, prob, point = ctx.ev, ctx.prob, ctx.point
+    pres, acts, _ = ev.forward(point)[0]
+    g = {("b2", 0, 0): sympy.Integer(1)}
+    for j, z in enumerate(pres[0]):
+        g[("W2", 0, j)] = ev.h(z)
+        d1 = point["W2"][0][j] * ev.h(z, 1)
+        for k in range(prob.widths[0]):
+            g[("W1", j, k)] = d1 * acts[0][k]
+        g[("b1", j, 0)] = d1
+    out = []
+    for c in coords:
+        v = g.get(c, sympy.Integer(0))
+        if not v.is_Rational:
+            raise FormatError("morse_bott", str(v), "tangent vectors must be rational")
+        out.append(S.as_fmpq(v))
+    return out
+
+
+def _arb_positive_definite(H: list, prec: int) -> bool:
+    """Rigorous: every pivot of the LDL^T factorisation of the ball matrix is certainly > 0, so
+    every matrix in the balls (in particular the exact Hessian) is positive definite."""
+    saved = flint.ctx.prec
+    try:
+        flint.ctx.prec = prec
+        n = len(H)
+        A = [[S.to_arb(H[i][j]) for j in range(n)] for i in range(n)]
+        for k in range(n):
+            d = A[k][k]
+            if not d > 0:
+                return False
+            for i in range(k + 1, n):
+                f = A[i][k] / d
+                for j in range(k + 1, n):
+                    A[i][j] -= f * A[k][j]
+        return True
+    finally:
+        flint.ctx.prec = saved
+
+
+def check_hessian_pd(ctx, ob: dict, path: str) -> Outcome:
+    """Strict local minimum: needs ``critical``; the Hessian (one hidden layer) is positive
+    definite, by exact LDL^T when it is rational, else by an arb LDL^T with certainly positive
+    pivots (128 bits, doubling up to 1024)."""
+    require_smooth(ctx, path)
+    if "critical" not in ctx.facts:
+        return Outcome("fails", "needs a smooth_gradient_zero obligation first (the point must be critical)", [])
+    try:
+        H = ctx.ev.hessian(ctx.point, ctx.prob.coordinates())
+    except (S.NotDifferentiable, ValueError) as exc:
+        return Outcome("fails", f"no Hessian here: {exc}", [S.SYMPY])
+    lemma = "lemma: zero gradient and a positive definite Hessian imply a strict local minimum"
+    if isinstance(H, fmpq_mat):
+        ledger = [S.SYMPY, RATIONAL, "exact LDL^T over the rationals (python-flint fmpq_mat)"]
+        if not positive_definite(H):
+            return Outcome("fails", f"the exact Hessian ({H.nrows()} x {H.nrows()}) is not positive definite", ledger)
+        return Outcome("holds", f"the exact Hessian ({H.nrows()} x {H.nrows()}) is positive definite", [*ledger, lemma],
+                       (("local_min", "strict"),))
+    prec = S.PREC
+    while prec <= 1024:
+        if _arb_positive_definite(H, prec):
+            return Outcome("holds", f"the Hessian ({len(H)} x {len(H)}) is positive definite (arb LDL^T, {prec} bits)",
+                           [S.SYMPY, S.ARB(prec), lemma], (("local_min", "strict"),))
+        prec *= 2
+    return Outcome("unknown", "no arb LDL^T up to 1024 bits shows every pivot positive (singular or indefinite Hessian?)", [S.SYMPY, S.ARB(1024)])
+
+
+CHECKS = {"morse_bott": check_morse_bott, "hessian_pd": check_hessian_pd}

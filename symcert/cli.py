@@ -118,7 +118,7 @@ def _certify_spec(args, path: str) -> int:
 def _answer(claim_id: str, verdict, rep):
     """The answer to a certification request: a checked refutation of the claim reads REFUTED
     (exit 4); every other verdict is the checker's own."""
-    from symcert.checker.verdict import Verdict
+    from symcert.checker.api import Verdict
     from symcert.claims.expected import refutes
     if verdict is Verdict.CERTIFIED and refutes(claim_id, rep.conclusion):
         return Verdict.REFUTED, f"REFUTED ({rep.conclusion}; the refutation is certified)"
@@ -165,7 +165,7 @@ def cmd_certify(args) -> int:
 def _certify_instances(claims, args) -> int:
     """Regenerate instances; exit 0 when each gives the answer listed for it (claims/expected.py),
     else the verdict of the first that does not (1 when it answered with another verdict)."""
-    from symcert.checker.verdict import Verdict
+    from symcert.checker.api import Verdict
     from symcert.claims.expected import expected
     from symcert.errors import InputError
     out_dir = args.output or "proofs"
@@ -208,7 +208,7 @@ def _counts(reports) -> str:
 def _summarise(reports, as_json: bool, table: bool) -> int:
     """Print the reports; the run's exit code is the first verdict present in the order
     ERROR > REJECTED > INVALID > UNKNOWN > CERTIFIED (checker/verdict.py)."""
-    from symcert.checker.verdict import Verdict, combine
+    from symcert.checker.api import Verdict, combine
     run = combine(r.verdict for r in reports)
     if as_json:
         counts = {}
@@ -373,7 +373,7 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # containment: never a traceback, never a verdict on the input
-        from symcert.checker.verdict import Verdict
+        from symcert.checker.api import Verdict
         if args.debug:
             import traceback
             traceback.print_exc()

@@ -19,7 +19,7 @@ is listed in one place:
 """
 from __future__ import annotations
 
-from symcert.checker import kernel, losses, population, population_obligations, smooth
+from symcert.checker import hypotheses, kernel, losses, population, population_obligations, smooth
 from symcert.checker import problem as _problem
 from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
 from symcert.checker.cells import _piece_fn as piece_fn
@@ -40,7 +40,7 @@ from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.split import POLY_LAMBDA
 from symcert.checker.split import line as split_line
 from symcert.checker.valley import POLY as VALLEY_POLY
-from symcert.checker.verdict import EXIT_CODE_TABLE, Verdict
+from symcert.checker.verdict import EXIT_CODE_TABLE, Verdict, combine
 
 parse_problem = _problem.problem
 parse_point = _problem.point
@@ -93,8 +93,8 @@ def outcomes(doc: dict, smt_timeout_ms: int = 60000) -> list[Outcome]:
 __all__ = [
     "AFFINE_LEMMA", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem",
-    "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
-    "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
+    "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns", "combine",
+    "cover_radii", "end_to_end", "enumerate_cells", "hypotheses", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
     "parse_point", "parse_problem", "parse_rational", "piece_fn", "population", "population_obligations", "positive_definite", "risk_along", "risk_fraction",
     "root_free", "smooth", "split_line", "z3_cell",
 ]

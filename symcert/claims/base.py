@@ -28,8 +28,8 @@ def require_hypotheses(claim_id: str, records: list, problem_json: dict) -> None
     """Evaluate, before any construction, every hypothesis record whose ``check`` the checker
     can decide from the problem alone (the same predicates the checker re-derives); the first
     that fails raises :class:`HypothesisViolation` (NOT_APPLICABLE, exit 5) naming it."""
-    from symcert.checker import hypotheses as H
-    from symcert.checker.problem import problem
+    from symcert.checker.api import hypotheses as H
+    from symcert.checker.api import parse_problem as problem
     from symcert.errors import HypothesisViolation
     prob = problem(problem_json)
 

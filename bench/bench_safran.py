@@ -119,11 +119,13 @@ def main(argv=None) -> None:
     ap.add_argument("--starts", type=int, default=200)
     ap.add_argument("--iters", type=int, default=500)
     ap.add_argument("--quick", action="store_true", help="k = 6 only, 20 census starts")
+    ap.add_argument("--kmax", type=int, default=20, help="stored endpoints up to this k (default 20)")
     a = ap.parse_args(argv)
     if a.table is not None:
         return table(a.table)
     print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores")
-    paths = sorted(glob.glob(os.path.join(ENDPOINTS, "*.endpoint")), key=lambda p: SP.read_endpoint(p)["k"])
+    paths = sorted((p for p in glob.glob(os.path.join(ENDPOINTS, "*.endpoint")) if SP.read_endpoint(p)["k"] <= a.kmax),
+                   key=lambda p: SP.read_endpoint(p)["k"])
     print("\n## one endpoint per k (proofs/safran2018/)\n")
     bench_k(paths[:1] if a.quick else paths)
     print("\n## census on XOR against training alone\n")

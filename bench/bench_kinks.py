@@ -30,7 +30,7 @@ from flint import fmpq  # noqa: E402
 
 from symcert import certificate  # noqa: E402
 from symcert.checker import check_document  # noqa: E402
-from symcert.checker.problem import point as parse_point, problem as parse_problem  # noqa: E402
+from symcert.checker.reading import point as parse_point, problem as parse_problem  # noqa: E402
 from symcert.claims import constructions  # noqa: E402
 from symcert.claims.yun2018 import test as YT  # noqa: E402
 from symcert.exact.rationals import parse_rational  # noqa: E402

@@ -236,16 +236,12 @@ def _summarise(reports, as_json: bool, table: bool) -> int:
 
 
 def _check_paths(paths, args):
-    from symcert.checker.api import check_file
-    reports = []
-    for p in paths:
-        t0 = time.perf_counter()
-        rep = check_file(p, args.smt_timeout * 1000)
-        rep.seconds = time.perf_counter() - t0
-        if getattr(rep, "error", None) is not None and getattr(args, "debug", False):
-            import traceback
-            traceback.print_exception(rep.error, file=sys.stderr)
-        reports.append(rep)
+    from symcert.supervise import check_paths  # each file in a child under --time-limit / --memory-limit
+    reports = check_paths(paths, args.smt_timeout * 1000, args.time_limit, args.memory_limit, getattr(args, "jobs", 1))
+    if getattr(args, "debug", False):
+        for rep in reports:
+            if getattr(rep, "traceback", ""):
+                print(f"{rep.source}:\n{rep.traceback}", file=sys.stderr, end="")
     return reports
 
 
@@ -273,6 +269,26 @@ def cmd_explain(args) -> int:
 
 
 # ---- entry point --------------------------------------------------------------------------
+
+def _positive(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    return parse
+
+
+def _limit_options(s, what: str) -> None:
+    from symcert.supervise import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT
+    s.add_argument("--time-limit", type=_positive(float), default=DEFAULT_TIME_LIMIT, metavar="S",
+                   help=f"wall-time budget of {what} in seconds; reaching it is UNKNOWN (default {DEFAULT_TIME_LIMIT:g})")
+    s.add_argument("--memory-limit", type=_positive(float), default=DEFAULT_MEMORY_LIMIT, metavar="MB",
+                   help=f"resident-memory budget of {what} in MB; reaching it is UNKNOWN (default {DEFAULT_MEMORY_LIMIT})")
+
 
 def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
@@ -315,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--starts", type=int, help="safran2018: number of seeded starts (default 20)")
     s.add_argument("-o", "--output", help="certificate file (with --data; default stdout) or directory (default proofs)")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    _limit_options(s, "the whole request")
     s.set_defaults(func=cmd_certify)
 
     s = sub.add_parser("census", help="train many seeded starts, certify each endpoint, count the outcomes",
@@ -343,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
             s.set_defaults(func=cmd_audit)
         s.add_argument("--json", action="store_true", help="machine-readable output")
         s.add_argument("--smt-timeout", type=int, default=60, metavar="S", help="z3 time limit in seconds (default 60)")
+        _limit_options(s, "each certificate")
+        if name == "audit":
+            s.add_argument("-j", "--jobs", type=_positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
 
     s = sub.add_parser("explain", help="human-readable report of a certificate", formatter_class=fmt, epilog=_exit_table())
     s.add_argument("file", metavar="FILE")
@@ -362,11 +382,23 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if args.command == "certify":  # the whole request in a child under --time-limit / --memory-limit
+        from symcert.supervise import run_command
+        return run_command(lambda: _run(args), args.time_limit, args.memory_limit)
+    return _run(args)
+
+
+def _run(args) -> int:
+    from symcert.errors import SymcertError
+    from symcert.exact.limits import LimitReached
     try:
         return args.func(args)
     except SymcertError as exc:
         _err(str(exc))
         return exc.exit_code
+    except LimitReached as exc:  # a bound of symcert.exact.limits: UNKNOWN, naming it
+        _err(f"UNKNOWN: limit reached: {exc}")
+        return 3
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

@@ -1,7 +1,7 @@
 """Human-readable report of a certificate and of its check (``symcert explain``)."""
 from __future__ import annotations
 
-import json
+from symcert.exact.jsontext import load_file
 
 MAX_SHOWN = 12
 
@@ -23,8 +23,7 @@ def _loss_text(loss) -> str:
 def explain(path: str, rep) -> str:
     lines = [f"certificate: {path}", f"verdict:     {rep.verdict.name} - {rep.summary}"]
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        doc = load_file(path)  # bounded: size, nesting, integer literals
     except (OSError, ValueError):
         return "\n".join(lines)
     if not isinstance(doc, dict):

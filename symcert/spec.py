@@ -34,6 +34,11 @@ def _activation(value, path):
     if isinstance(value, str):
         return parse_activation(value, path)
     if isinstance(value, dict):
+        if value.get("kind") == "smooth":  # e.g. {"kind": "smooth", "name": "sigmoid"}
+            from symcert.errors import ConstructionFailed
+            raise ConstructionFailed(f"{path}: the local-optimality test of spec files covers piecewise-linear activations, "
+                                     "not smooth ones (smooth networks are certified through their claims, "
+                                     "e.g. ding2022.thm)")
         return value  # a piecewise_linear object; validated with the problem below
     raise InputError(path, "network.activation", value, "expected a name such as \"relu\" or a piecewise_linear object")
 
@@ -42,7 +47,7 @@ def read_spec(path: str) -> dict:
     """Parse and validate a spec file; return {problem, point, options, name}."""
     from symcert.checker.api import FormatError, parse_point, parse_problem
     from symcert.inputs.data import dataset_from_json, load_json, read_dataset
-    doc = load_json(path, parse_float=str, parse_int=int)
+    doc = load_json(path, parse_float=str)  # integer literals bounded by symcert.exact.jsontext
     if not isinstance(doc, dict):
         raise InputError(path, None, None, "expected a JSON object with network, loss, data, point")
     for key in sorted(set(doc) - KEYS):
@@ -100,7 +105,8 @@ def read_spec(path: str) -> dict:
 
 def certify_spec(path: str, smt_timeout_s: int = 60):
     """Decide local optimality of the spec's point: (certificate, decision); raises InputError on
-    bad input and ConstructionFailed (exit 3, UNKNOWN) with the limit hit."""
+    bad input and ConstructionFailed (exit 3, UNKNOWN) with the limit hit, or for a smooth
+    activation (the local-optimality test covers piecewise-linear activations)."""
     from symcert.claims.constructions import certify_point
     from symcert.claims.yun2018.test import claim_json
     spec = read_spec(path)

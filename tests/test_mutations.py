@@ -12,8 +12,8 @@ import sympy as sp
 
 from symcert import certificate
 from symcert.checker import Verdict, check_document
-from symcert.checker.problem import point as read_point
-from symcert.checker.problem import problem as read_problem
+from symcert.checker.reading import point as read_point
+from symcert.checker.reading import problem as read_problem
 from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_rational
 from oracle.symbolic import gradient_at, risk_at
 

@@ -13,14 +13,18 @@ is listed in one place:
   enclosure exactly as the checker will re-derive them;
 * the same exact procedures the generator needs to build what the checker re-derives (cell
   enumeration at kinks, descent polynomials, neuron-split lines, real-root isolation);
+* the stated-hypothesis predicates (``hypotheses``), which the generator runs before it builds;
 * the ledger vocabulary (what an obligation rests on), and ``outcomes`` / ``check_obligation``,
   which re-derive obligations so the generator can write down what each one rests on or decide
   whether to include it. The verdict is always ``check_document``'s.
 """
 from __future__ import annotations
 
-from symcert.checker import hypotheses, kernel, losses, population, population_obligations, smooth
+import importlib
+
+from symcert.checker import hypotheses, kernel, losses, population, population_obligations
 from symcert.checker import problem as _problem
+from symcert.checker import reading as _reading
 from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
 from symcert.checker.cells import _piece_fn as piece_fn
 from symcert.checker.check import FORMAT, VERSION, Report, check_document, check_file
@@ -29,28 +33,27 @@ from symcert.checker.descent import POLY_T, risk_along
 from symcert.checker.linear import LEMMA as LINEAR_LEMMA
 from symcert.checker.linear import end_to_end
 from symcert.checker.multilinear import POLY as MULTILINEAR_POLY
-from symcert.checker.obligations import AFFINE_LEMMA, RATIONAL, Z3_NRA, Context, Outcome
+from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL, Z3_NRA
+from symcert.checker.obligations import Context, Outcome
 from symcert.checker.path import _risk_fraction as risk_fraction
 from symcert.checker.path import root_free
 from symcert.checker.problem import FormatError, Problem
 from symcert.checker.registry import CHECKS
-from symcert.checker.smooth import Evaluator, SmoothProblem
-from symcert.checker.smooth_hessian import positive_definite
-from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.split import POLY_LAMBDA
 from symcert.checker.split import line as split_line
 from symcert.checker.valley import POLY as VALLEY_POLY
 from symcert.checker.verdict import EXIT_CODE_TABLE, Verdict, combine
 
-parse_problem = _problem.problem
-parse_point = _problem.point
+parse_problem = _reading.problem
+parse_point = _reading.point
 parse_rational = _problem.rational
 
 MAX_OBLIGATIONS = 10_000
 
 
 def _context(prob, point, better=None, better_loss=None, smt_timeout_ms: int = 60000) -> Context:
-    return (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
+    from symcert.checker.check import _context as context_class
+    return context_class(prob)(prob, point, better, better_loss, smt_timeout_ms)
 
 
 def check_obligation(prob, point: dict, ob: dict, path: str = "obligation", facts=(), risk=None,
@@ -90,11 +93,27 @@ def outcomes(doc: dict, smt_timeout_ms: int = 60000) -> list[Outcome]:
     return out
 
 
+# the smooth machinery needs sympy: imported on first use, so that piecewise-linear work never
+# loads it (start-up time of every command)
+_LAZY = {"smooth": ("symcert.checker.smooth", None), "Evaluator": ("symcert.checker.smooth", "Evaluator"),
+         "SmoothProblem": ("symcert.checker.smooth", "SmoothProblem"),
+         "SmoothContext": ("symcert.checker.smooth_obligations", "SmoothContext"),
+         "positive_definite": ("symcert.checker.smooth_hessian", "positive_definite")}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    mod = importlib.import_module(module)
+    return mod if attr is None else getattr(mod, attr)
+
+
 __all__ = [
     "AFFINE_LEMMA", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
-    "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem",
-    "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns", "combine",
-    "cover_radii", "end_to_end", "enumerate_cells", "hypotheses", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
-    "parse_point", "parse_problem", "parse_rational", "piece_fn", "population", "population_obligations", "positive_definite", "risk_along", "risk_fraction",
+    "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
+    "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
+    "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
+    "parse_point", "parse_problem", "parse_rational", "piece_fn", "population", "population_obligations", "combine", "positive_definite", "risk_along", "risk_fraction",
     "root_free", "smooth", "split_line", "z3_cell",
 ]

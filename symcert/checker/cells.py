@@ -44,18 +44,11 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit
-from symcert.checker.problem import FormatError, get, rational, vector
+from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit, box_radius_needed
+from symcert.checker.problem import FormatError, get, not_for, rational, vector
 
-MAX_CELLS = 1 << 16
-GORDAN = "Gordan's alternative: y >= 0, y != 0, sum_j y_j s_j (x_j, 1) = 0 makes the open sign cell empty (exact check)"
-DENSITY = ("cover: layer-1 kinked pre-activations are nonconstant affine in the parameters; the risk is continuous, so a bound "
-           "on every nonempty open layer-1 cell (deeper kinks: both closed sides) bounds it on the whole box")
-Z3_CELLS = "z3 nonlinear real arithmetic per cell: 'unsat' (no proof object)"
-LOSS_IF = ("loss kinks: the loss is If-encoded on named output variables, so each per-cell z3 query covers "
-           "every sub-cell the loss's own kinks cut out of the activation cell")
-EXCEPTIONS = ("lemma: outputs on samples sharing one pattern column are affine in x; other samples have zero residual; "
-              "normal equations give risk >= l0 on the cell")
+from symcert.exact.limits import MAX_CELLS
+from symcert.checker.ledger import DENSITY, EXCEPTIONS, GORDAN, LOSS_IF, Z3_CELLS, Z3_NRA
 
 
 def _adjacent(act, z):
@@ -144,8 +137,38 @@ def _neuron_patterns(n: int, dead: set, counts: dict) -> list:
     return out
 
 
+def _count_patterns(n: int, dead: set) -> int:
+    """Sign vectors of length n with no prefix in ``dead``, counted without listing them: 2^n minus
+    2^(n - |p|) for every dead prefix p that does not extend another dead prefix."""
+    minimal = [p for p in dead if len(p) <= n and not any(p[:k] in dead for k in range(1, len(p)))]
+    return (1 << n) - sum(1 << (n - len(p)) for p in minimal)
+
+
+def count_cells(kinks, dead_by_neuron: dict) -> int:
+    """Number of candidate cells (what :func:`enumerate_cells` would list), by arithmetic alone."""
+    neuron_samples: dict = {}
+    for l, i, j in kinks:
+        if l == 1:
+            neuron_samples.setdefault(i, []).append(j)
+    factors = [_count_patterns(len(samples), dead_by_neuron.get(i, set())) for i, samples in neuron_samples.items()]
+    if 0 in factors:
+        return 0
+    deep = sum(1 for l, _, _ in kinks if l > 1)
+    if deep > MAX_CELLS.bit_length():
+        return 1 << MAX_CELLS.bit_length()
+    total = 1 << deep
+    for f in factors:  # stops as soon as the bound is passed (every factor is >= 1)
+        total *= f
+        if total > MAX_CELLS:
+            return total
+    return total
+
+
 def enumerate_cells(prob, kinks, dead_by_neuron: dict, counts: dict) -> list:
-    """Patterns (strings over ``kinks``) of every candidate cell, in canonical order."""
+    """Patterns (strings over ``kinks``) of every candidate cell, in canonical order; None when there
+    are more than MAX_CELLS (counted before anything is listed)."""
+    if count_cells(kinks, dead_by_neuron) > MAX_CELLS:
+        return None
     neuron_samples = {}
     for l, i, j in kinks:
         if l == 1:
@@ -154,12 +177,6 @@ def enumerate_cells(prob, kinks, dead_by_neuron: dict, counts: dict) -> list:
     for i in sorted(neuron_samples):
         parts.append(sorted(_neuron_patterns(len(neuron_samples[i]), dead_by_neuron.get(i, set()), counts)))
     deep = sum(1 for l, _, _ in kinks if l > 1)
-    total = 1
-    for p in parts:
-        total *= len(p)
-    total <<= deep
-    if total > MAX_CELLS:
-        return None
     cells = [""]
     for p in parts:
         cells = [c + s for c in cells for s in p]
@@ -263,12 +280,16 @@ def _affine_fit(ctx: Context, ob: dict, path: str):
     dy, m = prob.widths[-1], prob.m
     Wb, bb = affine_fit(ob, prob, path)
     resid = Wb * prob.X + bb * kernel.ones_row(m) - prob.Y
-    if any(v != 0 for v in (resid * prob.X.transpose()).entries()) or any(v != 0 for v in (resid * fmpq_mat(m, 1, [1] * m)).entries()):
+    if any(v != 0 for v in kernel.normal_equations(resid, prob.X).entries()):
         return None, "the affine fit does not satisfy the normal equations"
     l0 = sum((v * v for v in resid.entries()), fmpq(0)) / 2
     if l0 != ctx.risk:
         return None, f"the risk at the point {ctx.risk} differs from the affine optimum {l0}"
     return [j for j in range(m) if any(resid[i, j] != 0 for i in range(dy))], None
+
+
+def _patterns(n: int) -> str:
+    return str(1 << n) if n <= 64 else f"2^{n}"
 
 
 def ledger_for(pruned: bool, exceptions: bool, z3_used: bool, loss_if: bool = False) -> list:
@@ -280,6 +301,8 @@ def ledger_for(pruned: bool, exceptions: bool, z3_used: bool, loss_if: bool = Fa
 def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
     import z3
 
+    if (why := not_for(ctx.prob, "cell_cover")):
+        return Outcome("fails", why, [])
     prob = ctx.prob
     r = rational(get(ob, "radius", path), f"{path}.radius")
     if not r > 0:
@@ -303,7 +326,7 @@ def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
     counts = {"pruned": 0}
     cells = enumerate_cells(prob, kinks, dead, counts)
     if cells is None:
-        return Outcome("unknown", f"more than {MAX_CELLS} candidate cells", [RATIONAL])
+        return Outcome("unknown", f"more than {MAX_CELLS} candidate cells (limit MAX_CELLS, counted before listing)", [RATIONAL])
     listed = get(ob, "cells", path, list)
     proofs = {}
     for n, ent in enumerate(listed):
@@ -344,10 +367,33 @@ def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
         used[how] += 1
     ledger = ledger_for(bool(dead), used["affine_exceptions"] > 0, used["z3"] > 0, prob.loss != "squared")
     deep = sum(1 for l, _, _ in kinks if l > 1)
-    detail = (f"{len(kinks)} kinked pre-activations ({deep} beyond layer 1); {counts['pruned']} of {1 << len(kinks)} sign patterns "
+    detail = (f"{len(kinks)} kinked pre-activations ({deep} beyond layer 1); {counts['pruned']} of {_patterns(len(kinks))} sign patterns "
               f"pruned by {sum(len(v) for v in dead.values())} Farkas certificates; {len(cells)} cells: "
               f"{used['affine_exceptions']} by affine_exceptions, {used['z3']} by z3; no lower point in the box of radius {r}")
     return Outcome("holds", detail, ledger, (("local_min", r),))
 
 
-CHECKS = {"cell_cover": check_cell_cover}
+def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
+    import z3
+
+    if (why := not_for(ctx.prob, "smt_cell_minimum")):
+        return Outcome("fails", why, [])
+    prob = ctx.prob
+    r, missing = box_radius_needed(ctx, ob, path)
+    if missing:
+        return missing
+    solver_name = get(ob, "solver", path, str)
+    if solver_name != "z3":
+        raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")
+
+    pre = ctx.forward(ctx.point)[0]
+    res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, lambda l, i, j: prob.act.piece(pre[l - 1][i, j])[0], ctx.smt_timeout_ms)
+    ledger = [RATIONAL, Z3_NRA]
+    if res == z3.unsat:
+        return Outcome("holds", f"z3: no parameter in the box of radius {r} within the cell has risk < {ctx.risk}", ledger, (("local_min", r),))
+    if res == z3.sat:
+        return Outcome("fails", "z3 found a point of the cell within the box with lower risk", ledger)
+    return Outcome("unknown", f"z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)  # (z3_cell above: the same query as cell_cover, one cell: the point's own)
+
+
+CHECKS = {"cell_cover": check_cell_cover, "smt_cell_minimum": check_smt_cell_minimum}

@@ -26,9 +26,12 @@ from dataclasses import dataclass, field
 
 from symcert.checker import hypotheses as H
 from symcert.checker import problem as P
+from symcert.checker import reading
 from symcert.checker import registry as R
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.verdict import Verdict
+from symcert.exact.jsontext import JSONLimitError, load_file
+from symcert.exact.limits import LimitReached
 
 FORMAT = "symcert-certificate"
 VERSION = 2
@@ -72,6 +75,8 @@ def check_document(doc, source: str = "", smt_timeout_ms: int = 60000) -> Report
         return _check(doc, rep, smt_timeout_ms)
     except P.FormatError as exc:
         rep.verdict, rep.summary = Verdict.INVALID, str(exc)
+    except LimitReached as exc:  # a bound of symcert.exact.limits, reached while deciding
+        rep.verdict, rep.summary = Verdict.UNKNOWN, f"limit reached: {exc}"
     except RecursionError:
         rep.verdict, rep.summary = Verdict.UNKNOWN, "limit reached: Python recursion depth (input nested too deeply)"
     except MemoryError:
@@ -95,11 +100,11 @@ def _read(doc, rep: Report):
     if rep.conclusion not in R.CONCLUSIONS:
         raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(R.CONCLUSIONS)})")
     hyps = H.read(claim.get("hypotheses"), "claim.hypotheses")
-    prob = P.problem(P.get(doc, "problem", "", dict))
+    prob = reading.problem(P.get(doc, "problem", "", dict))
     if R.problem_class(prob) == R.POP:
         return prob, _read_population(doc, version, prob), None, _obligations(doc), hyps
-    point = P.point(P.get(doc, "point", ""), prob, "point")
-    better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
+    point = reading.point(P.get(doc, "point", ""), prob, "point")
+    better = reading.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
     better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
     claimed = P.rational(P.get(doc, "loss", ""), "loss")
     return prob, (point, better, better_loss), claimed, _obligations(doc), hyps
@@ -183,7 +188,7 @@ def _run(ctx, parsed, rep: Report, ledger: list) -> tuple[bool, bool]:
 
 def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     prob, args, claimed, parsed, hyps = _read(doc, rep)
-    ctx = _context(prob, args, smt_timeout_ms)
+    ctx = _make_context(prob, args, smt_timeout_ms)
     ledger: list = []
     failed, unknown = True, False
     if _applicable(prob, parsed, rep) and _digest_and_loss(doc, ctx, claimed, rep):
@@ -200,16 +205,20 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     return _decide(rep, ctx, failed, unknown)
 
 
-def _context(prob, args, smt_timeout_ms: int):
-    """The context of the problem's class (the smooth one needs sympy: imported only then)."""
-    cls = R.problem_class(prob)
-    if cls == R.POP:
+def _context(prob):
+    """The context class of the problem's class (the smooth one needs sympy: imported only then)."""
+    if R.problem_class(prob) == R.SMOOTH:
+        from symcert.checker.smooth_obligations import SmoothContext
+        return SmoothContext
+    return Context
+
+
+def _make_context(prob, args, smt_timeout_ms: int):
+    """The context of a read certificate: a population problem's holds its centre and enclosure."""
+    if R.problem_class(prob) == R.POP:
         from symcert.checker.population_obligations import PopulationContext
         return PopulationContext.make(prob, *args, smt_timeout_ms)
-    if cls == R.SMOOTH:
-        from symcert.checker.smooth_obligations import SmoothContext
-        return SmoothContext(prob, *args, smt_timeout_ms)
-    return Context(prob, *args, smt_timeout_ms)
+    return _context(prob)(prob, *args, smt_timeout_ms)
 
 
 def _decide(rep: Report, ctx, failed: bool, unknown: bool) -> Report:
@@ -246,8 +255,9 @@ def _environment(ledger: list) -> list:
 
 def check_file(path: str, smt_timeout_ms: int = 60000) -> Report:
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        doc = load_file(path)
+    except JSONLimitError as exc:
+        return Report(Verdict.INVALID, path, summary=f"{path}: {exc}")
     except (OSError, UnicodeDecodeError) as exc:
         return Report(Verdict.INVALID, path, summary=f"{path}: cannot read: {exc.__class__.__name__}: {exc}")
     except json.JSONDecodeError as exc:

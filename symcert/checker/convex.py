@@ -26,10 +26,9 @@ from flint import fmpq_mat
 
 from symcert.checker import kernel, losses
 from symcert.checker.obligations import RATIONAL, Context, Outcome, affine_fit, box_radius_needed
-from symcert.checker.problem import get, matrix
+from symcert.checker.problem import get, matrix, not_for
+from symcert.checker.ledger import CONVEX_MULTIPLIER_LEMMA as LEMMA
 
-LEMMA = ("lemma: for a convex loss, multipliers in the subdifferential at the affine fit with "
-         "G X~^T = 0 give sum ell(A x~) >= sum ell(Abar x~) for every affine A (subgradient inequality)")
 
 
 def one_piece_per_neuron(prob, pre: list):
@@ -52,14 +51,14 @@ def multipliers_certify(prob, fitted: fmpq_mat, G: fmpq_mat) -> str | None:
             where = f"output {k // n + 1} sample {k % n + 1}"
             return (f"multiplier {g} at {where} is not in the subdifferential [{lo}, {hi}] of the {prob.loss} loss "
                     f"at fitted value {f} (target {y})")
-    Xt = fmpq_mat(prob.X.nrows() + 1, n, list(prob.X.entries()) + [1] * n)
-    B = G * Xt.transpose()
-    if any(v != 0 for v in B.entries()):
+    if any(v != 0 for v in kernel.normal_equations(G, prob.X).entries()):
         return "the multipliers are not balanced: G X~^T != 0 (the fit is not certified optimal)"
     return None
 
 
 def check_affine_optimality(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "affine_optimality")):
+        return Outcome("fails", why, [])
     prob = ctx.prob
     r, missing = box_radius_needed(ctx, ob, path)
     if missing:

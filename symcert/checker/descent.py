@@ -24,9 +24,9 @@ from __future__ import annotations
 from flint import fmpq, fmpq_poly
 
 from symcert.checker.obligations import RATIONAL, Context, Outcome
-from symcert.checker.problem import FormatError, get, point
+from symcert.checker.problem import FormatError, get, not_for, point
+from symcert.checker.ledger import POLY_T
 
-POLY_T = "exact polynomial arithmetic in t (python-flint fmpq_poly)"
 
 
 def lowest_sign(p: fmpq_poly) -> int:
@@ -140,6 +140,8 @@ def risk_change(ctx: Context, ob: dict, path: str):
 
 
 def check_descent_curve(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "descent_curve")):
+        return Outcome("fails", why, [])
     res = risk_change(ctx, ob, path)
     if isinstance(res, Outcome):
         return res

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from flint import fmpq_mat
 
+from symcert.checker import kernel
 from symcert.checker.problem import FormatError, get
 
 MAX_HYPOTHESES = 64
@@ -53,7 +54,7 @@ def _hidden(prob):
 
 def _no_affine_fit(prob, ctx, obs, p):
     dx, dy, m = prob.widths[0], prob.widths[-1], prob.m
-    Xt = fmpq_mat(dx + 1, m, [*prob.X.entries(), *([1] * m)])
+    Xt = kernel.lifted(prob.X)
     XY = fmpq_mat(dx + 1 + dy, m, [*Xt.entries(), *prob.Y.entries()])
     rx, rxy = Xt.rank(), XY.rank()
     return rxy > rx, f"rank [X; 1; Y] = {rxy} {'>' if rxy > rx else '='} rank [X; 1] = {rx}"

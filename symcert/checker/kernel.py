@@ -17,6 +17,18 @@ def ones_row(m: int) -> fmpq_mat:
     return fmpq_mat(1, m, [1] * m)
 
 
+def lifted(X: fmpq_mat) -> fmpq_mat:
+    """X~ = [X; 1^T]: the inputs with a row of ones, so that an affine map is A X~."""
+    m = X.ncols()
+    return fmpq_mat(X.nrows() + 1, m, [*X.entries(), *([1] * m)])
+
+
+def normal_equations(R: fmpq_mat, X: fmpq_mat) -> fmpq_mat:
+    """R X~^T (dy x (dx + 1)) for residuals or multipliers R (dy x m): zero exactly when the
+    normal equations R X^T = 0, R 1 = 0 hold (the one helper every affine-optimality check uses)."""
+    return R * lifted(X).transpose()
+
+
 def elementwise(M: fmpq_mat, f) -> fmpq_mat:
     return fmpq_mat(M.nrows(), M.ncols(), [f(v) for v in M.entries()])
 
@@ -68,7 +80,8 @@ def loss_derivative(prob: Problem, output: fmpq_mat) -> fmpq_mat:
     vals = []
     for a, y in zip(output.entries(), prob.Y.entries()):
         lo, hi = losses.subdifferential(prob.loss, prob.loss_delta, a, y)
-        assert lo == hi, "loss derivative requested at a kink of the loss"
+        if lo != hi:
+            raise ValueError("precondition: loss derivative requested at a kink of the loss")
         vals.append(lo)
     return fmpq_mat(output.nrows(), output.ncols(), vals)
 
@@ -99,7 +112,8 @@ def gradient(prob: Problem, params: dict, fwd=None) -> dict:
     pre-activation lies on a breakpoint (there the risk is differentiable). ``fwd``, if
     given, is ``forward(prob, params)`` already computed."""
     pre, acts, out = forward(prob, params) if fwd is None else fwd
-    assert not kinks(prob, pre), "gradient requested at a non-differentiable point"
+    if kinks(prob, pre):
+        raise ValueError("precondition: gradient requested at a non-differentiable point")
     G = loss_derivative(prob, out)  # d loss / d output
     m = prob.m
     ones_col = fmpq_mat(m, 1, [1] * m)

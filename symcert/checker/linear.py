@@ -20,10 +20,8 @@ from flint import fmpq_mat
 from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, PiecewiseLinear, Problem, get, matrix, vector
+from symcert.checker.ledger import LINEAR_LEMMA as LEMMA
 
-LEMMA = ("lemma: an activation with no breakpoints is affine on R, so every parameter computes an affine map "
-         "x -> P x + c; the normal equations R X^T = 0, R 1 = 0 give l0(A') = l0(A) + 1/2 ||(A' - A) X~||^2 >= l0(A) "
-         "for every affine map A' (least-squares optimality, exact)")
 
 
 def end_to_end(prob: Problem, params: dict) -> tuple[fmpq_mat, fmpq_mat]:
@@ -58,16 +56,15 @@ def check_linear_global_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     if out != P * prob.X + c * kernel.ones_row(m):
         return Outcome("fails", "internal inconsistency: the output is not P X + c 1^T", [RATIONAL])
     R = out - prob.Y
-    nx, n1 = R * prob.X.transpose(), R * fmpq_mat(m, 1, [1] * m)
-    for name, M in (("R X^T", nx), ("R 1", n1)):
-        for i in range(M.nrows()):
-            for j in range(M.ncols()):
-                if M[i, j] != 0:
-                    return Outcome("fails", f"normal equations fail: ({name})[{i + 1},{j + 1}] = {M[i, j]} != 0, so the "
-                                            "end-to-end map is not a least-squares solution", [RATIONAL])
+    N = kernel.normal_equations(R, prob.X)  # columns: R X^T, then R 1
+    for i in range(N.nrows()):
+        for j in range(N.ncols()):
+            if N[i, j] != 0:
+                name, col = ("R 1", 1) if j == dx else ("R X^T", j + 1)
+                return Outcome("fails", f"normal equations fail: ({name})[{i + 1},{col}] = {N[i, j]} != 0, so the "
+                                        "end-to-end map is not a least-squares solution", [RATIONAL])
     rank = P.rank()
-    Xt = fmpq_mat(dx + 1, m, list(prob.X.entries()) + [1] * m)
-    unique = "unique" if Xt.rank() == dx + 1 else "not unique (X~ is rank deficient)"
+    unique = "unique" if kernel.lifted(prob.X).rank() == dx + 1 else "not unique (X~ is rank deficient)"
     deficient = " (rank deficient)" if rank < min(dx, dy) else ""
     return Outcome("holds", f"the end-to-end map [P, c] satisfies the normal equations exactly; rank P = {rank}{deficient} of "
                             f"min(dx, dy) = {min(dx, dy)}; least-squares solution {unique}; global optimum {ctx.risk}",

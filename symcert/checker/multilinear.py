@@ -21,12 +21,30 @@ from flint import fmpq_mpoly_ctx
 
 from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome
+from symcert.checker.problem import not_for
+from symcert.exact.limits import MAX_MONOMIALS, MAX_POLY_VARIABLES
+from symcert.checker.ledger import POLY_MPOLY as POLY
 
-POLY = "exact multivariate polynomial arithmetic over Q (python-flint fmpq_mpoly)"
-MAX_VARIABLES = 400
+MAX_VARIABLES = MAX_POLY_VARIABLES
+
+
+def monomial_bound(widths) -> int:
+    """Upper bound on the monomials built per sample before any is built: a layer-l pre-activation
+    sum_t W_it a_t + b_i has at most M_l = d_(l-1) (M_(l-1) + 1) + 1 monomials (the activation adds
+    a constant), M_0 = 0 for the constant inputs; the total over all neurons is returned, and the
+    count stops past MAX_MONOMIALS."""
+    total, prev = 0, 0
+    for l in range(1, len(widths)):
+        prev = widths[l - 1] * (prev + 1) + 1
+        total += widths[l] * prev
+        if total > MAX_MONOMIALS:
+            return total
+    return total
 
 
 def check_cell_multilinear(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "cell_multilinear")):
+        return Outcome("fails", why, [])
     prob = ctx.prob
     pre, _, out = kernel.forward(prob, ctx.point)
     k = kernel.kinks(prob, pre)
@@ -43,7 +61,10 @@ def check_cell_multilinear(ctx: Context, ob: dict, path: str) -> Outcome:
                     group.append(l)
                     value.append(M[i, j])
     if len(names) > MAX_VARIABLES:
-        return Outcome("fails", f"{len(names)} parameters: more than this check expands ({MAX_VARIABLES})", [])
+        return Outcome("unknown", f"{len(names)} parameters: more than this check expands (limit MAX_POLY_VARIABLES = {MAX_VARIABLES})", [])
+    terms = monomial_bound(prob.widths)
+    if terms > MAX_MONOMIALS:
+        return Outcome("unknown", f"the expansion may reach {terms} monomials per sample, more than MAX_MONOMIALS = {MAX_MONOMIALS}", [])
     R = fmpq_mpoly_ctx.get(tuple(names), "lex")
     gens = R.gens()
     var = dict(zip(names, gens))

@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.problem import FormatError, Problem, get, matrix, rational, vector
+from symcert.checker.problem import FormatError, Problem, get, matrix, not_for, rational, vector
+from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL
 
-RATIONAL = "exact rational arithmetic (python-flint fmpq)"
-AFFINE_LEMMA = "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"
-Z3_NRA = "z3 nonlinear real arithmetic: 'unsat' (no proof object)"
 
 
 @dataclass
@@ -89,6 +87,8 @@ def affine_fit(ob: dict, prob: Problem, path: str):
 
 
 def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "gradient_zero")):
+        return Outcome("fails", why, [])
     fwd = ctx.forward(ctx.point)
     pre = fwd[0]
     k = kernel.kinks(ctx.prob, pre)
@@ -112,6 +112,8 @@ def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
 
 
 def check_interior_cell(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "interior_cell")):
+        return Outcome("fails", why, [])
     r = _radius(ob, path)
     prob = ctx.prob
     fwd = ctx.forward(ctx.point)
@@ -133,6 +135,8 @@ def check_interior_cell(ctx: Context, ob: dict, path: str) -> Outcome:
 
 
 def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "affine_reduction")):
+        return Outcome("fails", why, [])
     prob = ctx.prob
     if prob.loss != "squared":
         return Outcome("fails", "the affine reduction is stated for the squared loss only", [])
@@ -146,11 +150,8 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
             pieces = {prob.act.piece(Z[i, j])[0] for j in range(Z.ncols())}
             if len(pieces) > 1:
                 return Outcome("fails", f"layer {l} neuron {i + 1} uses {len(pieces)} pieces across samples: the cell is not affine in x", [RATIONAL])
-    m = prob.m
     resid = kernel.affine(Wb, prob.X, bb) - prob.Y  # dy x m
-    normal_x = resid * prob.X.transpose()
-    normal_1 = resid * fmpq_mat(m, 1, [1] * m)
-    if any(v != 0 for v in normal_x.entries()) or any(v != 0 for v in normal_1.entries()):
+    if any(v != 0 for v in kernel.normal_equations(resid, prob.X).entries()):
         return Outcome("fails", "the affine fit does not satisfy the normal equations (residual not orthogonal to the rows of X~)", [RATIONAL])
     l0 = kernel.sq_norm(resid) / 2
     if ctx.risk != l0:
@@ -160,29 +161,9 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
                    [RATIONAL, lemma], (("local_min", r),))
 
 
-def check_smt_cell_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
-    import z3
-
-    prob = ctx.prob
-    r, missing = box_radius_needed(ctx, ob, path)
-    if missing:
-        return missing
-    solver_name = get(ob, "solver", path, str)
-    if solver_name != "z3":
-        raise FormatError(f"{path}.solver", solver_name, "unknown solver (known: z3)")
-    from symcert.checker.cells import z3_cell  # the same query, one cell: the point's own
-
-    pre = ctx.forward(ctx.point)[0]
-    res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, lambda l, i, j: prob.act.piece(pre[l - 1][i, j])[0], ctx.smt_timeout_ms)
-    ledger = [RATIONAL, Z3_NRA]
-    if res == z3.unsat:
-        return Outcome("holds", f"z3: no parameter in the box of radius {r} within the cell has risk < {ctx.risk}", ledger, (("local_min", r),))
-    if res == z3.sat:
-        return Outcome("fails", "z3 found a point of the cell within the box with lower risk", ledger)
-    return Outcome("unknown", f"z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)
-
-
 def check_strictly_lower(ctx: Context, ob: dict, path: str) -> Outcome:
+    if (why := not_for(ctx.prob, "strictly_lower")):
+        return Outcome("fails", why, [])
     if ctx.better is None:
         return Outcome("fails", "no better_point in the certificate", [])
     lb = kernel.loss_value(ctx.prob, ctx.forward(ctx.better)[2])
@@ -197,6 +178,5 @@ CHECKS = {
     "gradient_zero": check_gradient_zero,
     "interior_cell": check_interior_cell,
     "affine_reduction": check_affine_reduction,
-    "smt_cell_minimum": check_smt_cell_minimum,
     "strictly_lower": check_strictly_lower,
 }

@@ -35,9 +35,8 @@ from flint import fmpq, fmpq_poly
 
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, get, rational
+from symcert.checker.ledger import ISOLATION
 
-ISOLATION = ("exact real-root isolation: Descartes' rule of signs on Moebius-transformed polynomials with bisection "
-             "(Vincent-Collins-Akritas), exact fmpq_poly arithmetic")
 MAX_DEPTH = 40
 
 

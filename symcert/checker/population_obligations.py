@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from flint import arb, arb_mat, fmpq
 
+from symcert.checker.ledger import ARB, CURVATURE_POP as CURVATURE, GLOBAL_POP as GLOBAL, KRAWCZYK_POP as KRAWCZYK
+from symcert.checker.ledger import RATIONAL as RATIONAL_Q, SYLVESTER_POP as SYLVESTER, TAYLOR_POP as TAYLOR, WEYL_POP as WEYL
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.population import MAX_PREC, Degenerate, Evaluator, PopulationProblem, enclosure, point  # noqa: F401
 from symcert.checker.problem import FormatError, get, rational
@@ -49,22 +51,8 @@ class PopulationContext(Context):
         return f"in [{self.enclosure[0]}, {self.enclosure[1]}]"
 
 
-KRAWCZYK = ("lemma (Krawczyk 1969, Rump 1983): with H(B) enclosing the Hessian over the box B, Y any matrix, "
-            "K(B) = c - Y g(c) + (I - Y H(B))(B - c) strictly inside B implies exactly one zero of the gradient in B, "
-            "and it lies in K(B)")
-TAYLOR = "lemma (Taylor at the critical point x*): F(c) = F(x*) + 1/2 (c - x*)^T H(xi) (c - x*), xi in B"
-SYLVESTER = ("lemma (Sylvester): all pivots of the LDL^T of a symmetric matrix positive implies positive definite; "
-             "positive definite Hessian at a critical point implies a strict local minimum")
-WEYL = "lemma (Weyl): |lambda_min(M + E) - lambda_min(M)| <= ||E||_2 <= ||E||_F for symmetric M, E"
-CURVATURE = "lemma: a critical point with v^T H v < 0 and some e_i^T H e_i > 0 is a saddle point"
-GLOBAL = ("lemma: F >= 0 (half the expectation of a square) and F = 0 where the student equals the teacher "
-          "(w_i = v_i for i <= m, w_i = 0 beyond), so 0 is the global minimum")
 MAX_RADIUS = fmpq(1, 4)
 LEAF = 24
-
-
-def ARB(prec: int) -> str:
-    return f"arb ball arithmetic, outward rounded, at {prec} bits (python-flint arb)"
 
 
 class precision:
@@ -284,9 +272,6 @@ def check_population_above_global(ctx, ob: dict, path: str):
         return Outcome("fails", f"the loss enclosure's lower end {lo} is not > 0, the global minimum", [GLOBAL])
     return Outcome("holds", f"risk at the critical point >= {lo} > 0 = risk at the teacher (the global minimum)", [RATIONAL_Q, GLOBAL],
                    ("lower_point",))
-
-
-RATIONAL_Q = "exact rational arithmetic (python-flint fmpq)"
 
 
 def check_population_teacher(ctx, ob: dict, path: str):

@@ -11,8 +11,8 @@ from flint import fmpq, fmpq_mat
 
 from symcert.exact.rationals import RationalSyntaxError, parse_rational
 
-MAX_WIDTH = 100000
-MAX_DEPTH = 64
+from symcert.exact.limits import (MAX_DATA_ENTRIES, MAX_LAYERS, MAX_PL_PARAMETERS, MAX_SAMPLES, MAX_SMOOTH_EVALUATIONS,
+                                  MAX_SMOOTH_PARAMETERS, MAX_WIDTH)
 
 
 class FormatError(ValueError):
@@ -43,8 +43,8 @@ def show(v) -> str:
         e = len(lead) - 1 - k
         sign = "-" if p < 0 else ""
         return f"{sign}{lead[0]}.{lead[1:7]}e{e:+d} (exact: a rational of {np_}/{nq} digits)"
-    text = str(v)
-    return text if len(text) <= 80 else text[:77] + "..."
+    from symcert.exact.limits import show as bounded
+    return bounded(v)
 
 
 def get(obj: dict, key: str, path: str, kind=None):
@@ -171,18 +171,44 @@ class Problem(NetworkShape):
 LOSSES = ("squared", "absolute", "huber", "hinge")  # per-entry formulas: symcert.checker.losses
 
 
+def not_for(prob, kind: str, wanted: str = "piecewise_linear") -> str | None:
+    """None if obligation ``kind`` (stated for the problem class ``wanted``) applies to ``prob``;
+    else the one-line reason that it does not (the caller answers REJECTED with it)."""
+    have = "piecewise_linear" if isinstance(prob, Problem) else "smooth"
+    return None if have == wanted else f"obligation kind {kind} does not apply to problem class {have}"
+
+
+def _size(widths: list, smooth: bool, path: str) -> None:
+    """Network size per problem class (smooth values are exact symbolic numbers, hence the lower bound)."""
+    params = sum(widths[l] * (widths[l - 1] + 1) for l in range(1, len(widths)))
+    cap, name = (MAX_SMOOTH_PARAMETERS, "MAX_SMOOTH_PARAMETERS") if smooth else (MAX_PL_PARAMETERS, "MAX_PL_PARAMETERS")
+    if params > cap:
+        kind = "smooth" if smooth else "piecewise-linear"
+        raise FormatError(path, widths, f"{params} parameters: more than a {kind} network may have ({name} = {cap})")
+
+
+@dataclass(frozen=True)
+class SmoothParts:
+    """What :func:`problem` read of a smooth problem, for :func:`symcert.checker.smooth.problem`."""
+
+    spec: dict
+    path: str
+    widths: tuple
+    loss: str
+    X: fmpq_mat
+    Y: fmpq_mat
+
+
 def problem(spec, path: str = "problem") -> Problem:
-    if isinstance(spec, dict) and spec.get("class") == "population":  # read by symcert.checker.population
-        from symcert.checker import population
-        return population.problem(spec, path)
     net = get(spec, "network", path, dict)
     widths = get(net, "widths", f"{path}.network", list)
-    if len(widths) < 2 or len(widths) > MAX_DEPTH + 1 or not all(
+    if len(widths) < 2 or len(widths) > MAX_LAYERS + 1 or not all(
         isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= MAX_WIDTH for w in widths
     ):
-        raise FormatError(f"{path}.network.widths", widths, "expected a list of 2..65 positive integers")
+        raise FormatError(f"{path}.network.widths", widths, f"expected a list of 2..{MAX_LAYERS + 1} integers in 1..{MAX_WIDTH} (limits MAX_LAYERS, MAX_WIDTH)")
     act_spec = get(net, "activation", f"{path}.network", dict)
     smooth = act_spec.get("kind") == "smooth"  # read by symcert.checker.smooth
+    _size(widths, smooth, f"{path}.network.widths")
     act = None if smooth else activation(act_spec, f"{path}.network.activation")
     loss = get(get(spec, "loss", path, dict), "kind", f"{path}.loss", str)
     if loss not in LOSSES:
@@ -191,13 +217,17 @@ def problem(spec, path: str = "problem") -> Problem:
     inputs = get(data, "inputs", f"{path}.data", list)
     targets = get(data, "targets", f"{path}.data", list)
     m = len(inputs)
+    if m > MAX_SAMPLES or m * (widths[0] + widths[-1]) > MAX_DATA_ENTRIES:
+        raise FormatError(f"{path}.data.inputs", f"{m} samples", f"more data than the checker reads (limits MAX_SAMPLES {MAX_SAMPLES}, "
+                          f"MAX_DATA_ENTRIES {MAX_DATA_ENTRIES})")
+    if smooth and m * sum(widths[1:-1]) > MAX_SMOOTH_EVALUATIONS:
+        raise FormatError(f"{path}.data.inputs", f"{m} samples", f"samples x hidden neurons exceeds MAX_SMOOTH_EVALUATIONS ({MAX_SMOOTH_EVALUATIONS})")
     if m == 0 or len(targets) != m:
         raise FormatError(f"{path}.data.targets", len(targets), f"expected one target row per input row ({m})")
     X = matrix(inputs, m, widths[0], f"{path}.data.inputs").transpose()
     Y = matrix(targets, m, widths[-1], f"{path}.data.targets").transpose()
-    if smooth:
-        from symcert.checker import smooth as S
-        return S.problem(spec, path, tuple(widths), loss, X, Y)
+    if smooth:  # read by symcert.checker.smooth (symcert.checker.reading dispatches)
+        return SmoothParts(spec, path, tuple(widths), loss, X, Y)
     delta = None
     if loss == "huber":
         delta = rational(get(spec["loss"], "delta", f"{path}.loss"), f"{path}.loss.delta")
@@ -223,9 +253,8 @@ def param_values(spec, prob, path: str):
 
 
 def point(spec, prob: Problem, path: str) -> dict:
-    if not isinstance(prob, Problem):  # a smooth problem: parameters are exact reals
-        from symcert.checker import smooth as S
-        return S.point(spec, prob, path)
+    if not isinstance(prob, Problem):
+        raise TypeError("a smooth problem's point is read by symcert.checker.reading.point")
     out = {}
     for name, r, c, value in param_values(spec, prob, path):
         if name[0] == "b":

@@ -49,7 +49,7 @@ KINDS = {
     "gradient_zero": _k("obligations", (PL, LIN), ALL_LOSSES, "critical"),
     "interior_cell": _k("obligations", (PL, LIN), ALL_LOSSES, "cell_box"),
     "affine_reduction": _k("obligations", (PL, LIN), SQUARED, "local_min"),
-    "smt_cell_minimum": _k("obligations", (PL, LIN), ALL_LOSSES, "local_min"),
+    "smt_cell_minimum": _k("cells", (PL, LIN), ALL_LOSSES, "local_min"),
     "strictly_lower": _k("obligations", (PL, LIN), ALL_LOSSES, "lower_point"),
     "descent_curve": _k("descent", (PL, LIN), ALL_LOSSES, "descent"),
     "ascent_curve": _k("ascent", (PL, LIN), ALL_LOSSES, "ascent"),

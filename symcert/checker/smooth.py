@@ -49,20 +49,17 @@ import flint
 import sympy
 from flint import arb, fmpq, fmpq_mat
 
+from symcert.checker import sizes
 from symcert.checker.problem import FormatError, NetworkShape, get, param_values, rational
+from symcert.exact.limits import show
 from symcert.exact.reals import ExactRealError, Real, parse_real
+from symcert.checker.ledger import ARB, SIMPLIFY, SYMPY  # noqa: F401  (ARB: re-exported to the smooth checks)
 
 T = sympy.Symbol("t", real=True)
 PREC = 128  # default working precision (bits) of arb evaluations
 MAX_PREC = 4096
-# Ledger strings name the oracle, not its version (versions are reported by the checker's
-# environment list, so that certificates stay byte-identical across versions).
-SYMPY = "exact symbolic arithmetic (sympy, automatic evaluation)"
-SIMPLIFY = "sympy simplification (sympy.simplify)"
-
-
-def ARB(prec: int) -> str:
-    return f"arb ball arithmetic, outward rounded, at {prec} bits (python-flint arb)"
+# Ledger strings (symcert/checker/ledger.py) name the oracle, not its version (versions are
+# reported by the checker's environment list, so that certificates stay byte-identical).
 
 
 SELU_ALPHA = sympy.Rational("1.6732632423543772848170429916717")
@@ -235,6 +232,8 @@ def sign(expr: sympy.Expr, max_prec: int = MAX_PREC) -> tuple[int | None, str]:
         except ValueError:
             pass
         prec *= 2
+    if not sizes.simplifiable(expr):
+        return None, f"no ball up to {max_prec} bits excludes 0, and the expression is too large for sympy.simplify (limit MAX_SIMPLIFY_NODES)"
     if sympy.simplify(expr) == 0:
         return 0, SIMPLIFY
     return None, f"no ball up to {max_prec} bits excludes 0 and sympy does not simplify it to 0"
@@ -283,9 +282,11 @@ def real(text, path: str) -> sympy.Expr:
         raise FormatError(path, text, "expected an exact real written as text")
     try:
         node: Real = parse_real(text)
-        return node.to_sympy()
+        value = node.to_sympy()
     except ExactRealError as exc:
         raise FormatError(path, text, str(exc)) from None
+    sizes.require_magnitude(value, path, to_arb)
+    return value
 
 
 def point(spec, prob: SmoothProblem, path: str) -> dict:
@@ -329,9 +330,9 @@ class Evaluator:
             for bp in self.prob.act.breakpoints:
                 s, _ = sign(z - bp)
                 if s is None:
-                    raise NotDifferentiable(f"cannot decide the side of breakpoint {bp} for pre-activation {z}")
+                    raise NotDifferentiable(f"cannot decide the side of breakpoint {bp} for pre-activation {show(z)}")
                 if s == 0 and not value_only:
-                    raise NotDifferentiable(f"pre-activation {z} is on the breakpoint {bp}")
+                    raise NotDifferentiable(f"pre-activation {show(z)} is on the breakpoint {bp}")
                 if s <= 0:
                     break
                 k += 1
@@ -342,6 +343,9 @@ class Evaluator:
         key = (z, order)
         if key not in self._val:
             k = self.piece(z, order == 0) if self.prob.act.breakpoints else 0
+            if (z, "size") not in self._piece:  # measured once per pre-activation, before sympy evaluates h there
+                sizes.require_magnitude(z, "a pre-activation", to_arb)
+                self._piece[z, "size"] = True
             self._val[key] = self.prob.act.derivative(k, order).subs(T, z)
         return self._val[key]
 
@@ -356,7 +360,8 @@ class Evaluator:
                 W, b = params[f"W{l}"], params[f"b{l}"]
                 z = [sympy.Add(*[W[i][k] * a[k] for k in range(len(a))], b[i][0]) for i in range(len(W))]
                 if l == prob.depth:  # expanding (exact algebra) exposes rational outputs such as pi*(2/pi + 3/4)/6 - pi/8
-                    z = [zi if zi.is_Rational or zi.free_symbols else sympy.expand(zi) for zi in z]
+                    z = [zi if zi.is_Rational or zi.free_symbols else sizes.bounded_expand(zi, f"output {i + 1} on sample {s + 1}")
+                         for i, zi in enumerate(z)]
                     out.append((pres, acts, z))
                     break
                 pres.append(z)

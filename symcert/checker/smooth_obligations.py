@@ -22,15 +22,16 @@ import flint
 import sympy
 from flint import arb, fmpq, fmpq_mat
 
+from symcert.checker import kernel, sizes
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, get, rational
+from symcert.exact.limits import clip, show
 from symcert.checker.smooth_hessian import check_hessian_pd, check_morse_bott
 from symcert.checker.smooth_hessian import require_smooth as _smooth
+from symcert.checker.ledger import AFFINE_LEMMA, SECOND_ORDER_DESCENT, YUN_THEOREM
+from symcert.checker.ledger import CONVEX_OUTPUT_LEMMA as CONVEX_LEMMA
 
-CONVEX_LEMMA = ("lemma: if the network output is convex in x on the convex hull of the inputs for every "
-                "parameter in the box, the output vector satisfies f_k <= sum_i lambda_i f_i for each listed "
-                "convex combination, and the KKT multipliers bound the loss over that cone from below")
 MAX_BISECT = 12  # an interval is split into at most 2^MAX_BISECT pieces when bounding h', h''
 
 
@@ -60,13 +61,13 @@ class SmoothContext(Context):
 
 def _show(v) -> str:
     """Short text of an exact value: itself if short, else its arb enclosure."""
-    text = str(v)
-    if len(text) <= 80:
+    text = show(v)
+    if not text.startswith("<") and not text.endswith(" characters)"):
         return text
     try:
         return f"<expression in {S.arb_at(v, S.PREC)}>"
-    except ValueError:
-        return text[:77] + "..."
+    except (ValueError, RecursionError):
+        return text
 
 
 def _radius(ob, path) -> fmpq:
@@ -164,7 +165,10 @@ def _activation_shape(act, z_shape, ball):
     if k is None:
         return None, None, f"pre-activation range {ball} meets a breakpoint"
     h0, h1, h2 = (act.derivative(k, o) for o in range(3))
-    values = S.to_arb(h0, {S.T: ball})
+    try:
+        values = S.to_arb(h0, {S.T: ball})
+    except ValueError as exc:  # e.g. a ball so wide that arb cannot bound h on it
+        return None, None, f"cannot enclose h on the pre-activation range {ball}: {exc}"
     if z_shape is None:
         return None, values, "pre-activation of unknown curvature"
     s2 = _sign_on(h2, ball)
@@ -286,13 +290,15 @@ def check_convexity_bound(ctx, ob: dict, path: str) -> Outcome:
     try:
         flint.ctx.prec = prec
         shape, why = _shapes(ctx, r)
+    except ValueError as exc:  # arb cannot enclose a value over so large a box
+        shape, why = None, str(exc)
     finally:
         flint.ctx.prec = saved
     ledger = [RATIONAL, S.SYMPY, S.ARB(prec), CONVEX_LEMMA]
     if shape not in ("convex", "affine"):
-        return Outcome("unknown" if shape is None else "fails", f"cannot show the output convex in x over the box of radius {r}: {why or shape}", ledger)
+        return Outcome("unknown" if shape is None else "fails", f"cannot show the output convex in x over the box of radius {clip(str(r))}: {why or shape}", ledger)
     return Outcome("holds", f"output convex in x on the inputs' hull for every parameter within {r}; "
-                   f"loss >= {ctx.risk} by {len(combos)} KKT multiplier(s)", ledger, (("local_min", r),))
+                   f"loss >= {_show(ctx.risk)} by {len(combos)} KKT multiplier(s)", ledger, (("local_min", r),))
 
 
 def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
@@ -310,7 +316,7 @@ def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
     wb = rational(get(fit, "bias", f"{path}.affine_fit"), f"{path}.affine_fit.bias")
     m, dx = prob.m, prob.widths[0]
     resid = [sum((wx[d] * prob.X[d, s] for d in range(dx)), wb) - prob.Y[0, s] for s in range(m)]
-    if sum(resid, fmpq(0)) != 0 or any(sum((resid[s] * prob.X[d, s] for s in range(m)), fmpq(0)) != 0 for d in range(dx)):
+    if any(v != 0 for v in kernel.normal_equations(fmpq_mat(1, m, resid), prob.X).entries()):
         return Outcome("fails", "the affine fit does not satisfy the normal equations", [RATIONAL])
     l0 = sum((v * v for v in resid), fmpq(0)) / 2
     if ctx.risk != l0:
@@ -319,11 +325,13 @@ def check_affine_pieces(ctx, ob: dict, path: str) -> Outcome:
     try:
         flint.ctx.prec = S.PREC
         shape, why = _shapes(ctx, r)
+    except ValueError as exc:  # arb cannot enclose a value over so large a box
+        shape, why = None, str(exc)
     finally:
         flint.ctx.prec = saved
-    ledger = [RATIONAL, S.SYMPY, S.ARB(S.PREC), "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"]
+    ledger = [RATIONAL, S.SYMPY, S.ARB(S.PREC), AFFINE_LEMMA]
     if shape != "affine":
-        return Outcome("fails" if shape else "unknown", f"cannot show the network affine in x over the box of radius {r}: {why or shape}", ledger)
+        return Outcome("fails" if shape else "unknown", f"cannot show the network affine in x over the box of radius {clip(str(r))}: {why or shape}", ledger)
     return Outcome("holds", f"every neuron stays on an affine piece over the box of radius {r}; least-squares optimum {l0} equals the risk",
                    ledger, (("local_min", r),))
 
@@ -350,11 +358,11 @@ def check_smooth_strictly_lower(ctx, ob: dict, path: str) -> Outcome:
     if how not in ledger:
         ledger.append(how)
     if s is None:
-        return Outcome("unknown", f"cannot decide risk at better_point {_show(lb)} < {ctx.exact_risk}: {how}", ledger)
+        return Outcome("unknown", f"cannot decide risk at better_point {_show(lb)} < {_show(ctx.exact_risk)}: {how}", ledger)
     if s >= 0:
-        return Outcome("fails", f"risk at better_point {_show(lb)} is not below the risk at the point {ctx.exact_risk}", ledger)
-    shown = str(lb) if lb.is_Rational else f"in {S.arb_at(lb, S.PREC)}"
-    return Outcome("holds", f"risk at better_point {shown} < {ctx.exact_risk}", ledger, ("lower_point",))
+        return Outcome("fails", f"risk at better_point {_show(lb)} is not below the risk at the point {_show(ctx.exact_risk)}", ledger)
+    shown = _show(lb) if lb.is_Rational else f"in {S.arb_at(lb, S.PREC)}"
+    return Outcome("holds", f"risk at better_point {shown} < {_show(ctx.exact_risk)}", ledger, ("lower_point",))
 
 
 def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
@@ -390,7 +398,7 @@ def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
         ledger.append(how)
     if s is None or s >= 0:
         return Outcome("fails" if s is not None else "unknown", f"d^T H d = {_show(quad)} is not negative ({how})", ledger)
-    detail = f"gradient 0 and d^T H d = {quad} < 0: second-order descent"
+    detail = f"gradient 0 and d^T H d = {_show(quad)} < 0: second-order descent"
     if "witness_t" in ob:
         t = rational(ob["witness_t"], f"{path}.witness_t")
         st = sympy.Rational(int(t.p), int(t.q))
@@ -400,14 +408,12 @@ def check_smooth_descent(ctx, ob: dict, path: str) -> Outcome:
         if how not in ledger:
             ledger.append(how)
         if sw is None or sw >= 0:
-            return Outcome("fails", f"the witness point at t = {t} has risk {_show(lw)}, not below {ctx.exact_risk} ({how})", ledger)
-        detail += f"; at t = {t} the risk is {_show(lw) if lw.is_Rational else 'in ' + str(S.arb_at(lw, S.PREC))} < {ctx.exact_risk}"
-    return Outcome("holds", detail, [*ledger, "lemma: at a critical point, d^T H d < 0 gives L(theta + t d) < L(theta) for small t != 0"], ("descent",))
+            return Outcome("fails", f"the witness point at t = {t} has risk {_show(lw)}, not below {_show(ctx.exact_risk)} ({how})", ledger)
+        detail += f"; at t = {t} the risk is {_show(lw) if lw.is_Rational else 'in ' + str(S.arb_at(lw, S.PREC))} < {_show(ctx.exact_risk)}"
+    return Outcome("holds", detail, [*ledger, SECOND_ORDER_DESCENT], ("descent",))
 
 
 YUN_DATA = ([[1, 0], [0, 1], [fmpq(1, 2), fmpq(1, 2)]], [0, 0, 1])
-YUN_THEOREM = ("Yun, Sra, Jadbabaie (ICLR 2019), Theorem 2 part 2: C2.3-C2.7 imply a local minimum "
-               "(the paper's proof, not re-derived by the checker)")
 ANALYTIC = "table activations are real-analytic on each open piece (C2.4, C2.5 by Cauchy's estimates)"
 
 
@@ -427,6 +433,8 @@ def check_paper_conditions(ctx, ob: dict, path: str) -> Outcome:
             prob.X[k, i] != xs[i][k] or prob.Y[0, i] != ys[i] for i in range(3) for k in range(2)):
         return Outcome("fails", "the problem is not the paper's (widths 2-2-1, inputs (1,0), (0,1), (1/2,1/2), targets 0, 0, 1)", [])
     W1, b1, W2, b2 = pt["W1"], pt["b1"], pt["W2"], pt["b2"]
+    if any(not sizes.simplifiable(W1[j][0] - W1[j][1]) for j in range(2)):
+        return Outcome("unknown", "the point's entries are too large for sympy.simplify (limit MAX_SIMPLIFY_NODES)", [S.SYMPY])
     if any(sympy.simplify(W1[j][0] - W1[j][1]) != 0 for j in range(2)) or any(b[0] != 0 for b in b1) or b2[0][0] != 0:
         return Outcome("fails", "the point is not of the paper's form W1 = [[v1, v1], [v2, v2]], b1 = 0, b2 = 0", [S.SYMPY])
     v, u, ev = [W1[0][0], W1[1][0]], W2[0], ctx.ev
@@ -441,7 +449,7 @@ def check_paper_conditions(ctx, ob: dict, path: str) -> Outcome:
     quantities += [(f"C2.6 (A_{i + 1})", A[i], 1) for i in range(2)]
     quantities.append(("C2.7", A[0] * A[1] - (u[0] * h[0][1] * u[1] * h[1][1]) ** 2, 1))
     for name, q, want in quantities:
-        sg, how = S.sign(sympy.expand(q))
+        sg, how = S.sign(sizes.bounded_expand(q, name))
         if how not in ledger:
             ledger.append(how)
         if sg is None:

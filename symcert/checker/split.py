@@ -34,12 +34,9 @@ from flint import fmpq, fmpq_mat, fmpq_poly
 from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, PiecewiseLinear, Problem, get, rational
-from symcert.checker.problem import point as parse_point
+from symcert.checker.reading import point as parse_point
+from symcert.checker.ledger import POLY_LAMBDA, SPLIT_LEMMA
 
-POLY_LAMBDA = "exact polynomial arithmetic in lambda (python-flint fmpq_poly)"
-AFFINE_LEMMA = ("lemma: the copy's pre-activation equals r's (same incoming weights), so the lambda-coefficient of "
-                "layer l+1 vanishes identically and every partial derivative is affine in lambda; zero at lambda = 0 and 1 "
-                "implies zero for every lambda")
 
 
 def _entries(M) -> list:
@@ -237,7 +234,7 @@ def _smooth_line_identity(prob, src, L: int, l: int, r: int, where: str, ledger:
                                        f"d risk / d {n}[{i + 1},{j + 1}] at lambda = {lam} is {state}", ledger)
     return Outcome("holds", f"split of {where}: the copy's incoming weights equal r's, so the function is unchanged for every "
                             f"lambda; the exact gradient is 0 at lambda = 0 and 1, hence (affine in lambda) for every lambda",
-                   ledger + [AFFINE_LEMMA], (("split_line", l, r), "critical"))
+                   ledger + [SPLIT_LEMMA], (("split_line", l, r), "critical"))
 
 
 def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:

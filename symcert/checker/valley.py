@@ -36,8 +36,8 @@ from symcert.checker import kernel
 from symcert.checker.convex import LEMMA, multipliers_certify
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, get, matrix, rational
+from symcert.checker.ledger import POLY_ETA as POLY
 
-POLY = "exact univariate polynomial arithmetic over Q (python-flint fmpq_poly)"
 MAX_DEGREE = 16
 
 

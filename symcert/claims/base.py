@@ -29,9 +29,9 @@ def require_hypotheses(claim_id: str, records: list, problem_json: dict) -> None
     can decide from the problem alone (the same predicates the checker re-derives); the first
     that fails raises :class:`HypothesisViolation` (NOT_APPLICABLE, exit 5) naming it."""
     from symcert.checker.api import hypotheses as H
-    from symcert.checker.api import parse_problem as problem
+    from symcert.checker.api import parse_problem
     from symcert.errors import HypothesisViolation
-    prob = problem(problem_json)
+    prob = parse_problem(problem_json)
 
     class _Ctx:  # the predicates read the problem only (obligation_holds is skipped here)
         pass

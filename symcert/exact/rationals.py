@@ -8,6 +8,9 @@ Accepted text (surrounding whitespace is ignored):
 * fractions of integers: ``3/4``, ``-6/8`` (denominator nonzero; the value is reduced)
 * decimals, read exactly: ``0.25`` is 1/4, ``-1.5e-3`` is -3/2000 (exponent at most 1000 in size)
 
+At most ``MAX_DIGITS`` (100,000) characters. Digits are converted by FLINT, so Python's
+4,300-digit int/str limit never applies (a Python ``int`` argument is taken as it is).
+
 Nothing else: no floats from a binary representation, no ``inf``/``nan``, no expressions.
 Certificates always write numbers as strings ``"p/q"`` or ``"p"``.
 """
@@ -17,11 +20,11 @@ import re
 
 from flint import fmpq, fmpz
 
+from symcert.exact.limits import MAX_DIGITS, MAX_EXPONENT
+
 _INT = re.compile(r"[+-]?[0-9]+\Z")
 _FRAC = re.compile(r"([+-]?[0-9]+)/([0-9]+)\Z")
 _DEC = re.compile(r"([+-]?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?\Z")
-MAX_DIGITS = 100000
-MAX_EXPONENT = 1000
 
 
 class RationalSyntaxError(ValueError):
@@ -38,21 +41,34 @@ def parse_rational(text: object) -> fmpq:
         raise RationalSyntaxError("a binary floating-point number is not exact; write it as text such as \"0.25\" or \"1/4\"")
     if not isinstance(text, str):
         raise RationalSyntaxError(f"expected a number written as text, got {type(text).__name__}")
+    if len(text) > MAX_DIGITS + 1000:
+        raise RationalSyntaxError(f"number longer than {MAX_DIGITS} characters ({len(text)})")
     s = text.strip()
     if not s or len(s) > MAX_DIGITS:
-        raise RationalSyntaxError("empty or overlong number")
+        raise RationalSyntaxError("empty number" if not s else f"number longer than {MAX_DIGITS} characters ({len(s)})")
     if _INT.match(s):
-        return fmpq(int(s))
+        return fmpq(digits_to_fmpz(s))
     m = _FRAC.match(s)
     if m:
-        den = int(m.group(2))
+        den = digits_to_fmpz(m.group(2))
         if den == 0:
             raise RationalSyntaxError("zero denominator")
-        return fmpq(int(m.group(1)), den)
+        return fmpq(digits_to_fmpz(m.group(1)), den)
     m = _DEC.match(s)
     if m:
         return _decimal(m)
     raise RationalSyntaxError("not an exact rational (accepted: 3, -2, 3/4, 0.25, 1.5e-3)")
+
+
+def digits_to_fmpz(s: str) -> fmpz:
+    """Exact integer of an optionally signed string of ASCII digits (no size limit of its own:
+    callers bound the length), converted by FLINT rather than by Python's ``int``."""
+    neg = s[:1] == "-"
+    body = s[1:] if s[:1] in "+-" else s
+    if not body or not body.isascii() or not body.isdigit():
+        raise RationalSyntaxError("expected ASCII digits")
+    n = fmpz(body)
+    return -n if neg else n
 
 
 def _decimal(m: re.Match) -> fmpq:
@@ -60,7 +76,7 @@ def _decimal(m: re.Match) -> fmpq:
     e = int(exp) if exp is not None else 0
     if abs(e) > MAX_EXPONENT:
         raise RationalSyntaxError(f"decimal exponent {e} is out of range (at most {MAX_EXPONENT} in size)")
-    value = fmpq(int(whole + frac), 10 ** len(frac))
+    value = fmpq(digits_to_fmpz(whole + frac), fmpz(10) ** len(frac))
     value = value * fmpq(10) ** e if e >= 0 else value / fmpq(10) ** (-e)
     return -value if sign == "-" else value
 

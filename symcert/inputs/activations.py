@@ -102,6 +102,7 @@ def from_knots(left_slope, knots, right_slope, name: str | None = None) -> dict:
     return piecewise_linear(name, [t for t, _ in knots], pieces)
 
 
+MAX_SPEC = 100_000  # characters of an activation given on the command line or in a spec file
 NAMED = {"relu": relu, "abs": absolute, "hard_tanh": hard_tanh, "relu6": relu6, "hard_sigmoid": hard_sigmoid}
 KNOWN = "relu, leaky_relu:S, relu_like:SPLUS,SMINUS, abs, hard_tanh, relu6, hard_sigmoid, pl:SL;T1=V1,...;SR"
 
@@ -131,7 +132,18 @@ def _num(text: str, spec: str, source: str | None) -> fmpq:
 
 
 def parse_activation(spec: str, source: str | None = "--activation") -> dict:
-    """Parse the command-line activation syntax (see the module docstring)."""
+    """Parse the command-line activation syntax (see the module docstring); a constant activation
+    (every slope 0) is refused: every network with it is constant, and no claim is about it."""
+    act = _parse(spec, source)
+    if all(parse_rational(a) == 0 for a, _ in act["pieces"]):
+        raise InputError(source, "activation", spec, "a constant activation (every slope is 0): every network with it is "
+                         "constant, so no claim applies")
+    return act
+
+
+def _parse(spec: str, source: str | None) -> dict:
+    if not isinstance(spec, str) or len(spec) > MAX_SPEC:
+        raise InputError(source, "activation", spec, f"expected an activation name of at most {MAX_SPEC} characters")
     name, _, arg = spec.partition(":")
     name = name.strip().lower()
     if name in NAMED and not arg:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from flint import fmpq
 
 from symcert.errors import InputError
+from symcert.exact.jsontext import JSONLimitError, load_file
 from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_rational
 
 
@@ -103,11 +104,12 @@ def load_json(path: str, **options):
     """Read a JSON file given by a user (``options`` go to json.load, e.g. parse_float=str to keep
     decimal text exact); an unreadable or invalid file is a one-line InputError."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh, **options)
+        return load_file(path, **options)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, None, None, f"cannot read: {exc}") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except JSONLimitError as exc:
+        raise InputError(path, None, None, str(exc)) from None
+    except json.JSONDecodeError as exc:
         raise InputError(path, None, None, f"not valid JSON: {exc}") from None
 
 

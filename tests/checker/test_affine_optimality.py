@@ -8,8 +8,8 @@ from flint import fmpq
 from symcert import certificate
 from symcert.checker import Verdict, check_document
 from symcert.checker import kernel
-from symcert.checker.problem import point as read_point
-from symcert.checker.problem import problem as read_problem
+from symcert.checker.reading import point as read_point
+from symcert.checker.reading import problem as read_problem
 from symcert.claims.he2020 import common as HC
 from symcert.claims.he2020 import thm1 as H1
 from symcert.claims.he2020 import thm2 as H2

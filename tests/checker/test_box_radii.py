@@ -5,7 +5,7 @@ import random
 from flint import fmpq, fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.problem import problem
+from symcert.checker.reading import problem
 
 
 def _reference(prob, params, r):

@@ -9,7 +9,7 @@ import pytest
 from symcert import certificate
 from symcert.checker import Verdict, check_document, kernel
 from symcert.checker import cells as C
-from symcert.checker.problem import point as parse_point, problem as parse_problem
+from symcert.checker.reading import point as parse_point, problem as parse_problem
 from symcert.inputs.activations import relu
 
 X = [["-1"], ["0"], ["1"], ["2"]]

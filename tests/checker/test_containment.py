@@ -29,19 +29,22 @@ def test_internal_failure_is_error_never_a_verdict(monkeypatch):
 def test_a_run_goes_on_after_an_error_and_reports_every_file(monkeypatch, tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text("{")
-    calls = []
+    linear = ROOT / "proofs" / "yun2019" / "thm4-depth2-global.json"
     real = R.CHECKS["gradient_zero"]
 
-    def once(ctx, ob, path):
-        calls.append(1)
-        if len(calls) == 1:
+    def on_linear(ctx, ob, path):  # an internal failure on the linear problem only
+        if R.problem_class(ctx.prob) == R.LIN:
             raise KeyError("simulated")
         return real(ctx, ob, path)
-    monkeypatch.setitem(R.CHECKS, "gradient_zero", once)
-    code = cli.main(["check", str(CERT), str(bad), str(CERT)])
-    out = capsys.readouterr().out
+    monkeypatch.setitem(R.CHECKS, "gradient_zero", on_linear)
+    code = cli.main(["check", str(linear), str(bad), str(CERT)])
+    captured = capsys.readouterr()
+    out = captured.out
     assert code == 6 and out.count(": ERROR:") == 1 and out.count(": INVALID:") == 1 and out.count(": CERTIFIED:") == 1
     assert "3 certificates: 1 CERTIFIED, 1 ERROR, 1 INVALID; verdict of the run: ERROR" in out
+    assert "Traceback" not in captured.err
+    code = cli.main(["--debug", "check", str(linear)])
+    assert code == 6 and "Traceback" in capsys.readouterr().err
 
 
 def test_unexpected_exception_in_a_command_is_one_line_exit_6(monkeypatch, capsys):
@@ -72,7 +75,7 @@ def test_false_hypothesis_is_rejected_even_when_the_obligations_hold():
 
 def test_duplicate_inputs_fail_distinct_inputs():
     from symcert.checker.hypotheses import TABLE
-    from symcert.checker.problem import problem
+    from symcert.checker.reading import problem
     doc = _doc()
     doc["problem"]["data"]["inputs"][1] = list(doc["problem"]["data"]["inputs"][2])
     ok, detail = TABLE["distinct_inputs"][0](problem(doc["problem"]), None, [], {})

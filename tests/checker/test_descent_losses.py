@@ -6,7 +6,7 @@ import pytest
 from symcert import certificate
 from symcert.checker import Verdict, check_document
 from symcert.checker import kernel
-from symcert.checker.problem import point as read_point, problem as read_problem
+from symcert.checker.reading import point as read_point, problem as read_problem
 from symcert.claims import constructions
 from symcert.claims.he2020 import kink as HK
 from symcert.claims.yun2018 import test as YT

@@ -62,6 +62,9 @@ def _checker_imports(path):
                 yield node.lineno, "symcert.checker"
 
 
+PUBLIC = ("symcert.checker.api", "symcert.checker.verdict")
+
+
 def test_generator_imports_the_checker_only_through_its_public_surface(root):
     modules = _generator_modules(root)
     assert any(p.endswith(os.path.join("claims", "constructions.py")) for p in modules)
@@ -69,7 +72,9 @@ def test_generator_imports_the_checker_only_through_its_public_surface(root):
     for path in modules:
         for line, name in _checker_imports(path):
             seen += 1
-            assert name == "symcert.checker.api", f"{os.path.relpath(path, root)}:{line} imports {name}; use symcert.checker.api"
+            # the verdict table is a leaf module with no imports: the command line reads it without
+            # loading the checker (start-up time); everything else goes through the api
+            assert name in PUBLIC, f"{os.path.relpath(path, root)}:{line} imports {name}; use symcert.checker.api"
     assert seen > 20
 
 

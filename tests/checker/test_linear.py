@@ -37,7 +37,7 @@ def test_saddle_cannot_be_certified_global():
     gm = _doc("thm4-depth3-global")
     ob = copy.deepcopy(_ob(gm, "linear_global_minimum"))
     # state the true end-to-end map of the saddle point
-    from symcert.checker.problem import point, problem
+    from symcert.checker.reading import point, problem
     prob = problem(doc["problem"])
     from symcert.checker.linear import end_to_end
     P, c = end_to_end(prob, point(doc["point"], prob, "point"))

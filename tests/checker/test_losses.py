@@ -3,7 +3,8 @@ import pytest
 from flint import fmpq
 
 from symcert.checker import losses
-from symcert.checker.problem import FormatError, problem
+from symcert.checker.problem import FormatError
+from symcert.checker.reading import problem
 
 Q = fmpq
 

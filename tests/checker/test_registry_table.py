@@ -17,7 +17,7 @@ import pytest
 
 from symcert.checker import Verdict, check_document
 from symcert.checker import registry as R
-from symcert.checker.problem import problem as read_problem
+from symcert.checker.reading import problem as read_problem
 
 PROOFS = Path(__file__).resolve().parents[2] / "proofs"
 DOCS = {str(p.relative_to(PROOFS)): json.loads(p.read_text()) for p in sorted(PROOFS.rglob("*.json"))}
@@ -247,3 +247,40 @@ def test_checking_a_piecewise_linear_certificate_imports_no_sympy():
             "assert r.verdict.name == 'CERTIFIED', r.summary; print('sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+def test_ledger_strings_live_in_one_module():
+    """Every ledger entry is defined once, in symcert/checker/ledger.py (no string typed twice)."""
+    import ast
+    root = Path(__file__).resolve().parents[2] / "symcert" / "checker"
+    from symcert.checker import ledger
+    texts = [v for k, v in vars(ledger).items() if k.isupper() and isinstance(v, str)]
+    assert len(texts) == len(set(texts))
+    for path in root.glob("*.py"):
+        if path.name == "ledger.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value not in texts, f"{path.name} types the ledger entry {node.value[:40]!r}"
+                assert not node.value.startswith("lemma"), f"{path.name}: a lemma string outside ledger.py"
+
+
+def test_no_import_cycles_inside_the_checker():
+    """The static import graph of symcert/checker (lazy imports included) has no cycle."""
+    import ast
+    base = Path(__file__).resolve().parents[2] / "symcert" / "checker"
+    names = {p.stem for p in base.glob("*.py")} - {"__init__"}
+    graph = {}
+    for m in names:
+        deps = set()
+        for node in ast.walk(ast.parse((base / f"{m}.py").read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "symcert.checker":
+                deps.update(a.name for a in node.names if a.name in names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("symcert.checker."):
+                deps.add(node.module.split(".")[2])
+        graph[m] = deps - {m}
+
+    def reaches(a, b, seen=()):
+        return a == b or any(reaches(c, b, (*seen, a)) for c in graph.get(a, ()) if c not in seen)
+    bad = [(a, b) for a in graph for b in graph[a] if reaches(b, a)]
+    assert not bad, f"import cycles: {bad}"

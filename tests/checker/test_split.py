@@ -8,7 +8,7 @@ from flint import fmpq
 
 from symcert import certificate
 from symcert.checker import Verdict, check_document
-from symcert.checker.problem import point, problem
+from symcert.checker.reading import point, problem
 from symcert.claims.yun2019 import thm1 as Y
 from symcert.claims.yun2019 import thm4 as T
 from symcert.inputs.activations import leaky_relu, relu

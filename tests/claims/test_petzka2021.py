@@ -138,7 +138,7 @@ def test_deep_chain_bad_step_invalid(step):
 def test_d_matrix_nonzero_off_the_fit():
     # D^{r,s} vanishes at the least-squares point; moving the output bias breaks criticality and D
     from flint import fmpq
-    from symcert.checker.problem import problem
+    from symcert.checker.reading import problem
     data = PD._deep_data(5, 8)
     pj, origin, _ = PD.deep_origin(data)
     assert all(v == 0 for row in PD.d_matrix(problem(pj), origin, 1, 1) for v in row)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symcert.checker import kernel
-from symcert.checker.problem import problem
+from symcert.checker.reading import problem
 from oracle.symbolic import gradient_at, risk_at
 from symcert.inputs.activations import relu_like
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import mpmath
+from flint import fmpq, fmpq_mat
 import sympy
 
 from symcert.checker.api import smooth as S
@@ -93,21 +94,37 @@ def worked_better(n: int) -> dict:
 
 
 def fitted_better(inputs, targets, n: int) -> dict:
-    """Untrusted: fixed rational hidden features, output layer fitted numerically, rationalised."""
+    """Untrusted: fixed rational hidden features, output layer fitted by exact ridge least squares
+    on 30-digit rational values of the features (the ridge term 10^-6 I keeps the system
+    nonsingular when features repeat or depend on each other), then rounded to 25 digits. The checker decides
+    whether the point is better; when no fit can be formed, ConstructionFailed says so."""
     dx = len(inputs[0])
     W1 = [[F((j + k) % 3 - 1, 1 + j % 2) for k in range(dx)] for j in range(n)]
     b1 = [F(j % 5 - 2, 2) for j in range(n)]
     mpmath.mp.dps = 50
-    rows = []
+    feats = []
     for x in inputs:
-        feats = [1 / (1 + mpmath.exp(-mpmath.mpf(sum((W1[j][k] * x[k] for k in range(dx)), b1[j]).numerator) /
-                                    sum((W1[j][k] * x[k] for k in range(dx)), b1[j]).denominator)) for j in range(n)]
-        rows.append(feats + [mpmath.mpf(1)])
-    A = mpmath.matrix(rows)
-    y = mpmath.matrix([mpmath.mpf(t.numerator) / t.denominator for t in targets])
-    sol = mpmath.lu_solve(A.T * A + mpmath.eye(n + 1) * mpmath.mpf(10) ** -30, A.T * y)
-    vals = [C.rationalize(s, 25) for s in sol]
+        zs = [sum((W1[j][k] * x[k] for k in range(dx)), b1[j]) for j in range(n)]
+        feats.append([_q(C.rationalize(1 / (1 + mpmath.exp(-mpmath.mpf(z.numerator) / z.denominator)), 30)) for z in zs])
+    A = fmpq_mat(len(inputs), n + 1, [v for row in feats for v in (*row, fmpq(1))])
+    G = A.transpose() * A
+    for i in range(n + 1):  # ridge term: G + 10^-6 I is positive definite, so the system is never singular
+        G[i, i] += fmpq(1, 10**6)
+    try:
+        sol = G.solve(A.transpose() * fmpq_mat(len(targets), 1, [_q(t) for t in targets]))
+    except (ZeroDivisionError, ValueError) as exc:
+        raise ConstructionFailed(f"{CLAIM_ID}: the better-point fit cannot be solved on these data ({exc})") from None
+    vals = [_round(sol[j, 0]) for j in range(n + 1)]
     return {"W1": W1, "b1": b1, "W2": [vals[:n]], "b2": [vals[n]]}
+
+
+def _q(v) -> fmpq:
+    return fmpq(int(v.numerator), int(v.denominator))
+
+
+def _round(q: fmpq, digits: int = 25) -> F:
+    """A rational within 10^-digits of q, relative to its size, with a denominator below 10^digits."""
+    return F(int(q.p), int(q.q)).limit_denominator(10**digits)
 
 
 def certify(inputs, n: int, instance: str, targets=None, better=None, convexity=False) -> dict:

@@ -50,7 +50,8 @@ def _rows_text(rows) -> list:
     n = len(rows[0])
     N, d = fmpq_mat(len(rows), n, [v for row in rows for v in row]).numer_denom()
     d = int(d)
-    if d.bit_length() > 256:  # many different denominators: entry by entry is cheaper
+    if d.bit_length() > 256 or any(int(p).bit_length() > 10_000 for p in N.entries()):  # many denominators, or
+        # numbers beyond Python's int/str limit: entry by entry (FLINT prints them)
         return [[fr(v) for v in row] for row in rows]
     gcd = math.gcd
     flat = [str(p // g) if g == d else f"{p // g}/{d // g}" for p in map(int, N.entries()) for g in (gcd(p, d),)]

@@ -1,0 +1,59 @@
+"""What a verdict rests on: every ledger entry the checker can report, in one place (trusted).
+
+Certificates store these strings in their ``rests_on`` lists, so each is part of the format: a
+changed text changes every certificate that rests on it.
+"""
+
+POLY_T = "exact polynomial arithmetic in t (python-flint fmpq_poly)"  # descent.py
+ISOLATION = ("exact real-root isolation: Descartes' rule of signs on Moebius-transformed polynomials with bisection "
+             "(Vincent-Collins-Akritas), exact fmpq_poly arithmetic")  # path.py
+GORDAN = "Gordan's alternative: y >= 0, y != 0, sum_j y_j s_j (x_j, 1) = 0 makes the open sign cell empty (exact check)"  # cells.py
+DENSITY = ("cover: layer-1 kinked pre-activations are nonconstant affine in the parameters; the risk is continuous, so a bound "
+           "on every nonempty open layer-1 cell (deeper kinks: both closed sides) bounds it on the whole box")  # cells.py
+Z3_CELLS = "z3 nonlinear real arithmetic per cell: 'unsat' (no proof object)"  # cells.py
+LOSS_IF = ("loss kinks: the loss is If-encoded on named output variables, so each per-cell z3 query covers "
+           "every sub-cell the loss's own kinks cut out of the activation cell")  # cells.py
+EXCEPTIONS = ("lemma: outputs on samples sharing one pattern column are affine in x; other samples have zero residual; "
+              "normal equations give risk >= l0 on the cell")  # cells.py
+POLY_LAMBDA = "exact polynomial arithmetic in lambda (python-flint fmpq_poly)"  # split.py
+SPLIT_LEMMA = ("lemma: the copy's pre-activation equals r's (same incoming weights), so the lambda-coefficient of "
+                "layer l+1 vanishes identically and every partial derivative is affine in lambda; zero at lambda = 0 and 1 "
+                "implies zero for every lambda")  # split.py
+POLY_MPOLY = "exact multivariate polynomial arithmetic over Q (python-flint fmpq_mpoly)"  # multilinear.py
+MB_LEMMA = ("lemma (Morse-Bott): gradient zero on an embedded C^2 manifold through the point and a PSD "
+            "Hessian whose kernel is the manifold's tangent space imply a local minimum")  # smooth_hessian.py
+LINEAR_LEMMA = ("lemma: an activation with no breakpoints is affine on R, so every parameter computes an affine map "
+         "x -> P x + c; the normal equations R X^T = 0, R 1 = 0 give l0(A') = l0(A) + 1/2 ||(A' - A) X~||^2 >= l0(A) "
+         "for every affine map A' (least-squares optimality, exact)")  # linear.py
+SYMPY = "exact symbolic arithmetic (sympy, automatic evaluation)"  # smooth.py
+SIMPLIFY = "sympy simplification (sympy.simplify)"  # smooth.py
+CONVEX_OUTPUT_LEMMA = ("lemma: if the network output is convex in x on the convex hull of the inputs for every "
+                "parameter in the box, the output vector satisfies f_k <= sum_i lambda_i f_i for each listed "
+                "convex combination, and the KKT multipliers bound the loss over that cone from below")  # smooth_obligations.py
+YUN_THEOREM = ("Yun, Sra, Jadbabaie (ICLR 2019), Theorem 2 part 2: C2.3-C2.7 imply a local minimum "
+               "(the paper's proof, not re-derived by the checker)")  # smooth_obligations.py
+POLY_ETA = "exact univariate polynomial arithmetic over Q (python-flint fmpq_poly)"  # valley.py
+CONVEX_MULTIPLIER_LEMMA = ("lemma: for a convex loss, multipliers in the subdifferential at the affine fit with "
+         "G X~^T = 0 give sum ell(A x~) >= sum ell(Abar x~) for every affine A (subgradient inequality)")  # convex.py
+RATIONAL = "exact rational arithmetic (python-flint fmpq)"  # obligations.py
+AFFINE_LEMMA = "lemma: normal equations imply l(A) = l0 + 1/2 ||(A - Wbar) X~||^2 >= l0 for every affine A"  # obligations.py
+Z3_NRA = "z3 nonlinear real arithmetic: 'unsat' (no proof object)"  # obligations.py
+PD_LEMMA = "lemma: zero gradient and a positive definite Hessian imply a strict local minimum"  # smooth_hessian.py
+SECOND_ORDER_DESCENT = "lemma: at a critical point, d^T H d < 0 gives L(theta + t d) < L(theta) for small t != 0"  # smooth_obligations.py
+
+
+def ARB(prec: int) -> str:
+    """Ledger entry of a decision by arb balls at ``prec`` bits."""
+    return f"arb ball arithmetic, outward rounded, at {prec} bits (python-flint arb)"
+
+# population_obligations.py
+KRAWCZYK_POP = ("lemma (Krawczyk 1969, Rump 1983): with H(B) enclosing the Hessian over the box B, Y any matrix, "
+            "K(B) = c - Y g(c) + (I - Y H(B))(B - c) strictly inside B implies exactly one zero of the gradient in B, "
+            "and it lies in K(B)")
+TAYLOR_POP = "lemma (Taylor at the critical point x*): F(c) = F(x*) + 1/2 (c - x*)^T H(xi) (c - x*), xi in B"
+SYLVESTER_POP = ("lemma (Sylvester): all pivots of the LDL^T of a symmetric matrix positive implies positive definite; "
+             "positive definite Hessian at a critical point implies a strict local minimum")
+WEYL_POP = "lemma (Weyl): |lambda_min(M + E) - lambda_min(M)| <= ||E||_2 <= ||E||_F for symmetric M, E"
+CURVATURE_POP = "lemma: a critical point with v^T H v < 0 and some e_i^T H e_i > 0 is a saddle point"
+GLOBAL_POP = ("lemma: F >= 0 (half the expectation of a square) and F = 0 where the student equals the teacher "
+          "(w_i = v_i for i <= m, w_i = 0 beyond), so 0 is the global minimum")

@@ -8,6 +8,7 @@ import sys
 import time
 
 from symcert import __version__, cli_kernel
+from symcert import census_cli
 
 DESCRIPTION = """symcert: machine-checked certificates for spurious local minima of neural-network training losses.
 The generator (certify) is untrusted; the small checker (check, audit) re-derives every obligation from the problem."""
@@ -172,6 +173,8 @@ def cmd_certify(args) -> int:
         if args.claim not in CLAIMS:
             raise InputError(None, "CLAIM", args.claim, f"unknown claim (known: {', '.join(CLAIMS)})")
         claims = [CLAIMS[args.claim]]
+    if census_cli.searching(args):  # certify safran2018 --k K ...
+        return census_cli.certify_search(args, lambda msg: _progress(args, msg))
     if args.data:
         claim = claims[0]
         if claim.certify_data is None:
@@ -229,22 +232,13 @@ def _certify_instances(claims, args) -> int:
 
 # ---- check / audit / explain ----------------------------------------------------------------
 
-def _counts(reports) -> str:
-    counts = {}
-    for r in reports:
-        counts[r.verdict.name] = counts.get(r.verdict.name, 0) + 1
-    return ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-
-
 def _summarise(reports, as_json: bool, table: bool, args=None) -> int:
     """Print the reports; the run's exit code is the first verdict present in the order
     ERROR > REJECTED > INVALID > UNKNOWN > CERTIFIED (checker/verdict.py)."""
+    from symcert.audit import counts as count
     from symcert.checker.api import Verdict, combine
-    run = combine(r.verdict for r in reports)
+    run, counts = combine(r.verdict for r in reports), count(reports)
     if as_json:
-        counts = {}
-        for r in reports:
-            counts[r.verdict.name] = counts.get(r.verdict.name, 0) + 1
         print(json.dumps({"reports": [r.to_json() for r in reports], "counts": counts, "verdict": run.name,
                           "all_certified": all(r.verdict is Verdict.CERTIFIED for r in reports)}, indent=2))
         return run.exit_code
@@ -269,7 +263,7 @@ def _summarise(reports, as_json: bool, table: bool, args=None) -> int:
                 if unchecked:
                     print(f"    hypotheses stated, not checked: {', '.join(unchecked)}")
     if table or len(reports) > 1:
-        print(f"{len(reports)} certificates: {_counts(reports)}; verdict of the run: {run.name}")
+        print(f"{len(reports)} certificates: {', '.join(f'{v} {k}' for k, v in sorted(counts.items()))}; verdict of the run: {run.name}")
     return run.exit_code
 
 
@@ -390,9 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the z3 cross-check of the cell (claims that list --smt): auto = on small instances when z3 proves "
                    "it within 2 s (default); always = required within --smt-timeout, else UNKNOWN; never")
     _smt_timeout(s)
+    census_cli.certify_arguments(s)
     s.add_argument("-o", "--output", help="certificate file (with --data; default stdout) or directory (default proofs)")
     add_limit_options(s, "the whole request")
     s.set_defaults(func=cmd_certify)
+
+    census_cli.add_parser(sub, fmt, _exit_table(), lambda args, msg: _progress(args, msg))
 
     s = sub.add_parser("check", help="check certificate files", formatter_class=fmt, epilog=_exit_table(), parents=[common])
     s.add_argument("files", nargs="+", metavar="FILE")

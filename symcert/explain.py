@@ -64,6 +64,10 @@ def _head(doc: dict) -> list:
             lines.append(f"  hypothesis {h.get('id')}: {h.get('statement')} [{shorten(str(h.get('evidence')))}]")
     net, prob = _dict(_dict(doc, "problem"), "network"), _dict(doc, "problem")
     act = _dict(net, "activation")
+    if prob.get("class") == "population":
+        teacher = prob.get("teacher") if isinstance(prob.get("teacher"), str) else "given vectors"
+        return lines + ["problem:", f"  population risk, x ~ N(0, I_n): k {prob.get('k')} student neurons, n {prob.get('n')}, "
+                        f"teacher {teacher}, loss {_loss_text(prob.get('loss'))}"]
     lines += ["problem:", f"  widths {net.get('widths')}, activation {act.get('name', act.get('kind'))}, "
               f"loss {_loss_text(prob.get('loss'))}"]
     return lines

@@ -8,6 +8,9 @@ is listed in one place:
 * check entry points and the verdict table: ``check_document``, ``check_file``, ``Verdict``;
 * readers of problems, points and numbers: ``parse_problem``, ``parse_point``, ``parse_rational``;
 * the exact kernel (``kernel``, ``losses``) and the smooth evaluator (``smooth``, ``Evaluator``);
+* the population class (``population``: problem reader and arb evaluator; ``population_obligations``:
+  Krawczyk image, LDL^T, Weyl shift), which the generator uses to choose radius, shift and
+  enclosure exactly as the checker will re-derive them;
 * the same exact procedures the generator needs to build what the checker re-derives (cell
   enumeration at kinks, descent polynomials, neuron-split lines, real-root isolation);
 * the stated-hypothesis predicates (``hypotheses``), which the generator runs before it builds;
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import importlib
 
-from symcert.checker import hypotheses, kernel, losses
+from symcert.checker import hypotheses, kernel, losses, population, population_obligations
 from symcert.checker import problem as _problem
 from symcert.checker import reading as _reading
 from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
@@ -111,6 +114,6 @@ __all__ = [
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
-    "parse_point", "parse_problem", "parse_rational", "piece_fn", "positive_definite", "risk_along", "risk_fraction",
+    "parse_point", "parse_problem", "parse_rational", "piece_fn", "population", "population_obligations", "positive_definite", "risk_along", "risk_fraction",
     "combine", "root_free", "smooth", "split_line", "z3_cell",
 ]

@@ -34,7 +34,8 @@ from symcert.exact.jsontext import JSONLimitError, load_file
 from symcert.exact.limits import LimitReached
 
 FORMAT = "symcert-certificate"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)  # 2 adds the population class, whose loss is a rigorous enclosure [lo, hi]
 
 
 @dataclass
@@ -90,8 +91,9 @@ def _read(doc, rep: Report):
     """Step 1: every field read and validated; returns (problem, context arguments, obligations)."""
     if P.get(doc, "format", "", str) != FORMAT:
         raise P.FormatError("format", doc.get("format"), f"expected {FORMAT!r}")
-    if P.get(doc, "version", "", int) != VERSION:
-        raise P.FormatError("version", doc.get("version"), f"unsupported version (this checker reads {VERSION})")
+    version = P.get(doc, "version", "", int)
+    if version not in VERSIONS:
+        raise P.FormatError("version", doc.get("version"), f"unsupported version (this checker reads {', '.join(map(str, VERSIONS))})")
     claim = P.get(doc, "claim", "", dict)
     rep.claim = P.get(claim, "id", "claim", str)
     rep.conclusion = P.get(claim, "conclusion", "claim", str)
@@ -99,10 +101,16 @@ def _read(doc, rep: Report):
         raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(R.CONCLUSIONS)})")
     hyps = H.read(claim.get("hypotheses"), "claim.hypotheses")
     prob = reading.problem(P.get(doc, "problem", "", dict))
+    if R.problem_class(prob) == R.POP:
+        return prob, _read_population(doc, version, prob), None, _obligations(doc), hyps
     point = reading.point(P.get(doc, "point", ""), prob, "point")
     better = reading.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
     better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
     claimed = P.rational(P.get(doc, "loss", ""), "loss")
+    return prob, (point, better, better_loss), claimed, _obligations(doc), hyps
+
+
+def _obligations(doc) -> list:
     parsed = []
     for n, ob in enumerate(P.get(doc, "obligations", "", list)):
         path = f"obligations[{n}]"
@@ -110,7 +118,22 @@ def _read(doc, rep: Report):
         if kind not in R.KINDS:
             raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(R.KINDS)})")
         parsed.append((path, str(ob.get("id", kind)), kind, ob))
-    return prob, (point, better, better_loss), claimed, parsed, hyps
+    return parsed
+
+
+def _read_population(doc, version: int, prob):
+    """A population certificate: version 2, a centre and a loss enclosure [lo, hi]; no better point
+    (the global minimum is the teacher's, named by population_above_global)."""
+    if version < 2:
+        raise P.FormatError("version", version, "a population problem needs a version 2 certificate (loss enclosure [lo, hi])")
+    obs = P.get(doc, "obligations", "", list)
+    if len(obs) > 16:  # each box obligation may cost a Hessian over a box: bounded before any work
+        raise P.FormatError("obligations", len(obs), "a population certificate has at most 16 obligations")
+    extra = [f for f in ("better_point", "better_loss") if f in doc]
+    if extra:
+        raise P.FormatError(extra[0], doc[extra[0]], "a population certificate has no better point")
+    from symcert.checker.population import enclosure, point
+    return point(P.get(doc, "point", ""), prob, "point"), enclosure(P.get(doc, "loss", ""), "loss")
 
 
 def _applicable(prob, parsed, rep: Report) -> bool:
@@ -136,7 +159,7 @@ def _digest_and_loss(doc, ctx, claimed, rep: Report) -> bool:
         if hashlib.sha256(text.encode("ascii")).hexdigest() != doc["problem_sha256"]:
             rep.fail("problem_sha256", "digest", "problem_sha256 does not match the problem statement")
             ok = False
-    if ok and ctx.risk != claimed:
+    if ok and not getattr(ctx, "loss_is_enclosure", False) and ctx.risk != claimed:
         rep.fail("loss", "claimed_loss", f"claimed loss {P.show(claimed)} but the risk at the point is {P.show(ctx.risk)}")
         ok = False
     return ok
@@ -164,8 +187,8 @@ def _run(ctx, parsed, rep: Report, ledger: list) -> tuple[bool, bool]:
 
 
 def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
-    prob, (point, better, better_loss), claimed, parsed, hyps = _read(doc, rep)
-    ctx = _context(prob)(prob, point, better, better_loss, smt_timeout_ms)
+    prob, args, claimed, parsed, hyps = _read(doc, rep)
+    ctx = _make_context(prob, args, smt_timeout_ms)
     ledger: list = []
     failed, unknown = True, False
     if _applicable(prob, parsed, rep) and _digest_and_loss(doc, ctx, claimed, rep):
@@ -188,6 +211,14 @@ def _context(prob):
         from symcert.checker.smooth_obligations import SmoothContext
         return SmoothContext
     return Context
+
+
+def _make_context(prob, args, smt_timeout_ms: int):
+    """The context of a read certificate: a population problem's holds its centre and enclosure."""
+    if R.problem_class(prob) == R.POP:
+        from symcert.checker.population_obligations import PopulationContext
+        return PopulationContext.make(prob, *args, smt_timeout_ms)
+    return _context(prob)(prob, *args, smt_timeout_ms)
 
 
 def _decide(rep: Report, ctx, failed: bool, unknown: bool) -> Report:

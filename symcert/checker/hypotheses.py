@@ -181,6 +181,15 @@ def read(spec, path: str) -> list:
     return out
 
 
+ANY_PROBLEM = ("loss_is", "loss_convex", "obligation_holds")  # the others read a network and its data
+
+
+def _evaluate(kind, ctx, obligations, params):
+    if getattr(ctx.prob, "problem_class", None) == "population" and kind not in ANY_PROBLEM:
+        return False, "a population problem has no network or data for this predicate"
+    return TABLE[kind][0](ctx.prob, ctx, obligations, params)
+
+
 def check_all(hyps: list, ctx, obligations: list) -> list:
     """[(id, "holds" | "fails" | "stated, not checked", detail)] for every stated hypothesis; a
     hypothesis holds when every one of its checks holds."""
@@ -189,7 +198,7 @@ def check_all(hyps: list, ctx, obligations: list) -> list:
         if not checks:
             out.append((hid, "stated, not checked", "no re-derivable check is attached; the verdict does not rest on it"))
             continue
-        results = [(kind, *TABLE[kind][0](ctx.prob, ctx, obligations, params)) for kind, params in checks]
+        results = [(kind, *_evaluate(kind, ctx, obligations, params)) for kind, params in checks]
         bad = next((r for r in results if not r[1]), None)
         detail = f"{bad[0]}: {bad[2]}" if bad else "; ".join(f"{k}: {d}" for k, _, d in results)
         out.append((hid, "fails" if bad else "holds", detail))

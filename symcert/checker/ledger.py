@@ -59,3 +59,15 @@ LAURENT_POLY = "exact Laurent-polynomial arithmetic in alpha over the rationals 
 def ARB(prec: int) -> str:
     """Ledger entry of a decision by arb balls at ``prec`` bits."""
     return f"arb ball arithmetic, outward rounded, at {prec} bits (python-flint arb)"
+
+# population_obligations.py
+KRAWCZYK_POP = ("lemma (Krawczyk 1969, Rump 1983): with H(B) enclosing the Hessian over the box B, Y any matrix, "
+            "K(B) = c - Y g(c) + (I - Y H(B))(B - c) strictly inside B implies exactly one zero of the gradient in B, "
+            "and it lies in K(B)")
+TAYLOR_POP = "lemma (Taylor at the critical point x*): F(c) = F(x*) + 1/2 (c - x*)^T H(xi) (c - x*), xi in B"
+SYLVESTER_POP = ("lemma (Sylvester): all pivots of the LDL^T of a symmetric matrix positive implies positive definite; "
+             "positive definite Hessian at a critical point implies a strict local minimum")
+WEYL_POP = "lemma (Weyl): |lambda_min(M + E) - lambda_min(M)| <= ||E||_2 <= ||E||_F for symmetric M, E"
+CURVATURE_POP = "lemma: a critical point with v^T H v < 0 and some e_i^T H e_i > 0 is a saddle point"
+GLOBAL_POP = ("lemma: F >= 0 (half the expectation of a square) and F = 0 where the student equals the teacher "
+          "(w_i = v_i for i <= m, w_i = 0 beyond), so 0 is the global minimum")

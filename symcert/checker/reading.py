@@ -3,7 +3,8 @@
 :mod:`symcert.checker.problem` reads everything common to the classes and piecewise-linear
 problems; a smooth problem's activation and its exact-real points are read by
 :mod:`symcert.checker.smooth` (which needs sympy, so it is imported only for smooth problems).
-This module dispatches between the two, so neither imports the other's reader.
+This module dispatches between the two (and to :mod:`symcert.checker.population` for a problem
+of class ``population``), so none imports another's reader.
 """
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from symcert.checker import problem as P
 def problem(spec, path: str = "problem"):
     """The problem statement ``spec`` as a :class:`~symcert.checker.problem.Problem` or a
     :class:`~symcert.checker.smooth.SmoothProblem`."""
+    if isinstance(spec, dict) and spec.get("class") == "population":
+        from symcert.checker import population
+        return population.problem(spec, path)
     out = P.problem(spec, path)
     if isinstance(out, P.SmoothParts):
         from symcert.checker import smooth as S
@@ -24,5 +28,8 @@ def point(spec, prob, path: str) -> dict:
     """A point (parameter name -> matrix) of ``prob``: rationals, or exact reals for a smooth problem."""
     if isinstance(prob, P.Problem):
         return P.point(spec, prob, path)
+    if getattr(prob, "problem_class", None) == "population":
+        from symcert.checker import population
+        return population.point(spec, prob, path)
     from symcert.checker import smooth as S
     return S.point(spec, prob, path)

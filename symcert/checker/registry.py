@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-PL, LIN, SMOOTH = "piecewise_linear", "linear", "smooth"
+PL, LIN, SMOOTH, POP = "piecewise_linear", "linear", "smooth", "population"
 ALL_LOSSES = frozenset(("squared", "absolute", "huber", "hinge"))
 SQUARED = frozenset(("squared",))
 
@@ -29,6 +29,7 @@ CLASSES = {  # problem class -> losses its risk is evaluated with
     PL: ALL_LOSSES,     # checker/losses.py, exactly
     LIN: ALL_LOSSES,    # a piecewise-linear activation with one piece
     SMOOTH: SQUARED,    # checker/smooth.py evaluates 1/2 sum of squared residuals only
+    POP: SQUARED,       # checker/population.py: 1/2 E_x[(student - teacher)^2], x ~ N(0, I_n)
 }
 
 
@@ -72,6 +73,11 @@ KINDS = {
     "hessian_pd": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
     "scaling_family": _k("continuum", (PL, LIN), SQUARED, "valley", "local_min"),
     "convex_global_minimum": _k("convex_linear", (LIN,), ALL_LOSSES - SQUARED, "global_min"),
+    "population_krawczyk": _k("population_obligations", (POP,), SQUARED, "critical_box"),
+    "population_hessian_pd": _k("population_obligations", (POP,), SQUARED, "strict_min_box"),
+    "population_negative_curvature": _k("population_obligations", (POP,), SQUARED, "saddle_box"),
+    "population_above_global": _k("population_obligations", (POP,), SQUARED, "lower_point"),
+    "population_teacher": _k("population_obligations", (POP,), SQUARED, "global_min"),
 }
 
 
@@ -111,11 +117,17 @@ CONCLUSIONS = {
     "spurious_local_minimum_near_float": ("local_min", "lower_point", "near_float"),
     "not_local_minimum_near_float": ("descent", "near_float"),
     "saddle_point_near_float": ("critical", "descent", "ascent", "near_float"),
+    # about the one critical point x* in an explicit box around the certificate's point
+    "strict_local_minimum_in_box": ("critical_box", "strict_min_box"),
+    "spurious_local_minimum_in_box": ("critical_box", "strict_min_box", "lower_point"),
+    "saddle_in_box": ("critical_box", "saddle_box"),
 }
 
 
 def problem_class(prob) -> str:
     """The class of a problem read by :mod:`symcert.checker.problem`."""
+    if getattr(prob, "problem_class", None) == POP:
+        return POP
     act = prob.act
     if not hasattr(act, "slopes"):
         return SMOOTH

@@ -18,6 +18,7 @@ PAPERS = (  # folder under symcert/claims/
     "petzka2021",  # Petzka, Sminchisescu 2021: split, escape, deep
     "christof2023",  # Christof, Kowalczyk 2023: thm (pl), thm-smooth (smooth)
     "own",  # a trained network's float point, snapped exactly (certify --model)
+    "safran2018",  # Safran, Shamir 2018: spurious minima of the population risk (safran2018)
 )
 
 

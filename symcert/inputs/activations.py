@@ -142,7 +142,7 @@ def parse_activation(spec: str, source: str | None = "--activation") -> dict:
     """Parse the command-line activation syntax (see the module docstring); a constant activation
     (every slope 0) is refused: every network with it is constant, and no claim is about it."""
     act = _parse(spec, source)
-    if all(parse_rational(a) == 0 for a, _ in act["pieces"]):
+    if act.get("kind") == "piecewise_linear" and all(parse_rational(a) == 0 for a, _ in act["pieces"]):
         raise InputError(source, "activation", spec, "a constant activation (every slope is 0): every network with it is "
                          "constant, so no claim applies")
     return act

@@ -49,7 +49,7 @@ def test_table_covers_every_kind_and_the_examples():
     assert listed == {k: row.module for k, row in R.KINDS.items()}  # one row per check function, no row without one
     assert all(callable(R.CHECKS[k]) for k in R.KINDS)
     assert set(EXAMPLES) <= set(R.KINDS)
-    assert set(SAMPLES) == {R.PL, R.LIN, R.SMOOTH}
+    assert set(SAMPLES) == {R.PL, R.LIN, R.SMOOTH, R.POP}
     for kind, row in R.KINDS.items():
         assert row.classes <= set(R.CLASSES) and row.losses <= R.ALL_LOSSES and row.facts, kind
 
@@ -111,7 +111,7 @@ LOSSES = [{"kind": "squared"}, {"kind": "absolute"}, {"kind": "huber", "delta": 
 @pytest.mark.parametrize("name", sorted(DOCS))
 def test_loss_swap_is_never_certified(name):
     base = DOCS[name]
-    pl = base["problem"]["network"]["activation"]["kind"] == "piecewise_linear"
+    pl = base["problem"].get("network", {}).get("activation", {}).get("kind") == "piecewise_linear"
     for loss in LOSSES:
         if loss == base["problem"]["loss"] or (loss["kind"] == base["problem"]["loss"]["kind"] != "huber"):
             continue

@@ -325,6 +325,42 @@ def soundness() -> list:
     return out
 
 
+POPULATION = "safran2018/k6-seed261.json"  # a population certificate (Krawczyk box, definite Hessian, above 0)
+
+
+def population() -> list:
+    """Bad population certificates (symcert/checker/population_obligations.py), one per kind at least."""
+    def make(fn, why):
+        doc = load(POPULATION)
+        fn(doc)
+        doc.pop("rests_on", None)
+        for o in doc["obligations"]:
+            o.pop("rests_on", None)
+        return doc, why
+
+    def radius(r):
+        return lambda d: [o.update(radius=r) for o in d["obligations"] if "radius" in o]
+
+    def saddle(d):
+        d["obligations"][1] = {"id": "saddle", "kind": "population_negative_curvature", "radius": "1/1000000000",
+                               "precision": 128, "direction": {"W": [["0"] * 6] * 6}}
+        d["claim"]["conclusion"] = "saddle_in_box"
+
+    def teacher(d):
+        d["obligations"] = [{"id": "t", "kind": "population_teacher"}]
+        d["loss"] = ["0", "0"]
+        d["claim"]["conclusion"] = "global_minimum"
+    return [
+        ("REJECTED", "box-too-large-population_krawczyk", *make(radius("1/4"), "population_krawczyk: a box of radius 1/4 meets parallel vectors, where the closed form is not analytic")),
+        ("REJECTED", "enclosure-misses-risk-population_krawczyk", *make(lambda d: d.update(loss=["1/10", "2/10"]), "population_krawczyk: the loss enclosure [1/10, 2/10] excludes the risk at the critical point (0.0251)")),
+        ("REJECTED", "not-definite-population_hessian_pd", *make(lambda d: d["obligations"][1].update(shift="1/10"), "population_hessian_pd: the Hessian's smallest eigenvalue (0.0047) is not above the claimed shift 1/10")),
+        ("REJECTED", "not-above-0-population_above_global", *make(lambda d: d.update(loss=["0", "1"]), "population_above_global: the enclosure's lower end 0 is not above the global minimum 0")),
+        ("REJECTED", "flat-direction-population_negative_curvature", *make(saddle, "population_negative_curvature: the zero direction has no negative curvature; the point is a minimum")),
+        ("REJECTED", "not-the-teacher-population_teacher", *make(teacher, "population_teacher: the point is a spurious minimum, not the teacher")),
+        ("INVALID", "float-population_krawczyk", *make(lambda d: d["obligations"][0].update(radius=0.5), "population_krawczyk: radius is the JSON float 0.5 (floats are not exact)")),
+    ]
+
+
 def entries() -> list:
     """(verdict, name, document or text, why) of every corpus file."""
     from symcert.checker.registry import CONCLUSIONS
@@ -340,7 +376,7 @@ def entries() -> list:
     for conclusion in CONCLUSIONS:
         out.append(("REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
-    return out + soundness() + hostile()
+    return out + population() + soundness() + hostile()
 
 
 def main() -> int:

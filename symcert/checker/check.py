@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from symcert.checker import krawczyk
 from symcert.checker import problem as P
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.registry import CHECKS, CONCLUSIONS
@@ -19,7 +20,8 @@ from symcert.checker.smooth_obligations import SmoothContext
 from symcert.checker.verdict import Verdict
 
 FORMAT = "symcert-certificate"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)  # 2 adds rigorous enclosures [lo, hi] in loss and better_loss (box conclusions)
 
 
 @dataclass
@@ -59,18 +61,26 @@ def check_document(doc, source: str = "", smt_timeout_ms: int = 60000) -> Report
 def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     if P.get(doc, "format", "", str) != FORMAT:
         raise P.FormatError("format", doc.get("format"), f"expected {FORMAT!r}")
-    if P.get(doc, "version", "", int) != VERSION:
-        raise P.FormatError("version", doc.get("version"), f"unsupported version (this checker reads {VERSION})")
+    version = P.get(doc, "version", "", int)
+    if version not in VERSIONS:
+        raise P.FormatError("version", doc.get("version"), f"unsupported version (this checker reads {', '.join(map(str, VERSIONS))})")
     claim = P.get(doc, "claim", "", dict)
     rep.claim = P.get(claim, "id", "claim", str)
     rep.conclusion = P.get(claim, "conclusion", "claim", str)
     if rep.conclusion not in CONCLUSIONS:
         raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(CONCLUSIONS)})")
     prob = P.problem(P.get(doc, "problem", "", dict))
-    point = P.point(P.get(doc, "point", ""), prob, "point")
-    better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
-    better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
-    claimed = P.rational(P.get(doc, "loss", ""), "loss")
+    boxed = rep.conclusion in krawczyk.CONCLUSIONS
+    if isinstance(P.get(doc, "loss", ""), list) != boxed or boxed and version < 2:
+        raise P.FormatError("loss", doc["loss"], "box conclusions need a version 2 certificate with a loss enclosure "
+                                                 "[lo, hi]; every other conclusion an exact loss")
+    if boxed:
+        ctx = krawczyk.BoxContext.read(doc, prob, smt_timeout_ms)
+    else:
+        point = P.point(P.get(doc, "point", ""), prob, "point")
+        better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
+        better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
+        claimed = P.rational(P.get(doc, "loss", ""), "loss")
     obligations = P.get(doc, "obligations", "", list)
     parsed = []
     for n, ob in enumerate(obligations):
@@ -80,7 +90,8 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
             raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(CHECKS)})")
         parsed.append((path, str(ob.get("id", kind)), kind, ob))
 
-    ctx = (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
+    if not boxed:
+        ctx = (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
     ledger: list = []
     failed = unknown = False
     if "problem_sha256" in doc:
@@ -88,7 +99,7 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
         if hashlib.sha256(text.encode("ascii")).hexdigest() != doc["problem_sha256"]:
             rep.obligations.append(("problem_sha256", "digest", "fails", "problem_sha256 does not match the problem statement"))
             failed = True
-    if ctx.risk != claimed:
+    if not boxed and ctx.risk != claimed:
         rep.obligations.append(("loss", "claimed_loss", "fails", f"claimed loss {claimed} but the risk at the point is {ctx.risk}"))
         failed = True
     for path, oid, kind, ob in parsed:

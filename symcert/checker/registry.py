@@ -9,6 +9,7 @@ from __future__ import annotations
 from symcert.checker import cells, convex, descent, obligations, smooth_obligations
 from symcert.checker import multilinear, valley
 from symcert.checker import ascent, linear, path, split
+from symcert.checker import krawczyk
 
 CHECKS = dict(obligations.CHECKS)
 CHECKS["descent_curve"] = descent.check_descent_curve
@@ -22,6 +23,7 @@ CHECKS.update(linear.CHECKS)
 CHECKS.update(ascent.CHECKS)
 CHECKS.update(split.CHECKS)
 CHECKS.update(path.CHECKS)
+CHECKS.update(krawczyk.CHECKS)
 
 CONCLUSIONS = {
     "local_minimum": ("local_min",),
@@ -34,3 +36,4 @@ CONCLUSIONS = {
 }
 CONCLUSIONS.update(multilinear.CONCLUSIONS)
 CONCLUSIONS.update(valley.CONCLUSIONS)
+CONCLUSIONS.update(krawczyk.CONCLUSIONS)

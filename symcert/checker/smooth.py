@@ -26,6 +26,7 @@ softplus       log(1 + exp(t))
 quadratic      t^2
 exponential    exp(t)
 elu            t (t > 0), alpha (exp(t) - 1) (t < 0)       alpha > 0 (rational)
+gelu           t (1 + erf(t / sqrt 2)) / 2
 selu           scale * elu_alpha(t), with the published      none
                constants written as exact decimals:
                alpha = 1.6732632423543772848170429916717,
@@ -85,6 +86,10 @@ def _softplus(p):
     return (), (sympy.log(1 + sympy.exp(T)),)
 
 
+def _gelu(p):
+    return (), (T * (1 + sympy.erf(T / sympy.sqrt(2))) / 2,)
+
+
 def _quadratic(p):
     return (), (T**2,)
 
@@ -107,6 +112,7 @@ ACTIVATIONS = {  # name -> (builder, names of rational parameters, condition on 
     "tanh": (_tanh, ()),
     "arctan": (_arctan, ()),
     "softplus": (_softplus, ()),
+    "gelu": (_gelu, ()),
     "quadratic": (_quadratic, ()),
     "exponential": (_exponential, ()),
     "elu": (_elu, ("alpha",)),
@@ -155,13 +161,13 @@ def activation(spec, path: str) -> SmoothActivation:
 
 # ---- rigorous evaluation of sympy expressions -------------------------------------------------
 
-_FUNCS = {sympy.exp: arb.exp, sympy.log: arb.log, sympy.atan: arb.atan}
+_FUNCS = {sympy.exp: arb.exp, sympy.log: arb.log, sympy.atan: arb.atan, sympy.erf: arb.erf}
 
 
 def to_arb(expr: sympy.Expr, env: dict | None = None) -> arb:
     """Rigorous ball of an exact sympy expression (symbols taken from ``env``), at the current
     ``flint.ctx.prec``. Supports rationals, e, pi, +, *, powers with integer or half-integer
-    exponents, exp, log, atan. Raises ValueError on anything else or on a domain violation
+    exponents, exp, log, atan, erf. Raises ValueError on anything else or on a domain violation
     that arb cannot exclude (log of a ball not certainly positive, division by a ball
     containing 0)."""
     if expr.is_Rational:

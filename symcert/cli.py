@@ -94,7 +94,10 @@ def _certify_spec(args, path: str) -> int:
     REFUTED with a descent curve (exit 4), or UNKNOWN with the limit hit (exit 3, no certificate)."""
     from symcert.checker.verdict import Verdict
     from symcert.errors import ConstructionFailed
+    from symcert.provers.krawczyk import smooth_spec_file
     from symcert.spec import certify_spec
+    if smooth_spec_file(path):
+        return _certify_smooth_spec(args, path)
     t0 = time.perf_counter()
     try:
         doc, dec = certify_spec(path, args.smt_timeout)
@@ -115,7 +118,23 @@ def _certify_spec(args, path: str) -> int:
     return verdict.exit_code
 
 
-REFUTATIONS = ("not_local_minimum", "saddle_point")
+def _certify_smooth_spec(args, path: str) -> int:
+    """A smooth network's float point (docs/own-network-smooth.md): a box holding exactly one critical
+    point, a strict local minimum (exit 0) or a saddle (exit 4), or UNKNOWN (exit 3) with the reason."""
+    from symcert.checker.verdict import Verdict
+    from symcert.provers.krawczyk import certify_spec_file
+    t0 = time.perf_counter()
+    verdict, doc, msg = certify_spec_file(path)
+    if doc is not None:
+        checked, rep = _write_and_check(doc, args.output, args)
+        if checked is not Verdict.CERTIFIED:
+            verdict, msg = checked, f"the certificate does not check: {rep.summary}"
+    _progress(args, f"{path}: {verdict.name}: {msg}; {time.perf_counter() - t0:.2f} s"
+              + (f" -> {args.output}" if args.output and doc is not None else ""))
+    return verdict.exit_code
+
+
+REFUTATIONS = ("not_local_minimum", "saddle_point", "saddle_in_box")
 
 
 def _answer(verdict, rep) -> str:

@@ -73,13 +73,13 @@ def _gelu(z):
     return z * cdf, cdf + z * phi, phi * (2 - z * z)
 
 
-def _elu(alpha, scale=1):
-    def h(z):
+def _elu(alpha: fmpq, scale: fmpq = fmpq(1)):
+    def h(z):  # the constants become balls here, at the working precision
         if z > 0:
-            return scale * z, arb(scale), arb(0)
+            return arb(scale) * z, arb(scale), arb(0)
         if z < 0:
-            e = z.exp()
-            return scale * alpha * (e - 1), scale * alpha * e, scale * alpha * e
+            e, sa = z.exp(), arb(scale * alpha)
+            return sa * (e - 1), sa * e, sa * e
         raise Crossing("meets the breakpoint 0")
     return h
 
@@ -88,7 +88,7 @@ def activation(spec, path: str):
     """(name, h) from the problem's activation object; h(ball) -> (h, h', h'')."""
     name = get(spec, "name", path, str)
     fixed = {"sigmoid": _sigmoid, "tanh": _tanh, "softplus": _softplus, "arctan": _arctan, "gelu": _gelu,
-             "selu": _elu(arb(SELU_ALPHA), arb(SELU_SCALE)),
+             "selu": _elu(SELU_ALPHA, SELU_SCALE),
              "quadratic": lambda z: (z * z, 2 * z, arb(2)), "exponential": lambda z: (z.exp(),) * 3}
     extra = sorted(set(spec) - {"kind", "name"} - ({"alpha"} if name == "elu" else set()))
     if extra:
@@ -97,7 +97,7 @@ def activation(spec, path: str):
         alpha = rational(get(spec, "alpha", path), f"{path}.alpha")
         if not alpha > 0:
             raise FormatError(f"{path}.alpha", spec["alpha"], "must be positive")
-        return name, _elu(arb(alpha))
+        return name, _elu(alpha)
     if name not in fixed:
         raise FormatError(f"{path}.name", name, f"no ball formulas for this activation (known: elu, {', '.join(fixed)})")
     return name, fixed[name]

@@ -143,6 +143,8 @@ def _box_fields(ctx, ob: dict, path: str):
 
 def _needs_critical(ctx, r) -> Outcome | None:
     radii = [f[1] for f in ctx.facts if isinstance(f, tuple) and f[0] == "critical_box"]
+    if (not radii or min(radii) > r) and getattr(ctx, "undecided", False):
+        return Outcome("unknown", "depends on a krawczyk_box obligation that was left undecided", [])
     if not radii or min(radii) > r:
         return Outcome("fails", f"needs a krawczyk_box obligation of radius <= {r} first", [])
     return None
@@ -174,6 +176,7 @@ def _krawczyk(H: arb_mat, g: list, r: fmpq) -> tuple:
 def check_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:
     r, prec, stop = _box_fields(ctx, ob, path)
     if stop:
+        ctx.undecided = stop.status == "unknown"
         return stop
     with precision(prec):
         vals, bad = _evaluate(ctx, r, prec)

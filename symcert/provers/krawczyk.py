@@ -30,6 +30,7 @@ from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_
 SMOOTH = ("sigmoid", "tanh", "softplus", "arctan", "gelu", "elu", "selu", "quadratic", "exponential")
 PRECISIONS = (128, 256, 512)
 RADII = (20, 32, 48, 64, 96)  # box radii 2^-k tried, largest first
+MAX_DISTANCE = fmpq(1, 1024)  # farthest critical point reported, sup norm from the given point
 STATEMENT = ("exactly one critical point of the training risk lies in the box of radius r around the centre; it is a "
              "strict local minimum (or a saddle), and its risk lies in the loss enclosure")
 
@@ -306,10 +307,11 @@ def _better(net, prob, pj, lo: fmpq, better, restart_count: int, seed: int, prec
 
 
 def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: int = 4, seed: int = 0,
-                         src: str = "spec", base: str = ".") -> tuple:
+                         max_distance: fmpq = MAX_DISTANCE, src: str = "spec", base: str = ".") -> tuple:
     """(Verdict, certificate dict or None, message) for the point of ``spec`` (see module doc).
-    ``better`` is a point (W1, b1, ...) whose risk should be below the minimum's. Bad input raises
-    InputError (INVALID)."""
+    ``better`` is a point (W1, b1, ...) whose risk should be below the minimum's. A critical point
+    farther than ``max_distance`` (sup norm) from the given point is not reported (UNKNOWN). Bad
+    input raises InputError (INVALID)."""
     pj, prob, c0 = read(spec, src, base)
     if prob.loss != "squared":
         return Verdict.UNKNOWN, None, f"the {prob.loss} loss is not covered by the Krawczyk route (squared loss only)"
@@ -328,6 +330,9 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
             why = f"Newton's method did not converge at {prec} bits (last step {size:.3g})"
             continue
         dist = max((abs(a - b) for a, b in zip(c, c0)), default=fmpq(0))
+        if dist > max_distance:
+            return Verdict.UNKNOWN, None, (f"the given point is not near a critical point: Newton's method reached one at "
+                                           f"distance {float(dist):.3g} > {max_distance} (options.max_distance)")
         for k in (k for k in RADII if k <= prec - 32):
             r = fmpq(1, fmpz(2) ** k)
             out = classify(net, c, r, prec)
@@ -370,7 +375,7 @@ def _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restart_count, s
 # ---- spec files -------------------------------------------------------------------------------
 
 SPEC_KEYS = {"network", "loss", "data", "point", "options", "name", "better_point"}
-SPEC_OPTIONS = {"restarts", "seed"}
+SPEC_OPTIONS = {"restarts", "seed", "max_distance"}
 
 
 def smooth_spec_file(path: str) -> bool:
@@ -399,8 +404,15 @@ def certify_spec_file(path: str) -> tuple:
         v = opts[key]
         if key not in SPEC_OPTIONS:
             raise InputError(path, f"options.{key}", v, f"unknown option for a smooth network (known: {', '.join(sorted(SPEC_OPTIONS))})")
-        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        if key == "max_distance":
+            try:
+                opts[key] = parse_rational(v)
+            except RationalSyntaxError as exc:
+                raise InputError(path, f"options.{key}", v, str(exc)) from None
+            if not opts[key] > 0:
+                raise InputError(path, f"options.{key}", v, "must be positive")
+        elif not isinstance(v, int) or isinstance(v, bool) or v < 0:
             raise InputError(path, f"options.{key}", v, "expected a non-negative integer")
     spec = dict(text_doc, point=doc.get("point"), name=str(doc.get("name", os.path.basename(path))))
     return certify_smooth_point(spec, doc.get("better_point"), restarts=opts.get("restarts", 4), seed=opts.get("seed", 0),
-                                src=path, base=os.path.dirname(os.path.abspath(path)))
+                                max_distance=opts.get("max_distance", MAX_DISTANCE), src=path, base=os.path.dirname(os.path.abspath(path)))

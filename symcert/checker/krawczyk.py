@@ -159,18 +159,28 @@ def _evaluate(ctx, r, prec):
 
 
 def _krawczyk(H: arb_mat, g: list, r: fmpq) -> tuple:
-    """(K(B) - c as a list of balls, u = B - c) or (None, reason) when mid H(B) is singular."""
+    """(K(B) - c as a list of balls, u = B - c) or (None, reason) when mid H(B) is singular.
+
+    With M = mid H(B) and R the matrix of radii, every H' in H(B) is M + D with |D| <= R entrywise,
+    so (I - Y H') u = (I - Y M) u - Y D u and |(Y D u)_i| <= (|Y| R 1)_i r: the i-th entry of
+    K(B) - c lies in -(Y g(c))_i + ((I - Y M) u)_i + [-1, 1] (|Y| R 1)_i r. Both products are of
+    point matrices (fast), and the bound encloses (I - Y H(B)) u."""
     n = H.nrows()
+    M = H.mid()
     try:
-        Y = H.mid().inv().mid()
+        Y = M.inv().mid()
     except (ZeroDivisionError, ValueError):
         return None, "the midpoint of H(B) is singular at this precision"
     u = arb_mat(n, 1, [arb(r) * arb(0, 1) for _ in range(n)])
     I = arb_mat(n, n)
     for i in range(n):
         I[i, i] = 1
-    K = -(Y * arb_mat(n, 1, g)) + (I - Y * H) * u
-    return [K[i, 0] for i in range(n)], u
+    rows = H.tolist()
+    R = arb_mat([[x.rad() for x in row] for row in rows])
+    Yabs = arb_mat([[abs(y) for y in row] for row in Y.tolist()])
+    spread = Yabs * (R * arb_mat(n, 1, [arb(1)] * n))
+    K = -(Y * arb_mat(n, 1, g)) + (I - Y * M) * u
+    return [K[i, 0] + spread[i, 0].upper() * arb(r) * arb(0, 1) for i in range(n)], u
 
 
 def check_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:

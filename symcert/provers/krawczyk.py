@@ -225,8 +225,9 @@ def np_activation(act: dict):
     return table[name]
 
 
-def np_risk_grad(widths, h, X, Y, theta):
-    """Risk 1/2 ||f - Y||^2 and its gradient (flat, coordinate order) in float64."""
+def np_risk_grad(widths, h, X, Y, theta, outputs: bool = False):
+    """Risk 1/2 ||f - Y||^2 and its gradient (flat, coordinate order) in float64 (with ``outputs``:
+    the network's outputs f only)."""
     Ws, off = [], 0
     for l in range(1, len(widths)):
         d0, d1 = widths[l - 1], widths[l]
@@ -238,6 +239,8 @@ def np_risk_grad(widths, h, X, Y, theta):
         zs.append(Z)
         A = Z if l == len(Ws) - 1 else h[0](Z)
         acts.append(A)
+    if outputs:
+        return A
     D = A - Y
     grads = []
     for l in range(len(Ws) - 1, -1, -1):
@@ -333,13 +336,22 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
         if dist > max_distance:
             return Verdict.UNKNOWN, None, (f"the given point is not near a critical point: Newton's method reached one at "
                                            f"distance {float(dist):.3g} > {max_distance} (options.max_distance)")
+        found = None  # the Krawczyk test holds but the LDL^T does not: smaller boxes give narrower H(B)
         for k in (k for k in RADII if k <= prec - 32):
             r = fmpq(1, fmpz(2) ** k)
             out = classify(net, c, r, prec)
-            if out is None:
-                why = f"the Krawczyk test fails for every radius tried up to {prec} bits (singular or ill-conditioned Hessian?)"
-                continue
-            return _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restarts, seed, spec.get("name", src))
+            if out is not None:
+                found = (r, out)
+                if out[1] is None or negative_direction(out[2], prec) is not None:
+                    break
+        if found is None:
+            why = f"the Krawczyk test fails for every radius tried up to {prec} bits (singular or ill-conditioned Hessian?)"
+            continue
+        r, out = found
+        if out[1] is not None and prec != PRECISIONS[-1] and negative_direction(out[2], prec) is None:
+            why = "the Hessian is neither proved positive definite nor given a certified direction of negative curvature"
+            continue
+        return _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restarts, seed, spec.get("name", src))
     return Verdict.UNKNOWN, None, why
 
 

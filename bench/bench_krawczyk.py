@@ -1,7 +1,8 @@
 """Benchmark: rigorous boxes around float critical points of smooth networks (Krawczyk route).
 
-Part 1. A 2-16-1 tanh network trained with numpy (Levenberg-Marquardt, float64) on 200 samples
-of a seeded teacher; then, timed:
+Part 1. A 2-16-1 tanh network trained with numpy (Levenberg-Marquardt with the Gauss-Newton
+matrix, float64, started at the teacher) on 200 samples of a 2-16-1 teacher (targets rounded to
+2^-30, tests/krawczyk_train.py teacher_data); then, timed:
   float       the untrusted float answer: numpy gradient, finite-difference Hessian, eigenvalues
   certify     certify_smooth_point (Newton refinement over arb balls, Krawczyk test, interval
               LDL^T, loss enclosure; no restarts)
@@ -41,9 +42,9 @@ from symcert.provers.krawczyk import certify_smooth_point, np_activation  # noqa
 
 def part1() -> dict:
     widths = [2, 16, 1]
-    X, Y = T.data(2, 200, 1, hidden=4)
+    X, Y, teacher = T.teacher_data(16, 200, seed=1)
     t = time.perf_counter()
-    theta = T.train(widths, "tanh", X, Y, seed=0)
+    theta = T.fit_from(widths, "tanh", X, Y, teacher)
     train = time.perf_counter() - t
     spec = {"network": {"widths": widths, "activation": "tanh"}, "loss": "squared",
             "data": {"inputs": [[repr(float(v)) for v in col] for col in X.T],

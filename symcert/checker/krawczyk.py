@@ -161,22 +161,25 @@ def _evaluate(ctx, r, prec):
 def _krawczyk(H: arb_mat, g: list, r: fmpq) -> tuple:
     """(K(B) - c as a list of balls, u = B - c) or (None, reason) when mid H(B) is singular.
 
-    With M = mid H(B) and R the matrix of radii, every H' in H(B) is M + D with |D| <= R entrywise,
-    so (I - Y H') u = (I - Y M) u - Y D u and |(Y D u)_i| <= (|Y| R 1)_i r: the i-th entry of
-    K(B) - c lies in -(Y g(c))_i + ((I - Y M) u)_i + [-1, 1] (|Y| R 1)_i r. Both products are of
-    point matrices (fast), and the bound encloses (I - Y H(B)) u."""
+    M is mid H(B) rounded to binary64 numbers (a point matrix), R[i, j] an upper bound of
+    |h - M[i, j]| over the ball H(B)[i, j], so every H' in H(B) is M + D with |D| <= R entrywise.
+    Y is an approximate inverse of M, rounded to binary64 (any point matrix is sound). Then
+    (I - Y H') u = (I - Y M) u - Y D u and |(Y D u)_i| <= (|Y| R 1)_i r, so the i-th entry of
+    K(B) - c lies in -(Y g(c))_i + ((I - Y M) u)_i + [-1, 1] (|Y| R 1)_i r. The products are of
+    short point matrices (fast); the result encloses K(B) - c."""
     n = H.nrows()
-    M = H.mid()
+    rows = H.tolist()
+    M = arb_mat([[arb(float(x.mid())) for x in row] for row in rows])
     try:
-        Y = M.inv().mid()
+        with precision(64):
+            Y = arb_mat([[arb(float(y.mid())) for y in row] for row in M.inv().tolist()])
     except (ZeroDivisionError, ValueError):
         return None, "the midpoint of H(B) is singular at this precision"
     u = arb_mat(n, 1, [arb(r) * arb(0, 1) for _ in range(n)])
     I = arb_mat(n, n)
     for i in range(n):
         I[i, i] = 1
-    rows = H.tolist()
-    R = arb_mat([[x.rad() for x in row] for row in rows])
+    R = arb_mat([[abs(x - M[i, j]).upper() for j, x in enumerate(row)] for i, row in enumerate(rows)])
     Yabs = arb_mat([[abs(y) for y in row] for row in Y.tolist()])
     spread = Yabs * (R * arb_mat(n, 1, [arb(1)] * n))
     K = -(Y * arb_mat(n, 1, g)) + (I - Y * M) * u

@@ -69,18 +69,8 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     rep.conclusion = P.get(claim, "conclusion", "claim", str)
     if rep.conclusion not in CONCLUSIONS:
         raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(CONCLUSIONS)})")
-    prob = P.problem(P.get(doc, "problem", "", dict))
-    boxed = rep.conclusion in krawczyk.CONCLUSIONS
-    if isinstance(P.get(doc, "loss", ""), list) != boxed or boxed and version < 2:
-        raise P.FormatError("loss", doc["loss"], "box conclusions need a version 2 certificate with a loss enclosure "
-                                                 "[lo, hi]; every other conclusion an exact loss")
-    if boxed:
-        ctx = krawczyk.BoxContext.read(doc, prob, smt_timeout_ms)
-    else:
-        point = P.point(P.get(doc, "point", ""), prob, "point")
-        better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
-        better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
-        claimed = P.rational(P.get(doc, "loss", ""), "loss")
+    ctx, claimed = _context(doc, version, rep.conclusion, smt_timeout_ms)
+    boxed = claimed is None
     obligations = P.get(doc, "obligations", "", list)
     parsed = []
     for n, ob in enumerate(obligations):
@@ -90,8 +80,6 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
             raise P.FormatError(f"{path}.kind", kind, f"unknown obligation kind (known: {', '.join(CHECKS)})")
         parsed.append((path, str(ob.get("id", kind)), kind, ob))
 
-    if not boxed:
-        ctx = (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
     ledger: list = []
     failed = unknown = False
     if "problem_sha256" in doc:
@@ -137,6 +125,23 @@ def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
     else:
         rep.verdict, rep.summary = Verdict.CERTIFIED, f"{rep.conclusion} at risk {ctx.risk}"
     return rep
+
+
+def _context(doc, version: int, conclusion: str, smt_timeout_ms: int):
+    """(context, exact claimed loss), or (box context, None) for a box conclusion, whose loss is an
+    enclosure [lo, hi] (version 2) checked by its obligations."""
+    prob = P.problem(P.get(doc, "problem", "", dict))
+    boxed = conclusion in krawczyk.CONCLUSIONS
+    if isinstance(P.get(doc, "loss", ""), list) != boxed or boxed and version < 2:
+        raise P.FormatError("loss", doc["loss"], "box conclusions need a version 2 certificate with a loss enclosure "
+                                                 "[lo, hi]; every other conclusion an exact loss")
+    if boxed:
+        return krawczyk.BoxContext.read(doc, prob, smt_timeout_ms), None
+    point = P.point(P.get(doc, "point", ""), prob, "point")
+    better = P.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
+    better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
+    ctx = (SmoothContext if isinstance(prob, SmoothProblem) else Context)(prob, point, better, better_loss, smt_timeout_ms)
+    return ctx, P.rational(P.get(doc, "loss", ""), "loss")
 
 
 def _environment(ledger: list) -> list:

@@ -163,22 +163,23 @@ def _krawczyk(H: arb_mat, g: list, r: fmpq) -> tuple:
 
     M is mid H(B) rounded to binary64 numbers (a point matrix), R[i, j] an upper bound of
     |h - M[i, j]| over the ball H(B)[i, j], so every H' in H(B) is M + D with |D| <= R entrywise.
-    Y is an approximate inverse of M, rounded to binary64 (any point matrix is sound). Then
+    Y is an approximate inverse of M (arb_mat.solve with algorithm "approx", no error bounds, at 53
+    bits), rounded to binary64: any point matrix is sound. Then
     (I - Y H') u = (I - Y M) u - Y D u and |(Y D u)_i| <= (|Y| R 1)_i r, so the i-th entry of
     K(B) - c lies in -(Y g(c))_i + ((I - Y M) u)_i + [-1, 1] (|Y| R 1)_i r. The products are of
     short point matrices (fast); the result encloses K(B) - c."""
     n = H.nrows()
     rows = H.tolist()
     M = arb_mat([[arb(float(x.mid())) for x in row] for row in rows])
-    try:
-        with precision(64):
-            Y = arb_mat([[arb(float(y.mid())) for y in row] for row in M.inv().tolist()])
-    except (ZeroDivisionError, ValueError):
-        return None, "the midpoint of H(B) is singular at this precision"
-    u = arb_mat(n, 1, [arb(r) * arb(0, 1) for _ in range(n)])
     I = arb_mat(n, n)
     for i in range(n):
         I[i, i] = 1
+    try:
+        with precision(53):
+            Y = arb_mat([[arb(float(y.mid())) for y in row] for row in M.solve(I, algorithm="approx").tolist()])
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return None, "the midpoint of H(B) is singular in binary64"
+    u = arb_mat(n, 1, [arb(r) * arb(0, 1) for _ in range(n)])
     R = arb_mat([[abs(x - M[i, j]).upper() for j, x in enumerate(row)] for i, row in enumerate(rows)])
     Yabs = arb_mat([[abs(y) for y in row] for row in Y.tolist()])
     spread = Yabs * (R * arb_mat(n, 1, [arb(1)] * n))

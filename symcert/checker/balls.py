@@ -263,19 +263,29 @@ def _scale_rows(rows: list, c: list) -> arb_mat:
 
 
 def _gauss_newton(net: Net, layers, lower, H: arb_mat) -> None:
-    """H += J^T J, J the Jacobian of the outputs (output o: lower part and (a_{L-1}, 1) on its row)."""
+    """H += J^T J, J the Jacobian of the outputs (output o: lower part and (a_{L-1}, 1) on its row),
+    except the block on the parameters below layer L (``_gauss_newton_lower``)."""
     L, off = net.depth, net.offsets()
     At = layers[L - 1][1]
     G = At * At.transpose()
-    LL = None
     for o in range(net.widths[-1]):
         _add(H, net.own(L, o), net.own(L, o), G)
         if L >= 2:
-            Lo = arb_mat(lower[L][o])
-            LL = Lo.transpose() * Lo if LL is None else LL + Lo.transpose() * Lo
-            _add(H, range(off[L]), net.own(L, o), Lo.transpose() * At.transpose(), sym=True)
-    if LL is not None:
-        _add(H, range(off[L]), range(off[L]), LL)
+            _add(H, range(off[L]), net.own(L, o), arb_mat(lower[L][o]).transpose() * At.transpose(), sym=True)
+
+
+def _gauss_newton_lower(net: Net, lower) -> arb_mat:
+    """The n x n matrix holding sum_o Lo_o^T Lo_o on the parameters below layer L, zero elsewhere
+    (built from rows at once: the largest block of the Hessian)."""
+    n, L = net.offsets()[-1], net.depth
+    if L < 2:
+        return arb_mat(n, n)
+    LL = None
+    for o in range(net.widths[-1]):
+        Lo = arb_mat(lower[L][o])
+        LL = Lo.transpose() * Lo if LL is None else LL + Lo.transpose() * Lo
+    rows = [row + [arb(0)] * (n - len(row)) for row in LL.tolist()]
+    return arb_mat(rows + [[arb(0)] * n for _ in range(n - len(rows))])
 
 
 def _curvature(net: Net, layers, back, lower, H: arb_mat) -> None:
@@ -318,8 +328,7 @@ def hessian(net: Net, theta: list) -> arb_mat:
     layers = forward(net, theta)
     back = backward(net, layers)
     lower = _lower(net, layers)
-    n = net.offsets()[-1]
-    H = arb_mat(n, n)
+    H = _gauss_newton_lower(net, lower)
     _gauss_newton(net, layers, lower, H)
     _curvature(net, layers, back, lower, H)
     _mixed(net, layers, back, lower, H)

@@ -71,3 +71,16 @@ def test_far_from_critical_and_refused_inputs(tmp_path):
     T.spec(widths, "tanh", X, Y, theta, spec, point={"W1": [[float("nan")]], "b1": [0], "W2": [[1]], "b2": [0]})
     code, out = _run("certify", "--spec", spec)
     assert code == 2 and "point.W1" in out and "Traceback" not in out, out
+
+
+def test_docs_walkthrough_script(tmp_path):
+    """docs/own-network-smooth.md: the numpy training script, then certify and check."""
+    import os
+    import shutil
+    shutil.copy(os.path.join(ROOT, "docs", "examples", "train_tanh.py"), tmp_path)
+    p = subprocess.run([sys.executable, "train_tanh.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0 and p.stdout.startswith("risk 0.179578"), p.stdout + p.stderr
+    code, out = _run("certify", "--spec", str(tmp_path / "tanh-2-2-1.json"), "-o", str(tmp_path / "tanh.cert.json"))
+    assert code == 0 and "CERTIFIED: strict local minimum in the box of radius 2^-20" in out, out
+    code, out = _run("check", str(tmp_path / "tanh.cert.json"))
+    assert code == 0 and "strict_local_minimum_in_box" in out

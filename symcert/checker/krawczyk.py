@@ -9,9 +9,11 @@ Everything is re-derived over arb balls at P bits from the problem, c and r (mod
     K(B) = c - Y g(c) + (I - Y H(B)) (B - c). If K(B) lies strictly inside B, the gradient has
     exactly one zero in B (Krawczyk 1969; Moore 1977; Rump 1983: K(B) in int(B) implies that Y
     and every matrix in H(B) are non-singular and that the Newton-like map
-    x -> x - Y grad(x) is a contraction of B into itself). The risk at that zero x* lies in
+    x -> x - Y grad(x) is a contraction of B into itself), and that zero lies in K(B) too, so
+    within rho = max |K(B) - c| of c. The risk at that zero x* lies in
     R(c) + (g(c) + H(B)(B - c)) . (B - c) (mean value theorem twice), which must lie inside the
-    certificate's ``loss`` enclosure [lo, hi]. Fact ``("critical_box", r)``.
+    certificate's ``loss`` enclosure [lo, hi]. Fact ``("critical_box", r, rho)``; the obligations
+    below need a box of radius >= rho (it then holds x*), which may be smaller than r.
 ``hessian_definite_box``  The interval LDL^T of H(B) (below) has every pivot > 0: the Hessian is
     positive definite at every point of B, so the risk is strictly convex on B and x* is a strict
     local minimum (the only minimiser of the risk on B). Fact ``("strict_min_box", r)``.
@@ -142,12 +144,21 @@ def _box_fields(ctx, ob: dict, path: str):
 
 
 def _needs_critical(ctx, r) -> Outcome | None:
-    radii = [f[1] for f in ctx.facts if isinstance(f, tuple) and f[0] == "critical_box"]
-    if (not radii or min(radii) > r) and getattr(ctx, "undecided", False):
+    """None when a krawczyk_box has put the critical point within distance r of the centre (its
+    enclosure radius rho <= r: the critical point lies in this obligation's box)."""
+    rhos = [f[2] for f in ctx.facts if isinstance(f, tuple) and f[0] == "critical_box"]
+    if not any(rho <= r for rho in rhos) and getattr(ctx, "undecided", False):
         return Outcome("unknown", "depends on a krawczyk_box obligation that was left undecided", [])
-    if not radii or min(radii) > r:
-        return Outcome("fails", f"needs a krawczyk_box obligation of radius <= {r} first", [])
+    if not any(rho <= r for rho in rhos):
+        return Outcome("fails", f"needs a krawczyk_box obligation that puts the critical point within {r} of the centre first", [])
     return None
+
+
+def upper_bound(x: arb) -> fmpq:
+    """An exact rational >= every point of the ball."""
+    man, exp = x.upper().mid().man_exp()
+    two = fmpq(2) ** abs(int(exp))
+    return fmpq(man) * two if exp >= 0 else fmpq(man) / two
 
 
 def _evaluate(ctx, r, prec):
@@ -206,14 +217,16 @@ def check_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:
             if not (k < rr and k > -rr):
                 return Outcome("fails", f"K(B) is not strictly inside the box of radius {r}: at {ctx.names()[i]}, "
                                         f"K - c = {k.str(5, radius=True)}", ledger)
+        rho = min(upper_bound(max((abs(k) for k in K), key=lambda b: b.upper())), r)
         G = arb_mat(len(g), 1, g) + H * u
         enc = Rc + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
         lo, hi = ctx.enclosure
         if not (enc >= arb(lo) and enc <= arb(hi)):
             return Outcome("fails", f"the loss enclosure [{lo}, {hi}] does not contain the risk of the critical point, "
                                     f"which lies in {enc.str(10, radius=True)}", ledger)
-    return Outcome("holds", f"K(B) strictly inside the box of radius {r}: exactly one critical point in it; its risk lies in "
-                            f"{enc.str(10, radius=True)}", ledger, (("critical_box", r),))
+    return Outcome("holds", f"K(B) strictly inside the box of radius {r}: exactly one critical point in it, within "
+                            f"{float(rho):.3g} of the centre; its risk lies in {enc.str(10, radius=True)}", ledger,
+                   (("critical_box", r, rho),))
 
 
 def _ldl_leaf(rows: list) -> int | None:

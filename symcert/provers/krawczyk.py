@@ -167,7 +167,9 @@ def refine(net, c: list, prec: int, max_steps: int = 40) -> tuple:
 
 
 def classify(net, c: list, r: fmpq, prec: int):
-    """None if the Krawczyk test fails; else (enclosure, pivot or None, H) at (r, prec)."""
+    """None if the Krawczyk test fails at radius r; else (enclosure, pivot or None, H, r2): the
+    LDL^T runs on the box of radius r2 = the smallest power of 2 >= the radius rho of K(B) - c
+    (it holds the critical point, and its Hessian enclosure is narrower)."""
     with K.precision(prec):
         try:
             H = B.hessian(net, [arb(x) + arb(r) * arb(0, 1) for x in c])
@@ -180,7 +182,16 @@ def classify(net, c: list, r: fmpq, prec: int):
             return None
         G = arb_mat(len(g), 1, g) + H * u
         enc = B.risk(net, th) + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
-        return enc, K.positive_definite(H), H
+        rho = min(K.upper_bound(max((abs(k) for k in Kc), key=lambda b: b.upper())), r)
+        r2 = r
+        while r2 / 2 >= rho and r2 > fmpq(1, fmpz(2) ** (prec - 8)):
+            r2 /= 2
+        if r2 < r:
+            try:
+                H = B.hessian(net, [arb(x) + arb(r2) * arb(0, 1) for x in c])
+            except B.Crossing:
+                return None
+        return enc, K.positive_definite(H), H, r2
 
 
 def negative_direction(H, prec: int):
@@ -356,13 +367,14 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
 
 
 def _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restart_count, seed, name):
-    enc, pivot, H = out
+    enc, pivot, H, r2 = out
     lo_hi = bounds(enc, prec // 2)
-    box = {"radius": format_rational(r), "precision": prec}
-    obs = [dict(id="critical", kind="krawczyk_box", rests_on=[B.ARB(prec), K.KRAWCZYK], **box)]
+    obs = [dict(id="critical", kind="krawczyk_box", radius=format_rational(r), precision=prec, rests_on=[B.ARB(prec), K.KRAWCZYK])]
+    box = {"radius": format_rational(r2), "precision": prec}
     construction = {"newton_steps": steps, "distance_from_given_point": format_rational(dyadic(dist, 64, up=True)),
                     "given_point_in_box": bool(dist <= r)}
-    where = f"box of radius 2^-{r.q.bit_length() - 1} (precision {prec} bits) at distance {float(dist):.3g} from the given point"
+    where = (f"box of radius 2^-{r.q.bit_length() - 1} (precision {prec} bits) at distance {float(dist):.3g} from the given point, "
+             f"within 2^-{r2.q.bit_length() - 1} of its centre")
     if pivot is None:
         obs.append(dict(id="definite", kind="hessian_definite_box", rests_on=[B.ARB(prec), K.LDL], **box))
         lower = _better(net, prob, pj, parse_rational(lo_hi[0]), bflat, restart_count, seed, prec) if (bflat or restart_count) else None

@@ -92,10 +92,12 @@ class BoxContext(Context):
             raise FormatError("problem.network.activation", doc["problem"]["network"]["activation"],
                               "box conclusions need a smooth activation")
         act = doc["problem"]["network"]["activation"]
-        ctx = cls(prob, flat_point(get(doc, "point", ""), prob, "point"), None, None, smt_timeout_ms)
-        ctx.net = B.Net(prob.widths, *B.activation(act, "problem.network.activation"), prob.X, prob.Y)
+        net = B.Net(prob.widths, *B.activation(act, "problem.network.activation"), prob.X, prob.Y)
+        small = net.offsets()[-1] <= B.MAX_PARAMS  # larger points are not read: every obligation is UNKNOWN
+        ctx = cls(prob, flat_point(get(doc, "point", ""), prob, "point") if small else [], None, None, smt_timeout_ms)
+        ctx.net = net
         ctx.enclosure = enclosure(doc["loss"], "loss")
-        if "better_point" in doc:
+        if "better_point" in doc and small:
             ctx.better = flat_point(doc["better_point"], prob, "better_point")
         if "better_loss" in doc:
             ctx.claimed_better_loss = enclosure(doc["better_loss"], "better_loss")

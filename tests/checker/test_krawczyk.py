@@ -161,3 +161,12 @@ def test_block_ldl_matches_definiteness(n):
     assert K.positive_definite(_sym(pd)) is None
     ind = [[pd[i][j] - (1 if i == j else 0) for j in range(n)] for i in range(n)]
     assert K.positive_definite(_sym(ind)) is not None
+
+
+def test_too_many_parameters_is_unknown_before_the_point_is_read(minimum):
+    doc = copy.deepcopy(minimum)
+    doc["problem"]["network"]["widths"] = [2, 700, 1]
+    doc["point"] = {"W1": "not read"}
+    doc.pop("problem_sha256")
+    rep = _check(doc)
+    assert rep.verdict is Verdict.UNKNOWN and "2801 parameters exceed the limit of 2000" in rep.summary, rep.summary

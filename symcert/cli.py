@@ -116,7 +116,11 @@ def _certify_spec(args, path: str) -> int:
     REFUTED with a descent curve (exit 4), or UNKNOWN with the limit hit (exit 3, no certificate)."""
     from symcert.checker.api import Verdict
     from symcert.errors import ConstructionFailed
+    from symcert.provers.krawczyk import smooth_spec_file
     from symcert.spec import certify_spec
+    if smooth_spec_file(path):
+        from symcert.cli_box import certify_smooth_spec
+        return certify_smooth_spec(args, path, _write_and_check, lambda msg: _progress(args, msg))
     t0 = time.perf_counter()
     try:
         doc, dec = certify_spec(path, args.smt_timeout)

@@ -103,6 +103,12 @@ def _read(doc, rep: Report):
     prob = reading.problem(P.get(doc, "problem", "", dict))
     if R.problem_class(prob) == R.POP:
         return prob, _read_population(doc, version, prob), None, _obligations(doc), hyps
+    boxed = rep.conclusion in R.BOX_CONCLUSIONS
+    if isinstance(P.get(doc, "loss", ""), list) != boxed or boxed and version < 2:
+        raise P.FormatError("loss", doc["loss"], "box conclusions need a version 2 certificate with a loss enclosure "
+                                                 "[lo, hi]; every other conclusion an exact loss")
+    if boxed:  # a smooth network's float point: the box route of checker/krawczyk.py reads its own point
+        return prob, (_BOX, doc), None, _obligations(doc), hyps
     point = reading.point(P.get(doc, "point", ""), prob, "point")
     better = reading.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
     better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
@@ -213,8 +219,15 @@ def _context(prob):
     return Context
 
 
+_BOX = object()  # marks the context arguments of a box certificate
+
+
 def _make_context(prob, args, smt_timeout_ms: int):
-    """The context of a read certificate: a population problem's holds its centre and enclosure."""
+    """The context of a read certificate: a population problem's, or a box certificate's, holds its
+    centre and its loss enclosure."""
+    if args[0] is _BOX:
+        from symcert.checker.krawczyk import BoxContext
+        return BoxContext.read(args[1], prob, smt_timeout_ms)
     if R.problem_class(prob) == R.POP:
         from symcert.checker.population_obligations import PopulationContext
         return PopulationContext.make(prob, *args, smt_timeout_ms)

@@ -55,6 +55,12 @@ CONVEX_LINEAR_LEMMA = ("lemma: with no breakpoints every parameter computes an a
 
 LAURENT_POLY = "exact Laurent-polynomial arithmetic in alpha over the rationals (python-flint fmpq)"  # continuum.py
 
+KRAWCZYK = ("lemma (Krawczyk): K(B) = c - Y g(c) + (I - Y H(B))(B - c) strictly inside B implies exactly one "
+            "zero of the gradient in B")  # krawczyk.py
+LDL = ("lemma (Sylvester): every pivot of the LDL^T factorisation of a symmetric matrix positive implies it is "
+       "positive definite; block pivots by Schur complements")  # krawczyk.py
+CURVATURE = "lemma: a critical point with v^T H v < 0 and e^T H e > 0 is a saddle point"  # krawczyk.py
+
 
 def ARB(prec: int) -> str:
     """Ledger entry of a decision by arb balls at ``prec`` bits."""

@@ -184,7 +184,8 @@ def _size(widths: list, smooth: bool, path: str) -> None:
     cap, name = (MAX_SMOOTH_PARAMETERS, "MAX_SMOOTH_PARAMETERS") if smooth else (MAX_PL_PARAMETERS, "MAX_PL_PARAMETERS")
     if params > cap:
         kind = "smooth" if smooth else "piecewise-linear"
-        raise FormatError(path, widths, f"{params} parameters: more than a {kind} network may have ({name} = {cap})")
+        from symcert.exact.limits import LimitReached  # a bound reached is UNKNOWN, naming it
+        raise LimitReached(f"{path} {widths}: {params} parameters exceed the limit of {cap} for a {kind} network ({name})")
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,10 @@ KINDS = {
     "population_negative_curvature": _k("population_obligations", (POP,), SQUARED, "saddle_box"),
     "population_above_global": _k("population_obligations", (POP,), SQUARED, "lower_point"),
     "population_teacher": _k("population_obligations", (POP,), SQUARED, "global_min"),
+    "krawczyk_box": _k("krawczyk", (SMOOTH,), SQUARED, "critical_box"),
+    "hessian_definite_box": _k("krawczyk", (SMOOTH,), SQUARED, "strict_min_box"),
+    "negative_curvature_box": _k("krawczyk", (SMOOTH,), SQUARED, "saddle_box"),
+    "box_strictly_lower": _k("krawczyk", (SMOOTH,), SQUARED, "lower_point"),
 }
 
 
@@ -151,3 +155,8 @@ def _fact_name(f) -> str:
 def undeclared_facts(kind: str, facts) -> list:
     """Facts a holding check reported that its row does not declare (must be empty)."""
     return [f for f in facts if _fact_name(f) not in KINDS[kind].facts]
+
+
+# conclusions about the one critical point in an explicit box around a float point, whose loss is
+# a rigorous enclosure [lo, hi] (version 2): population problems and smooth networks
+BOX_CONCLUSIONS = ("strict_local_minimum_in_box", "spurious_local_minimum_in_box", "saddle_in_box")

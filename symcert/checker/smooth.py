@@ -26,6 +26,7 @@ softplus       log(1 + exp(t))
 quadratic      t^2
 exponential    exp(t)
 elu            t (t > 0), alpha (exp(t) - 1) (t < 0)       alpha > 0 (rational)
+gelu           t (1 + erf(t / sqrt 2)) / 2
 selu           scale * elu_alpha(t), with the published      none
                constants written as exact decimals:
                alpha = 1.6732632423543772848170429916717,
@@ -84,6 +85,10 @@ def _softplus(p):
     return (), (sympy.log(1 + sympy.exp(T)),)
 
 
+def _gelu(p):
+    return (), (T * (1 + sympy.erf(T / sympy.sqrt(2))) / 2,)
+
+
 def _quadratic(p):
     return (), (T**2,)
 
@@ -114,6 +119,7 @@ ACTIVATIONS = {  # name -> (builder, names of rational parameters, condition on 
     "tanh": (_tanh, ()),
     "arctan": (_arctan, ()),
     "softplus": (_softplus, ()),
+    "gelu": (_gelu, ()),
     "quadratic": (_quadratic, ()),
     "exponential": (_exponential, ()),
     "elu": (_elu, ("alpha",)),

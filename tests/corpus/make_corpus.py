@@ -227,10 +227,10 @@ def hostile() -> list:
     out.append(("INVALID", "json-nan-loss", text, "the claimed loss is NaN, not an exact number"))
     doc = load(SMOOTH)
     doc["problem"]["network"]["widths"] = [1, 1000, 1]
-    out.append(("INVALID", "smooth-too-wide", redigest(doc), "a smooth network of 3,001 parameters: beyond MAX_SMOOTH_PARAMETERS"))
+    out.append(("UNKNOWN", "smooth-too-wide", redigest(doc), "a smooth network of 3,001 parameters: beyond MAX_SMOOTH_PARAMETERS"))
     doc = load(PL)
     doc["problem"]["network"]["widths"] = [1, 100_000, 100_000, 1]
-    out.append(("INVALID", "pl-too-many-parameters", redigest(doc), "a network of 10^10 parameters: beyond MAX_PL_PARAMETERS"))
+    out.append(("UNKNOWN", "pl-too-many-parameters", redigest(doc), "a network of 10^10 parameters: beyond MAX_PL_PARAMETERS"))
     doc = load(SMOOTH)
     doc["point"]["b2"] = ["exp(exp(exp(100)))"]
     out.append(("UNKNOWN", "smooth-exp-exp-exp", doc, "b2 = exp(exp(exp(100))): beyond MAX_MAGNITUDE_BITS before sympy evaluates anything"))
@@ -373,8 +373,9 @@ def entries() -> list:
         out.append((verdict, f"broken-{kind}", *specific(kind)))
     for kind in FLOAT_INVALID:
         out.append(("INVALID", f"float-{kind}", *float_field(kind)))
-    for conclusion in CONCLUSIONS:
-        out.append(("REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
+    from symcert.checker.registry import BOX_CONCLUSIONS
+    for conclusion in CONCLUSIONS:  # a box conclusion needs a loss enclosure: an exact loss is unreadable for it
+        out.append(("INVALID" if conclusion in BOX_CONCLUSIONS else "REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
     return out + population() + soundness() + hostile()
 

@@ -12,7 +12,7 @@ import sympy
 
 from symcert.checker import Verdict, check_document
 from symcert.checker import manifold
-from symcert.checker import problem as P
+from symcert.checker import reading as P
 from symcert.claims.ding2022 import general as G
 
 PROOFS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "proofs")

@@ -31,12 +31,8 @@ import random
 from flint import fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.checker.api import LINEAR_LEMMA, end_to_end, kernel, risk_along
-from symcert.checker.api import POLY_T
-from symcert.checker.api import RATIONAL
-from symcert.checker.api import FormatError
-from symcert.checker.api import parse_point
-from symcert.checker.api import parse_problem
+from symcert.checker.api import LINEAR_LEMMA, POLY_T, RATIONAL, FormatError, end_to_end, kernel, parse_point, parse_problem
+from symcert.checker.api import risk_along
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr

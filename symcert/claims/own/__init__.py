@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed
 
-DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "proofs", "own")
+DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))), "proofs", "own")
 ROWS = [  # name, model file, activation, description
     ("relu-min", "relu-min.model.npz", "relu", "2-3-1 ReLU, 20 samples, gradient descent (seed 10): local minimum near the float point"),
     ("relu-spurious", "relu-spurious.model.npz", "relu", "2-3-1 ReLU, 20 samples, gradient descent (seed 2): spurious local minimum"),

@@ -100,6 +100,12 @@ class _Checks(dict):
     def __contains__(self, kind) -> bool:
         return kind in KINDS
 
+    def __iter__(self):  # every kind of the table, loaded or not
+        return iter(KINDS)
+
+    def __len__(self) -> int:
+        return len(KINDS)
+
 
 CHECKS = _Checks()
 

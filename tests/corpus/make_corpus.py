@@ -361,6 +361,54 @@ def population() -> list:
     ]
 
 
+def _data(name: str) -> dict:
+    with open(os.path.join(ROOT, "tests", "data", name), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _ob_of(doc: dict, kind: str) -> dict:
+    return next(o for o in doc["obligations"] if o["kind"] == kind)
+
+
+def later_kinds() -> list:
+    """(verdict, name, document, why) for the kinds that certificates of proofs/ built later carry:
+    the continuum, deep linear networks under a convex loss, snapped float points, and boxes around
+    float critical points of smooth networks (tests/data/box-*.json, built by the box route)."""
+    out = []
+    doc = load("yun2019/thm1-continuum-case1-relu.json")
+    fam = _ob_of(doc, "scaling_family")
+    fam["radius"] = [str(1000 * int(fam["radius"][0].split("/")[0])) + ("/" + fam["radius"][0].split("/")[1] if "/" in fam["radius"][0] else ""), fam["radius"][1]]
+    out.append(("REJECTED", "numeric-scaling_family", doc, "the continuum's box radius made 1000 times larger: some member's neuron leaves its piece"))
+    doc = next(load(f"yun2019/{n}") for n in sorted(os.listdir(os.path.join(PROOFS, "yun2019"))) if "huber" in n and "global" in n)
+    e2e = _ob_of(doc, "convex_global_minimum")["end_to_end"]
+    e2e["bias"][0] = str(int(e2e["bias"][0].split("/")[0]) + 1) + ("/" + e2e["bias"][0].split("/")[1] if "/" in e2e["bias"][0] else "")
+    out.append(("REJECTED", "numeric-convex_global_minimum", doc, "the stated end-to-end bias changed: not the map the point computes"))
+    doc = load("own/relu-min.json")
+    _ob_of(doc, "lifted_normal_equations")["radius"] = "1000"
+    out.append(("REJECTED", "numeric-lifted_normal_equations", doc, "a lifted box of radius 1000: no interior_cell box that large was established"))
+    doc = load("own/relu-min.json")
+    _ob_of(doc, "float_distance")["distance"] = "0"
+    out.append(("REJECTED", "numeric-float_distance", doc, "distance 0 stated from a float point the snapped point differs from"))
+    doc = _data("box-minimum.json")
+    _ob_of(doc, "krawczyk_box")["radius"] = "1/4"
+    out.append(("REJECTED", "numeric-krawczyk_box", doc, "a Krawczyk box of radius 1/4: too large for K(B) to lie inside B"))
+    doc = _data("box-saddle.json")
+    doc["obligations"].append({"id": "definite", "kind": "hessian_definite_box", "precision": 128, "radius": "1/2147483648"})
+    out.append(("REJECTED", "broken-hessian_definite_box", doc, "positive definiteness claimed at a saddle: the Hessian is not definite"))
+    doc = _data("box-saddle.json")
+    ob = _ob_of(doc, "negative_curvature_box")
+    ob["direction"] = {k: ([["0"] * len(r) for r in v] if isinstance(v[0], list) else ["0"] * len(v)) for k, v in ob["direction"].items()}
+    out.append(("REJECTED", "broken-negative_curvature_box", doc, "a zero direction: v^T H v = 0 is not negative"))
+    doc = _data("box-minimum.json")
+    doc["obligations"].append({"id": "lower", "kind": "box_strictly_lower", "precision": 128})
+    doc["claim"]["conclusion"] = "spurious_local_minimum_in_box"
+    out.append(("REJECTED", "broken-box_strictly_lower", doc, "a spurious minimum claimed with no better point"))
+    doc = _data("box-minimum.json")
+    doc["loss"] = ["0", "1/1000000"]
+    out.append(("REJECTED", "enclosure-excludes-risk", doc, "a loss enclosure [0, 10^-6] that excludes the risk at the critical point"))
+    return out
+
+
 def entries() -> list:
     """(verdict, name, document or text, why) of every corpus file."""
     from symcert.checker.registry import CONCLUSIONS
@@ -377,7 +425,7 @@ def entries() -> list:
     for conclusion in CONCLUSIONS:  # a box conclusion needs a loss enclosure: an exact loss is unreadable for it
         out.append(("INVALID" if conclusion in BOX_CONCLUSIONS else "REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
-    return out + population() + soundness() + hostile()
+    return out + population() + soundness() + later_kinds() + hostile()
 
 
 def main() -> int:

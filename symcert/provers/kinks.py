@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import z3
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import api as C
+from symcert.checker import api
 from symcert.checker.api import kernel
 from symcert.checker.api import risk_along
 from symcert.exact.rationals import format_rational as fr
@@ -42,7 +42,7 @@ def cover_radius(prob, point, cap=fmpq(1)) -> fmpq | None:
     pre, _, _ = kernel.forward(prob, point)
     r = fmpq(cap)
     for _ in range(MAX_HALVINGS):
-        if C.cover_radii(prob, point, r, pre)[1] is None:
+        if api.cover_radii(prob, point, r, pre)[1] is None:
             return r
         r /= 2
     return None
@@ -246,7 +246,7 @@ FREE_SEARCH_KINKS = 6  # above this many kinked pre-activations, try a pattern-f
 LINE_SEARCH_MS = 10000  # per cell; a time-out only means "no line found here"
 
 
-def decide(prob, point, radius_cap=fmpq(1), timeout_ms: int = 60000, max_cells: int = C.MAX_CELLS,
+def decide(prob, point, radius_cap=fmpq(1), timeout_ms: int = 60000, max_cells: int = api.MAX_CELLS,
            solver_free: bool = True) -> Decision:
     """Decide local optimality; when z3 finds a lower point in the box but no descent curve is found,
     shrink the box (radius / 4, at most RADIUS_RETRIES times): a local minimum has no lower point in a
@@ -274,7 +274,7 @@ def _affine_exceptions(prob, pre, kinks, cells, fit, risk) -> tuple[dict, list]:
     proof_of, rest = {}, []
     for pat in cells:
         if nonzero is not None:
-            cols = C.columns(prob, pre, kinks, pat)
+            cols = api.columns(prob, pre, kinks, pat)
             if len({cols[j] for j in nonzero}) <= 1:
                 proof_of[pat] = "affine_exceptions"
                 continue
@@ -288,7 +288,7 @@ def _z3_cells(prob, point, pre, kinks, r, risk, rest, proof_of, timeout_ms) -> t
     n_z3, sat_cells, unknown = 0, [], None
     for pat in iterate(rest, "z3 per cell", "cell"):
         n_z3 += 1
-        res, why, mv = C.z3_cell(prob, point, r, risk, C.piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
+        res, why, mv = api.z3_cell(prob, point, r, risk, api.piece_fn(prob, pre, kinks, pat), timeout_ms, want_model=True)
         if res == z3.unsat:
             proof_of[pat] = "z3"
         elif res == z3.sat:
@@ -305,7 +305,7 @@ def _cover(prob, r, empty, proofs, fit) -> dict:
     if any(p["proof"] == "affine_exceptions" for p in proofs):
         ob["affine_fit"] = {"weights": [[fr(fit.weights[i, k]) for k in range(fit.weights.ncols())] for i in range(fit.weights.nrows())],
                             "bias": [fr(fit.bias[i, 0]) for i in range(fit.bias.nrows())]}
-    ob["rests_on"] = C.ledger_for(bool(empty), any(p["proof"] == "affine_exceptions" for p in proofs),
+    ob["rests_on"] = api.ledger_for(bool(empty), any(p["proof"] == "affine_exceptions" for p in proofs),
                                   any(p["proof"] == "z3" for p in proofs), prob.loss != "squared")
     return ob
 
@@ -315,7 +315,7 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
     t_start = time.perf_counter()
     stats = {}
     pre, _, _ = kernel.forward(prob, point)
-    kinks = C.kinked_entries(prob, pre)
+    kinks = api.kinked_entries(prob, pre)
     r = cover_radius(prob, point, radius_cap)
     if r is None:
         return Decision("unknown", reason="no box radius keeps the pre-activations within their pieces")
@@ -330,11 +330,11 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
     t0 = time.perf_counter()
     empty, dead = dead_prefixes(prob, kinks)
     counts = {"pruned": 0}
-    cells = C.enumerate_cells(prob, kinks, dead, counts)
+    cells = api.enumerate_cells(prob, kinks, dead, counts)
     stats.update(kinks=len(kinks), patterns=1 << len(kinks), pruned=counts["pruned"], farkas=len(empty),
                  seconds_enumerate=time.perf_counter() - t0)
     if cells is None or len(cells) > max_cells:
-        return Decision("unknown", reason=f"too many cells (more than {min(max_cells, C.MAX_CELLS)})", radius=r, stats=stats)
+        return Decision("unknown", reason=f"too many cells (more than {min(max_cells, api.MAX_CELLS)})", radius=r, stats=stats)
     stats["cells"] = len(cells)
     risk = kernel.risk(prob, point)
     fit = _fit(prob) if solver_free and prob.loss == "squared" else None  # the witness is a squared-loss argument

@@ -174,7 +174,7 @@ def test_z3_time_out_is_unknown(monkeypatch):
 
     from symcert.errors import ConstructionFailed
     from symcert.provers import kinks as PK
-    monkeypatch.setattr(PK.C, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
+    monkeypatch.setattr(PK.api, "z3_cell", lambda *a, **k: (z3.unknown, "timeout", (None, {})))
     monkeypatch.setattr(PK, "line_search", lambda *a, **k: None)
     with pytest.raises(ConstructionFailed, match="z3 returned unknown"):
         _doc(YT.abs_global_min)

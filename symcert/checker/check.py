@@ -138,8 +138,8 @@ def _read_population(doc, version: int, prob):
     extra = [f for f in ("better_point", "better_loss") if f in doc]
     if extra:
         raise P.FormatError(extra[0], doc[extra[0]], "a population certificate has no better point")
-    from symcert.checker.population import enclosure, point
-    return point(P.get(doc, "point", ""), prob, "point"), enclosure(P.get(doc, "loss", ""), "loss")
+    from symcert.checker.population import point
+    return point(P.get(doc, "point", ""), prob, "point"), P.enclosure(P.get(doc, "loss", ""), "loss")
 
 
 def _applicable(prob, parsed, rep: Report) -> bool:

@@ -33,7 +33,7 @@ from flint import arb, arb_mat, fmpq
 from symcert.checker import balls as B
 from symcert.checker.ledger import CURVATURE, KRAWCZYK, LDL
 from symcert.checker.obligations import Context, Outcome
-from symcert.checker.problem import FormatError, get, param_values, rational
+from symcert.checker.problem import FormatError, enclosure, get, param_values, rational
 from symcert.checker.smooth import SmoothProblem
 
 LEAF = 32  # block size below which the LDL^T runs entry by entry
@@ -63,15 +63,6 @@ def flat_point(spec, prob, path: str) -> list:
             where = f"{path}.{name}" + ("" if name[0] == "b" else f"[{i}]")
             out += [rational(v, f"{where}[{j}]") for j, v in enumerate(row)]
     return out
-
-
-def enclosure(value, path: str) -> tuple:
-    if not isinstance(value, list) or len(value) != 2:
-        raise FormatError(path, value, "expected a rigorous enclosure [lo, hi] of two exact rationals")
-    lo, hi = rational(value[0], f"{path}[0]"), rational(value[1], f"{path}[1]")
-    if not lo <= hi:
-        raise FormatError(path, value, "lo must not exceed hi")
-    return lo, hi
 
 
 class BoxContext(Context):

@@ -124,15 +124,6 @@ def point(spec, prob: PopulationProblem, path: str) -> list:
     return out
 
 
-def enclosure(value, path: str) -> tuple:
-    if not isinstance(value, list) or len(value) != 2:
-        raise FormatError(path, value, "expected a rigorous enclosure [lo, hi] of two exact rationals")
-    lo, hi = rational(value[0], f"{path}[0]"), rational(value[1], f"{path}[1]")
-    if not lo <= hi:
-        raise FormatError(path, value, "lo must not exceed hi")
-    return lo, hi
-
-
 # ---- arb evaluation -----------------------------------------------------------------------------
 
 def _dot(a: list, b: list) -> arb:

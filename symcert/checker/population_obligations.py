@@ -31,7 +31,7 @@ from flint import arb, arb_mat, fmpq
 from symcert.checker.ledger import ARB, CURVATURE_POP as CURVATURE, GLOBAL_POP as GLOBAL, KRAWCZYK_POP as KRAWCZYK
 from symcert.checker.ledger import RATIONAL as RATIONAL_Q, SYLVESTER_POP as SYLVESTER, TAYLOR_POP as TAYLOR, WEYL_POP as WEYL
 from symcert.checker.obligations import Context, Outcome
-from symcert.checker.population import MAX_PREC, Degenerate, Evaluator, PopulationProblem, enclosure, point  # noqa: F401
+from symcert.checker.population import MAX_PREC, Degenerate, Evaluator, PopulationProblem, point  # noqa: F401
 from symcert.checker.problem import FormatError, get, rational
 
 

@@ -65,6 +65,16 @@ def rational(value, path: str) -> fmpq:
         raise FormatError(path, value, str(exc)) from None
 
 
+def enclosure(value, path: str) -> tuple:
+    """A rigorous enclosure [lo, hi] of exact rationals (version 2: population and box certificates)."""
+    if not isinstance(value, list) or len(value) != 2:
+        raise FormatError(path, value, "expected a rigorous enclosure [lo, hi] of two exact rationals")
+    lo, hi = rational(value[0], f"{path}[0]"), rational(value[1], f"{path}[1]")
+    if not lo <= hi:
+        raise FormatError(path, value, "lo must not exceed hi")
+    return lo, hi
+
+
 def vector(value, n: int, path: str) -> list[fmpq]:
     if not isinstance(value, list) or len(value) != n:
         raise FormatError(path, value, f"expected a list of {n} numbers")

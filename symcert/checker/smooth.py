@@ -101,10 +101,6 @@ def _silu(p):
     return (), (T / (1 + sympy.exp(-T)),)
 
 
-def _gelu(p):
-    return (), (T * (1 + sympy.erf(T / sympy.sqrt(2))) / 2,)
-
-
 def _elu(p):
     a = p["alpha"]
     return (sympy.Integer(0),), (a * (sympy.exp(T) - 1), T)

@@ -188,27 +188,6 @@ def _output_gradient(ctx, coords) -> list:
     return out
 
 
-def _arb_positive_definite(H: list, prec: int) -> bool:
-    """Rigorous: every pivot of the LDL^T factorisation of the ball matrix is certainly > 0, so
-    every matrix in the balls (in particular the exact Hessian) is positive definite."""
-    saved = flint.ctx.prec
-    try:
-        flint.ctx.prec = prec
-        n = len(H)
-        A = [[S.to_arb(H[i][j]) for j in range(n)] for i in range(n)]
-        for k in range(n):
-            d = A[k][k]
-            if not d > 0:
-                return False
-            for i in range(k + 1, n):
-                f = A[i][k] / d
-                for j in range(k + 1, n):
-                    A[i][j] -= f * A[k][j]
-        return True
-    finally:
-        flint.ctx.prec = saved
-
-
 def check_hessian_pd(ctx, ob: dict, path: str) -> Outcome:
     """Strict local minimum: needs ``critical``; the Hessian (one hidden layer) is positive
     definite, by exact LDL^T when it is rational, else by an arb LDL^T with certainly positive
@@ -229,7 +208,7 @@ def check_hessian_pd(ctx, ob: dict, path: str) -> Outcome:
                        (("local_min", "strict"),))
     prec = S.PREC
     while prec <= 1024:
-        if _arb_positive_definite(H, prec):
+        if manifold.arb_inertia(H, prec) == "pd":
             return Outcome("holds", f"the Hessian ({len(H)} x {len(H)}) is positive definite (arb LDL^T, {prec} bits)",
                            [S.SYMPY, S.ARB(prec), lemma], (("local_min", "strict"),))
         prec *= 2

@@ -262,9 +262,9 @@ def census_class(cert: dict) -> str:
 class Census:
     """One census: the streaming loop, the results file, the per-orbit certificates."""
 
-    def __init__(self, spec, seeds, optimizer, iters, data, out, cert_dir, progress):
+    def __init__(self, spec, seeds, optimizer, iters, data, out, cert_dir, progress, detail=lambda msg: None):
         self.spec, self.seeds, self.optimizer, self.iters, self.data = spec, seeds, optimizer, iters, data
-        self.out, self.cert_dir, self.progress = out, cert_dir, progress
+        self.out, self.cert_dir, self.progress, self.detail = out, cert_dir, progress, detail
         self.records = read_results(out, header(spec, optimizer, iters))
         self.known = {r["orbit"]: r for r in self.records.values() if r.get("orbit") and r["conclusion"] != "undecided"}
         self.waiting = {}  # orbit -> train results waiting for its certificate
@@ -280,6 +280,7 @@ class Census:
         self.records[rec["seed"]] = rec
         self.progress(f"seed {rec['seed']}: {rec['verdict']}: {rec['conclusion']} (risk {rec['risk']})"
                       + (f" -> {rec['certificate']}" if rec.get("certificate") else "") + (f"; {rec['reason']}" if rec["verdict"] != "CERTIFIED" else ""))
+        self.detail(f"    {rec['steps']} steps; orbit {rec['orbit']}; {rec['reason']}")
 
     def _record(self, res: dict, cert: dict, orbit) -> dict:
         risk = res.get("risk")
@@ -389,9 +390,9 @@ def exit_code(records: dict, seeds) -> int:
 
 
 def census(model_spec, data, starts, seed, optimizer, iters, jobs, scheduler, out, cert_dir=None, histogram_path=None,
-           progress=lambda msg: None, report=print) -> int:
+           progress=lambda msg: None, report=print, detail=lambda msg: None) -> int:
     """The whole command; returns the exit code (0 every start certified, 3 some start undecided,
-    6 some task failed inside symcert)."""
+    6 some task failed inside symcert). ``progress`` gets a line per start, ``detail`` (-v) one more."""
     spec = parse_spec(model_spec, data)
     if optimizer == "lbfgs" and spec["kind"] != "population":
         raise InputError(None, "--optimizer", "lbfgs", "L-BFGS is offered for safran2018 only; mlp specs train by gradient descent")
@@ -406,7 +407,7 @@ def census(model_spec, data, starts, seed, optimizer, iters, jobs, scheduler, ou
     cert_dir = cert_dir or stem + "-certificates"
     seeds = list(range(seed, seed + starts))
     one_blas_thread()
-    c = Census(spec, seeds, optimizer, iters, loaded, out, cert_dir, progress)
+    c = Census(spec, seeds, optimizer, iters, loaded, out, cert_dir, progress, detail)
     eng = engine(jobs, scheduler)
     t0 = time.perf_counter()
     try:

@@ -129,25 +129,36 @@ def train_mlp(spec: dict, seed: int, optimizer: str, iters: int, data) -> dict:
 # ---- engines ----------------------------------------------------------------------------------------
 
 class Inline:
-    """--jobs 1: every task runs here, in order."""
+    """--jobs 1: every task runs here, one at a time, when the census waits. Tasks submitted while
+    results are handled (the certificate of an endpoint just trained) run before the remaining
+    starts, so each start is recorded as soon as it is done, in seed order."""
+
+    def __init__(self):
+        self.queue, self.waited = [], False
 
     def submit(self, fn, *args):
         from concurrent.futures import Future
         f = Future()
+        if self.waited:
+            self.queue.insert(0, (f, fn, args))
+        else:
+            self.queue.append((f, fn, args))
+        return f
+
+    def wait(self, pending):
+        self.waited = True
+        f, fn, args = self.queue.pop(0)
         try:
             f.set_result(fn(*args))
         except Exception as exc:  # recorded per start by the caller
             f.set_exception(exc)
-        return f
-
-    def wait(self, pending):
-        return set(pending)
+        return {f}
 
     def close(self):
         pass
 
 
-class Pool(Inline):
+class Pool:
     """--jobs J: a local process pool (each worker with one BLAS thread)."""
 
     def __init__(self, jobs: int):
@@ -165,7 +176,7 @@ class Pool(Inline):
         self.ex.shutdown(cancel_futures=True)
 
 
-class DaskEngine(Inline):
+class DaskEngine:
     """--scheduler ADDRESS: a Dask distributed cluster; a scheduler not reached within
     ``timeout`` seconds is SchedulerUnreachable."""
 

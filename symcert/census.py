@@ -381,9 +381,9 @@ def histogram(records: dict, seeds, path: str) -> str:
         bins = [10 ** (lo + (hi - lo + 1e-9) * i / 30) for i in range(31)]
         ax.hist([d for d in data], bins=bins, stacked=True, label=list(CLASSES))
         ax.set_xscale("log")
+        ax.legend(fontsize=8)
     ax.set_xlabel("final risk (float; values below 1e-16 drawn at 1e-16)")
     ax.set_ylabel("starts")
-    ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100, metadata={"Software": None})
     plt.close(fig)
@@ -409,11 +409,14 @@ def census(model_spec, data, starts, seed, optimizer, iters, jobs, scheduler, ou
         raise InputError(None, "--optimizer", "lbfgs", "L-BFGS is offered for safran2018 only; mlp specs train by gradient descent")
     if not 1 <= starts <= MAX_STARTS:
         raise InputError(None, "--starts", starts, f"expected 1 to {MAX_STARTS}")
+    if not 0 <= seed <= 2**32 - MAX_STARTS:
+        raise InputError(None, "--seed", seed, f"expected a whole number from 0 to {2**32 - MAX_STARTS}")
     if jobs < 1:
         raise InputError(None, "--jobs", jobs, "expected a positive integer")
     if not 1 <= iters <= 10**6:
         raise InputError(None, "--iters", iters, "expected 1 to 1000000")
     loaded = load_data(spec, data) if spec["kind"] == "mlp" else None
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)  # after every check: bad input creates nothing
     stem = out[:-6] if out.endswith(".jsonl") else out
     cert_dir = cert_dir or stem + "-certificates"
     seeds = list(range(seed, seed + starts))
@@ -440,7 +443,6 @@ def certify_search(claim: str, k: int, n: int | None, seed: int, starts: int, ou
     if k < 2:
         raise InputError(None, "--k", k, "k must be at least 2 (one neuron has no spurious minimum)")
     out_dir = output or f"safran2018-k{k}"
-    os.makedirs(out_dir, exist_ok=True)
     spec = f"safran2018:k={k}" + (f",n={n}" if n is not None else "")
     return census(spec, None, starts, seed, "gd", 20000, 1, None, os.path.join(out_dir, "results.jsonl"), out_dir,
                   None, progress, report)

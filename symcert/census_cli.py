@@ -21,7 +21,8 @@ def certify_search(args, progress) -> int:
     from symcert.errors import InputError
     if args.k is None:
         raise InputError(None, "--k", None, "--n, --seed and --starts need --k (safran2018)")
-    return certify_search(args.claim, args.k, args.n, args.seed or 0, args.starts or 20, args.output, progress)
+    starts = 20 if args.starts is None else args.starts  # --starts 0 is refused, not replaced by the default
+    return certify_search(args.claim, args.k, args.n, args.seed or 0, starts, args.output, progress)
 
 
 def add_parser(sub, fmt, epilog: str, progress, parents=()) -> None:

@@ -84,6 +84,7 @@ def test_other_census_in_results_file_is_invalid(tmp_path, capsys):
     (["--model-spec", "resnet"], "expected safran2018"),
     (["--model-spec", "safran2018:k=3", "--starts", "0"], "--starts"),
     (["--model-spec", "safran2018:k=3", "--jobs", "0"], "--jobs"),
+    (["--model-spec", "safran2018:k=3", "--seed", "-3"], "--seed"),
     (["--model-spec", "mlp:2-2-1:relu", "--data", "XOR", "--optimizer", "lbfgs"], "L-BFGS"),
 ])
 def test_bad_input_is_one_line_invalid(tmp_path, capsys, xor, argv, words):
@@ -94,9 +95,13 @@ def test_bad_input_is_one_line_invalid(tmp_path, capsys, xor, argv, words):
     assert not os.path.exists(tmp_path / "r.jsonl")
 
 
-def test_certify_k_below_2_is_invalid(capsys):
-    assert main(["certify", "safran2018", "--k", "1"]) == Verdict.INVALID.exit_code
+def test_certify_k_below_2_is_invalid(capsys, tmp_path):
+    out = str(tmp_path / "s")
+    assert main(["certify", "safran2018", "--k", "1", "-o", out]) == Verdict.INVALID.exit_code
     assert "k must be at least 2" in capsys.readouterr().err
+    assert main(["certify", "safran2018", "--k", "3", "--starts", "0", "-o", out]) == Verdict.INVALID.exit_code  # not 20
+    assert "--starts" in capsys.readouterr().err
+    assert not os.path.exists(out)  # bad input creates nothing
 
 
 def test_unreachable_scheduler_fails_fast_and_loses_nothing(tmp_path, capsys):

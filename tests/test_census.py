@@ -187,3 +187,14 @@ def test_certify_safran2018_search_cli(tmp_path, cli):
     assert r.returncode == 0, r.stderr
     assert "global minimum" in r.stdout
     assert os.path.exists(os.path.join(out, "results.jsonl"))
+
+
+def test_census_lines_quiet_and_verbose(tmp_path, capsys):
+    base = ["census", "--model-spec", "safran2018:k=3", "--starts", "1"]
+    assert main(base + ["-q", "-o", str(tmp_path / "q.jsonl")]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(base + ["-o", str(tmp_path / "n.jsonl")]) == 0
+    assert capsys.readouterr().err.splitlines()[0].startswith("seed 0: CERTIFIED: global minimum")
+    assert main(base + ["-v", "-o", str(tmp_path / "v.jsonl")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("seed 0: CERTIFIED") and " steps; orbit " in err[1] and "global_minimum" in err[1]

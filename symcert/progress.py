@@ -7,7 +7,7 @@ bars off on a terminal too; ``SYMCERT_PROGRESS=always`` draws them when stderr i
 
 :func:`obligation_hook` is what ``check``, ``audit`` and ``certify`` hand to the checker
 (``check_document(..., on_obligation=hook)``): a bar naming the obligation that runs, and with -v
-one line per obligation as it starts (also in logs).
+one line per obligation as it starts (also only where bars are shown).
 """
 from __future__ import annotations
 

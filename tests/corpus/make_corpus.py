@@ -370,6 +370,35 @@ def _ob_of(doc: dict, kind: str) -> dict:
     return next(o for o in doc["obligations"] if o["kind"] == kind)
 
 
+def cell_minima() -> list:
+    """Bad certificates for ``cell_global_minima`` (he2020.cell): a wrong multiplier, a moved point,
+    a zero output weight, a deeper network, a float multiplier."""
+    out = []
+    doc = load("he2020/cell-s43-m8-dx2-n2-hard_tanh-huber.json")
+    G = _ob_of(doc, "cell_global_minima")["multipliers"][0]
+    k = next(i for i, g in enumerate(G) if g != "0")
+    from symcert.exact.rationals import format_rational, parse_rational
+    G[k] = format_rational(parse_rational(G[k]) / 2)
+    out.append(("REJECTED", "numeric-cell_global_minima", doc, "one multiplier halved: it leaves the Huber derivative at that sample"))
+    doc = load("he2020/cell-s41-m8-dx1-n3-relu-squared.json")
+    doc["point"]["b2"][0] = format_rational(parse_rational(doc["point"]["b2"][0]) + 1)
+    doc["loss"] = pl_risk(doc)
+    out.append(("REJECTED", "broken-cell_global_minima", doc, "the output bias moved by 1: the residuals no longer sum to 0, not a minimum of the cell"))
+    doc = load("he2020/cell-s41-m8-dx1-n3-relu-squared.json")
+    doc["point"]["W2"][0][0] = "0"
+    doc["loss"] = pl_risk(doc)
+    out.append(("REJECTED", "zero-weight-cell_global_minima", doc, "an output weight set to 0: the point is in no signed cell"))
+    doc = load("he2020/thm2-s12-d3-hard_tanh.json")
+    doc["obligations"] = [{"id": "cell", "kind": "cell_global_minima"}]
+    doc["claim"]["conclusion"] = "global_minima_of_cell"
+    doc.pop("rests_on", None)
+    out.append(("REJECTED", "deep-cell_global_minima", doc, "two hidden layers: the lifted variables make a cell convex for one hidden layer only"))
+    doc = load("he2020/cell-s43-m8-dx2-n2-hard_tanh-huber.json")
+    _ob_of(doc, "cell_global_minima")["multipliers"][0][k] = 0.5
+    out.append(("INVALID", "float-cell_global_minima", doc, "a multiplier written as the JSON float 0.5 (floats are not exact)"))
+    return out
+
+
 def later_kinds() -> list:
     """(verdict, name, document, why) for the kinds that certificates of proofs/ built later carry:
     the continuum, deep linear networks under a convex loss, snapped float points, and boxes around
@@ -389,6 +418,7 @@ def later_kinds() -> list:
     doc = load("own/relu-min.json")
     _ob_of(doc, "float_distance")["distance"] = "0"
     out.append(("REJECTED", "numeric-float_distance", doc, "distance 0 stated from a float point the snapped point differs from"))
+    out += cell_minima()
     doc = _data("box-minimum.json")
     _ob_of(doc, "krawczyk_box")["radius"] = "1/4"
     out.append(("REJECTED", "numeric-krawczyk_box", doc, "a Krawczyk box of radius 1/4: too large for K(B) to lie inside B"))

@@ -158,6 +158,16 @@ def cell_minimum(prob, start: dict):
     return pt, fit.multipliers, pieces
 
 
+def _interior(prob, point: dict) -> None:
+    found = kernel.kinks(prob, kernel.forward(prob, point)[0])
+    if found:
+        _, i, j = found[0]
+        raise HypothesisViolation(CLAIM_ID, "cell interior", f"hidden neuron {i + 1} is on a breakpoint at sample {j + 1}: "
+                                  "the point is on a cell boundary (see he2020.kink)")
+    if any(v == 0 for v in point["W2"].entries()):
+        raise HypothesisViolation(CLAIM_ID, "signed cell", "an output weight is 0: the point is in no signed cell")
+
+
 def certify_cell(data: Dataset, act: dict, loss: dict, hidden: int, instance: str, seed: int = 0, point=None) -> dict:
     if data.dy != 1:
         raise HypothesisViolation(CLAIM_ID, "one output", f"the data have dy = {data.dy} targets; the lifted variables "
@@ -165,6 +175,8 @@ def certify_cell(data: Dataset, act: dict, loss: dict, hidden: int, instance: st
     widths = [data.dx, hidden, 1]
     pj = AM.problem_json(data, widths, act, loss)
     prob = parse_problem(pj)
+    if point is not None:
+        _interior(prob, point)
     starts = [point] if point is not None else (train(prob, hidden, s) for s in range(seed, seed + 12))
     for k, start in enumerate(starts):
         found = cell_minimum(prob, start)
@@ -184,6 +196,8 @@ def certify_cell(data: Dataset, act: dict, loss: dict, hidden: int, instance: st
              "construction": {"point": origin, "cell": ["".join(str(k) for k in row) for row in pieces],
                               "cell_key": "row i: the piece index of hidden neuron i on each sample",
                               "output_weight_signs": ["+" if v > 0 else "-" for v in pt["W2"].entries()]}}
+    if point is not None and pt is not point:
+        claim["construction"]["given_point_risk"] = fr(kernel.risk(prob, point))
     return certificate.document(claim, pj, pt, kernel.risk(prob, pt), [ob])
 
 

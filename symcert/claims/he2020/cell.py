@@ -5,15 +5,17 @@ whole cell; the checker's obligation ``cell_global_minima`` then proves that eve
 in the point's signed cell is a global minimum of the cell and that these minima form one connected
 set (checker/cellmin.py states the argument).
 
-Construction (untrusted). The cell is read off a point: the user's (``--point``) or one found by a
-seeded floating-point training run (Adam on the squared loss, numpy). In the cell the outputs are
-Phi w for the lifted variables w = (W2_i (W1_i, b1_i), W2_i, b2); the best lifted fit under the
-loss is an affine fit on the columns of Phi (provers/convex_fit.py, exact, with multipliers), and
-an exact linear program (provers/lp.py) finds w with Phi w = that fit inside the cell's open cone
-with the largest margin (capped at 1). A positive margin gives a point of the cell; W2_i = v_i,
-(W1_i, b1_i) = u_i / v_i. A zero margin means the cell's closure meets the minimisers only on its
-boundary: then there is no local minimum inside the signed cell, which this claim does not certify
-(the next seed is tried; with ``--point`` the answer is UNKNOWN, exit 3).
+Construction (untrusted). The cell is read off a point: the user's (``--point``) or the end of a
+seeded floating-point run (Adam on the squared loss, numpy, then ``refine``: a descent in the
+lifted variables that moves towards the current cell's least-squares target and steps into the next
+cell where a breakpoint is crossed). In the cell the outputs are Phi w for the lifted variables
+w = (W2_i (W1_i, b1_i), W2_i, b2); the best lifted fit under the loss is an affine fit on the
+columns of Phi (provers/convex_fit.py, exact, with multipliers). The point is moved exactly onto
+that fit along independent columns of Phi (``projected``), or, for small problems, an exact linear
+program (provers/lp.py) finds w with Phi w = the fit inside the cell's open cone with the largest
+margin (capped at 1); W2_i = v_i, (W1_i, b1_i) = u_i / v_i. When no run gives an interior
+minimiser, the certificate is about the affine cell (he2020.thm1's local minimum, every output
+weight made non-zero), and says so; with ``--point`` the answer is UNKNOWN (exit 3).
 """
 from __future__ import annotations
 
@@ -38,33 +40,79 @@ STATEMENT = ("One hidden layer, one output, a piecewise-linear activation, a con
              "signs of the output weights fixed as well).")
 
 
-def train(prob, hidden: int, seed: int, steps: int = 4000) -> dict:
-    """A float local minimum of the squared risk (Adam), as exact binary rationals. Untrusted: it only picks a cell."""
+def _float_problem(prob):
     import numpy as np
-    rng = np.random.default_rng(seed)
     X = np.array([[float(v) for v in row] for row in _rows(prob.X)])  # dx x m
     y = np.array([float(v) for v in prob.Y.entries()])
     bps = [float(b) for b in prob.act.breakpoints]
-    sl, ic = [float(s) for s in prob.act.slopes], [float(c) for c in prob.act.intercepts]
+    sl, ic = np.array([float(s) for s in prob.act.slopes]), np.array([float(c) for c in prob.act.intercepts])
 
     def piece(Z):
         return np.searchsorted(bps, Z, side="right") if bps else np.zeros(Z.shape, dtype=int)
+    return X, y, bps, sl, ic, piece
+
+
+def train(prob, hidden: int, seed: int, steps: int = 4000) -> dict:
+    """A float point near a local minimum of the squared risk (Adam, then ``refine``), as dyadic
+    rationals. Untrusted: it only picks a cell."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    X, y, bps, sl, ic, piece = _float_problem(prob)
     p = [rng.normal(size=(hidden, X.shape[0])), rng.normal(size=(hidden, 1)), rng.normal(size=(1, hidden)) / hidden,
          np.full((1, 1), y.mean())]
     mom, var = [np.zeros_like(a) for a in p], [np.zeros_like(a) for a in p]
     for t in range(1, steps + 1):
         Z = p[0] @ X + p[1]
         k = piece(Z)
-        H = np.take(sl, k) * Z + np.take(ic, k)
+        H = sl[k] * Z + ic[k]
         r = (p[2] @ H + p[3]) - y  # 1 x m
-        dZ = (p[2].T @ r) * np.take(sl, k)
+        dZ = (p[2].T @ r) * sl[k]
         grads = [dZ @ X.T, dZ.sum(axis=1, keepdims=True), r @ H.T, r.sum(keepdims=True).reshape(1, 1)]
         for i, g in enumerate(grads):
             mom[i] = 0.9 * mom[i] + 0.1 * g
             var[i] = 0.999 * var[i] + 0.001 * g * g
             p[i] -= 0.01 * (mom[i] / (1 - 0.9 ** t)) / (np.sqrt(var[i] / (1 - 0.999 ** t)) + 1e-12)
-    return {name: fmpq_mat(a.shape[0], a.shape[1], [fmpq(*float(v).as_integer_ratio()) for v in a.flat])
-            for name, a in zip(("W1", "b1", "W2", "b2"), p)}
+    w = refine(prob, np.concatenate([(p[2].T * np.hstack([p[0], p[1]])).ravel(), p[2].ravel(), p[3].ravel()]), hidden)
+    n, dx = hidden, X.shape[0]
+    u, v = w[:n * (dx + 1)].reshape(n, dx + 1), w[n * (dx + 1):n * (dx + 2)]
+    vals = {"W1": u[:, :dx] / v[:, None], "b1": u[:, dx:] / v[:, None], "W2": v.reshape(1, n), "b2": w[-1:].reshape(1, 1)}
+    return {name: fmpq_mat(a.shape[0], a.shape[1], [fmpq(round(float(x) * 2 ** 30), 2 ** 30) for x in a.flat])
+            for name, a in vals.items()}
+
+
+def refine(prob, w, n: int, rounds: int = 300):
+    """Float cell descent in the lifted variables w: move towards the least-squares target of the
+    current cell along a segment (the squared risk decreases along it), stepping just past the first
+    breakpoint crossing into the next cell; stop at a target inside its cell, or after ``rounds``."""
+    import numpy as np
+    X, y, bps, sl, ic, piece = _float_problem(prob)
+    dx, m = X.shape
+    Xt = np.vstack([X, np.ones((1, m))])
+    for _ in range(rounds):
+        u, v = w[:n * (dx + 1)].reshape(n, dx + 1), w[n * (dx + 1):n * (dx + 2)]
+        ux = u @ Xt  # n x m; pre-activation = ux / v
+        k = piece(ux / v[:, None])
+        Phi = np.hstack([(sl[k][:, :, None] * Xt.T[None, :, :]).transpose(1, 0, 2).reshape(m, -1), ic[k].T, np.ones((m, 1))])
+        d = np.linalg.lstsq(Phi, y - Phi @ w, rcond=None)[0]
+        du, dv = d[:n * (dx + 1)].reshape(n, dx + 1), d[n * (dx + 1):n * (dx + 2)]
+        dux = du @ Xt
+        t_hit = 2.0
+        for b in bps:  # (ux + t dux) - b (v + t dv) = 0
+            num, den = -(ux - b * v[:, None]), dux - b * dv[:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ts = np.where(np.abs(den) > 1e-15, num / den, np.inf)
+            ts = ts[(ts > 1e-12)]
+            if ts.size:
+                t_hit = min(t_hit, ts.min())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tv = np.where(np.abs(dv) > 1e-15, -v / dv, np.inf)
+        tv = tv[tv > 0]
+        if tv.size and tv.min() <= min(1.0, t_hit):
+            return w + 0.5 * tv.min() * d  # an output weight would pass 0: stop on this side
+        if t_hit > 1:
+            return w + d
+        w = w + min(1.0, t_hit * (1 + 1e-6) + 1e-9) * d
+    return w
 
 
 def _rows(M: fmpq_mat) -> list:
@@ -127,6 +175,35 @@ def interior_point(prob, pieces: list, signs: list, yhat: list, Phi: fmpq_mat):
     return -val, [x[c] - x[N + c] for c in range(N)]
 
 
+def _lifted(pt: dict) -> list:
+    n, dx = pt["W1"].nrows(), pt["W1"].ncols()
+    v = list(pt["W2"].entries())
+    u = [v[i] * x for i in range(n) for x in [pt["W1"][i, k] for k in range(dx)] + [pt["b1"][i, 0]]]
+    return u + v + [pt["b2"][0, 0]]
+
+
+def projected(prob, start: dict, Phi: fmpq_mat, yhat: list):
+    """w(start) moved onto Phi w = yhat along a set of independent columns (exact), or None if the
+    move leaves the signed cell. Fast, and enough when ``start`` is near an interior minimiser."""
+    cols = _independent(Phi) + [Phi.ncols() - 1]
+    w = _lifted(start)
+    d = fmpq_mat(prob.m, 1, [a - b for a, b in zip(yhat, (Phi * fmpq_mat(Phi.ncols(), 1, w)).entries())])
+    S = fmpq_mat(prob.m, len(cols), [Phi[j, c] for j in range(prob.m) for c in cols])
+    c = (S.transpose() * S).solve(S.transpose() * d)
+    for k, col in enumerate(cols):
+        w[col] += c[k, 0]
+    n = start["W1"].nrows()
+    if any(w[n * (prob.X.nrows() + 1) + i] * s <= 0 for i, s in enumerate(start["W2"].entries())):
+        return None
+    pt = _point_from(w, n, prob.X.nrows())
+    pre = kernel.forward(prob, pt)[0][0]
+    same = all(prob.act.piece(a) == (prob.act.piece(b)[0], False) for a, b in zip(pre.entries(), kernel.forward(prob, start)[0][0].entries()))
+    return pt if same else None
+
+
+MAX_LP_ROWS = 400  # the dense exact simplex is slow beyond this
+
+
 def _point_from(w: list, n: int, dx: int) -> dict:
     v = [w[n * (dx + 1) + i] for i in range(n)]
     W1 = [w[i * (dx + 1) + k] / v[i] for i in range(n) for k in range(dx)]
@@ -134,8 +211,26 @@ def _point_from(w: list, n: int, dx: int) -> dict:
     return {"W1": fmpq_mat(n, dx, W1), "b1": fmpq_mat(n, 1, b1), "W2": fmpq_mat(1, n, v), "b2": fmpq_mat(1, 1, [w[-1]])}
 
 
+RUNS = 12  # seeded training runs tried before the affine cell
+
+
+def affine_cell_point(prob, act: dict, data: Dataset, hidden: int) -> dict:
+    """he2020.thm1's local minimum at the best affine fit (every neuron on the carrier piece on every
+    sample), with each idle neuron's zero output weight set to 1 and its constant output taken off b2."""
+    X, Y = AM.matrices(data)
+    pt = AM.local_minimum(prob, act, X, AM.fit_for(prob, X, Y))
+    W2, b2 = fmpq_mat(pt["W2"]), fmpq_mat(pt["b2"])
+    for i in range(hidden):
+        if W2[0, i] == 0:
+            W2[0, i] = 1
+            b2[0, 0] -= prob.act.value(pt["b1"][i, 0]) if all(v == 0 for v in _rows(pt["W1"])[i]) else 0
+    out = {**pt, "W2": W2, "b2": b2}
+    assert kernel.forward(prob, out)[2] == kernel.forward(prob, pt)[2], "an idle neuron is not constant"
+    return out
+
+
 def cell_minimum(prob, start: dict):
-    """(point, multipliers, pattern text) for a minimiser inside the signed cell of ``start``, or None."""
+    """(point, multipliers, pieces, how) for a minimiser inside the signed cell of ``start``, or None."""
     pre = kernel.forward(prob, start)[0][0]
     n = pre.nrows()
     if kernel.kinks(prob, [pre]) or any(v == 0 for v in start["W2"].entries()):
@@ -146,7 +241,12 @@ def cell_minimum(prob, start: dict):
     fit = lifted_fit(prob, Phi)
     yhat = list(fit.fitted.entries())
     if list(kernel.forward(prob, start)[2].entries()) == yhat:
-        return start, fit.multipliers, pieces
+        return start, fit.multipliers, pieces, "already a minimiser"
+    pt = projected(prob, start, Phi, yhat)
+    if pt is not None:
+        return pt, fit.multipliers, pieces, "moved onto the exact lifted fit"
+    if prob.m + n * (2 * prob.m + 1) > MAX_LP_ROWS:
+        return None
     try:
         margin, w = interior_point(prob, pieces, signs, yhat, Phi)
     except lp.Infeasible:  # not even the closed cone meets the lifted minimisers
@@ -155,7 +255,7 @@ def cell_minimum(prob, start: dict):
         return None
     pt = _point_from(w, n, prob.X.nrows())
     assert list(kernel.forward(prob, pt)[2].entries()) == yhat
-    return pt, fit.multipliers, pieces
+    return pt, fit.multipliers, pieces, "the exact LP's interior point"
 
 
 def _interior(prob, point: dict) -> None:
@@ -177,20 +277,29 @@ def certify_cell(data: Dataset, act: dict, loss: dict, hidden: int, instance: st
     prob = parse_problem(pj)
     if point is not None:
         _interior(prob, point)
-    starts = [point] if point is not None else (train(prob, hidden, s) for s in range(seed, seed + 12))
+    starts = [point] if point is not None else (train(prob, hidden, s) for s in range(seed, seed + RUNS))
     for k, start in enumerate(starts):
         found = cell_minimum(prob, start)
         if found:
             break
     else:
-        raise ConstructionFailed("no point strictly inside a signed cell minimises the risk over the cell "
-                                 + ("(the given point's cell has none inside)" if point is not None else "(12 seeded training runs)"))
-    pt, G, pieces = found
+        if point is not None:
+            raise ConstructionFailed("the given point's signed cell contains no minimiser of the risk over the cell in its "
+                                     "interior (its lifted optimum lies outside the cell): nothing to certify there")
+        found = cell_minimum(prob, affine_cell_point(prob, act, data, hidden))
+        how = (f"{RUNS} seeded training runs found no minimiser inside the cells they ended in (their descent kept crossing "
+               "cell boundaries), so the certificate is about the affine cell: the affine-fit local minimum of he2020.thm1 "
+               "with every output weight non-zero")
+        if not found:
+            raise ConstructionFailed(f"{RUNS} seeded training runs found no interior cell minimiser, and the affine cell gave none")
+        k = None
+    pt, G, pieces, how2 = found
+    how = how if k is None else how2
     ob = {"id": "cell_global_minima", "kind": "cell_global_minima", "rests_on": [RATIONAL, CELL_MINIMA_LEMMA]}
     if prob.loss != "squared":
         ob["multipliers"] = certificate.mat_json(G)
     origin = ("the given point" if pt is point else "a minimiser in the given point's signed cell") if point is not None \
-        else f"seeded training run {seed + k}, then the exact lifted fit and LP"
+        else how if k is None else f"seeded training run {seed + k}, then the exact lifted fit: {how}"
     claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "Theorems 3-4 (a given cell)", "statement": STATEMENT,
              "conclusion": "global_minima_of_cell", "instance": instance,
              "construction": {"point": origin, "cell": ["".join(str(k) for k in row) for row in pieces],
@@ -229,6 +338,8 @@ def instances() -> list:
 def certify_data(data: Dataset, options: dict) -> dict:
     if options.get("depth", 2) != 2:
         raise HypothesisViolation(CLAIM_ID, "one hidden layer", f"--depth {options['depth']}: Theorems 3-4 are stated for one hidden layer")
+    if options.get("alpha_given"):
+        raise InputError(None, "--alpha", None, f"{CLAIM_ID} has no alpha (yun2019.thm1 does)")
     act = AM.require_piecewise_linear(CLAIM_ID, options["activation"])
     loss = options.get("loss") or AM.loss_spec("squared")
     point, hidden = None, options.get("hidden", 2)
@@ -251,7 +362,7 @@ def certify_data(data: Dataset, options: dict) -> dict:
 
 OPTIONS = {"--activation": "a piecewise-linear activation (as he2020.thm1; default relu)",
            "--loss": "squared | absolute | huber:DELTA | hinge (default squared)",
-           "--hidden N": "hidden width (default 2); ignored with --point",
+           "--hidden N": "hidden width (default 2); with --point it must be the point's (or left out)",
            "--point FILE": "a point (W1, b1, W2, b2) whose signed cell is examined; without it a seeded training run picks the cell"}
 
 CLAIM = Claim(CLAIM_ID, PAPER, "one hidden layer, a given cell: every local minimum is a global minimum of the cell, and they "

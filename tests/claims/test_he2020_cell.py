@@ -35,3 +35,18 @@ def test_refusals(cli, tmp_path):
     pt.write_text(json.dumps({"W1": [["1"], ["-1"]], "b1": ["0", "1/2"], "W2": [["1", "1"]], "b2": ["0"]}))  # on a kink at x = 0
     p = cli("certify", "he2020.cell", "--data", data, "--point", pt)
     assert p.returncode == 5 and "breakpoint" in p.stderr
+
+
+def test_the_affine_cell_when_no_run_ends_inside_a_cell(monkeypatch):
+    from symcert import certificate
+    from symcert.checker import Verdict, check_document
+    from symcert.claims.he2020 import cell
+    from symcert.claims.he2020.common import LOSSES, SPREAD_ACTS, random_dataset
+    monkeypatch.setattr(cell, "RUNS", 0)  # no training run: straight to the affine cell
+    for an, ln in (("relu", "squared"), ("hard_tanh", "huber"), ("leaky", "absolute")):
+        doc = cell.certify_cell(random_dataset(7, 9, 2), SPREAD_ACTS[an](), LOSSES[ln], 3, "test")
+        assert "the affine cell" in doc["claim"]["construction"]["point"]
+        assert all(s in "+-" for s in doc["claim"]["construction"]["output_weight_signs"])
+        assert all(len(set(row)) == 1 for row in doc["claim"]["construction"]["cell"])  # one piece per neuron
+        rep = check_document(json.loads(certificate.canonical_bytes(doc)))
+        assert rep.verdict is Verdict.CERTIFIED, rep.summary

@@ -10,10 +10,11 @@ seeded floating-point run (Adam on the squared loss, numpy, then ``refine``: a d
 lifted variables that moves towards the current cell's least-squares target and steps into the next
 cell where a breakpoint is crossed). In the cell the outputs are Phi w for the lifted variables
 w = (W2_i (W1_i, b1_i), W2_i, b2); the best lifted fit under the loss is an affine fit on the
-columns of Phi (provers/convex_fit.py, exact, with multipliers). The point is moved exactly onto
-that fit along independent columns of Phi (``projected``), or, for small problems, an exact linear
+columns of Phi (provers/convex_fit.py, exact, with multipliers). For small problems an exact linear
 program (provers/lp.py) finds w with Phi w = the fit inside the cell's open cone with the largest
-margin (capped at 1); W2_i = v_i, (W1_i, b1_i) = u_i / v_i. When no run gives an interior
+margin (capped at 1), so the certificate depends on the cell and the data only, not on float noise;
+larger ones move the float point exactly onto that fit along independent columns of Phi
+(``projected``); W2_i = v_i, (W1_i, b1_i) = u_i / v_i. When no run gives an interior
 minimiser, the certificate is about the affine cell (he2020.thm1's local minimum, every output
 weight made non-zero), and says so; with ``--point`` the answer is UNKNOWN (exit 3).
 """
@@ -201,7 +202,7 @@ def projected(prob, start: dict, Phi: fmpq_mat, yhat: list):
     return pt if same else None
 
 
-MAX_LP_ROWS = 400  # the dense exact simplex is slow beyond this
+MAX_LP_ROWS = 400  # the dense exact simplex is slow beyond this; larger problems use ``projected``
 
 
 def _point_from(w: list, n: int, dx: int) -> dict:
@@ -242,12 +243,10 @@ def cell_minimum(prob, start: dict):
     yhat = list(fit.fitted.entries())
     if list(kernel.forward(prob, start)[2].entries()) == yhat:
         return start, fit.multipliers, pieces, "already a minimiser"
-    pt = projected(prob, start, Phi, yhat)
-    if pt is not None:
-        return pt, fit.multipliers, pieces, "moved onto the exact lifted fit"
-    if prob.m + n * (2 * prob.m + 1) > MAX_LP_ROWS:
-        return None
-    try:
+    if prob.m + n * (2 * prob.m + 1) > MAX_LP_ROWS:  # large: the float point moved exactly onto the fit
+        pt = projected(prob, start, Phi, yhat)
+        return None if pt is None else (pt, fit.multipliers, pieces, "moved onto the exact lifted fit")
+    try:  # small: the LP's point depends only on the cell and the data (no float noise reaches the certificate)
         margin, w = interior_point(prob, pieces, signs, yhat, Phi)
     except lp.Infeasible:  # not even the closed cone meets the lifted minimisers
         return None

@@ -312,6 +312,7 @@ def certify_cell(data: Dataset, act: dict, loss: dict, hidden: int, instance: st
 CASES = [  # (seed, m, dx, hidden, activation, loss)
     (41, 8, 1, 3, "relu", "squared"), (42, 10, 2, 3, "leaky", "squared"), (43, 8, 2, 2, "hard_tanh", "huber"),
     (44, 9, 1, 3, "abs", "absolute"), (45, 10, 2, 4, "relu", "huber"), (46, 8, 2, 3, "relu6", "squared"),
+    (49, 10, 2, 3, "relu", "hinge"),
 ]
 
 
@@ -328,7 +329,7 @@ def instances() -> list:
         out.append(Instance(
             f"cell-s{seed}-m{m}-dx{dx}-n{hidden}-{an}-{ln}",
             lambda seed=seed, m=m, dx=dx, hidden=hidden, an=an, ln=ln: certify_cell(
-                random_dataset(seed, m, dx), SPREAD_ACTS[an](), LOSSES[ln], hidden,
+                random_dataset(seed, m, dx, "pm1" if ln == "hinge" else "real"), SPREAD_ACTS[an](), LOSSES[ln], hidden,
                 f"seeded random data: seed {seed}, m = {m}, dx = {dx}; {an}; {ln} loss; width {hidden}", seed),
             f"seeded random data, {an}, {ln}, width {hidden}"))
     return out

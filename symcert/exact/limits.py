@@ -26,7 +26,8 @@ MAX_LAYERS = 64  # weight layers (every class)
 MAX_SAMPLES = 1_000_000  # samples m (every class)
 MAX_DATA_ENTRIES = 20_000_000  # m * (dx + dy) numbers of data (every class)
 MAX_PL_PARAMETERS = 10_000_000  # weights and biases of a piecewise-linear or linear network
-MAX_SMOOTH_PARAMETERS = 2_000  # weights and biases of a smooth network (exact symbolic values)
+MAX_SMOOTH_PARAMETERS = 10_000  # weights and biases of a smooth network (exact symbolic values)
+MAX_HESSIAN_ORDER = 2_000  # rows of an exact Hessian of a smooth network formed as a matrix
 MAX_SMOOTH_EVALUATIONS = 200_000  # samples x hidden neurons of a smooth network (one symbolic value each)
 
 # ---- symbolic work --------------------------------------------------------------------------

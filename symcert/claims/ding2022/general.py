@@ -88,8 +88,7 @@ class Op:
 
 
 def _check(doc, what):
-    doc = certificate.fill_ledgers(doc)
-    rep = check_document(doc)
+    doc, rep = certificate.fill_ledgers_checked(doc)  # one run of the checker per certificate
     if rep.verdict is not Verdict.CERTIFIED:
         raise ConstructionFailed(f"{CLAIM_ID} {what}: {rep.verdict.name}: {rep.summary}")
     return doc

@@ -47,8 +47,7 @@ def _claim(instance, conclusion, records, construction):
 
 
 def _check(doc, what):
-    doc = certificate.fill_ledgers(doc)
-    rep = check_document(doc)
+    doc, rep = certificate.fill_ledgers_checked(doc)  # one run of the checker per certificate
     if rep.verdict is not Verdict.CERTIFIED:
         raise ConstructionFailed(f"{CLAIM_ID} {what}: {rep.verdict.name}: {rep.summary}")
     return doc
@@ -153,10 +152,17 @@ def certify(inputs, n: int, instance: str, targets=None, better=None, convexity=
                 "check": {"kind": "hidden_widths_at_least", "min": 2}}]
     cons = {"b": "-log(2)", "v": "1", "c": C.real_text(cstar - F(n, 3))}
     doc = certificate.document(_claim(instance, "spurious_local_minimum", records, cons), pj, point, loss, obligations, better)
-    rep = check_document(dict(doc, better_loss="0"))
-    if rep.verdict is Verdict.CERTIFIED:
+    if _zero_risk(pj, better):
         doc["better_loss"] = "0"
     return _check(doc, instance)
+
+
+def _zero_risk(pj: dict, params: dict) -> bool:
+    """Untrusted: whether the exact risk at a point is 0 (the certificate then claims better_loss 0,
+    which the checker decides again)."""
+    from symcert.checker.api import parse_point, parse_problem
+    prob = parse_problem(pj)
+    return S.sign(S.Evaluator(prob).risk(parse_point(certificate.point_json(params), prob, "better_point")))[0] == 0
 
 
 def deeper(instance: str, n1: int = 2, n2: int = 2) -> dict:

@@ -5,11 +5,10 @@ them); kinds ``morse_bott`` (critical manifold + Hessian PSD with kernel = tange
 """
 from __future__ import annotations
 
-import flint
 import sympy
 from flint import fmpq_mat
 
-from symcert.checker import manifold, sizes
+from symcert.checker import manifold
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Outcome
 from symcert.checker.problem import FormatError, get

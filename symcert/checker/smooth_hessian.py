@@ -12,7 +12,7 @@ from symcert.checker import manifold
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Outcome
 from symcert.checker.problem import FormatError, get
-from symcert.exact.limits import show
+from symcert.exact.limits import MAX_POLY_VARIABLES, LimitReached, show
 from symcert.checker.ledger import MB_LEMMA, NEURON_BLOCKS, PD_LEMMA
 
 CROSS_CHECK = 400  # morse_bott re-checks H T = 0 explicitly up to this many parameters
@@ -72,6 +72,9 @@ def _gradient_on_manifold(ctx, free: list):
     coordinates: first for an arbitrary activation (checker/manifold.py), else, without
     breakpoints, for the problem's own. Returns the ledger, or an Outcome if that is not shown."""
     prob = ctx.prob
+    if len(free) > MAX_POLY_VARIABLES:  # one symbol per free coordinate; the symbolic work grows with their number
+        raise LimitReached(f"a symbolic manifold identity in {len(free)} free coordinates exceeds the limit of "
+                           f"{MAX_POLY_VARIABLES} (MAX_POLY_VARIABLES)")
     try:
         fw0 = S.Evaluator(prob).forward(ctx.point)
     except S.NotDifferentiable as exc:

@@ -33,7 +33,7 @@ MAX_SMOOTH_EVALUATIONS = 200_000  # samples x hidden neurons of a smooth network
 # ---- symbolic work --------------------------------------------------------------------------
 MAX_EXPR_NODES = 20_000  # nodes of a sympy expression handed to expand, simplify, str or arb
 MAX_EXPANDED_TERMS = 5_000  # terms a sympy.expand may produce (estimated before it runs)
-MAX_POLY_VARIABLES = 400  # variables of an exact multivariate polynomial (cell_multilinear)
+MAX_POLY_VARIABLES = 400  # variables of an exact multivariate polynomial (cell_multilinear; morse_bott's symbolic identity)
 MAX_MONOMIALS = 200_000  # monomials of such a polynomial, bounded before it is multiplied out
 MAX_CELLS = 1 << 16  # activation cells listed by cell_cover (counted before they are listed)
 MAX_SIMPLIFY_NODES = 400  # nodes of an expression handed to sympy.simplify (its run time is unbounded)

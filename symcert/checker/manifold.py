@@ -1,4 +1,9 @@
-"""The Morse-Bott manifold identity for an arbitrary activation (trusted).
+"""The Morse-Bott manifold identity (trusted): by the per-neuron argument, or for an arbitrary
+activation.
+
+``neuron_identity`` proves it without symbols when every free coordinate is the bias or output
+weight of a neuron whose input weights are exactly 0 (the construction of ding2022): see its
+docstring. Otherwise:
 
 ``morse_bott`` needs the gradient of the risk to vanish identically on its critical manifold
 (the graph, over the free coordinates, of the output bias that keeps the output at sample 1

@@ -120,6 +120,10 @@ def _complementary_hessian(ctx, coords: list, free: list, out_bias: tuple, ledge
 def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
     """The critical manifold is the graph, over the listed free coordinates, of the output bias
     b_L chosen so that the output at sample 1 is unchanged; all other coordinates are fixed.
+    First the per-neuron route (manifold.neuron_identity, then _neuron_route): when the point is
+    critical and every free coordinate belongs to a neuron with input weights exactly 0, both
+    steps below follow neuron by neuron, in time linear in the width; when its hypotheses fail,
+    or a neuron's block is not shown positive definite, the general route decides.
     The checker proves (1) the gradient vanishes identically on it (symbolic identity in the free
     coordinates, exact symbolic arithmetic: first for an arbitrary activation (checker/manifold.py),
     else, without breakpoints, for the problem's own), (2) the Hessian at the point is zero on its

@@ -302,7 +302,7 @@ def real(text, path: str) -> sympy.Expr:
     except ExactRealError as exc:
         raise FormatError(path, text, str(exc)) from None
     sizes.require_magnitude(value, path, to_arb)
-    if len(_REALS) < 4096:  # a text read and bounded once is the same value wherever it appears again
+    if len(_REALS) < 4096 and len(text) <= 200:  # a text read and bounded once is the same value wherever it appears again
         _REALS[text] = value
     return value
 

@@ -13,10 +13,11 @@ certificate's point is theta(lambda0), then proves, for every real lambda:
 2. the gradient of the risk at theta(lambda) is zero (identity in lambda).
 
 Piecewise-linear activations: the forward and backward passes are carried out exactly with
-polynomials in lambda (python-flint ``fmpq_poly``); every hidden pre-activation must be a
-constant polynomial (then the activation pieces do not move with lambda), the outputs must
-equal the narrow network's outputs as polynomials, every partial derivative must be the zero
-polynomial.
+polynomials in lambda, every sample at once (a matrix polynomial is the list of its coefficient
+matrices, python-flint ``fmpq_mat``); every hidden pre-activation must be a constant polynomial
+(then the activation pieces do not move with lambda), the outputs must equal the narrow
+network's outputs as polynomials, every partial derivative must be the zero polynomial (both
+compared entry by entry as python-flint ``fmpq_poly``).
 
 Smooth activations (exact reals): structurally, the copy has the same incoming weights as r,
 so its pre-activation equals r's on every input; the lambda-coefficient of the next layer's

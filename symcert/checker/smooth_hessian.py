@@ -12,7 +12,7 @@ from symcert.checker import manifold
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Outcome
 from symcert.checker.problem import FormatError, get
-from symcert.exact.limits import MAX_POLY_VARIABLES, LimitReached, show
+from symcert.exact.limits import MAX_POLY_VARIABLES, MAX_SMOOTH_EVALUATIONS, LimitReached, show
 from symcert.checker.ledger import MB_LEMMA, NEURON_BLOCKS, PD_LEMMA
 
 CROSS_CHECK = 400  # morse_bott re-checks H T = 0 explicitly up to this many parameters
@@ -182,6 +182,9 @@ def _neuron_route(ctx, coords: list, free: list, out_bias: tuple, ledger: list) 
         for j, cs in comp.items():
             key = (tuple((c[0], c[2] if c[0] == "W1" else 0) for c in cs), P["W2"][0][j], tuple(P["W1"][j]), P["b1"][j][0])
             if key not in done:
+                if ctx.prob.m * len(cs) ** 2 > MAX_SMOOTH_EVALUATIONS:  # one symbolic product per sample and block entry
+                    raise LimitReached(f"a neuron's curvature block of order {len(cs)} on {ctx.prob.m} samples exceeds the "
+                                       f"limit of {MAX_SMOOTH_EVALUATIONS} symbolic values (MAX_SMOOTH_EVALUATIONS)")
                 done[key] = _block_pd(_curvature_block(ctx, j, cs, fw, res))
             if done[key] is None:
                 return None

@@ -276,6 +276,14 @@ def smooth_scale() -> list:
     out.append(("UNKNOWN", "morse-bott-symbolic-402", _worked_local_min([1, n, 1], point, "1/3", [{"id": "morse_bott", "kind": "morse_bott",
                 "free": free}]), "morse_bott with 402 free coordinates and no smooth_gradient_zero before it: the per-neuron "
                 "route needs the fact critical, and the symbolic identity in 402 symbols is beyond MAX_POLY_VARIABLES"))
+    dx = 450
+    point = {"W1": [["0"] * dx] * 2, "b1": ["-log(2)"] * 2, "W2": [["1", "1"]], "b2": ["-1/6"]}
+    free = [["b1", 1, 1], ["b1", 2, 1], ["W2", 1, 1], ["W2", 1, 2]]
+    obs = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"}, {"id": "morse_bott", "kind": "morse_bott", "free": free}]
+    doc = _worked_local_min([dx, 2, 1], point, "1/4", obs, [["1"] * dx, ["1"] * dx])
+    doc["problem"]["data"]["targets"] = [["0"], ["1"]]
+    out.append(("UNKNOWN", "morse-bott-block-450", redigest(doc), "morse_bott's per-neuron route on 450 inputs and 2 samples: "
+                "each neuron's curvature block is 450 x 450, 405,000 symbolic values, beyond MAX_SMOOTH_EVALUATIONS"))
     n = 700
     point = {"W1": [["0"]] * n, "b1": ["-log(2)"] * n, "W2": [["1"] * n], "b2": [f"1/3 - {n}/3"]}
     obs = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"}, {"id": "hessian_pd", "kind": "hessian_pd"}]

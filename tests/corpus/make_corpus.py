@@ -226,8 +226,8 @@ def hostile() -> list:
     text = json.dumps(load(PL)).replace('"loss": "1/3"', '"loss": NaN')
     out.append(("INVALID", "json-nan-loss", text, "the claimed loss is NaN, not an exact number"))
     doc = load(SMOOTH)
-    doc["problem"]["network"]["widths"] = [1, 1000, 1]
-    out.append(("UNKNOWN", "smooth-too-wide", redigest(doc), "a smooth network of 3,001 parameters: beyond MAX_SMOOTH_PARAMETERS"))
+    doc["problem"]["network"]["widths"] = [1, 4000, 1]
+    out.append(("UNKNOWN", "smooth-too-wide", redigest(doc), "a smooth network of 12,001 parameters: beyond MAX_SMOOTH_PARAMETERS"))
     doc = load(PL)
     doc["problem"]["network"]["widths"] = [1, 100_000, 100_000, 1]
     out.append(("UNKNOWN", "pl-too-many-parameters", redigest(doc), "a network of 10^10 parameters: beyond MAX_PL_PARAMETERS"))
@@ -243,6 +243,52 @@ def hostile() -> list:
     out.append(("UNKNOWN", "cell-cover-2-27", cells_27(), "cell_cover with 27 kinked samples on one neuron: 2^27 cells, beyond MAX_CELLS (counted, not listed)"))
     out.append(("UNKNOWN", "multilinear-depth-11-width-3", multilinear_deep(11, 3),
                 "cell_multilinear on 11 hidden layers of width 3: more than MAX_MONOMIALS monomials per sample"))
+    return out
+
+
+def _worked_local_min(widths: list, point: dict, loss: str, obligations: list, inputs=None) -> dict:
+    """The worked ding2022 certificate with another network, point and obligations (no better point)."""
+    doc = load("ding2022/thm-worked-n2.json")
+    doc["problem"]["network"]["widths"] = widths
+    if inputs:
+        doc["problem"]["data"]["inputs"] = inputs
+    redigest(doc)
+    for key in ("rests_on", "better_point", "better_loss"):
+        doc.pop(key, None)
+    doc.update(point=point, loss=loss, obligations=obligations)
+    doc["claim"].update(conclusion="local_minimum", hypotheses=[])
+    return doc
+
+
+def smooth_scale() -> list:
+    """morse_bott's per-neuron route declining (then the symbolic route refutes), and the bound on
+    dense exact Hessians."""
+    free = [["b1", 1, 1], ["b1", 2, 1], ["W2", 1, 1], ["W2", 1, 2]]
+    obs = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"}, {"id": "morse_bott", "kind": "morse_bott", "free": free}]
+    point = {"W1": [["0"], ["0"]], "b1": ["-log(2)", "-log(2)"], "W2": [["0", "0"]], "b2": ["1/3"]}
+    doc = _worked_local_min([1, 2, 1], point, "1/3", obs, [["-1"], ["0"], ["2"]])
+    out = [("REJECTED", "morse-bott-residual-moment", doc, "morse_bott with free neurons of input weights 0 and output weights 0 "
+            "on inputs -1, 0, 2: the point is critical but sum_i r_i x_i = 1/3, so the per-neuron identity does not apply and "
+            "the symbolic route finds the gradient nonzero on the manifold (where the output weights are not 0)")]
+    n = 201
+    point = {"W1": [["0"]] * n, "b1": ["-log(2)"] * n, "W2": [["1"] * n], "b2": [f"1/3 - {n}/3"]}
+    free = [["b1", j + 1, 1] for j in range(n)] + [["W2", 1, j + 1] for j in range(n)]
+    out.append(("UNKNOWN", "morse-bott-symbolic-402", _worked_local_min([1, n, 1], point, "1/3", [{"id": "morse_bott", "kind": "morse_bott",
+                "free": free}]), "morse_bott with 402 free coordinates and no smooth_gradient_zero before it: the per-neuron "
+                "route needs the fact critical, and the symbolic identity in 402 symbols is beyond MAX_POLY_VARIABLES"))
+    dx = 450
+    point = {"W1": [["0"] * dx] * 2, "b1": ["-log(2)"] * 2, "W2": [["1", "1"]], "b2": ["-1/6"]}
+    free = [["b1", 1, 1], ["b1", 2, 1], ["W2", 1, 1], ["W2", 1, 2]]
+    obs = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"}, {"id": "morse_bott", "kind": "morse_bott", "free": free}]
+    doc = _worked_local_min([dx, 2, 1], point, "1/4", obs, [["1"] * dx, ["1"] * dx])
+    doc["problem"]["data"]["targets"] = [["0"], ["1"]]
+    out.append(("UNKNOWN", "morse-bott-block-450", redigest(doc), "morse_bott's per-neuron route on 450 inputs and 2 samples: "
+                "each neuron's curvature block is 450 x 450, 405,000 symbolic values, beyond MAX_SMOOTH_EVALUATIONS"))
+    n = 700
+    point = {"W1": [["0"]] * n, "b1": ["-log(2)"] * n, "W2": [["1"] * n], "b2": [f"1/3 - {n}/3"]}
+    obs = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"}, {"id": "hessian_pd", "kind": "hessian_pd"}]
+    out.append(("UNKNOWN", "smooth-hessian-order-2101", _worked_local_min([1, n, 1], point, "1/3", obs),
+                "hessian_pd at a critical point of a 1-700-1 sigmoid network: an exact 2,101 x 2,101 Hessian, beyond MAX_HESSIAN_ORDER"))
     return out
 
 
@@ -455,7 +501,7 @@ def entries() -> list:
     for conclusion in CONCLUSIONS:  # a box conclusion needs a loss enclosure: an exact loss is unreadable for it
         out.append(("INVALID" if conclusion in BOX_CONCLUSIONS else "REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
-    return out + population() + soundness() + later_kinds() + hostile()
+    return out + population() + soundness() + later_kinds() + hostile() + smooth_scale()
 
 
 def main() -> int:

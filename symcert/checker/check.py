@@ -56,6 +56,7 @@ class Report:
     environment: list = field(default_factory=list)
     hypotheses: list = field(default_factory=list)  # (id, status, detail)
     risk: str = ""
+    ledgers: list = field(default_factory=list)  # what each checked obligation rests on, in order
 
     def to_json(self) -> dict:
         return {
@@ -195,6 +196,7 @@ def _run(ctx, parsed, rep: Report, ledger: list, hook=_silent) -> tuple[bool, bo
         if out.status is Status.HOLDS and R.undeclared_facts(kind, out.facts):
             raise RuntimeError(f"check {kind} established facts outside its registry row: {R.undeclared_facts(kind, out.facts)}")
         rep.obligations.append((oid, kind, out.status.value, out.detail))
+        rep.ledgers.append(list(out.rests_on))
         ledger.extend(item for item in out.rests_on if item not in ledger)
         if out.status is Status.HOLDS:
             ctx.facts.update(out.facts)

@@ -25,8 +25,30 @@ def lifted(X: fmpq_mat) -> fmpq_mat:
 
 def normal_equations(R: fmpq_mat, X: fmpq_mat) -> fmpq_mat:
     """R X~^T (dy x (dx + 1)) for residuals or multipliers R (dy x m): zero exactly when the
-    normal equations R X^T = 0, R 1 = 0 hold (the one helper every affine-optimality check uses)."""
-    return R * lifted(X).transpose()
+    normal equations R X^T = 0, R 1 = 0 hold (the one helper every affine-optimality check uses).
+    Computed as the blocks [R X^T, R 1], without forming X~."""
+    RX, R1 = R * X.transpose(), R * ones_row(X.ncols()).transpose()
+    dx = X.nrows()
+    return fmpq_mat(R.nrows(), dx + 1, [v for i in range(R.nrows()) for v in (*(RX[i, j] for j in range(dx)), R1[i, 0])])
+
+
+def row_gram(blocks: list) -> fmpq_mat:
+    """A A^T for A the rows of the matrices ``blocks`` (each with m columns) stacked, computed
+    block by block (A itself is never formed)."""
+    sizes = [B.nrows() for B in blocks]
+    n = sum(sizes)
+    G = fmpq_mat(n, n)
+    r0 = 0
+    for a, A in enumerate(blocks):
+        c0 = r0
+        for B in blocks[a:]:
+            P = A * B.transpose()
+            for i in range(A.nrows()):
+                for j in range(B.nrows()):
+                    G[r0 + i, c0 + j] = G[c0 + j, r0 + i] = P[i, j]
+            c0 += B.nrows()
+        r0 += A.nrows()
+    return G
 
 
 def elementwise(M: fmpq_mat, f) -> fmpq_mat:

@@ -41,7 +41,7 @@ def _problem_json(data: Dataset, hidden: int, act: dict) -> dict:
     return {
         "network": {"widths": [data.dx, hidden, data.dy], "activation": act},
         "loss": {"kind": "squared"},
-        "data": {"inputs": _rows_text(data.inputs), "targets": _rows_text(data.targets)},  # == data.to_json()
+        "data": data.to_json() if data.text is not None else {"inputs": _rows_text(data.inputs), "targets": _rows_text(data.targets)},
     }
 
 

@@ -57,14 +57,15 @@ def elementwise(M: fmpq_mat, f) -> fmpq_mat:
 
 def affine(W: fmpq_mat, A: fmpq_mat, b: fmpq_mat) -> fmpq_mat:
     """W A + b 1^T, exactly, as one integer matrix product: with W = Wn/dW, A = An/dA and
-    b = bn/db (integer matrices over common denominators), W A + b 1^T equals
-    (db Wn An + dW dA bn 1^T) / (dW dA db); the entries are reduced once, at the end."""
+    b = bn/db (integer matrices over common denominators) and L = lcm(dW dA, db), W A + b 1^T
+    equals ((L / (dW dA)) Wn An + (L / db) bn 1^T) / L; the entries are reduced once, at the end."""
     Wn, dW = W.numer_denom()
     An, dA = A.numer_denom()
     bn, db = b.numer_denom()
     m = A.ncols()
-    B = fmpz_mat(bn.nrows(), m, [v * dW * dA for v in bn.entries() for _ in range(m)])
-    return fmpq_mat(Wn * An * db + B) / (dW * dA * db)
+    L = (dW * dA).lcm(db)
+    B = fmpz_mat(bn.nrows(), m, [v * (L // db) for v in bn.entries() for _ in range(m)])
+    return fmpq_mat(Wn * An * (L // (dW * dA)) + B) / L
 
 
 def forward(prob: Problem, params: dict, X: fmpq_mat | None = None):
@@ -151,7 +152,9 @@ def gradient(prob: Problem, params: dict, fwd=None) -> dict:
 
 
 def abs_mat(M: fmpq_mat) -> fmpq_mat:
-    return elementwise(M, abs)
+    """|M| entrywise, as |N| / d for M = N / d over one common denominator d > 0."""
+    N, d = M.numer_denom()
+    return fmpq_mat(fmpz_mat(N.nrows(), N.ncols(), [abs(v) for v in N.entries()])) / d
 
 
 def box_radii(prob: Problem, params: dict, r: fmpq, fwd=None) -> list[fmpq_mat]:

@@ -84,13 +84,18 @@ def parse_plain_matrix(values: list, rows: int, cols: int) -> fmpq_mat | None:
     try:
         if "/" not in text:
             return fmpq_mat(fmpz_mat(rows, cols, list(map(int, values))))
-        parts = [v.partition("/") for v in values]
-        nums = [int(p) for p, _, _ in parts]
-        dens = [int(q) if s else 1 for _, s, q in parts]
-    except ValueError:  # a sign in the wrong place, an empty side, a second slash
+        if "/+" in text or "/-" in text:
+            return None  # "3/-4", "3/+4": the strict parser gives the message
+        # every text as "p/q" ("p" becomes "p/1"); with exactly one slash each (counted), the
+        # pieces of the joined text alternate numerator, denominator
+        pieces = ",".join([v if "/" in v else v + "/1" for v in values]).replace("/", ",").split(",")
+        if len(pieces) != 2 * len(values):
+            return None  # some text has two slashes
+        nums, dens = list(map(int, pieces[0::2])), list(map(int, pieces[1::2]))
+    except ValueError:  # a sign in the wrong place, an empty side
         return None
-    if min(dens) <= 0 or "/+" in text or "/-" in text:
-        return None  # "3/0", "3/-4", "3/+4": the strict parser gives the message (a text ending in "/" failed above)
+    if min(dens) <= 0:
+        return None  # "3/0": the strict parser gives the message
     den = 1
     for q in set(dens):
         den = math.lcm(den, q)

@@ -63,12 +63,9 @@ def _no_affine_fit(prob, ctx, obs, p):
 
 
 def _distinct(prob, ctx, obs, p):
-    # X = N / d with one common denominator d: two inputs are equal iff their integer columns of N are
-    seen = {}
-    for s, key in enumerate(map(tuple, prob.X.numer_denom()[0].transpose().tolist())):
-        if key in seen:
-            return False, f"inputs {seen[key] + 1} and {s + 1} are equal"
-        seen[key] = s
+    same = kernel.equal_columns(prob.X)
+    if same:
+        return False, f"inputs {same[0] + 1} and {same[1] + 1} are equal"
     return True, f"{prob.m} distinct inputs"
 
 

@@ -7,7 +7,7 @@ sums of the per-entry formulas of :mod:`symcert.checker.losses`.
 """
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
 from symcert.checker import losses
 from symcert.checker.problem import Problem
@@ -30,6 +30,24 @@ def normal_equations(R: fmpq_mat, X: fmpq_mat) -> fmpq_mat:
     RX, R1 = R * X.transpose(), R * ones_row(X.ncols()).transpose()
     dx = X.nrows()
     return fmpq_mat(R.nrows(), dx + 1, [v for i in range(R.nrows()) for v in (*(RX[i, j] for j in range(dx)), R1[i, 0])])
+
+
+def equal_columns(M: fmpq_mat) -> tuple[int, int] | None:
+    """The first (s, t), s < t, with column t of M equal to an earlier column s; None if all differ.
+
+    With M = N / d over one common denominator, columns are equal iff their integer columns of N
+    are. Each column gets the key sum_k N[k] B^k with B = 2 isqrt(sum of squares of N) + 3 > 2 max|N[k]| + 1:
+    balanced base-B digits are unique, so equal keys are equal columns and conversely."""
+    N = M.numer_denom()[0]
+    S = N * N.transpose()
+    B = 2 * sum((S[i, i] for i in range(S.nrows())), fmpz(0)).isqrt() + 3
+    keys = (fmpz_mat(1, N.nrows(), [B ** k for k in range(N.nrows())]) * N).entries()
+    seen = {}
+    for t, key in enumerate(keys):
+        if key in seen:
+            return seen[key], t
+        seen[key] = t
+    return None
 
 
 def row_gram(blocks: list) -> fmpq_mat:

@@ -263,18 +263,16 @@ def _plain(rows: list, width: int, xi: list, yi: list) -> Dataset | None:
     return Dataset(tuple(tuple(e[i:i + dx]) for i in range(0, n * w, w)), tuple(tuple(e[i + dx:i + w]) for i in range(0, n * w, w)), text)
 
 
-_NOT_CANONICAL = re.compile(r"\+|(?:^|[,/-])0[0-9]|-0(?:[,/]|$)|/1(?:,|$)")  # a plus, a leading zero, -0, a denominator 1
-_FRACTION = re.compile(r"(-?[0-9]+)/([0-9]+)")
-
-
 def _canonical(cells: list) -> bool:
     """Whether plain cells (read by parse_plain_matrix) are written as format_rational writes their
-    values: no plus sign, no leading zero, no -0, and every fraction p/q in lowest terms with q > 1."""
-    text = ",".join(cells)
-    if _NOT_CANONICAL.search(text):
+    values: no plus sign, no leading zero, no -0, and every fraction p/q in lowest terms with q > 1
+    (substring tests on the joined text, then one gcd per fraction)."""
+    text = "," + ",".join(cells) + ","
+    digits = "," + text.replace("/", ",").replace("-", ",")  # every number starts after a comma
+    if "+" in text or "-0," in text or "/1," in text or any(f",0{d}" in digits for d in "0123456789"):
         return False
-    pairs = _FRACTION.findall(text)
-    return not pairs or max(map(math.gcd, map(int, (p for p, _ in pairs)), map(int, (q for _, q in pairs)))) == 1
+    parts = "/".join([v for v in cells if "/" in v]).split("/")  # p, q, p, q, ...: one slash in each plain fraction
+    return len(parts) < 2 or max(map(math.gcd, map(int, parts[0::2]), map(int, parts[1::2]))) == 1
 
 
 def load_json(path: str, **options):

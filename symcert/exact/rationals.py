@@ -64,6 +64,7 @@ def parse_rational(text: object) -> fmpq:
 _PLAIN = frozenset("0123456789+-/")
 FAST_MAX_CHARS = 4000  # longest token of the fast path (below Python's 4,300-digit int/str limit)
 FAST_MAX_DENOMINATOR_BITS = 4096  # beyond this common denominator, entries are made one by one
+_CHUNK = 1 << 16  # texts split at a time
 
 
 def parse_plain_matrix(values: list, rows: int, cols: int) -> fmpq_mat | None:
@@ -86,12 +87,16 @@ def parse_plain_matrix(values: list, rows: int, cols: int) -> fmpq_mat | None:
             return fmpq_mat(fmpz_mat(rows, cols, list(map(int, values))))
         if "/+" in text or "/-" in text:
             return None  # "3/-4", "3/+4": the strict parser gives the message
-        # every text as "p/q" ("p" becomes "p/1"); with exactly one slash each (counted), the
-        # pieces of the joined text alternate numerator, denominator
-        pieces = ",".join([v if "/" in v else v + "/1" for v in values]).replace("/", ",").split(",")
-        if len(pieces) != 2 * len(values):
-            return None  # some text has two slashes
-        nums, dens = list(map(int, pieces[0::2])), list(map(int, pieces[1::2]))
+        nums, dens = [], []
+        for k in range(0, len(values), _CHUNK):  # in chunks, so that the pieces below stay small
+            part = values[k:k + _CHUNK]
+            # every text as "p/q" ("p" becomes "p/1"); with exactly one slash each (counted), the
+            # pieces of the joined text alternate numerator, denominator
+            pieces = ",".join([v if "/" in v else v + "/1" for v in part]).replace("/", ",").split(",")
+            if len(pieces) != 2 * len(part):
+                return None  # some text has two slashes
+            nums += map(int, pieces[0::2])
+            dens += map(int, pieces[1::2])
     except ValueError:  # a sign in the wrong place, an empty side
         return None
     if min(dens) <= 0:

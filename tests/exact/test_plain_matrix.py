@@ -50,3 +50,12 @@ def test_many_denominators_still_exact():
     big = [f"{rng.randint(1, 10**30)}/{rng.randint(10**40, 10**41)}" for _ in range(300)]
     for v in (vals, big):
         assert parse_plain_matrix(v, len(v), 1) == fmpq_mat(len(v), 1, [parse_rational(t) for t in v])
+
+
+def test_values_across_chunks():
+    from symcert.exact import rationals
+    n = rationals._CHUNK + 7
+    vals = [f"{k % 9 - 4}/{k % 5 + 1}" if k % 3 else str(k) for k in range(n)]
+    assert parse_plain_matrix(vals, n, 1) == fmpq_mat(n, 1, [parse_rational(v) for v in vals])
+    vals[-2] = "1/2/3"  # a text with two slashes in the last chunk
+    assert parse_plain_matrix(vals, n, 1) is None

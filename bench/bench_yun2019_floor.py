@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -38,20 +40,32 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DEFAULT_JSON = os.path.join(ROOT, "bench", "results", "yun2019-floor.json")
 SEED = 2019
+LIMIT = ["--time-limit", "36000", "--memory-limit", "20000"]  # wall seconds and MB: far above what a size needs on a busy machine
+
+
+def _text(k: int, d: int) -> str:
+    """Canonical text of k/d (format_rational's: lowest terms, no denominator 1)."""
+    g = math.gcd(k, d)
+    return str(k // g) if g == d else f"{k // g}/{d // g}"
 
 
 def write_csv(path: str, m: int, dx: int, seed: int = SEED) -> None:
-    """The data of bench_yun2019.bench_dataset as CSV text (x1,...,xd,y; canonical p/q)."""
-    sys.path.insert(0, HERE)
-    sys.path.insert(0, ROOT)
-    from bench_yun2019 import bench_dataset
-
-    from symcert.exact.rationals import format_rational as fr
-    data = bench_dataset(seed, m, dx)
+    """The data of bench_yun2019.bench_dataset as CSV text (x1,...,xd,y; canonical p/q), drawn with
+    the same random calls in the same order (tests/test_bench_yun2019_floor.py compares them)."""
+    K = 20
+    while (2 * K + 1) ** dx < 4 * m:
+        K += 1
+    rng = random.Random(seed)
+    seen = set()
     with open(path, "w", encoding="ascii") as fh:
         fh.write(",".join([f"x{i}" for i in range(1, dx + 1)] + ["y"]) + "\n")
-        for x, y in zip(data.inputs, data.targets):
-            fh.write(",".join(fr(v) for v in (*x, *y)) + "\n")
+        while len(seen) < m:
+            ks = tuple(rng.randint(-K, K) for _ in range(dx))
+            y = rng.randint(-16, 16)
+            if ks in seen:
+                continue
+            seen.add(ks)
+            fh.write(",".join([_text(k, 4) for k in ks] + [_text(y, 8)]) + "\n")
 
 
 def measured(cmd: list) -> dict:
@@ -75,8 +89,8 @@ def run_size(m: int, dx: int, seed: int = SEED) -> dict:
         py = sys.executable
         out = {"m": m, "dx": dx, "seed": seed,
                "floor": measured([py, os.path.join(HERE, "floor_yun2019.py"), csv]),
-               "certify": measured([py, "-m", "symcert", "certify", "yun2019.thm1", "--data", csv, "-o", cert]),
-               "check": measured([py, "-m", "symcert", "check", cert])}
+               "certify": measured([py, "-m", "symcert", "certify", "yun2019.thm1", "--data", csv, "-o", cert, *LIMIT]),
+               "check": measured([py, "-m", "symcert", "check", cert, *LIMIT])}
         out["cert_bytes"] = os.path.getsize(cert) if os.path.exists(cert) else None
     for step in ("floor", "certify", "check"):
         if out[step]["rc"] != 0:

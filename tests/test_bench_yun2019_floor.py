@@ -33,3 +33,12 @@ def test_script_prints_both_ratios(tmp_path, root):
     assert "(certify + check) / floor CPU = " in proc.stdout and "peak / floor peak = " in proc.stdout
     doc = json.loads(out.read_text())
     assert set(doc["results"]) == {"time", "memory"} and doc["results"]["time"]["certify"]["rc"] == 0
+
+
+def test_csv_is_the_bench_dataset(bench, tmp_path):
+    B, Y = bench("bench_yun2019_floor"), bench("bench_yun2019")
+    from symcert.inputs.data import read_csv
+    for m, dx in ((30, 2), (20, 1)):
+        csv = tmp_path / f"d{m}x{dx}.csv"
+        B.write_csv(str(csv), m, dx, seed=3)
+        assert read_csv(str(csv)) == Y.bench_dataset(3, m, dx)

@@ -22,6 +22,7 @@ Usage (from the repository root)::
     .venv/bin/python bench/bench_yun2019_floor.py                              # time at 10000x50, memory at 100000x100
     .venv/bin/python bench/bench_yun2019_floor.py --time 10000x50 --memory none
     .venv/bin/python bench/bench_yun2019_floor.py --json OUT                   # also save the figures
+    .venv/bin/python bench/bench_yun2019_floor.py --baseline ../old            # also certify + check from another checkout
     .venv/bin/python bench/bench_yun2019_floor.py --json --update-docs         # bench/results/yun2019-floor.json
 """
 from __future__ import annotations
@@ -68,21 +69,22 @@ def write_csv(path: str, m: int, dx: int, seed: int = SEED) -> None:
             fh.write(",".join([_text(k, 4) for k in ks] + [_text(y, 8)]) + "\n")
 
 
-def measured(cmd: list) -> dict:
-    """Run ``cmd`` under a fresh measuring parent; its children's CPU seconds and peak MiB."""
+def measured(cmd: list, tree: str = ROOT) -> dict:
+    """Run ``cmd`` (with ``tree`` first on the Python path) under a fresh measuring parent; its
+    children's CPU seconds and peak MiB."""
     probe = ("import json, resource, subprocess, sys\n"
              "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
              "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
              "print(json.dumps({'rc': p.returncode, 'cpu_s': r.ru_utime + r.ru_stime, 'peak_mib': r.ru_maxrss / 1024,"
              " 'out': p.stdout[-400:], 'err': p.stderr[-400:]}))\n")
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    p = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, cwd=ROOT, env=env)
+    env = dict(os.environ, PYTHONPATH=tree + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    p = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, cwd=tree, env=env)
     if p.returncode != 0:
         raise SystemExit(f"measuring {' '.join(cmd)} failed: {p.stderr[-400:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def run_size(m: int, dx: int, seed: int = SEED) -> dict:
+def run_size(m: int, dx: int, seed: int = SEED, baseline: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         csv, cert = os.path.join(tmp, "data.csv"), os.path.join(tmp, "cert.json")
         write_csv(csv, m, dx, seed)
@@ -92,12 +94,21 @@ def run_size(m: int, dx: int, seed: int = SEED) -> dict:
                "certify": measured([py, "-m", "symcert", "certify", "yun2019.thm1", "--data", csv, "-o", cert, *LIMIT]),
                "check": measured([py, "-m", "symcert", "check", cert, *LIMIT])}
         out["cert_bytes"] = os.path.getsize(cert) if os.path.exists(cert) else None
-    for step in ("floor", "certify", "check"):
+        if baseline:  # the same two commands from another checkout (e.g. an older commit), same data
+            old = os.path.join(tmp, "old.json")
+            out["baseline_tree"] = baseline
+            out["baseline_certify"] = measured([py, "-m", "symcert", "certify", "yun2019.thm1", "--data", csv, "-o", old, *LIMIT], baseline)
+            out["baseline_check"] = measured([py, "-m", "symcert", "check", old, *LIMIT], baseline)
+    for step in ("floor", "certify", "check") + (("baseline_certify", "baseline_check") if baseline else ()):
         if out[step]["rc"] != 0:
             raise SystemExit(f"{step} at m = {m}, dx = {dx} exited {out[step]['rc']}: {out[step]['err'] or out[step]['out']}")
     f, c, k = out["floor"], out["certify"], out["check"]
     out["cpu_ratio"] = (c["cpu_s"] + k["cpu_s"]) / f["cpu_s"]
     out["peak_ratio"] = max(c["peak_mib"], k["peak_mib"]) / f["peak_mib"]
+    if baseline:
+        bc, bk = out["baseline_certify"], out["baseline_check"]
+        out["baseline_cpu_ratio"] = (bc["cpu_s"] + bk["cpu_s"]) / f["cpu_s"]
+        out["baseline_peak_ratio"] = max(bc["peak_mib"], bk["peak_mib"]) / f["peak_mib"]
     return out
 
 
@@ -114,7 +125,11 @@ def line(r: dict) -> str:
     f, c, k = r["floor"], r["certify"], r["check"]
     return (f"m = {r['m']}, dx = {r['dx']}: floor {f['cpu_s']:.2f} s CPU, {f['peak_mib']:.0f} MiB; "
             f"certify {c['cpu_s']:.2f} s, {c['peak_mib']:.0f} MiB; check {k['cpu_s']:.2f} s, {k['peak_mib']:.0f} MiB; "
-            f"(certify + check) / floor CPU = {r['cpu_ratio']:.2f}; peak / floor peak = {r['peak_ratio']:.2f}")
+            f"(certify + check) / floor CPU = {r['cpu_ratio']:.2f}; peak / floor peak = {r['peak_ratio']:.2f}"
+            + ("" if "baseline_tree" not in r else
+               f"\n       baseline {r['baseline_tree']}: certify {r['baseline_certify']['cpu_s']:.2f} s, {r['baseline_certify']['peak_mib']:.0f} MiB; "
+               f"check {r['baseline_check']['cpu_s']:.2f} s, {r['baseline_check']['peak_mib']:.0f} MiB; (certify + check) / floor CPU = "
+               f"{r['baseline_cpu_ratio']:.2f}; peak / floor peak = {r['baseline_peak_ratio']:.2f}"))
 
 
 def main(argv=None) -> int:
@@ -122,6 +137,8 @@ def main(argv=None) -> int:
     ap.add_argument("--time", type=parse_size, default=(10000, 50), help="size for the CPU ratio (default 10000x50; none to skip)")
     ap.add_argument("--memory", type=parse_size, default=(100000, 100), help="size for the memory ratio (default 100000x100; none to skip)")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--baseline", metavar="TREE", help="also run certify + check from another checkout (e.g. a git worktree at an "
+                    "older commit) on the same data, in the same run")
     ap.add_argument("--json", nargs="?", const=DEFAULT_JSON, default=None, metavar="OUT",
                     help=f"save the figures as JSON (default path {os.path.relpath(DEFAULT_JSON, ROOT)})")
     ap.add_argument("--update-docs", action="store_true", help="allow --json to overwrite a file tracked by git")
@@ -134,7 +151,7 @@ def main(argv=None) -> int:
         if size is None:
             continue
         print(f"[bench] {what}: m = {size[0]}, dx = {size[1]} ...", file=sys.stderr, flush=True)
-        results[what] = run_size(*size, seed=args.seed)
+        results[what] = run_size(*size, seed=args.seed, baseline=args.baseline and os.path.abspath(args.baseline))
         print(f"{what:<6} {line(results[what])}", flush=True)
     load = os.getloadavg()[0]
     print(f"load average at the end: {load:.1f} (2-core machine shared with other jobs)")

@@ -102,13 +102,12 @@ def _claim_options(args) -> dict:
 def _write_and_check(doc: dict, path: str | None, args) -> int:
     from symcert import certificate, progress
     from symcert.checker.api import check_document
-    rep = check_document(json.loads(certificate.canonical_bytes(doc)), path or "<stdout>", args.smt_timeout * 1000,
+    blob = certificate.canonical_bytes(doc)  # checked, then written: the same bytes, serialised once
+    rep = check_document(json.loads(blob), path or "<stdout>", args.smt_timeout * 1000,
                          progress.obligation_hook(args, path or "certificate"))
     if path:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        certificate.write(doc, path)
-    else:
-        sys.stdout.write(certificate.canonical_bytes(doc).decode("ascii"))
+    certificate.write_bytes(blob, path)
     return rep.verdict, rep
 
 

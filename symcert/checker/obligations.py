@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import kernel
+from symcert.checker import kernel, scaled
 from symcert.checker.problem import FormatError, Problem, get, matrix, not_for, rational, vector
 from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL
 
@@ -33,6 +33,7 @@ class Context:
     facts: set = field(default_factory=set)
     _risk: fmpq | None = None
     _forward: dict = field(default_factory=dict)  # id(params) -> (params, kernel.forward(prob, params))
+    _scaled: dict = field(default_factory=dict)  # id(params) -> (params, scaled.forward(prob, params))
 
     def forward(self, params: dict):
         """``kernel.forward(self.prob, params)``, computed once per parameter set (the
@@ -42,10 +43,24 @@ class Context:
             self._forward[key] = (params, kernel.forward(self.prob, params))
         return self._forward[key][1]
 
+    def scaled(self, params: dict):
+        """``scaled.forward(self.prob, params)`` (integer numerators), computed once per parameter set."""
+        key = id(params)
+        if key not in self._scaled:
+            xs = next(iter(self._scaled.values()))[1][2][0] if self._scaled else None  # X over its denominator, once
+            self._scaled[key] = (params, scaled.forward(self.prob, params, xs))
+        return self._scaled[key][1]
+
+    def risk_of(self, params: dict) -> fmpq:
+        """The exact risk at ``params``; the squared loss over integer numerators (scaled.half_sq_norm)."""
+        if self.prob.loss == "squared":
+            return scaled.half_sq_norm(self.scaled(params)[3].minus(scaled.of(self.prob.Y)))
+        return kernel.loss_value(self.prob, self.forward(params)[2])
+
     @property
     def risk(self) -> fmpq:
         if self._risk is None:
-            self._risk = kernel.loss_value(self.prob, self.forward(self.point)[2])
+            self._risk = self.risk_of(self.point)
         return self._risk
 
     def box_radius(self) -> fmpq | None:
@@ -107,6 +122,13 @@ def affine_fit(ob: dict, prob: Problem, path: str):
 def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
     if (why := not_for(ctx.prob, "gradient_zero")):
         return Outcome("fails", why, [])
+    if ctx.prob.loss == "squared":  # over integer numerators (symcert.checker.scaled); the squared loss has no kink
+        fwd = ctx.scaled(ctx.point)
+        k = scaled.first_kink(fwd[1], ctx.prob.m)
+        if k:
+            l, i, j = k
+            return Outcome("fails", f"risk not differentiable: layer {l} neuron {i + 1} sample {j + 1} is on a breakpoint", [RATIONAL])
+        return _gradient_outcome(ctx, scaled.gradient_squared(ctx.prob, ctx.point, fwd), lambda G: (G.N.entries(), G.N.ncols(), G.entry))
     fwd = ctx.forward(ctx.point)
     pre = fwd[0]
     k = kernel.kinks(ctx.prob, pre)
@@ -118,14 +140,20 @@ def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
         i, j = lk[0]
         return Outcome("fails", f"risk not differentiable: the {ctx.prob.loss} loss has a kink at output {i + 1} sample {j + 1} "
                                 f"(output {fwd[2][i, j]}, target {ctx.prob.Y[i, j]}), so the risk has one there along b{ctx.prob.depth}", [RATIONAL])
-    grad = kernel.gradient(ctx.prob, ctx.point, fwd)
+    return _gradient_outcome(ctx, kernel.gradient(ctx.prob, ctx.point, fwd), lambda G: (G.entries(), G.ncols(), lambda i, j: G[i, j]))
+
+
+def _gradient_outcome(ctx: Context, grad: dict, view) -> Outcome:
+    """HOLDS if every partial derivative is 0, else FAILS naming the first that is not; ``view(G)`` is
+    (entries of G row by row, its number of columns, (i, j) -> the entry as a rational)."""
+    n = 0
     for name in ctx.prob.param_names():
-        G = grad[name]
-        for i in range(G.nrows()):
-            for j in range(G.ncols()):
-                if G[i, j] != 0:
-                    return Outcome("fails", f"d risk / d {name}[{i + 1},{j + 1}] = {G[i, j]} != 0", [RATIONAL])
-    n = sum(g.nrows() * g.ncols() for g in grad.values())
+        entries, cols, value = view(grad[name])
+        nz = next((t for t, v in enumerate(entries) if v != 0), None)
+        if nz is not None:
+            i, j = divmod(nz, cols)
+            return Outcome("fails", f"d risk / d {name}[{i + 1},{j + 1}] = {value(i, j)} != 0", [RATIONAL])
+        n += len(entries)
     return Outcome("holds", f"all {n} partial derivatives are exactly 0", [RATIONAL], ("critical",))
 
 
@@ -134,6 +162,8 @@ def check_interior_cell(ctx: Context, ob: dict, path: str) -> Outcome:
         return Outcome("fails", why, [])
     r = _radius(ob, path)
     prob = ctx.prob
+    if prob.depth == 2:  # one hidden layer: over integer numerators (symcert.checker.scaled)
+        return _interior_one_layer(ctx, r)
     fwd = ctx.forward(ctx.point)
     pre = fwd[0]
     k = kernel.kinks(prob, pre)
@@ -152,6 +182,21 @@ def check_interior_cell(ctx: Context, ob: dict, path: str) -> Outcome:
     return Outcome("holds", f"all {cnt} hidden pre-activations stay strictly inside their pieces over the box of radius {r}", [RATIONAL], (("cell_box", r),))
 
 
+def _interior_one_layer(ctx: Context, r: fmpq) -> Outcome:
+    """interior_cell for one hidden layer, from the integer numerators of the pre-activations."""
+    fwd = ctx.scaled(ctx.point)
+    k = scaled.first_kink(fwd[1], ctx.prob.m)
+    if k:
+        l, i, j = k
+        return Outcome("fails", f"layer {l} neuron {i + 1} sample {j + 1}: pre-activation {fwd[0][0].entry(i, j)} is on a breakpoint", [RATIONAL])
+    bad = scaled.interior_one_layer(ctx.prob, ctx.point, fwd, r)
+    if bad:
+        i, j, z, rad, lo, hi = bad
+        return Outcome("fails", f"layer 1 neuron {i + 1} sample {j + 1}: pre-activation {z} +- {rad} leaves its piece ({lo}, {hi})", [RATIONAL])
+    cnt = fwd[0][0].N.nrows() * fwd[0][0].N.ncols()
+    return Outcome("holds", f"all {cnt} hidden pre-activations stay strictly inside their pieces over the box of radius {r}", [RATIONAL], (("cell_box", r),))
+
+
 def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
     if (why := not_for(ctx.prob, "affine_reduction")):
         return Outcome("fails", why, [])
@@ -162,16 +207,17 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
     if missing:
         return missing
     Wb, bb = affine_fit(ob, prob, path)
-    pre = ctx.forward(ctx.point)[0]
-    for l, Z in enumerate(pre, start=1):
-        for i in range(Z.nrows()):
-            pieces = {prob.act.piece(Z[i, j])[0] for j in range(Z.ncols())}
+    pcs, xs = ctx.scaled(ctx.point)[1], ctx.scaled(ctx.point)[2][0]
+    for l, pc in enumerate(pcs, start=1):
+        for i in range(prob.widths[l]):
+            pieces = {k for k, _ in pc[i * prob.m:(i + 1) * prob.m]}
             if len(pieces) > 1:
                 return Outcome("fails", f"layer {l} neuron {i + 1} uses {len(pieces)} pieces across samples: the cell is not affine in x", [RATIONAL])
-    resid = kernel.affine(Wb, prob.X, bb) - prob.Y  # dy x m
-    if any(v != 0 for v in kernel.normal_equations(resid, prob.X).entries()):
+    # residual W X + b 1^T - Y and the normal equations R X^T = 0, R 1 = 0 over integer numerators (scaled)
+    resid = scaled.affine(scaled.of(Wb), xs, scaled.of(bb)).minus(scaled.of(prob.Y))  # dy x m
+    if any(v != 0 for v in (*(resid.N * xs.N.transpose()).entries(), *(resid.N * scaled.ones(prob.m, 1)).entries())):
         return Outcome("fails", "the affine fit does not satisfy the normal equations (residual not orthogonal to the rows of X~)", [RATIONAL])
-    l0 = kernel.sq_norm(resid) / 2
+    l0 = scaled.half_sq_norm(resid)
     if ctx.risk != l0:
         return Outcome("fails", f"risk at the point {ctx.risk} differs from the affine optimum {l0}", [RATIONAL])
     lemma = AFFINE_LEMMA
@@ -184,7 +230,7 @@ def check_strictly_lower(ctx: Context, ob: dict, path: str) -> Outcome:
         return Outcome("fails", why, [])
     if ctx.better is None:
         return Outcome("fails", "no better_point in the certificate", [])
-    lb = kernel.loss_value(ctx.prob, ctx.forward(ctx.better)[2])
+    lb = ctx.risk_of(ctx.better)
     if ctx.claimed_better_loss is not None and lb != ctx.claimed_better_loss:
         return Outcome("fails", f"claimed better_loss {ctx.claimed_better_loss} but the risk at better_point is {lb}", [RATIONAL])
     if not lb < ctx.risk:

@@ -1,0 +1,168 @@
+"""Exact forward pass, risk and gradient over integer numerators (trusted).
+
+A rational matrix M is held as ``Scaled(N, d)``: an integer matrix N (``fmpz_mat``) and one
+integer d > 0 with M = N / d. Nothing is rounded, and nothing is reduced to lowest terms until a
+single number is wanted (the risk, a value in a message). Why this gives the same answers as the
+rational matrices of :mod:`symcert.checker.kernel`:
+
+* Signs. For an entry z = n / d and a rational t = p / q (q > 0), q d > 0, so
+  sign(z - t) = sign(q d (z - t)) = sign(q n - p d): the activation piece of z, and whether z
+  is exactly a breakpoint, are integer comparisons.
+* Affine maps. With W = Wn / dW, A = An / dA, b = bn / db and L = lcm(dW dA, db),
+  W A + b 1^T = ((L / (dW dA)) Wn An + (L / db) bn 1^T) / L: integer products, the same value.
+* Activations. On piece k, h(z) = s_k z + c_k. With D > 0 a common denominator of every s_k
+  and c_k, h(n / d) = ((D s_k) n + (D c_k) d) / (D d), where D s_k and D c_k are integers.
+* Products, differences. (N1 / d1)(N2 / d2) = N1 N2 / (d1 d2); N1 / d1 - N2 / d2 =
+  (d2 N1 - d1 N2) / (d1 d2). A matrix is zero iff its numerators are all zero (d > 0).
+* The squared loss. 1/2 ||N / d||^2 = trace(N N^T) / (2 d^2), one fraction, reduced once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """The rational matrix N / d (N an integer matrix, d > 0)."""
+
+    N: fmpz_mat
+    d: fmpz
+
+    def entry(self, i: int, j: int) -> fmpq:
+        return fmpq(self.N[i, j], self.d)
+
+    def rational(self) -> fmpq_mat:
+        return fmpq_mat(self.N) / self.d
+
+    def times(self, other: "Scaled") -> "Scaled":
+        return Scaled(self.N * other.N, self.d * other.d)
+
+    def minus(self, other: "Scaled") -> "Scaled":
+        return Scaled(self.N * other.d - other.N * self.d, self.d * other.d)
+
+    def transpose(self) -> "Scaled":
+        return Scaled(self.N.transpose(), self.d)
+
+
+def of(M: fmpq_mat) -> Scaled:
+    N, d = M.numer_denom()
+    return Scaled(N, fmpz(d))
+
+
+def ones(rows: int, cols: int) -> fmpz_mat:
+    return fmpz_mat(rows, cols, [1] * (rows * cols))
+
+
+def affine(W: Scaled, A: Scaled, b: Scaled) -> Scaled:
+    """W A + b 1^T over L = lcm(dW dA, db) (module docstring)."""
+    dWA = W.d * A.d
+    L = dWA.lcm(b.d)
+    return Scaled(W.N * A.N * (L // dWA) + (b.N * (L // b.d)) * ones(1, A.N.ncols()), L)
+
+
+def pieces(act, Z: Scaled) -> list:
+    """(piece index, on a breakpoint?) of every entry of Z, row by row: q n compared with p d for
+    each breakpoint p / q (module docstring)."""
+    bps = [(bp.p, bp.q) for bp in act.breakpoints]
+    d, out = Z.d, []
+    for n in Z.N.entries():
+        k, kink = 0, False
+        for p, q in bps:
+            s = q * n - p * d
+            if s < 0:
+                break
+            if s == 0:
+                kink = True
+                break
+            k += 1
+        out.append((k, kink))
+    return out
+
+
+def _common(values) -> fmpz:
+    D = fmpz(1)
+    for v in values:
+        D = D.lcm(v.q)
+    return D
+
+
+def activate(act, Z: Scaled, pcs: list) -> Scaled:
+    """h(Z) entrywise, as ((D s_k) n + (D c_k) d) / (D d) on each entry's piece k."""
+    D = _common((*act.slopes, *act.intercepts))
+    s = [(a * D).p for a in act.slopes]
+    c = [(b * D).p * Z.d for b in act.intercepts]
+    vals = [s[k] * n + c[k] for n, (k, _) in zip(Z.N.entries(), pcs)]
+    return Scaled(fmpz_mat(Z.N.nrows(), Z.N.ncols(), vals), D * Z.d)
+
+
+def forward(prob, params: dict, xs: Scaled | None = None) -> tuple:
+    """(pre-activations, their pieces, layer inputs [X, h(Z1), ...], output), each a Scaled
+    except the pieces (lists of (k, on a breakpoint?) per pre-activation, row by row); ``xs``,
+    if given, is ``of(prob.X)``."""
+    pre, pcs, acts = [], [], [of(prob.X) if xs is None else xs]
+    for l in range(1, prob.depth + 1):
+        Z = affine(of(params[f"W{l}"]), acts[-1], of(params[f"b{l}"]))
+        if l == prob.depth:
+            return pre, pcs, acts, Z
+        pc = pieces(prob.act, Z)
+        pre.append(Z)
+        pcs.append(pc)
+        acts.append(activate(prob.act, Z, pc))
+    raise AssertionError("unreachable")
+
+
+def half_sq_norm(R: Scaled) -> fmpq:
+    """1/2 ||R||_F^2 = trace(N N^T) / (2 d^2)."""
+    P = R.N * R.N.transpose()
+    return fmpq(sum((P[i, i] for i in range(P.nrows())), fmpz(0)), 2 * R.d * R.d)
+
+
+def first_kink(pcs_list: list, widths_m) -> tuple | None:
+    """(layer, neuron, sample) of the first pre-activation on a breakpoint, or None."""
+    m = widths_m
+    for l, pcs in enumerate(pcs_list, start=1):
+        for t, (_, kink) in enumerate(pcs):
+            if kink:
+                return l, t // m, t % m
+    return None
+
+
+def gradient_squared(prob, params: dict, fwd) -> dict:
+    """The exact gradient of the squared-loss risk by back-propagation, as Scaled matrices.
+    Precondition: no pre-activation on a breakpoint (the slopes are then defined)."""
+    pre, pcs, acts, out = fwd
+    G = out.minus(of(prob.Y))  # d loss / d output = Y^ - Y
+    D = _common(prob.act.slopes)
+    slope = [(a * D).p for a in prob.act.slopes]
+    grad = {}
+    for l in range(prob.depth, 0, -1):
+        grad[f"W{l}"] = G.times(acts[l - 1].transpose())
+        grad[f"b{l}"] = Scaled(G.N * ones(G.N.ncols(), 1), G.d)
+        if l > 1:
+            back = of(params[f"W{l}"]).transpose().times(G)
+            vals = [v * slope[k] for v, (k, _) in zip(back.N.entries(), pcs[l - 2])]
+            G = Scaled(fmpz_mat(back.N.nrows(), back.N.ncols(), vals), back.d * D)
+    return grad
+
+
+def interior_one_layer(prob, params: dict, fwd, r: fmpq):
+    """For one hidden layer: None if every pre-activation z stays strictly inside its piece over
+    the box of radius r, else (neuron, sample, z, rad, lo, hi) of the first that does not.
+
+    The radius of z_ij over the box is rad_j = r (sum_k |x_kj| + 1) (kernel.box_radii with exact
+    inputs), = r (S_j + dX) / dX with S = 1^T |Xn|. With z = n / d, lo = p / q, r = a / c (all
+    denominators > 0), z - rad_j > lo iff (q n - p d) c dX > q d a (S_j + dX); z + rad_j < hi
+    likewise with the signs turned."""
+    (Z,), (pcs,), Xn, dX = fwd[0], fwd[1], fwd[2][0].N, fwd[2][0].d
+    S = (ones(1, Xn.nrows()) * fmpz_mat(Xn.nrows(), Xn.ncols(), [abs(v) for v in Xn.entries()])).entries()
+    a, c, d, m = r.p, r.q, Z.d, Z.N.ncols()
+    for t, n in enumerate(Z.N.entries()):
+        lo, hi = prob.act.piece_bounds(pcs[t][0])
+        j = t % m
+        rhs = d * a * (S[j] + dX)
+        if (lo is not None and not (lo.q * n - lo.p * d) * c * dX > lo.q * rhs) or \
+           (hi is not None and not (hi.p * d - hi.q * n) * c * dX > hi.q * rhs):
+            return t // m, j, Z.entry(t // m, j), r * fmpq(S[j] + dX, dX), lo, hi
+    return None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import importlib
 
-from symcert.checker import hypotheses, kernel, losses, population, population_obligations
+from symcert.checker import hypotheses, kernel, losses, population, population_obligations, scaled
 from symcert.checker import problem as _problem
 from symcert.checker import reading as _reading
 from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
@@ -116,7 +116,7 @@ __all__ = [
     "AFFINE_LEMMA", "CELL_MINIMA_LEMMA", "lifted_design", "CONVEX_LINEAR_LEMMA", "LAURENT_LEMMA", "LAURENT_POLY", "LIFTED_LEMMA", "matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
-    "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
+    "cover_radii", "end_to_end", "enumerate_cells", "kernel", "scaled", "kinked_entries", "ledger_for", "losses", "outcomes",
     "parse_point", "parse_problem", "parse_rational", "piece_fn", "balls", "krawczyk", "population", "population_obligations", "positive_definite", "risk_along", "risk_fraction",
     "combine", "root_free", "smooth", "split_line", "z3_cell",
 ]

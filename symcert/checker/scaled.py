@@ -147,22 +147,35 @@ def gradient_squared(prob, params: dict, fwd) -> dict:
     return grad
 
 
+def abs_col_sums(X: Scaled) -> list:
+    """S = 1^T |N| for X = N / d (the column sums of |X| are S / d), computed once per X."""
+    if "_abs_col_sums" not in X.__dict__:
+        S = [sum(map(abs, col), fmpz(0)) for col in X.N.transpose().tolist()]  # one list per column of N
+        object.__setattr__(X, "_abs_col_sums", S)
+    return X.__dict__["_abs_col_sums"]
+
+
 def interior_one_layer(prob, params: dict, fwd, r: fmpq):
     """For one hidden layer: None if every pre-activation z stays strictly inside its piece over
     the box of radius r, else (neuron, sample, z, rad, lo, hi) of the first that does not.
 
     The radius of z_ij over the box is rad_j = r (sum_k |x_kj| + 1) (kernel.box_radii with exact
-    inputs), = r (S_j + dX) / dX with S = 1^T |Xn|. With z = n / d, lo = p / q, r = a / c (all
-    denominators > 0), z - rad_j > lo iff (q n - p d) c dX > q d a (S_j + dX); z + rad_j < hi
-    likewise with the signs turned."""
-    (Z,), (pcs,), Xn, dX = fwd[0], fwd[1], fwd[2][0].N, fwd[2][0].d
-    S = (ones(1, Xn.nrows()) * fmpz_mat(Xn.nrows(), Xn.ncols(), [abs(v) for v in Xn.entries()])).entries()
+    inputs), = r (S_j + dX) / dX with S = 1^T |Xn|. With z = n / d, r = a / c, an end p / q (all
+    denominators > 0), T = n c dX, rhs_j = d a (S_j + dX) and D0 = d c dX (multiplying by
+    q d c dX > 0): z - rad_j > lo iff q (T - rhs_j) > p D0, and z + rad_j < hi iff
+    p D0 > q (T + rhs_j)."""
+    (Z,), (pcs,), X = fwd[0], fwd[1], fwd[2][0]
+    S = abs_col_sums(X)
     a, c, d, m = r.p, r.q, Z.d, Z.N.ncols()
-    for t, n in enumerate(Z.N.entries()):
-        lo, hi = prob.act.piece_bounds(pcs[t][0])
-        j = t % m
-        rhs = d * a * (S[j] + dX)
-        if (lo is not None and not (lo.q * n - lo.p * d) * c * dX > lo.q * rhs) or \
-           (hi is not None and not (hi.p * d - hi.q * n) * c * dX > hi.q * rhs):
-            return t // m, j, Z.entry(t // m, j), r * fmpq(S[j] + dX, dX), lo, hi
+    D0 = d * c * X.d
+    T = Z.N * (c * X.d)
+    Rm = ones(Z.N.nrows(), 1) * fmpz_mat(1, m, [d * a * (s + X.d) for s in S])
+    ends = [prob.act.piece_bounds(k) for k in range(len(prob.act.slopes))]
+    lows = [None if lo is None else (lo.q, lo.p * D0) for lo, _ in ends]
+    highs = [None if hi is None else (hi.q, hi.p * D0) for _, hi in ends]
+    for t, (u, v, (k, _)) in enumerate(zip((T - Rm).entries(), (T + Rm).entries(), pcs)):
+        lo, hi = lows[k], highs[k]
+        if (lo is not None and not lo[0] * u > lo[1]) or (hi is not None and not hi[1] > hi[0] * v):
+            i, j = divmod(t, m)
+            return i, j, Z.entry(i, j), r * fmpq(S[j] + X.d, X.d), ends[k][0], ends[k][1]
     return None

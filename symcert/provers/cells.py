@@ -3,8 +3,36 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from symcert.checker.api import kernel
+from symcert.checker.api import kernel, scaled
 from symcert.checker.api import Problem
+
+
+def interior_radius_one_layer(prob: Problem, params: dict, fwd, max_halvings: int = 200) -> fmpq | None:
+    """:func:`interior_radius` for one hidden layer from ``fwd = scaled.forward(prob, params)``
+    (integer numerators), with the same result: the box of radius r fits iff r < t, where t is the
+    least (slack to the piece's end) / (radius at r = 1) over the pre-activations (see
+    scaled.interior_one_layer). With z = n / d, an end p / q and radius (S_j + dX) / dX at r = 1,
+    the ratio is (dX / d) (q n - p d) / (q (S_j + dX)) (or (p d - q n) for an upper end); the least
+    is found by cross-multiplying integers, and the chosen r is confirmed by the checker's test."""
+    if scaled.first_kink(fwd[1], prob.m):
+        return None
+    (Z,), (pcs,), X = fwd[0], fwd[1], fwd[2][0]
+    den = [s + X.d for s in scaled.abs_col_sums(X)]
+    d, m, best = Z.d, Z.N.ncols(), None  # best = (a, b): the least ratio so far is a / b, b > 0
+    ends = [prob.act.piece_bounds(k) for k in range(len(prob.act.slopes))]
+    sides = [[(q, p * d, s) for e, s in ((lo, 1), (hi, -1)) if e is not None for p, q in ((e.p, e.q),)] for lo, hi in ends]
+    for t, (n, (k, _)) in enumerate(zip(Z.N.entries(), pcs)):
+        for q, pd, s in sides[k]:
+            a, b = s * (q * n - pd), q * den[t % m]  # s = 1: q n - p d (lower end); s = -1: p d - q n (upper)
+            if best is None or a * best[1] < best[0] * b:
+                best = (a, b)
+    tb = None if best is None else fmpq(best[0] * X.d, best[1] * d)
+    r = fmpq(1)
+    for _ in range(max_halvings):
+        if tb is None or r < tb:
+            return r if scaled.interior_one_layer(prob, params, fwd, r) is None else None
+        r /= 2
+    return None
 
 
 def interior_radius(prob: Problem, params: dict, max_halvings: int = 200, fwd=None) -> fmpq | None:

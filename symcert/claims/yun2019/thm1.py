@@ -16,7 +16,7 @@ from collections import Counter
 from flint import fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.checker.api import kernel
+from symcert.checker.api import kernel, scaled
 from symcert.checker.api import parse_problem
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
@@ -24,7 +24,7 @@ from symcert.exact.rationals import format_rational as fr
 from symcert.inputs.activations import leaky_relu, relu, relu_like_slopes
 from symcert.inputs.data import Dataset, from_rows
 from symcert.provers.affine import least_squares
-from symcert.provers.cells import interior_radius
+from symcert.provers.cells import interior_radius_one_layer
 from symcert.provers.smt import smt_cell_minimum_holds
 
 CLAIM_ID = "yun2019.thm1"
@@ -88,6 +88,12 @@ def check_hypotheses(data: Dataset, hidden: int, act: dict):
         {"id": "C1.4", "statement": "hidden width d1 >= 2", "evidence": f"d1 = {hidden}", "check": {"kind": "hidden_widths_at_least", "min": 2}},
     ]
     return sp, sm, X, Y, fit, records
+
+
+def _risk(prob, params: dict, fwd=None) -> fmpq:
+    """The exact squared-loss risk at ``params`` (``fwd``: scaled.forward(prob, params), if computed)."""
+    fwd = scaled.forward(prob, params) if fwd is None else fwd
+    return scaled.half_sq_norm(fwd[3].minus(scaled.of(prob.Y)))
 
 
 def local_minimum(fit, hidden: int, dx: int, sp: fmpq, alpha: fmpq) -> tuple[dict, fmpq]:
@@ -181,7 +187,7 @@ def better_point(prob, data: Dataset, fit, hidden: int, sp, sm, l0, tilt_start=f
             if split is not None:
                 j0, beta, gamma = split
                 pt = _split_point(wt, wb, hidden, sp, sm, beta, gamma)
-                if kernel.risk(prob, pt) < l0:
+                if _risk(prob, pt) < l0:
                     info = {"case": "2", "tilt": fr(a), "tilt_direction": [fr(t) for t in v], "j0": str(j0), "beta": fr(beta), "gamma": fr(gamma)}
                     return pt, info
             a /= 2
@@ -202,14 +208,14 @@ def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: 
     # the checker's reading of the problem, without re-parsing the data: X and Y are exact already
     prob = dataclasses.replace(parse_problem({**pj, "data": {"inputs": pj["data"]["inputs"][:1], "targets": pj["data"]["targets"][:1]}}), X=X, Y=Y)
     point, eta = local_minimum(fit, hidden, data.dx, sp, alpha)
-    fwd = kernel.forward(prob, point)
-    loss = kernel.loss_value(prob, fwd[2])
+    fwd = scaled.forward(prob, point)  # integer numerators over common denominators (checker/scaled.py)
+    loss = _risk(prob, point, fwd)
     assert loss == fit.loss, "construction error: the local minimum must output the affine fit"
-    r = interior_radius(prob, point, fwd=fwd)
+    r = interior_radius_one_layer(prob, point, fwd)
     if r is None:
         raise ConstructionFailed(f"{CLAIM_ID}: no interior radius found")
     better, info = better_point(prob, data, fit, hidden, sp, sm, loss, tilt_start)
-    better_loss = kernel.risk(prob, better)
+    better_loss = _risk(prob, better, scaled.forward(prob, better, fwd[2][0]))
     obligations = [
         {"id": "gradient_zero", "kind": "gradient_zero"},
         {"id": "interior_cell", "kind": "interior_cell", "radius": fr(r)},

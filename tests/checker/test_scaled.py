@@ -84,3 +84,17 @@ def test_interior_one_layer_equals_box_radii():
         assert scaled.interior_one_layer(prob, params, fwd, r) == bad
         seen[bad is None] += 1
     assert seen[True] > 10 and seen[False] > 10
+
+
+def test_generator_radius_equals_interior_radius():
+    from symcert.provers.cells import interior_radius, interior_radius_one_layer
+    rng = random.Random(7)
+    found = 0
+    for _ in range(300):
+        prob, params = _case(rng)
+        if prob.depth != 2:
+            continue
+        r = interior_radius(prob, params)
+        assert interior_radius_one_layer(prob, params, scaled.forward(prob, params)) == r
+        found += r is not None
+    assert found > 10

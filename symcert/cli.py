@@ -102,7 +102,7 @@ def _claim_options(args) -> dict:
 def _write_and_check(doc: dict, path: str | None, args) -> int:
     from symcert import certificate, progress
     from symcert.checker.api import check_document
-    blob = certificate.canonical_bytes(doc)  # checked, then written: the same bytes, serialised once
+    blob, doc = certificate.canonical_bytes(doc), None  # checked, then written: the same bytes, serialised once; the document is dropped
     rep = check_document(json.loads(blob), path or "<stdout>", args.smt_timeout * 1000,
                          progress.obligation_hook(args, path or "certificate"))
     if path:
@@ -191,9 +191,9 @@ def cmd_certify(args) -> int:
         t0 = time.perf_counter()
         from symcert import progress
         progress.stage(args, f"{claim.id} on {args.data}: {data.m} samples, building the certificate ...")
-        doc = claim.certify_data(data, _claim_options(args))
+        built, data = [claim.certify_data(data, _claim_options(args))], None  # rows and document freed before the check (_write_and_check)
         progress.stage(args, f"{claim.id} on {args.data}: built in {time.perf_counter() - t0:.2f} s; checking it ...")
-        verdict, rep = _write_and_check(doc, args.output, args)
+        verdict, rep = _write_and_check(built.pop(), args.output, args)
         answer, headline = _answer(claim.id, verdict, rep)
         _progress(args, f"{claim.id} on {args.data}: {headline} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
                   + (f" -> {args.output}" if args.output else ""))

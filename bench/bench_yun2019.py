@@ -80,6 +80,7 @@ def _instrument(phases: dict) -> None:
     import symcert.checker.kernel as K
     import symcert.checker.problem as P
     import symcert.checker.registry as REG
+    import symcert.checker.scaled as S
     from symcert.claims.yun2019 import thm1 as Y
 
     def timed(label, f):
@@ -95,12 +96,13 @@ def _instrument(phases: dict) -> None:
                         ("least_squares", "certify:   exact least squares"),
                         ("_problem_json", "certify: problem JSON (data as text)"),
                         ("local_minimum", "certify: local minimum"),
-                        ("interior_radius", "certify: interior radius (box halvings)"),
+                        ("interior_radius_one_layer", "certify: interior radius (box halvings)"),
                         ("better_point", "certify: better point (split search)")):
         setattr(Y, name, timed(label, getattr(Y, name)))
     P.problem = timed("check:   parse the problem (every number of the data)", P.problem)
     P.point = timed("check:   parse the points", P.point)
     K.forward = timed("forward passes (certify + check, inside the steps)", K.forward)
+    S.forward = timed("forward passes (certify + check, inside the steps)", S.forward)  # over integer numerators
     for kind in list(REG.KINDS):
         REG.CHECKS[kind] = timed(f"check:   obligation {kind}", REG.CHECKS[kind])
 

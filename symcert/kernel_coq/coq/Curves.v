@@ -375,3 +375,16 @@ Proof.
   unfold check_value. destruct (lossk n) eqn:Hl; simpl; try discriminate.
   intro H. apply qeq_R in H. rewrite <- H. symmetry. apply risk_q_R, Hl.
 Qed.
+
+Definition check_lower (n : network) (data : list sample) (p : list Q) (v : Q) (pb : list Q) (vb : Q) : bool :=
+  check_value n data p v && check_value n data pb vb && qlt vb v.
+
+Theorem lower_sound n data p v pb vb :
+  check_lower n data p v pb vb = true ->
+  risk n data (params p) = Q2R v /\ risk n data (params pb) = Q2R vb /\
+  risk n data (params pb) < risk n data (params p).
+Proof.
+  unfold check_lower. intro H. apply andb_prop in H. destruct H as [H H3]. apply andb_prop in H.
+  destruct H as [H1 H2]. apply value_sound in H1, H2. apply qlt_R in H3.
+  split; [exact H1|]. split; [exact H2|]. rewrite H1, H2. exact H3.
+Qed.

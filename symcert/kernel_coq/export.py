@@ -35,6 +35,10 @@ def q(v) -> str:
     return f"({int(v.p)} # {int(v.q)})"
 
 
+def loss_term(prob) -> str:
+    return f"(Huber {q(prob.loss_delta)})" if prob.loss == "huber" else prob.loss.capitalize()
+
+
 def qlist(vals) -> str:
     return "[" + "; ".join(q(v) for v in vals) + "]"
 
@@ -83,10 +87,9 @@ def read(doc) -> dict:
     if P.get(P.get(spec, "network", "problem", dict), "activation", "problem.network", dict).get("kind") != "piecewise_linear":
         raise Unsupported("smooth activations rest on transcendental values (arb), which the Coq library does not cover")
     prob = P.problem(spec)
-    if prob.loss != "squared":
-        raise Unsupported(f"the Coq library checks the squared loss only (here loss {prob.loss})")
-    if conclusion == "spurious_local_minimum" and (len(prob.widths) != 3 or prob.widths[2] != 1):
-        raise Unsupported(f"the Coq library checks spurious minima of one hidden layer, scalar output (here widths {list(prob.widths)})")
+    if conclusion == "spurious_local_minimum" and (len(prob.widths) != 3 or prob.widths[2] != 1 or prob.loss != "squared"):
+        raise Unsupported("the Coq library checks spurious minima of one hidden layer, scalar output, squared loss "
+                          f"(here widths {list(prob.widths)}, loss {prob.loss})")
     if sum(len(x) for x in (spec["data"]["inputs"])) + prob.m > MAX_NUMBERS:
         raise P.FormatError("problem.data", prob.m, f"more than {MAX_NUMBERS} numbers")
     obs = _obligations(doc, ROUTES[conclusion], conclusion)
@@ -166,7 +169,7 @@ Local Open Scope Q_scope.
 Definition net : network := {{|
   widths := [{"; ".join(str(w) for w in prob.widths)}]%nat;
   activ := {{| breakpoints := {qlist(act.breakpoints)}; pieces := [{pieces}] |}};
-  lossk := Squared |}}.
+  lossk := {loss_term(prob)} |}}.
 
 Definition data : list sample := [
   {samples}].

@@ -71,13 +71,45 @@ Fixpoint forward_p (h : poly -> poly) (ls : list player) (x : list poly) : list 
   | L :: ls' => forward_p h ls' (map h (apply_player L x))
   end.
 
-Definition sample_loss_p (a : activation) (ws : list nat) (cv : list poly) (s : sample) : poly :=
-  psum (map (fun oy => let d := padd (fst oy) [Qopp (snd oy)] in pscale (1 # 2) (pmul d d))
+Definition sign_gt (p : poly) : bool := match lsign p with Gt => true | _ => false end.
+
+(** The loss of an output polynomial [o(t)] against the target [y], valid for all small t > 0:
+    each loss is piecewise polynomial in the output, its branch decided like a piece. *)
+Definition ell_p (l : loss) (o : poly) (y : Q) : poly :=
+  let r := padd o [Qopp y] in
+  match l with
+  | Squared => pscale (1 # 2) (pmul r r)
+  | Absolute => if sign_lt r then pscale (-1) r else r
+  | Huber d =>
+      if sign_gt (padd r [Qopp d]) then pscale d (padd r [Qopp (d * (1 # 2))])
+      else if sign_lt (padd r [d]) then pscale d (padd (pscale (-1) r) [Qopp (d * (1 # 2))])
+      else pscale (1 # 2) (pmul r r)
+  | Hinge => let mg := padd [1%Q] (pscale (Qopp y) o) in if sign_gt mg then mg else []
+  end.
+
+Definition sample_loss_p (a : activation) (l : loss) (ws : list nat) (cv : list poly) (s : sample) : poly :=
+  psum (map (fun oy => ell_p l (fst oy) (snd oy))
             (combine (forward_p (piece_poly (breakpoints a) (pieces a)) (layers ws cv)
                                 (map (fun c => [c]) (fst s))) (snd s))).
 
-Definition risk_p (a : activation) (ws : list nat) (data : list sample) (cv : list poly) : poly :=
-  psum (map (sample_loss_p a ws cv) data).
+Definition risk_p (a : activation) (l : loss) (ws : list nat) (data : list sample) (cv : list poly) : poly :=
+  psum (map (sample_loss_p a l ws cv) data).
+
+(** The loss and the risk at a point, over Q, for every loss. *)
+Definition ell_q (l : loss) (yhat y : Q) : Q :=
+  let d := qsub yhat y in
+  match l with
+  | Squared => (d * d * (1 # 2))%Q
+  | Absolute => qabs d
+  | Huber dl => if Qle_bool (qabs d) dl then (d * d * (1 # 2))%Q else (dl * qsub (qabs d) (dl * (1 # 2)))%Q
+  | Hinge => let v := qsub 1 (y * yhat)%Q in if Qle_bool v 0 then 0%Q else v
+  end.
+
+Definition risk_lq (a : activation) (l : loss) (ws : list nat) (data : list sample) (p : list Q) : Q :=
+  qsum (map (fun s => qsum (map (fun oy => ell_q l (fst oy) (snd oy))
+                                (combine (forward_q (act_q a) (layers ws p) (fst s)) (snd s)))) data).
+
+Definition loss_ok (l : loss) : bool := match l with Huber d => qlt 0 d | _ => true end.
 
 (** ** The checker *)
 Definition curve_of (p : list Q) (ds : list poly) : list poly :=
@@ -88,14 +120,13 @@ Definition check_curve (n : network) (data : list sample) (p : list Q) (ds : lis
     (dir : comparison) : bool :=
   let a := activ n in
   let ws := widths n in
-  let change := padd (risk_p a ws data (curve_of p ds)) [Qopp (risk_q a ws data p)] in
-  match lossk n with Squared => true | _ => false end &&
-  Nat.eqb (length ds) (length p) &&
+  let l := lossk n in
+  let change := padd (risk_p a l ws data (curve_of p ds)) [Qopp (risk_lq a l ws data p)] in
+  loss_ok l && Nat.eqb (length ds) (length p) &&
   match lsign change, dir with Lt, Lt => true | Gt, Gt => true | _, _ => false end.
 
 Definition check_value (n : network) (data : list sample) (p : list Q) (v : Q) : bool :=
-  match lossk n with Squared => true | _ => false end &&
-  Qeq_bool (risk_q (activ n) (widths n) data p) v.
+  loss_ok (lossk n) && Qeq_bool (risk_lq (activ n) (lossk n) (widths n) data p) v.
 
 (** ** Soundness *)
 Local Open Scope R_scope.
@@ -289,30 +320,110 @@ Proof.
   simpl. rewrite H1, H2. reflexivity.
 Qed.
 
-Lemma risk_p_ev n data cv :
-  lossk n = Squared ->
-  ev (fun t => risk n data (map (pe t) cv) = peval (risk_p (activ n) (widths n) data cv) t).
+Lemma sign_gt_sound p :
+  if sign_gt p then ev (fun t => 0 < peval p t) else ev (fun t => peval p t <= 0).
 Proof.
-  intro Hl. unfold risk_p.
+  pose proof (lsign_sound p) as H. unfold sign_gt. destruct (lsign p).
+  - apply ev_all. intro t. rewrite H. lra.
+  - revert H. apply ev_mono. intros; lra.
+  - exact H.
+Qed.
+
+Lemma ell_p_ev l o y :
+  loss_ok l = true -> ev (fun t => peval (ell_p l o y) t = ell l (peval o t) (Q2R y)).
+Proof.
+  intro Hok. unfold ell_p. set (r := padd o [Qopp y]).
+  assert (Hr : forall t, peval r t = peval o t - Q2R y).
+  { intro t. unfold r. rewrite peval_padd, peval_const, Q2R_opp. ring. }
+  assert (Hh : Q2R (1 # 2) = / 2) by (unfold Q2R; simpl; field).
+  destruct l as [| |d|]; cbn [ell].
+  - apply ev_all. intro t. rewrite peval_pscale, peval_pmul, Hr, Hh. field.
+  - pose proof (sign_lt_sound r) as S. destruct (sign_lt r); revert S; apply ev_mono; intros t _ S;
+      rewrite ?peval_pscale, Hr in *.
+    + rewrite Rabs_left by lra. unfold Q2R at 1; simpl. field.
+    + rewrite Rabs_right by lra. reflexivity.
+  - apply qlt_R in Hok. rewrite Q2R_0 in Hok.
+    assert (Hd : Q2R (d * (1 # 2)) = Q2R d / 2) by (rewrite qmul_R, Hh; field).
+    pose proof (sign_gt_sound (padd r [Qopp d])) as S1. destruct (sign_gt (padd r [Qopp d])).
+    { revert S1. apply ev_mono. intros t _ S1. rewrite peval_padd, peval_const, Q2R_opp, Hr in S1.
+      rewrite peval_pscale, peval_padd, peval_const, Q2R_opp, Hd, Hr, Rabs_right by lra.
+      destruct (Rle_dec (peval o t - Q2R y) (Q2R d)); [lra|ring]. }
+    pose proof (sign_lt_sound (padd r [d])) as S2. destruct (sign_lt (padd r [d])).
+    { revert S2. apply ev_mono. intros t _ S2. rewrite peval_padd, peval_const, Hr in S2.
+      rewrite peval_pscale, peval_padd, peval_pscale, peval_const, Q2R_opp, Hd, Hr, Rabs_left by lra.
+      destruct (Rle_dec (- (peval o t - Q2R y)) (Q2R d)); [lra|]. unfold Q2R at 2; simpl. field. }
+    refine (ev_mono _ _ _ (ev_and _ _ S1 S2)). intros t _ [T1 T2]. cbv beta in *.
+    rewrite peval_padd, peval_const, ?Q2R_opp, Hr in T1, T2.
+    rewrite peval_pscale, peval_pmul, Hr, Hh.
+    destruct (Rle_dec (Rabs (peval o t - Q2R y)) (Q2R d)) as [_|N]; [field|].
+    exfalso. apply N. apply Rabs_le. rewrite Q2R_opp in T1. lra.
+  - set (mg := padd [1%Q] (pscale (Qopp y) o)).
+    assert (Hm : forall t, peval mg t = 1 - Q2R y * peval o t).
+    { intro t. unfold mg. rewrite peval_padd, peval_pscale, peval_const, Q2R_opp, Q2R_1. ring. }
+    pose proof (sign_gt_sound mg) as S. destruct (sign_gt mg); revert S; apply ev_mono; intros t _ S;
+      rewrite Hm in *; unfold Rmax.
+    + destruct (Rle_dec 0 (1 - Q2R y * peval o t)); [reflexivity|lra].
+    + destruct (Rle_dec 0 (1 - Q2R y * peval o t)); cbn [peval]; lra.
+Qed.
+
+Lemma ell_q_R l yhat y : loss_ok l = true -> Q2R (ell_q l yhat y) = ell l (Q2R yhat) (Q2R y).
+Proof.
+  intro Hok. assert (Hh : Q2R (1 # 2) = / 2) by (unfold Q2R; simpl; field).
+  unfold ell_q. destruct l as [| |d|]; cbn [ell].
+  - rewrite !qmul_R, qsub_R, Hh. field.
+  - rewrite qabs_R, qsub_R. reflexivity.
+  - destruct (Qle_bool (qabs (qsub yhat y)) d) eqn:E.
+    + apply Qle_bool_iff, Qle_Rle in E. rewrite qabs_R, qsub_R in E.
+      destruct (Rle_dec (Rabs (Q2R yhat - Q2R y)) (Q2R d)) as [_|N]; [|contradiction].
+      rewrite !qmul_R, qsub_R, Hh. field.
+    + destruct (Rle_dec (Rabs (Q2R yhat - Q2R y)) (Q2R d)) as [L|_].
+      * exfalso. rewrite <- qsub_R, <- qabs_R in L. apply Rle_Qle, Qle_bool_iff in L. congruence.
+      * rewrite qmul_R, qsub_R, qabs_R, qsub_R, qmul_R, Hh. field.
+  - unfold Rmax. rewrite <- qmul_R, <- Q2R_1, <- qsub_R.
+    destruct (Qle_bool (qsub 1 (y * yhat)) 0) eqn:E.
+    + apply Qle_bool_iff, Qle_Rle in E. rewrite Q2R_0 in *.
+      destruct (Rle_dec 0 (Q2R (qsub 1 (y * yhat)))); lra.
+    + destruct (Rle_dec 0 (Q2R (qsub 1 (y * yhat)))) as [_|N]; [reflexivity|].
+      exfalso. apply N. apply Rlt_le. rewrite <- Q2R_0. apply Qlt_Rlt. apply Qnot_le_lt.
+      intro L. apply Qle_bool_iff in L. congruence.
+Qed.
+
+Lemma risk_lq_R n data p :
+  loss_ok (lossk n) = true ->
+  Q2R (risk_lq (activ n) (lossk n) (widths n) data p) = risk n data (params p).
+Proof.
+  intro Hok. unfold risk_lq, risk. rewrite qsum_R, map_map. f_equal. apply map_ext. intro s.
+  unfold sample_loss, params. rewrite qsum_R, map_map, layers_map.
+  rewrite <- (forward_q_R (act_q (activ n))).
+  2: { intro t. apply act_q_R. }
+  rewrite combine_map, map_map. f_equal. apply map_ext. intros [o y]; simpl. apply ell_q_R, Hok.
+Qed.
+
+Lemma risk_p_ev n data cv :
+  loss_ok (lossk n) = true ->
+  ev (fun t => risk n data (map (pe t) cv) = peval (risk_p (activ n) (lossk n) (widths n) data cv) t).
+Proof.
+  intro Hok. unfold risk_p.
   apply (ev_mono (fun t => sum (map (fun s => sample_loss n (map (pe t) cv) s) data) =
-                           sum (map (fun s => peval (sample_loss_p (activ n) (widths n) cv s) t) data))).
+                           sum (map (fun s => peval (sample_loss_p (activ n) (lossk n) (widths n) cv s) t) data))).
   { intros t _ H. unfold risk. rewrite peval_psum, map_map. exact H. }
   apply ev_sum. intro s.
   pose proof (forward_p_ev (activ n) (layers (widths n) cv) (map (fun c => [c]) (fst s))) as HF.
-  revert HF. apply ev_mono. intros t _ HF.
-  unfold sample_loss, sample_loss_p. rewrite Hl, peval_psum, map_map.
+  set (outs := forward_p (piece_poly (breakpoints (activ n)) (pieces (activ n))) (layers (widths n) cv)
+                         (map (fun c => [c]) (fst s))) in *.
+  pose proof (ev_sum (fun oy t => ell (lossk n) (peval (fst oy) t) (Q2R (snd oy)))
+                     (fun oy t => peval (ell_p (lossk n) (fst oy) (snd oy)) t) (combine outs (snd s))
+                     (fun oy => ev_mono _ _ (fun t _ H => eq_sym H) (ell_p_ev (lossk n) (fst oy) (snd oy) Hok))) as HL.
+  refine (ev_mono _ _ _ (ev_and _ _ HF HL)). intros t _ [H1 H2]. cbv beta in *.
+  unfold sample_loss, sample_loss_p. rewrite peval_psum, map_map.
   rewrite layers_map_gen.
   replace (map Q2R (fst s)) with (map (pe t) (map (fun c => [c]) (fst s)))
     by (rewrite map_map; apply map_ext; intro c; unfold pe; apply peval_const).
   change (fun L : list (list poly) * list poly => (map (map (pe t)) (fst L), map (pe t) (snd L)))
     with (layer_t t).
   match goal with |- context [combine (forward ?h ?ls ?x) _] =>
-    replace (forward h ls x) with (map (pe t) (forward_p (piece_poly (breakpoints (activ n)) (pieces (activ n)))
-      (layers (widths n) cv) (map (fun c => [c]) (fst s)))) by exact HF end.
-  rewrite combine_map, !map_map.
-  f_equal. apply map_ext. intros [o y]. cbn [fst snd ell].
-  rewrite peval_pscale, peval_pmul, peval_padd, peval_const, Q2R_opp.
-  replace (Q2R (1 # 2)) with (/ 2) by (unfold Q2R; simpl; field). unfold pe. field.
+    replace (forward h ls x) with (map (pe t) outs) by exact H1 end.
+  rewrite combine_map, !map_map. exact H2.
 Qed.
 
 Lemma curve_near p ds eps :
@@ -336,13 +447,13 @@ Lemma curve_core n data p ds dir :
     end.
 Proof.
   unfold check_curve. cbv zeta. intros H eps He.
-  destruct (lossk n) eqn:Hl; simpl in H; try discriminate.
-  apply andb_prop in H. destruct H as [Hlen H]. apply Nat.eqb_eq in Hlen.
+  apply andb_prop in H. destruct H as [H1 H]. apply andb_prop in H1. destruct H1 as [Hl Hlen].
+  apply Nat.eqb_eq in Hlen.
   set (cv := curve_of p ds) in H.
-  set (rq := risk_q (activ n) (widths n) data p) in H.
-  set (change := padd (risk_p (activ n) (widths n) data cv) [Qopp rq]) in H.
-  assert (HR : forall t, peval change t = peval (risk_p (activ n) (widths n) data cv) t - risk n data (params p)).
-  { intro t. unfold change, rq. rewrite peval_padd, peval_const, Q2R_opp, risk_q_R by exact Hl. ring. }
+  set (rq := risk_lq (activ n) (lossk n) (widths n) data p) in H.
+  set (change := padd (risk_p (activ n) (lossk n) (widths n) data cv) [Qopp rq]) in H.
+  assert (HR : forall t, peval change t = peval (risk_p (activ n) (lossk n) (widths n) data cv) t - risk n data (params p)).
+  { intro t. unfold change, rq. rewrite peval_padd, peval_const, Q2R_opp, risk_lq_R by exact Hl. ring. }
   pose proof (lsign_sound change) as HS.
   pose proof (ev_and _ _ (curve_near p ds eps He Hlen) (risk_p_ev n data cv Hl)) as HE.
   destruct (lsign change), dir; try discriminate.
@@ -372,8 +483,8 @@ Qed.
 Theorem value_sound n data p v :
   check_value n data p v = true -> risk n data (params p) = Q2R v.
 Proof.
-  unfold check_value. destruct (lossk n) eqn:Hl; simpl; try discriminate.
-  intro H. apply qeq_R in H. rewrite <- H. symmetry. apply risk_q_R, Hl.
+  unfold check_value. intro H. apply andb_prop in H. destruct H as [Hl H].
+  apply qeq_R in H. rewrite <- H. symmetry. apply risk_lq_R, Hl.
 Qed.
 
 Definition check_lower (n : network) (data : list sample) (p : list Q) (v : Q) (pb : list Q) (vb : Q) : bool :=

@@ -21,7 +21,9 @@ THM1_KINDS = {"gradient_zero": (0, 1), "interior_cell": (1, 1), "affine_reductio
               "smt_cell_minimum": (0, 1), "strictly_lower": (1, 1)}  # kind -> (min, max) count
 DESCENT_KINDS = {"descent_curve": (1, 1), "strictly_lower": (1, 1)}
 SADDLE_KINDS = {"gradient_zero": (0, 1), "descent_curve": (1, 1), "ascent_curve": (1, 1)}
-ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KINDS, "saddle_point": SADDLE_KINDS}
+GLOBAL_KINDS = {"gradient_zero": (0, 1), "linear_global_minimum": (1, 1)}
+ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KINDS, "saddle_point": SADDLE_KINDS,
+          "global_minimum": GLOBAL_KINDS}
 FITS = ("affine_reduction", "affine_optimality")  # exactly one of them (spurious_local_minimum)
 MAX_NUMBERS = 2_000_000
 
@@ -105,6 +107,12 @@ def read(doc) -> dict:
             c[kind] = curve_terms(obs[kind][0][1], prob, f"obligations[{obs[kind][0][0]}]")
     if conclusion == "spurious_local_minimum":
         c.update(_read_fit(obs, prob))
+    if "linear_global_minimum" in obs:
+        n, ob = obs["linear_global_minimum"][0]
+        e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
+        dx, dy = prob.widths[0], prob.widths[-1]
+        W = P.matrix(P.get(e2e, "weights", path), dy, dx, f"{path}.weights")
+        c["e2e"] = ([[W[i, k] for k in range(dx)] for i in range(dy)], P.vector(e2e.get("bias"), dy, f"{path}.bias"))
     return c
 
 
@@ -162,7 +170,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves.
+From Symcert Require Import Defs Thm1 Curves Linear.
 Import ListNotations.
 Local Open Scope Q_scope.
 
@@ -250,4 +258,24 @@ Proof. exact (value_sound net data point claimed_loss checked_risk). Qed.
 """
 
 
-BODIES = {"spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent, "saddle_point": _body_saddle}
+def _body_global(c) -> str:
+    W, b = c["e2e"]
+    return f"""Definition end_to_end_weights : list (list Q) := [{"; ".join(qlist(r) for r in W)}].
+Definition end_to_end_bias : list Q := {qlist(b)}.
+
+Lemma checked : check_linear net data point end_to_end_weights end_to_end_bias = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Lemma checked_risk : check_value net data point claimed_loss = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem global_minimum : global_min (risk net data) (params point).
+Proof. exact (linear_sound net data point end_to_end_weights end_to_end_bias checked). Qed.
+
+Theorem claimed_risk : risk net data (params point) = Q2R claimed_loss.
+Proof. exact (value_sound net data point claimed_loss checked_risk). Qed.
+"""
+
+
+BODIES = {"spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent, "saddle_point": _body_saddle,
+          "global_minimum": _body_global}

@@ -53,7 +53,7 @@ def flat_point(pt: dict, prob) -> list:
     return out
 
 
-def _obligations(doc, kinds: dict, conclusion: str) -> dict:
+def _obligations(doc, kinds: dict, conclusion: str, loss: str) -> dict:
     obs = P.get(doc, "obligations", "", list)
     by_kind: dict = {}
     for n, ob in enumerate(obs):
@@ -70,6 +70,8 @@ def _obligations(doc, kinds: dict, conclusion: str) -> dict:
             raise Unsupported(f"no {kind} obligation")
     if kinds is THM1_KINDS and sum(k in by_kind for k in FITS) != 1:
         raise Unsupported("the kernel route needs exactly one affine_reduction or affine_optimality obligation")
+    if kinds is THM1_KINDS and loss != "squared" and "affine_optimality" not in by_kind:
+        raise Unsupported(f"the {loss} loss needs an affine_optimality obligation (subgradient multipliers)")
     return by_kind
 
 
@@ -91,12 +93,11 @@ def read(doc) -> dict:
     if P.get(P.get(spec, "network", "problem", dict), "activation", "problem.network", dict).get("kind") != "piecewise_linear":
         raise Unsupported("smooth activations rest on transcendental values (arb), which the Coq library does not cover")
     prob = P.problem(spec)
-    if conclusion == "spurious_local_minimum" and (len(prob.widths) != 3 or prob.widths[2] != 1 or prob.loss != "squared"):
-        raise Unsupported("the Coq library checks spurious minima of one hidden layer, scalar output, squared loss "
-                          f"(here widths {list(prob.widths)}, loss {prob.loss})")
+    if conclusion == "spurious_local_minimum" and (len(prob.widths) != 3 or prob.widths[2] != 1):
+        raise Unsupported(f"the Coq library checks spurious minima of one hidden layer, scalar output (here widths {list(prob.widths)})")
     if sum(len(x) for x in (spec["data"]["inputs"])) + prob.m > MAX_NUMBERS:
         raise P.FormatError("problem.data", prob.m, f"more than {MAX_NUMBERS} numbers")
-    obs = _obligations(doc, ROUTES[conclusion], conclusion)
+    obs = _obligations(doc, ROUTES[conclusion], conclusion, prob.loss)
     if "problem_sha256" in doc and not _digest_ok(doc):
         raise P.FormatError("problem_sha256", doc["problem_sha256"], "does not match the problem statement")
     c = {"conclusion": conclusion, "prob": prob, "point": flat_point(P.point(P.get(doc, "point", ""), prob, "point"), prob),
@@ -172,7 +173,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves Linear.
+From Symcert Require Import Defs Thm1 Curves Linear Convex1.
 Import ListNotations.
 Local Open Scope Q_scope.
 
@@ -201,6 +202,8 @@ Definition claimed_better_loss : Q := {q(c["better_loss"])}.
 
 
 def _body_thm1(c) -> str:
+    # squared loss: normal equations (Thm1.v); other convex losses: subgradient multipliers (Convex1.v)
+    chk, pre = ("check_thm1", "thm1") if c["prob"].loss == "squared" else ("check_opt1", "opt1")
     return _lower(c) + f"""
 Definition evidence : thm1_cert := {{|
   t1_point := point; t1_better := better_point;
@@ -209,16 +212,16 @@ Definition evidence : thm1_cert := {{|
   t1_fit_w := {qlist(c["fit_w"])}; t1_fit_b := {q(c["fit_b"])};
   t1_mults := {"None" if c["mults"] is None else "Some " + qlist(c["mults"])} |}}.
 
-Lemma checked : check_thm1 net data evidence = true.
+Lemma checked : {chk} net data evidence = true.
 Proof. vm_cast_no_check (eq_refl true). Qed.
 
 Theorem spurious : spurious_local_min (risk net data) (params point).
-Proof. exact (thm1_spurious net data evidence checked). Qed.
+Proof. exact ({pre}_spurious net data evidence checked). Qed.
 
 Theorem claimed_risks :
   risk net data (params point) = Q2R claimed_loss /\\
   risk net data (params better_point) = Q2R claimed_better_loss.
-Proof. exact (thm1_values net data evidence checked). Qed.
+Proof. exact ({pre}_values net data evidence checked). Qed.
 """
 
 

@@ -20,6 +20,8 @@ THM1 = sorted(f"yun2019/{n}" for n in os.listdir(os.path.join(PROOFS, "yun2019")
 OPT = ["he2020/thm1-worked-d2-relu-squared.json", "christof2023/thm-worked-d2-hard_tanh-squared.json"]
 CURVES = ["he2020/kink-valley-end-relu.json", "yun2018/deep-valley-end.json", "yun2018/absolute-valley-end.json",
           "yun2019/thm4-depth2-saddle-zero.json", "yun2019/thm4-depth5-saddle-rank1.json", "yun2019/thm4-huber-s63-depth4-saddle-zero.json"]
+CONVEX = ["he2020/thm1-worked-d2-relu-absolute.json", "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json",
+          "he2020/thm1-worked-d2-leaky-huber.json"]
 GLOBAL = ["yun2019/thm4-depth2-global.json", "yun2019/thm4-random-s3-depth5-global.json"]
 TERM = re.compile(r"\((-?\d+) # (\d+)\)")
 
@@ -119,6 +121,21 @@ def test_round_trip_curves(name):
     assert E.theorems(vtext)[-1] in ("claimed_risks", "claimed_risk")
 
 
+@pytest.mark.parametrize("name", CONVEX)
+def test_round_trip_convex_losses(name):
+    doc = load(name)
+    vtext = E.export(doc, name)
+    prob = check_common(vtext, doc)
+    assert rationals(definition(vtext, "better_point")) == flat_of(doc, prob, doc["better_point"])
+    ob = next(o for o in doc["obligations"] if o["kind"] == "affine_optimality")
+    ev = definition(vtext, "evidence")
+    assert rationals(ev.split("t1_mults")[1]) == [P.rational(v, "m") for v in ob["multipliers"][0]]
+    assert rationals(ev.split("t1_fit_w := ")[1].split("]")[0]) == [P.rational(v, "w") for v in ob["affine_fit"]["weights"][0]]
+    assert rationals(ev.split("t1_radius := ")[1].split(";")[0]) == [P.rational(ob["radius"], "r")]
+    assert "Lemma checked : check_opt1 net data evidence = true." in vtext
+    assert "Theorem spurious : spurious_local_min (risk net data) (params point)." in vtext
+
+
 @pytest.mark.parametrize("name", GLOBAL)
 def test_round_trip_global_minima(name):
     doc = load(name)
@@ -144,7 +161,7 @@ def test_the_statement_uses_only_the_instance_and_the_library_definitions():
     ("safran2018/k9-seed2.json", "version-2"),
     ("own/relu-saddle.json", "saddle_point_near_float"),
     ("yun2019/thm2-sigmoid.json", "transcendental"),
-    ("he2020/thm1-worked-d2-relu-absolute.json", "squared loss"),
+    ("christof2023/thm-random-s22-m10-dx2-d3-relu6-absolute.json", "one hidden layer"),
     ("he2020/thm1-random-s4-m10-dx3-d3-leaky-squared.json", "one hidden layer"),
 ])
 def test_unsupported_kinds_are_named(name, why):

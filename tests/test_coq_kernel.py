@@ -26,9 +26,10 @@ pytestmark = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc not f
 
 SAMPLE = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case2-leaky.json", "yun2019/thm1-random-s5-m20-dx5-d2-relu.json",
           "yun2019/thm2-relu.json", "he2020/kink-valley-end-relu.json", "yun2018/absolute-valley-end.json",
-          "yun2019/thm4-huber-s63-depth4-saddle-zero.json", "yun2019/thm4-depth2-global.json"]
+          "yun2019/thm4-huber-s63-depth4-saddle-zero.json", "yun2019/thm4-depth2-global.json",
+          "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json"]
 SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values", "curve_down_sound", "curve_up_sound", "saddle_sound",
-             "value_sound", "lower_sound", "linear_sound"]
+             "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values"]
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def test_sources_have_no_axioms_or_shortcuts():
 
 
 def test_soundness_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
-    text = "From Symcert Require Import Thm1 Curves Linear.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
+    text = "From Symcert Require Import Thm1 Curves Linear Convex1.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
     res = coq_run(libdir, tmp_path, text)
     assert res.returncode == 0, res.stderr
     axioms = set(K._axioms(res.stdout))
@@ -173,6 +174,21 @@ def test_tampered_certificates_are_rejected_unless_still_true(libdir, tmp_path, 
             assert oracle(doc) is not None, path
         else:
             assert rep.verdict in (Verdict.REJECTED, Verdict.INVALID), (path, rep.summary)
+
+
+@pytest.mark.parametrize("path", [("obligations", 1, "multipliers", 0, 3), ("loss",), ("point", "b2", 0)])
+def test_tampered_convex_loss_certificates_are_rejected(libdir, tmp_path, path):
+    """Absolute loss, subgradient route: a changed multiplier, claimed loss or point entry is
+    false (the Python checker rejects it too), and the kernel does not accept it."""
+    with open(os.path.join(PROOFS, "he2020/thm1-worked-d2-relu-absolute.json")) as fh:
+        doc = json.load(fh)
+    assert get_at(doc, ("obligations", 1, "kind")) == "affine_optimality"
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.REJECTED, rep.summary
 
 
 @pytest.mark.slow

@@ -91,7 +91,7 @@ def read(doc) -> dict:
         raise Unsupported(f"conclusion {conclusion} is not kernel-checkable yet (supported: {', '.join(ROUTES)})")
     spec = P.get(doc, "problem", "", dict)
     if P.get(P.get(spec, "network", "problem", dict), "activation", "problem.network", dict).get("kind") != "piecewise_linear":
-        raise Unsupported("smooth activations rest on transcendental values (arb), which the Coq library does not cover")
+        raise Unsupported("smooth activations rest on arb ball arithmetic (transcendental values), which the Coq library does not cover")
     prob = P.problem(spec)
     if conclusion == "spurious_local_minimum" and (len(prob.widths) != 3 or prob.widths[2] != 1):
         raise Unsupported(f"the Coq library checks spurious minima of one hidden layer, scalar output (here widths {list(prob.widths)})")

@@ -21,7 +21,8 @@ THM1_KINDS = {"gradient_zero": (0, 1), "interior_cell": (1, 1), "affine_reductio
               "smt_cell_minimum": (0, 1), "strictly_lower": (1, 1)}  # kind -> (min, max) count
 DESCENT_KINDS = {"descent_curve": (1, 1), "strictly_lower": (1, 1)}
 SADDLE_KINDS = {"gradient_zero": (0, 1), "descent_curve": (1, 1), "ascent_curve": (1, 1)}
-GLOBAL_KINDS = {"gradient_zero": (0, 1), "linear_global_minimum": (1, 1)}
+GLOBAL_KINDS = {"gradient_zero": (0, 1), "linear_global_minimum": (0, 1), "convex_global_minimum": (0, 1)}
+E2E = ("linear_global_minimum", "convex_global_minimum")  # exactly one of them (global_minimum)
 ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KINDS, "saddle_point": SADDLE_KINDS,
           "global_minimum": GLOBAL_KINDS}
 FITS = ("affine_reduction", "affine_optimality")  # exactly one of them (spurious_local_minimum)
@@ -70,6 +71,8 @@ def _obligations(doc, kinds: dict, conclusion: str, loss: str) -> dict:
             raise Unsupported(f"no {kind} obligation")
     if kinds is THM1_KINDS and sum(k in by_kind for k in FITS) != 1:
         raise Unsupported("the kernel route needs exactly one affine_reduction or affine_optimality obligation")
+    if kinds is GLOBAL_KINDS and sum(k in by_kind for k in E2E) != 1:
+        raise Unsupported("the kernel route needs exactly one linear_global_minimum or convex_global_minimum obligation")
     if kinds is THM1_KINDS and loss != "squared" and "affine_optimality" not in by_kind:
         raise Unsupported(f"the {loss} loss needs an affine_optimality obligation (subgradient multipliers)")
     return by_kind
@@ -110,8 +113,7 @@ def read(doc) -> dict:
             c[kind] = curve_terms(obs[kind][0][1], prob, f"obligations[{obs[kind][0][0]}]")
     if conclusion == "spurious_local_minimum":
         c.update(_read_fit(obs, prob))
-    if "linear_global_minimum" in obs:
-        n, ob = obs["linear_global_minimum"][0]
+    for n, ob in obs.get("linear_global_minimum", []) + obs.get("convex_global_minimum", []):
         e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
         dx, dy = prob.widths[0], prob.widths[-1]
         W = P.matrix(P.get(e2e, "weights", path), dy, dx, f"{path}.weights")
@@ -173,7 +175,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves Linear Convex1.
+From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1.
 Import ListNotations.
 Local Open Scope Q_scope.
 

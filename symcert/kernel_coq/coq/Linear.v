@@ -9,7 +9,7 @@
     minimum of the real risk: for every affine map the squared loss is at least the loss of the
     least-squares fit [P, c], and every parameter vector computes an affine map. *)
 From Coq Require Import List QArith Reals Qreals Lra Lia.
-From Symcert Require Import Defs QSem Lists Affine Thm1.
+From Symcert Require Import Defs QSem Lists Affine Thm1 Curves Subgrad.
 Import ListNotations.
 
 (** ** The checker *)
@@ -26,20 +26,25 @@ Fixpoint list_eqb (u v : list Q) : bool :=
   | _, _ => false
   end.
 
-(** Residual of output [i] on sample [s]. *)
-Definition lres (P : list (list Q)) (c : list Q) (i : nat) (s : sample) : Q :=
-  qsub (qadd (qdot (nth i P []) (fst s)) (nth i c 0%Q)) (nth i (snd s) 0%Q).
+(** Output [i] of the end-to-end map on sample [s], and the derivative of the loss there (for
+    the squared loss the residual). *)
+Definition lfit (P : list (list Q)) (c : list Q) (i : nat) (s : sample) : Q :=
+  qadd (qdot (nth i P []) (fst s)) (nth i c 0%Q).
+
+Definition lgrad (l : loss) (P : list (list Q)) (c : list Q) (i : nat) (s : sample) : Q :=
+  dloss l (lfit P c i s) (nth i (snd s) 0%Q).
 
 Definition check_linear (n : network) (data : list sample) (p : list Q) (P : list (list Q)) (c : list Q) : bool :=
   let ws := widths n in
   let dx := hd 0%nat ws in
   let dy := last ws 0%nat in
-  is_squared (lossk n) && affine_act (activ n) && Nat.leb 2 (length ws) &&
+  loss_ok (lossk n) && affine_act (activ n) && Nat.leb 2 (length ws) &&
   Nat.eqb (length p) (nparams ws) && Nat.eqb (length P) dy && Nat.eqb (length c) dy &&
   forallb (fun s => Nat.eqb (length (fst s)) dx && Nat.eqb (length (snd s)) dy &&
                     list_eqb (forward_q (act_q (activ n)) (layers ws p) (fst s)) (fit_q P c (fst s))) data &&
-  forallb (fun i => Qeq_bool (qsum (map (lres P c i) data)) 0 &&
-                    forallb (fun k => Qeq_bool (qsum (map (fun s => lres P c i s * nth k (fst s) 0)%Q data)) 0)
+  forallb (fun i => forallb (fun s => subgrad (lossk n) (lfit P c i s) (nth i (snd s) 0%Q) (lgrad (lossk n) P c i s)) data &&
+                    Qeq_bool (qsum (map (lgrad (lossk n) P c i) data)) 0 &&
+                    forallb (fun k => Qeq_bool (qsum (map (fun s => lgrad (lossk n) P c i s * nth k (fst s) 0)%Q data)) 0)
                             (seq 0 dx))
           (seq 0 dy) &&
   (* the end-to-end map is the network's also at 0 and at the unit vectors (as the Python checker
@@ -213,8 +218,8 @@ Theorem linear_sound n data p P c :
 Proof.
   unfold check_linear. cbv zeta. set (ws := widths n). set (dx := hd 0%nat ws). set (dy := last ws 0%nat).
   intro H. rewrite !andb_true_iff in H.
-  destruct H as [[[[[[[[Hsq Haff] Hws] Hlp] HlP] Hlc] Hdata] Hnorm] _].
-  apply is_squared_spec in Hsq. apply Nat.leb_le in Hws. apply Nat.eqb_eq in Hlp, HlP, Hlc.
+  destruct H as [[[[[[[[Hok Haff] Hws] Hlp] HlP] Hlc] Hdata] Hnorm] _].
+  apply Nat.leb_le in Hws. apply Nat.eqb_eq in Hlp, HlP, Hlc.
   rewrite forallb_forall in Hdata, Hnorm.
   destruct (affine_act_spec _ Haff) as [s [k Hact]].
   intros q Hq. unfold params in Hq. rewrite map_length, Hlp in Hq.
@@ -228,9 +233,10 @@ Proof.
     destruct Hdata as [[H1 H2] H3]. apply Nat.eqb_eq in H1, H2. split; [exact H1|split; [exact H2|]].
     apply list_eqb_R, H3. }
   (* the risk at q, output by output *)
-  assert (RQ : risk n data q = sum (map (fun s => sum (map (fun i => (nth i G (fun _ => 0) (X s) - Y s i) ^ 2 / 2) (seq 0 dy))) data)).
+  set (l := lossk n).
+  assert (RQ : risk n data q = sum (map (fun s => sum (map (fun i => ell l (nth i G (fun _ => 0) (X s)) (Y s i)) (seq 0 dy))) data)).
   { unfold risk. apply sum_map_ext_in. intros s' Hs'. destruct (Hs s' Hs') as [Hx [Hy _]].
-    unfold sample_loss. rewrite Hsq. fold ws.
+    unfold sample_loss. fold ws l.
     assert (EF : forward (act (activ n)) (layers ws q) (X s') = map (fun g => g (X s')) G).
     { rewrite <- EG. f_equal. replace dx with (length (X s')) by (unfold X; rewrite map_length; exact Hx).
       symmetry. apply coords_self. }
@@ -238,9 +244,9 @@ Proof.
     { rewrite <- EF. apply forward_length; auto. }
     fold (X s'). rewrite EF, sum_combine_seq, LF by (rewrite LF, map_length; auto).
     apply sum_map_ext_in. intros i _. cbn [fst snd]. rewrite nth_map_ev, nth_map_Q2R. reflexivity. }
-  assert (RP : risk n data (params p) = sum (map (fun s => sum (map (fun i => (fitR i (X s) - Y s i) ^ 2 / 2) (seq 0 dy))) data)).
+  assert (RP : risk n data (params p) = sum (map (fun s => sum (map (fun i => ell l (fitR i (X s)) (Y s i)) (seq 0 dy))) data)).
   { unfold risk. apply sum_map_ext_in. intros s' Hs'. destruct (Hs s' Hs') as [Hx [Hy Hf]].
-    unfold sample_loss, params. rewrite Hsq. fold ws. rewrite layers_map, <- (forward_q_R (act_q (activ n))), Hf.
+    unfold sample_loss, params. fold ws l. rewrite layers_map, <- (forward_q_R (act_q (activ n))), Hf.
     2: { intro t. apply act_q_R. }
     assert (LF : length (fit_q P c (fst s')) = dy).
     { unfold fit_q. rewrite map_length, combine_length, HlP, Hlc. apply Nat.min_id. }
@@ -248,37 +254,40 @@ Proof.
     apply sum_map_ext_in. intros i Hi. apply in_seq in Hi. cbn [fst snd].
     rewrite !nth_map_Q2R, nth_fit by lia. unfold fitR, Y, X. rewrite qadd_R, qdot_R. reflexivity. }
   rewrite RQ, RP.
-  apply Rle_trans with (sum (map (fun s => sum (map (fun i => (fitR i (X s) - Y s i) ^ 2 / 2 +
-      (fitR i (X s) - Y s i) * (nth i G (fun _ => 0) (X s) - fitR i (X s))) (seq 0 dy))) data)).
-  2: { apply sum_map_le. intros s' _. apply sum_map_le. intros i _. rewrite (sq_split _ (fitR i (X s'))).
-       pose proof (pow2_ge_0 (nth i G (fun _ => 0) (X s') - fitR i (X s'))). lra. }
-  right. symmetry. rewrite <- (Rplus_0_r (sum (map (fun s => sum (map (fun i => (fitR i (X s) - Y s i) ^ 2 / 2) (seq 0 dy))) data))).
-  replace (sum (map (fun s => sum (map (fun i => (fitR i (X s) - Y s i) ^ 2 / 2 +
-      (fitR i (X s) - Y s i) * (nth i G (fun _ => 0) (X s) - fitR i (X s))) (seq 0 dy))) data))
-    with (sum (map (fun s => sum (map (fun i => (fitR i (X s) - Y s i) ^ 2 / 2) (seq 0 dy))) data) +
-          sum (map (fun i => sum (map (fun s => (fitR i (X s) - Y s i) * (nth i G (fun _ => 0) (X s) - fitR i (X s))) data)) (seq 0 dy))).
-  2: { rewrite <- (sum_swap (fun s i => (fitR i (X s) - Y s i) * (nth i G (fun _ => 0) (X s) - fitR i (X s)))).
+  set (gg := fun s i => Q2R (lgrad l P c i s)).
+  set (Gi := fun i x => nth i G (fun _ => 0) x).
+  apply Rle_trans with (sum (map (fun s => sum (map (fun i => ell l (fitR i (X s)) (Y s i) +
+      gg s i * (Gi i (X s) - fitR i (X s))) (seq 0 dy))) data)).
+  2: { apply sum_map_le. intros s' Hs'. apply sum_map_le. intros i Hi.
+       specialize (Hnorm i Hi). rewrite !andb_true_iff in Hnorm. destruct Hnorm as [[Hsub _] _].
+       rewrite forallb_forall in Hsub. specialize (Hsub s' Hs').
+       pose proof (subgrad_sound _ _ _ _ (Gi i (X s')) Hok Hsub) as S.
+       unfold lfit in S. rewrite qadd_R, qdot_R in S. exact S. }
+  right. symmetry. rewrite <- (Rplus_0_r (sum (map (fun s => sum (map (fun i => ell l (fitR i (X s)) (Y s i)) (seq 0 dy))) data))).
+  replace (sum (map (fun s => sum (map (fun i => ell l (fitR i (X s)) (Y s i) +
+      gg s i * (Gi i (X s) - fitR i (X s))) (seq 0 dy))) data))
+    with (sum (map (fun s => sum (map (fun i => ell l (fitR i (X s)) (Y s i)) (seq 0 dy))) data) +
+          sum (map (fun i => sum (map (fun s => gg s i * (Gi i (X s) - fitR i (X s))) data)) (seq 0 dy))).
+  2: { rewrite <- (sum_swap (fun s i => gg s i * (Gi i (X s) - fitR i (X s)))).
        rewrite <- sum_map_plus. apply sum_map_ext_in. intros s' _. rewrite <- sum_map_plus. reflexivity. }
-  f_equal. apply sum_map_zero_in. intros i Hi. apply in_seq in Hi.
-  specialize (Hnorm i (proj2 (in_seq dy 0 i) Hi)). apply andb_prop in Hnorm. destruct Hnorm as [H0 H1].
+  f_equal. apply sum_map_zero_in. intros i Hi.
+  specialize (Hnorm i Hi). rewrite !andb_true_iff in Hnorm. destruct Hnorm as [[_ H0] H1].
   rewrite forallb_forall in H1.
-  set (rr := fun s => Q2R (lres P c i s)).
-  assert (Hrr : forall s, fitR i (X s) - Y s i = rr s).
-  { intro s'. unfold rr, lres, fitR, X, Y. rewrite qsub_R, qadd_R, qdot_R. reflexivity. }
+  set (rr := fun s => gg s i).
   assert (Hsum : sum (map rr data) = 0).
-  { apply qeq_R in H0. rewrite qsum_R, Q2R_0 in H0. rewrite <- H0. unfold rr. rewrite map_map. reflexivity. }
+  { apply qeq_R in H0. rewrite qsum_R, Q2R_0 in H0. rewrite <- H0. unfold rr, gg. rewrite map_map. reflexivity. }
   assert (Horth : forall l, sum (map (fun s => rr s * nth l (X s) 0) data) = 0).
-  { intro l. destruct (Nat.lt_ge_cases l dx) as [L|L].
-    - specialize (H1 l (proj2 (in_seq dx 0 l) (conj (Nat.le_0_l l) L))).
+  { intro k'. destruct (Nat.lt_ge_cases k' dx) as [L|L].
+    - specialize (H1 k' (proj2 (in_seq dx 0 k') (conj (Nat.le_0_l k') L))).
       apply qeq_R in H1. rewrite qsum_R, map_map, Q2R_0 in H1.
-      transitivity (sum (map (fun s => Q2R (lres P c i s * nth l (fst s) 0)%Q) data)); [|exact H1].
-      apply sum_map_ext_in. intros s' _. unfold rr, X. rewrite qmul_R, nth_map_Q2R. reflexivity.
+      transitivity (sum (map (fun s => Q2R (lgrad l P c i s * nth k' (fst s) 0)%Q) data)); [|exact H1].
+      apply sum_map_ext_in. intros s' _. unfold rr, gg, X. rewrite qmul_R, nth_map_Q2R. reflexivity.
     - apply sum_map_zero_in. intros s' Hs'. rewrite nth_overflow; [ring|].
       unfold X. rewrite map_length. destruct (Hs s' Hs') as [Hx _]. lia. }
   destruct (aff_nth_F G i HG) as [al [be HGi]].
   transitivity (sum (map (fun s => rr s * dot al (X s) + ((-1) * (rr s * dot (map Q2R (nth i P [])) (X s)) +
                                     rr s * (be - Q2R (nth i c 0%Q)))) data)).
-  - apply sum_map_ext_in. intros s' _. rewrite Hrr, HGi. unfold fitR. ring.
+  - apply sum_map_ext_in. intros s' _. unfold Gi. rewrite HGi. unfold rr, fitR. ring.
   - rewrite !sum_map_plus, sum_map_scale, !(orth_dot data rr X) by exact Horth.
     rewrite (orth_const data rr Hsum). ring.
 Qed.

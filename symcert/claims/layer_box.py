@@ -1,0 +1,154 @@
+"""Certificates for the logistic and cross-entropy losses (untrusted generator side).
+
+The minimiser of an affine fit under these losses is transcendental in general, so the
+certificates are about a point theta* near the rational point theta that differs from it only in
+the variables of one layer (checker/layer_box.py): ``layer_minimum_box`` proves by the Krawczyk
+test that theta* exists in the variables' box and is a minimum of the risk (local: piecewise-linear
+cell; global: linear network), and ``arb_strictly_lower`` that a better point lies below it.
+
+* ``separable_violation``: NOT_APPLICABLE (exit 5) when the loss has no minimum on the data (a
+  separating direction, found by an exact LP and checked exactly, is named).
+* ``affine_point``: the network (piecewise-linear, every hidden width >= dx + 1) that computes the
+  float affine fit, rounded to dyadic rationals, with the first dx neurons of every hidden layer
+  carrying the input coordinates on one affine piece of the activation.
+* ``he2020_certificate``: he2020.thm1 under these losses (spurious local minimum in a layer box).
+* ``linear_certificate``: yun2019.thm4 under these losses (global minimum in a layer box).
+"""
+from __future__ import annotations
+
+from flint import arb, fmpq, fmpq_mat
+
+from symcert import certificate
+from symcert.checker.api import arb_precision, kernel, layer_minimum, parse_problem, risk_balls
+from symcert.errors import ConstructionFailed, HypothesisViolation
+from symcert.exact.rationals import format_rational as fr
+from symcert.provers.embed import affine_channels, build, carrier_piece, kink_feature_candidates
+from symcert.provers.logistic_fit import dyadic, fit, separating_direction
+
+PREC = 128
+RADII = [fmpq(1, 2 ** k) for k in (36, 28, 20, 44, 12)]
+
+
+def _exact(x: arb) -> fmpq:
+    man, exp = x.mid().man_exp()
+    two = fmpq(2) ** abs(int(exp))
+    return fmpq(man) * two if exp >= 0 else fmpq(man) / two
+
+
+def enclosure_json(x: arb) -> list:
+    """[lo, hi] exact dyadic rationals enclosing the ball (its lower and upper ends)."""
+    return [fr(_exact(x.lower())), fr(_exact(x.upper()))]
+
+
+def separable_violation(claim_id: str, loss: str, X: fmpq_mat, Y: fmpq_mat) -> None:
+    D = separating_direction(loss, X, Y)
+    if D is not None:
+        text = "; ".join("(" + ", ".join(fr(v) for v in row) + ")" for row in D)
+        raise HypothesisViolation(claim_id, "minimum exists",
+                                  f"the data are separable: along the affine direction D = {text} (rows: outputs; last entry the "
+                                  f"bias) no sample's {loss} loss grows and one decreases, so the loss has no minimum")
+
+
+def matrices(data) -> tuple:
+    X = fmpq_mat(data.m, data.dx, [v for r in data.inputs for v in r]).transpose()
+    Y = fmpq_mat(data.m, data.dy, [v for r in data.targets for v in r]).transpose()
+    return X, Y
+
+
+def rational_fit(loss: str, X, Y) -> tuple:
+    W, b = fit(loss, X, Y)
+    dy, dx = W.shape
+    return (fmpq_mat(dy, dx, [dyadic(W[i, k]) for i in range(dy) for k in range(dx)]),
+            fmpq_mat(dy, 1, [dyadic(b[i]) for i in range(dy)]))
+
+
+def _network(prob, act: dict, X, W0, b0, extra=None):
+    """Parameters computing x -> W0 x + b0 on the data (channels: the input coordinates, plus the
+    feature ``extra`` = (w, b, output coefficients) when given)."""
+    dx, dy = X.nrows(), W0.nrows()
+    piece = carrier_piece(act)
+    ident = fmpq_mat(dx, dx, [int(i == k) for i in range(dx) for k in range(dx)])
+    layer1, coef, const = affine_channels(ident, fmpq_mat(dx, 1), X, piece)
+    out_coef = [[W0[i, k] * coef[k][k] for k in range(dx)] for i in range(dy)]
+    out_const = [b0[i, 0] + sum((W0[i, k] * const[k] for k in range(dx)), fmpq(0)) for i in range(dy)]
+    if extra is not None:
+        layer1 = layer1 + [(extra[0], extra[1])]
+        out_coef = [row + [extra[2][i]] for i, row in enumerate(out_coef)]
+    return build(list(prob.widths), prob.act.value, piece, X, layer1, out_coef, out_const)
+
+
+def _box(prob, params: dict, layer: int, variables: list):
+    """(radius, rho, enclosure ball) for the first radius at which the checker's test holds."""
+    last = None
+    for r in RADII:
+        why, rho, enc = layer_minimum(prob, params, layer, _names(prob, layer, variables), r, PREC)
+        if why is None:
+            return r, rho, enc
+        last = why
+    raise ConstructionFailed(f"the Krawczyk test fails at every radius tried: {last}")
+
+
+def _names(prob, layer: int, variables: list) -> list:
+    cols = prob.widths[layer - 1]
+    return [(f"b{layer}", i, 0) if j == cols else (f"W{layer}", i, j) for i, j in variables]
+
+
+def _better(prob, act: dict, X, W0, b0, lo: fmpq):
+    """A point with risk certainly below lo: the fit plus eps times a bending feature on the spare
+    neuron, eps = +-2^-k (float first-order rate only chooses the sign)."""
+    dy = W0.nrows()
+    for w, b in kink_feature_candidates(act, X):
+        for i0 in range(dy):
+            for k in range(2, 40):
+                for sign in (1, -1):
+                    coefs = [fmpq(sign, 2 ** k) if i == i0 else fmpq(0) for i in range(dy)]
+                    pt = _network(prob, act, X, W0, b0, (w, b, coefs))
+                    with arb_precision(PREC):
+                        rb = risk_balls(prob, kernel.forward(prob, pt)[2])
+                        if rb < arb(lo):
+                            return pt, rb, {"feature_weights": [fr(t) for t in w], "feature_bias": fr(b),
+                                            "output": str(i0 + 1), "coefficient": fr(coefs[i0])}
+    raise ConstructionFailed("no lowering feature found among the candidate kink features")
+
+
+def layer_obligations(r, layer: int, variables: list, lower: bool) -> list:
+    obs = [{"id": "layer_minimum_box", "kind": "layer_minimum_box", "layer": layer, "variables": [list(v) for v in variables],
+            "radius": fr(r), "precision": PREC}]
+    if lower:
+        obs.append({"id": "arb_strictly_lower", "kind": "arb_strictly_lower", "precision": PREC})
+    return obs
+
+
+def finish(doc: dict) -> dict:
+    """Version 2 (a loss enclosure), the ledgers the checker derives, and the checker's verdict."""
+    from symcert.checker.api import check_document
+    doc["version"] = 2
+    doc.pop("rests_on", None)
+    rep = check_document(doc)
+    if rep.verdict.name != "CERTIFIED":
+        raise ConstructionFailed(f"the certificate does not check: {rep.summary}")
+    doc["rests_on"] = list(rep.rests_on)
+    return doc
+
+
+def he2020_certificate(claim: dict, pj: dict, act: dict) -> dict:
+    """he2020.thm1 under the logistic or cross-entropy loss: a spurious local minimum in a layer box."""
+    prob = parse_problem(pj)
+    X, Y = prob.X, prob.Y
+    separable_violation(claim["id"], prob.loss, X, Y)
+    dx, dy, L = X.nrows(), Y.nrows(), prob.depth
+    if min(prob.widths[1:-1]) < dx + 1:
+        raise ConstructionFailed(f"{claim['id']}: the {prob.loss} route carries the {dx} input coordinates and one bending feature: "
+                                 f"every hidden width must be >= dx + 1 = {dx + 1}, not {list(prob.widths[1:-1])}")
+    W0, b0 = rational_fit(prob.loss, X, Y)
+    params = _network(prob, act, X, W0, b0)
+    rows = range(dy - 1 if prob.loss == "cross_entropy" else dy)
+    variables = [(i, j) for i in rows for j in list(range(dx)) + [prob.widths[L - 1]]]
+    r, rho, enc = _box(prob, params, L, variables)
+    lo = _exact(enc.lower())
+    better, rb, info = _better(prob, act, X, W0, b0, lo)
+    claim = dict(claim, construction=dict(claim.get("construction", {}), affine_fit="float Newton, rounded to multiples of 2^-48",
+                                          layer_box={"layer": str(L), "radius": fr(r), "rho": f"{float(rho):.3g}"}, better_point=info))
+    doc = certificate.document(claim, pj, params, fmpq(0), layer_obligations(r, L, variables, True), better, fmpq(0))
+    doc["loss"], doc["better_loss"] = enclosure_json(enc), enclosure_json(rb)
+    return finish(doc)

@@ -65,7 +65,7 @@ def classify_point(pj: dict, params: dict, instance: str) -> dict:
     separable_violation(CLAIM_ID, prob.loss, prob.X, prob.Y)
     j = rank_condition(prob, params)
     if j is None:
-        raise ConstructionFailed(f"{claim['id']}: Theorem 4's rank condition holds at no layer of this point; under the "
+        raise ConstructionFailed(f"{CLAIM_ID}: Theorem 4's rank condition holds at no layer of this point; under the "
                                  f"{prob.loss} loss only that case is certified (see docs/papers/yun2019-thm4.md)")
     variables = layer_variables(prob, params, j)
     r, rho, enc = _box(prob, params, j, variables)

@@ -50,8 +50,9 @@ from symcert.checker.ledger import ARB, KRAWCZYK, LAYER_BOX_LEMMA, RATIONAL
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.problem import FormatError, Problem, enclosure, get, point, rational
 
-MAX_VARIABLES = 200
-MAX_PREC = 4096
+MAX_VARIABLES = 200  # variables of one obligation
+MAX_PREC = 4096  # bits
+MAX_WORK = 5 * 10**6  # variables x outputs x samples (the exact ranks and the Hessian sums)
 
 
 class LayerBoxContext(Context):
@@ -77,10 +78,16 @@ class LayerBoxContext(Context):
 
 
 def _fields(ctx, ob: dict, path: str):
+    """(precision, None), or (precision, UNKNOWN Outcome naming the limit reached)."""
     prec = get(ob, "precision", path, int)
-    if not 32 <= prec <= MAX_PREC:
-        raise FormatError(f"{path}.precision", prec, f"expected 32..{MAX_PREC} bits")
-    return prec
+    if prec < 32:
+        raise FormatError(f"{path}.precision", prec, "at least 32 bits")
+    n = len(ob.get("variables", [])) if isinstance(ob.get("variables"), list) else 0
+    work = n * ctx.prob.widths[-1] * ctx.prob.m
+    if prec > MAX_PREC or n > MAX_VARIABLES or work > MAX_WORK:
+        return prec, Outcome("unknown", f"limit reached: precision {prec} (MAX_PREC {MAX_PREC}), {n} variables (MAX_VARIABLES "
+                                        f"{MAX_VARIABLES}), work {work} (MAX_WORK {MAX_WORK})", [])
+    return prec, None
 
 
 def risk_balls(prob, out: fmpq_mat, cols=None) -> arb:
@@ -112,8 +119,8 @@ def _variables(ctx, ob: dict, path: str):
         raise FormatError(f"{path}.layer", layer, f"expected a layer 1..{prob.depth}")
     rows, cols = prob.widths[layer], prob.widths[layer - 1]
     spec = get(ob, "variables", path, list)
-    if not 1 <= len(spec) <= MAX_VARIABLES:
-        raise FormatError(f"{path}.variables", len(spec), f"expected 1..{MAX_VARIABLES} variables")
+    if not spec:
+        raise FormatError(f"{path}.variables", spec, "expected at least one variable")
     out = []
     for n, v in enumerate(spec):
         if not (isinstance(v, list) and len(v) == 2 and all(isinstance(t, int) and not isinstance(t, bool) for t in v)
@@ -193,7 +200,9 @@ def layer_minimum(prob, pt: dict, layer: int, var: list, r: fmpq, prec: int) -> 
 
 
 def check_layer_minimum_box(ctx, ob: dict, path: str) -> Outcome:
-    prec = _fields(ctx, ob, path)
+    prec, stop = _fields(ctx, ob, path)
+    if stop:
+        return stop
     r = rational(get(ob, "radius", path), f"{path}.radius")
     if not r > 0:
         raise FormatError(f"{path}.radius", ob["radius"], "radius must be positive")
@@ -215,7 +224,9 @@ def check_layer_minimum_box(ctx, ob: dict, path: str) -> Outcome:
 
 
 def check_arb_strictly_lower(ctx, ob: dict, path: str) -> Outcome:
-    prec = _fields(ctx, ob, path)
+    prec, stop = _fields(ctx, ob, path)
+    if stop:
+        return stop
     if ctx.better is None:
         return Outcome("fails", "no better_point in the certificate", [])
     with precision(prec):

@@ -409,6 +409,38 @@ def later_kinds() -> list:
     return out
 
 
+LAYER = "he2020/thm1-logistic-s41-m8-dx1-dy1-d2-relu.json"  # a logistic layer-box certificate (checker/layer_box.py)
+LAYER_CE = "he2020/thm1-cross-entropy-s43-m9-dx2-dy3-d2-relu.json"
+
+
+def layer_box() -> list:
+    """The logistic and cross-entropy losses: the layer box and the better point below it."""
+    out = []
+
+    def make(rel, change, verdict, name, why):
+        doc = load(rel)
+        doc.pop("rests_on", None)
+        change(doc)
+        out.append((verdict, name, doc, why))
+    make(LAYER, lambda d: d["obligations"][0].update(variables=d["obligations"][0]["variables"][:1]), "REJECTED",
+         "broken-layer_minimum_box", "layer_minimum_box with the output bias dropped: the variables do not reach every affine map")
+    make(LAYER_CE, lambda d: d["obligations"][0].update(variables=[[i, c] for i in range(3) for c in (0, 1, 4)]), "REJECTED",
+         "softmax-shift-layer_minimum_box", "every output row free under the cross-entropy loss: the softmax shift is a flat direction")
+    make(LAYER, lambda d: d["obligations"][0].update(radius="1/1267650600228229401496703205376"), "REJECTED",
+         "numeric-layer_minimum_box", "a layer box of radius 2^-100: the minimiser lies outside it, K(B) is not inside B")
+    make(LAYER, lambda d: d.update(better_point=copy.deepcopy(d["point"]), better_loss=d["loss"]), "REJECTED",
+         "broken-arb_strictly_lower", "arb_strictly_lower: better_point is the point itself, not below the minimum")
+    make(LAYER, lambda d: d.update(loss=["0", "1/1000000"]), "REJECTED", "enclosure-excludes-layer-minimum",
+         "a loss enclosure [0, 10^-6] that excludes the risk at the layer box's minimum")
+    make(LAYER, lambda d: d.update(loss=d["loss"][0]), "INVALID", "exact-loss-logistic",
+         "an exact loss for the logistic loss, whose risk is transcendental: an enclosure [lo, hi] is needed")
+    make(LAYER, lambda d: d["obligations"][0].update(precision=100000), "UNKNOWN", "limit-layer_minimum_box",
+         "layer_minimum_box at 100000 bits: beyond MAX_PREC")
+    make(LAYER, lambda d: d["obligations"][1].update(precision=100000), "UNKNOWN", "limit-arb_strictly_lower",
+         "arb_strictly_lower at 100000 bits: beyond MAX_PREC")
+    return out
+
+
 def entries() -> list:
     """(verdict, name, document or text, why) of every corpus file."""
     from symcert.checker.registry import CONCLUSIONS
@@ -425,7 +457,7 @@ def entries() -> list:
     for conclusion in CONCLUSIONS:  # a box conclusion needs a loss enclosure: an exact loss is unreadable for it
         out.append(("INVALID" if conclusion in BOX_CONCLUSIONS else "REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
-    return out + population() + soundness() + later_kinds() + hostile()
+    return out + population() + soundness() + later_kinds() + hostile() + layer_box()
 
 
 def main() -> int:

@@ -10,14 +10,17 @@ statement. Everything below is re-derived exactly (rationals) or over arb balls 
 
 1. The region N. Piecewise-linear activation: every hidden pre-activation at theta is strictly
    inside an open piece, and every hidden neuron uses the same piece on every sample (exact). N is
-   the open set of parameters keeping every pre-activation in its open piece; l must be the output
-   layer, so every parameter that differs from theta only in layer-l variables is in N (the
-   pre-activations do not depend on them). Activation with one piece: N is every parameter, any l.
-   On N every hidden layer is one affine map of its input, so every theta' in N computes an affine
-   map: the outputs O(theta') (dy x m) have rows in the row space of X~ = [X; 1].
-2. Effect matrices. On N the outputs are affine in the layer-l parameters (the layers above are
-   fixed affine maps), so with E_k = O(theta + e_k) - O(theta) (exact, theta + e_k in N),
-   O(theta with v) = N0 + sum_k v_k E_k where N0 = O(theta) - sum_k v0_k E_k.
+   the open set of parameters keeping every pre-activation in its open piece. If l is the output
+   layer, every parameter that differs from theta only in layer-l variables is in N (the
+   pre-activations do not depend on them); for a lower layer an earlier ``interior_cell`` must have
+   put the whole sup-norm box of radius R >= r around theta inside N (fact ``("cell_box", R)``).
+   Activation with one piece: N is every parameter, any l. On N every hidden layer is one affine
+   map of its input, so every theta' in N computes an affine map: the outputs O(theta') (dy x m)
+   have rows in the row space of X~ = [X; 1].
+2. Effect matrices. On the box of radius r around theta (inside N) the outputs are affine in the
+   layer-l parameters (the layers above are fixed affine maps there, the layers below too), so with
+   E_k = (O(theta + r e_k) - O(theta)) / r (exact), O(theta with v) = N0 + sum_k v_k E_k for every v
+   in the variables' box, where N0 = O(theta) - sum_k v0_k E_k.
 3. Spanning (exact ranks). F = {e_i X~[k, :]}: the outputs of the affine maps. Logistic:
    rank [E; F] = rank E = number of variables. Cross-entropy, which is unchanged when one number is
    added to every output of a sample: with C = {1 X~[k, :]}, rank [E; C; F] = rank [E; C] =
@@ -28,8 +31,8 @@ statement. Everything below is re-derived exactly (rationals) or over arb balls 
    over the box B = v0 +- r (arb), K(B) = v0 - Y grad g(v0) + (I - Y H(B))(B - v0) strictly inside
    B implies exactly one zero v* of grad g in B (Krawczyk 1969, Rump 1983). A zero of the gradient
    of a convex function is a global minimiser: g(v*) = min over every affine map of l0.
-5. theta* = theta with v := v*. It differs from theta only in layer-l variables, so it lies in N
-   and R(theta*) = g(v*). For every theta' in N, R(theta') = l0(A(theta')) >= g(v*) = R(theta*):
+5. theta* = theta with v := v*. It differs from theta only in layer-l variables, by at most r, so
+   it lies in N and R(theta*) = g(v*). For every theta' in N, R(theta') = l0(A(theta')) >= g(v*) = R(theta*):
    theta* is a local minimum (N is open), fact ``("layer_min", r, rho)``, rho = the sup-norm
    distance bound from theta; with one activation piece N is everything: a global minimum, fact
    ``("layer_global_min", r, rho)`` as well. R(theta*) = g(v*) lies in
@@ -97,12 +100,13 @@ def risk_balls(prob, out: fmpq_mat, cols=None) -> arb:
                 for j, c in enumerate(cols)), arb(0))
 
 
-def _region(prob, pt: dict, layer: int) -> str | None:
-    """None if step 1 holds for variables of ``layer``, else why not."""
+def _region(prob, pt: dict, layer: int, r: fmpq, cell) -> str | None:
+    """None if step 1 holds for variables of ``layer`` (``cell``: the largest cell_box radius or None)."""
     if not prob.act.breakpoints:
         return None
-    if layer != prob.depth:
-        return f"with a piecewise-linear activation the variables must be in the output layer {prob.depth}, not {layer}"
+    if layer != prob.depth and (cell is None or cell < r):
+        return (f"with a piecewise-linear activation the variables must be in the output layer {prob.depth}, or an "
+                f"interior_cell box of radius >= {r} must hold first (layer {layer})")
     for l, Z in enumerate(kernel.forward(prob, pt)[0], start=1):
         for i in range(Z.nrows()):
             pieces = {prob.act.piece(Z[i, j]) for j in range(Z.ncols())}
@@ -132,15 +136,15 @@ def _variables(ctx, ob: dict, path: str):
     return layer, out
 
 
-def _effects(prob, pt: dict, var: list):
+def _effects(prob, pt: dict, var: list, r: fmpq):
     """(E_k as flat lists, v0, O(theta)) exactly (step 2)."""
     base = kernel.forward(prob, pt)[2]
     effects = []
     for name, i, j in var:
         moved = dict(pt)
         moved[name] = fmpq_mat(pt[name])
-        moved[name][i, j] += 1
-        effects.append([a - b for a, b in zip(kernel.forward(prob, moved)[2].entries(), base.entries())])
+        moved[name][i, j] += r
+        effects.append([(a - b) / r for a, b in zip(kernel.forward(prob, moved)[2].entries(), base.entries())])
     return effects, [pt[n][i, j] for n, i, j in var], base
 
 
@@ -176,10 +180,10 @@ def _g(prob, effects: list, N0: list, v: list):
     return val, grad, H
 
 
-def layer_minimum(prob, pt: dict, layer: int, var: list, r: fmpq, prec: int) -> tuple:
+def layer_minimum(prob, pt: dict, layer: int, var: list, r: fmpq, prec: int, cell=None) -> tuple:
     """(None, rho, enclosure of R(theta*)) when steps 1-4 hold, else (why not, None, None)."""
-    why = _region(prob, pt, layer)
-    effects, v0, base = _effects(prob, pt, var)
+    why = _region(prob, pt, layer, r, cell)
+    effects, v0, base = _effects(prob, pt, var, r)
     why = why or _spans(prob, effects)
     if why:
         return why, None, None
@@ -207,7 +211,7 @@ def check_layer_minimum_box(ctx, ob: dict, path: str) -> Outcome:
     if not r > 0:
         raise FormatError(f"{path}.radius", ob["radius"], "radius must be positive")
     layer, var = _variables(ctx, ob, path)
-    why, rho, enc = layer_minimum(ctx.prob, ctx.point, layer, var, r, prec)
+    why, rho, enc = layer_minimum(ctx.prob, ctx.point, layer, var, r, prec, ctx.box_radius())
     ledger = [RATIONAL, ARB(prec), KRAWCZYK, LAYER_BOX_LEMMA]
     if why:
         return Outcome("fails", why, ledger)

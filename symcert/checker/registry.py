@@ -48,7 +48,7 @@ def _k(module, classes, losses, *facts) -> Kind:
 
 KINDS = {
     "gradient_zero": _k("obligations", (PL, LIN), ALL_LOSSES, "critical"),
-    "interior_cell": _k("obligations", (PL, LIN), ALL_LOSSES, "cell_box"),
+    "interior_cell": _k("obligations", (PL, LIN), ALL_LOSSES | ARB_LOSSES, "cell_box"),  # loss-free
     "affine_reduction": _k("obligations", (PL, LIN), SQUARED, "local_min"),
     "smt_cell_minimum": _k("cells", (PL, LIN), ALL_LOSSES, "local_min"),
     "strictly_lower": _k("obligations", (PL, LIN), ALL_LOSSES, "lower_point"),

@@ -8,9 +8,11 @@ cell; global: linear network), and ``arb_strictly_lower`` that a better point li
 
 * ``separable_violation``: NOT_APPLICABLE (exit 5) when the loss has no minimum on the data (a
   separating direction, found by an exact LP and checked exactly, is named).
-* ``affine_point``: the network (piecewise-linear, every hidden width >= dx + 1) that computes the
-  float affine fit, rounded to dyadic rationals, with the first dx neurons of every hidden layer
-  carrying the input coordinates on one affine piece of the activation.
+* ``_network``: the network that computes the float affine fit, rounded to dyadic rationals, with
+  every neuron on one affine piece for every sample: the first dx neurons of every hidden layer
+  carry the input coordinates (every hidden width >= dx + 1; the variables are the output layer's),
+  or, narrower, the first dy neurons carry the fitted outputs as in the paper (the variables are
+  those neurons' first-layer rows, inside the box of an ``interior_cell`` obligation).
 * ``he2020_certificate``: he2020.thm1 under these losses (spurious local minimum in a layer box).
 * ``linear_certificate``: yun2019.thm4 under these losses (global minimum in a layer box).
 """
@@ -22,6 +24,7 @@ from symcert import certificate
 from symcert.checker.api import arb_precision, kernel, layer_minimum, parse_problem, risk_balls
 from symcert.errors import ConstructionFailed, HypothesisViolation
 from symcert.exact.rationals import format_rational as fr
+from symcert.provers.cells import interior_radius
 from symcert.provers.embed import affine_channels, build, carrier_piece, kink_feature_candidates
 from symcert.provers.logistic_fit import dyadic, fit, separating_direction
 
@@ -62,26 +65,31 @@ def rational_fit(loss: str, X, Y) -> tuple:
             fmpq_mat(dy, 1, [dyadic(b[i]) for i in range(dy)]))
 
 
-def _network(prob, act: dict, X, W0, b0, extra=None):
-    """Parameters computing x -> W0 x + b0 on the data (channels: the input coordinates, plus the
-    feature ``extra`` = (w, b, output coefficients) when given)."""
+def _network(prob, act: dict, X, W0, b0, extra=None, carry: str = "inputs"):
+    """Parameters computing x -> W0 x + b0 on the data. Channels (one neuron each, on one affine
+    piece of the activation): the input coordinates (``carry="inputs"``, the output layer applies
+    the fit) or the dy fitted outputs (``"outputs"``, the paper's construction); plus the feature
+    ``extra`` = (w, b, output coefficients) when given."""
     dx, dy = X.nrows(), W0.nrows()
     piece = carrier_piece(act)
-    ident = fmpq_mat(dx, dx, [int(i == k) for i in range(dx) for k in range(dx)])
-    layer1, coef, const = affine_channels(ident, fmpq_mat(dx, 1), X, piece)
-    out_coef = [[W0[i, k] * coef[k][k] for k in range(dx)] for i in range(dy)]
-    out_const = [b0[i, 0] + sum((W0[i, k] * const[k] for k in range(dx)), fmpq(0)) for i in range(dy)]
+    if carry == "outputs":
+        layer1, out_coef, out_const = affine_channels(W0, b0, X, piece)
+    else:
+        ident = fmpq_mat(dx, dx, [int(i == k) for i in range(dx) for k in range(dx)])
+        layer1, coef, const = affine_channels(ident, fmpq_mat(dx, 1), X, piece)
+        out_coef = [[W0[i, k] * coef[k][k] for k in range(dx)] for i in range(dy)]
+        out_const = [b0[i, 0] + sum((W0[i, k] * const[k] for k in range(dx)), fmpq(0)) for i in range(dy)]
     if extra is not None:
         layer1 = layer1 + [(extra[0], extra[1])]
         out_coef = [row + [extra[2][i]] for i, row in enumerate(out_coef)]
     return build(list(prob.widths), prob.act.value, piece, X, layer1, out_coef, out_const)
 
 
-def _box(prob, params: dict, layer: int, variables: list):
+def _box(prob, params: dict, layer: int, variables: list, cell=None):
     """(radius, rho, enclosure ball) for the first radius at which the checker's test holds."""
-    last = None
-    for r in RADII:
-        why, rho, enc = layer_minimum(prob, params, layer, _names(prob, layer, variables), r, PREC)
+    last = "no radius inside the cell box"
+    for r in (r for r in RADII if cell is None or r <= cell):
+        why, rho, enc = layer_minimum(prob, params, layer, _names(prob, layer, variables), r, PREC, cell)
         if why is None:
             return r, rho, enc
         last = why
@@ -93,7 +101,7 @@ def _names(prob, layer: int, variables: list) -> list:
     return [(f"b{layer}", i, 0) if j == cols else (f"W{layer}", i, j) for i, j in variables]
 
 
-def _better(prob, act: dict, X, W0, b0, lo: fmpq):
+def _better(prob, act: dict, X, W0, b0, lo: fmpq, carry: str):
     """A point with risk certainly below lo: the fit plus eps times a bending feature on the spare
     neuron, eps = +-2^-k (float first-order rate only chooses the sign)."""
     dy = W0.nrows()
@@ -102,7 +110,7 @@ def _better(prob, act: dict, X, W0, b0, lo: fmpq):
             for k in range(2, 40):
                 for sign in (1, -1):
                     coefs = [fmpq(sign, 2 ** k) if i == i0 else fmpq(0) for i in range(dy)]
-                    pt = _network(prob, act, X, W0, b0, (w, b, coefs))
+                    pt = _network(prob, act, X, W0, b0, (w, b, coefs), carry)
                     with arb_precision(PREC):
                         rb = risk_balls(prob, kernel.forward(prob, pt)[2])
                         if rb < arb(lo):
@@ -111,8 +119,9 @@ def _better(prob, act: dict, X, W0, b0, lo: fmpq):
     raise ConstructionFailed("no lowering feature found among the candidate kink features")
 
 
-def layer_obligations(r, layer: int, variables: list, lower: bool) -> list:
-    obs = [{"id": "layer_minimum_box", "kind": "layer_minimum_box", "layer": layer, "variables": [list(v) for v in variables],
+def layer_obligations(r, layer: int, variables: list, lower: bool, cell=None) -> list:
+    obs = [{"id": "interior_cell", "kind": "interior_cell", "radius": fr(cell)}] if cell is not None else []
+    obs += [{"id": "layer_minimum_box", "kind": "layer_minimum_box", "layer": layer, "variables": [list(v) for v in variables],
             "radius": fr(r), "precision": PREC}]
     if lower:
         obs.append({"id": "arb_strictly_lower", "kind": "arb_strictly_lower", "precision": PREC})
@@ -137,18 +146,24 @@ def he2020_certificate(claim: dict, pj: dict, act: dict) -> dict:
     X, Y = prob.X, prob.Y
     separable_violation(claim["id"], prob.loss, X, Y)
     dx, dy, L = X.nrows(), Y.nrows(), prob.depth
-    if min(prob.widths[1:-1]) < dx + 1:
-        raise ConstructionFailed(f"{claim['id']}: the {prob.loss} route carries the {dx} input coordinates and one bending feature: "
-                                 f"every hidden width must be >= dx + 1 = {dx + 1}, not {list(prob.widths[1:-1])}")
     W0, b0 = rational_fit(prob.loss, X, Y)
-    params = _network(prob, act, X, W0, b0)
     rows = range(dy - 1 if prob.loss == "cross_entropy" else dy)
-    variables = [(i, j) for i in rows for j in list(range(dx)) + [prob.widths[L - 1]]]
-    r, rho, enc = _box(prob, params, L, variables)
+    if min(prob.widths[1:-1]) >= dx + 1:  # the input coordinates carried: the output layer reaches every affine map
+        carry, layer, cell = "inputs", L, None
+        params = _network(prob, act, X, W0, b0)
+        variables = [(i, j) for i in rows for j in list(range(dx)) + [prob.widths[L - 1]]]
+    else:  # the paper's dy channels: their first-layer rows reach every affine map, inside the cell's box
+        carry, layer = "outputs", 1
+        params = _network(prob, act, X, W0, b0, carry=carry)
+        cell = interior_radius(prob, params)
+        if cell is None:
+            raise ConstructionFailed(f"{claim['id']}: the point is not inside an open cell")
+        variables = [(i, j) for i in rows for j in range(dx + 1)]
+    r, rho, enc = _box(prob, params, layer, variables, cell)
     lo = _exact(enc.lower())
-    better, rb, info = _better(prob, act, X, W0, b0, lo)
+    better, rb, info = _better(prob, act, X, W0, b0, lo, carry)
     claim = dict(claim, construction=dict(claim.get("construction", {}), affine_fit="float Newton, rounded to multiples of 2^-48",
-                                          layer_box={"layer": str(L), "radius": fr(r), "rho": f"{float(rho):.3g}"}, better_point=info))
-    doc = certificate.document(claim, pj, params, fmpq(0), layer_obligations(r, L, variables, True), better, fmpq(0))
+                                          layer_box={"layer": str(layer), "radius": fr(r), "rho": f"{float(rho):.3g}"}, better_point=info))
+    doc = certificate.document(claim, pj, params, fmpq(0), layer_obligations(r, layer, variables, True, cell), better, fmpq(0))
     doc["loss"], doc["better_loss"] = enclosure_json(enc), enclosure_json(rb)
     return finish(doc)

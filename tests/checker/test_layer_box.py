@@ -167,10 +167,17 @@ def test_separable_data_are_not_applicable_with_the_direction(cli, tmp_path):
     assert all(v >= 0 for v in margins) and any(v > 0 for v in margins)
 
 
-def test_too_narrow_for_the_route_is_unknown(cli, tmp_path):
-    data = _csv(tmp_path, [(0, 1, 1), (1, 0, -1), (1, 1, 1), (2, 1, -1), (0, 2, -1), (1, 2, 1)], "x1,x2,y")
-    p = cli("certify", "he2020.thm1", "--data", data, "--loss", "logistic", "--hidden", "2", "-q")
-    assert p.returncode == 3 and "dx + 1 = 3" in p.stderr, p.stderr
+def test_narrow_networks_use_first_layer_variables_inside_the_cell_box(cli, tmp_path):
+    data = _csv(tmp_path, [(0, 1, 1), (1, 0, -1), (1, 1, 1), (2, 1, -1), (0, 2, -1), (1, 2, 1), (-1, 0, 1)], "x1,x2,y")
+    out = tmp_path / "c.json"
+    p = cli("certify", "he2020.thm1", "--data", data, "--loss", "logistic", "--hidden", "2", "-o", out, "-q")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(out.read_text())
+    assert [o["kind"] for o in doc["obligations"]] == ["interior_cell", "layer_minimum_box", "arb_strictly_lower"]
+    assert doc["obligations"][1]["layer"] == 1
+    doc["obligations"] = doc["obligations"][1:]  # without the cell box, first-layer variables may leave the cell
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "interior_cell box of radius" in rep.summary, rep.summary
 
 
 def test_yun2019_thm4_logistic_point(cli, proof, tmp_path):

@@ -434,6 +434,8 @@ def layer_box() -> list:
          "a loss enclosure [0, 10^-6] that excludes the risk at the layer box's minimum")
     make(LAYER, lambda d: d.update(loss=d["loss"][0]), "INVALID", "exact-loss-logistic",
          "an exact loss for the logistic loss, whose risk is transcendental: an enclosure [lo, hi] is needed")
+    make("he2020/thm1-logistic-s46-m10-dx2-dy1-d3-hard_sigmoid.json", lambda d: d["obligations"].pop(0), "REJECTED",
+         "no-cell-box-layer_minimum_box", "first-layer variables without the interior_cell box: they could leave the activation cell")
     make(LAYER, lambda d: d["obligations"][0].update(precision=100000), "UNKNOWN", "limit-layer_minimum_box",
          "layer_minimum_box at 100000 bits: beyond MAX_PREC")
     make(LAYER, lambda d: d["obligations"][1].update(precision=100000), "UNKNOWN", "limit-arb_strictly_lower",

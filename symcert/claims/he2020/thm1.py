@@ -62,6 +62,8 @@ THM1_ARB = [  # (seed, m, dx, dy, widths, activation, loss): logistic and cross-
     (44, 12, 3, 1, [3, 4, 4, 4, 1], "hard_tanh", "logistic"),
     (43, 9, 2, 3, [2, 4, 3], "relu", "cross_entropy"),
     (45, 12, 2, 2, [2, 3, 3, 3, 2], "relu6", "cross_entropy"),
+    (46, 10, 2, 1, [2, 2, 2, 1], "hard_sigmoid", "logistic"),  # hidden width dy + 1 < dx + 1: first-layer variables
+    (47, 14, 3, 2, [3, 3, 2], "abs", "cross_entropy"),
 ]
 
 
@@ -165,8 +167,7 @@ def certify_thm1_data(data: Dataset, options: dict) -> dict:
 
 
 OPTIONS = {"--activation": "relu | leaky_relu:S | relu_like:SP,SM | abs | hard_tanh | relu6 | hard_sigmoid | pl:SL;T1=V1,...;SR",
-           "--loss": "squared | absolute | huber:DELTA | hinge | logistic | cross_entropy (default squared; the last two "
-                     "need every hidden width >= dx + 1)",
+           "--loss": "squared | absolute | huber:DELTA | hinge | logistic | cross_entropy (default squared)",
            "--hidden N": "width of every hidden layer (default 2; >= dy + 1)",
            "--depth L": "number of weight layers (default 2)"}
 

@@ -96,6 +96,46 @@ def _box(prob, params: dict, layer: int, variables: list, cell=None):
     raise ConstructionFailed(f"the Krawczyk test fails at every radius tried: {last}")
 
 
+def refine(prob, params: dict, layer: int, variables: list, steps: int = 60) -> dict:
+    """Untrusted: Newton's method in floats on the risk in the named variables (outputs affine in
+    them: a linear network, or the output layer), rounded to multiples of 2^-48; the other
+    parameters are kept. Used when the given point is too far from the minimiser for the test."""
+    import numpy as np
+    names = _names(prob, layer, variables)
+    base = kernel.forward(prob, params)[2]
+    dy, m = base.nrows(), base.ncols()
+    E = []
+    for n, i, j in names:
+        moved = dict(params)
+        moved[n] = fmpq_mat(params[n])
+        moved[n][i, j] += 1
+        out = kernel.forward(prob, moved)[2]
+        E.append(np.array([[float(out[a, b] - base[a, b]) for b in range(m)] for a in range(dy)]))
+    v0 = np.array([float(params[n][i, j]) for n, i, j in names])
+    N0 = np.array([[float(base[a, b]) for b in range(m)] for a in range(dy)]) - sum(v * e for v, e in zip(v0, E))
+    Y = np.array([[float(prob.Y[a, b]) for b in range(m)] for a in range(dy)])
+    J = np.stack([e.reshape(-1) for e in E], axis=1)  # (dy m) x n, row a * m + b
+    v = v0.copy()
+    for _ in range(steps):
+        O = N0 + sum(x * e for x, e in zip(v, E))
+        if prob.loss == "logistic":
+            s = 1 / (1 + np.exp(Y * O))
+            d, H = (-Y * s).reshape(-1), J.T @ (J * (s * (1 - s)).reshape(-1)[:, None])
+        else:
+            P = np.exp(O - O.max(axis=0))
+            P /= P.sum(axis=0)
+            d = (P - Y).reshape(-1)
+            H = sum(np.outer(J[b::m].T @ P[:, b], J[b::m].T @ P[:, b]) * -1 + (J[b::m].T * P[:, b]) @ J[b::m] for b in range(m))
+        step = np.linalg.lstsq(H, J.T @ d, rcond=None)[0]
+        v -= step
+        if np.max(np.abs(step)) < 1e-15:
+            break
+    out = {k: fmpq_mat(M) for k, M in params.items()}
+    for (n, i, j), x in zip(names, v):
+        out[n][i, j] = dyadic(x)
+    return out
+
+
 def _names(prob, layer: int, variables: list) -> list:
     cols = prob.widths[layer - 1]
     return [(f"b{layer}", i, 0) if j == cols else (f"W{layer}", i, j) for i, j in variables]

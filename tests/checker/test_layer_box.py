@@ -200,3 +200,26 @@ def test_other_routes_refuse_the_transcendental_losses(cli, tmp_path):
     data = _csv(tmp_path, [(0, 1), (1, -1), (2, 1), (3, -1)], "x1,y")
     p = cli("certify", "christof2023.thm", "--data", data, "--loss", "logistic", "-q")
     assert p.returncode == 5 and "logistic" in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
+
+
+def test_yun2019_thm4_trained_point_is_refined_and_says_so(cli, proof, tmp_path):
+    import random
+    doc = proof(YUN)
+    rng = random.Random(3)
+
+    def pert(v):
+        if isinstance(v, dict):
+            return {k: pert(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [pert(x) for x in v]
+        return repr(float(F(v)) + rng.uniform(-1e-3, 1e-3))
+    d = doc["problem"]["data"]
+    data = _csv(tmp_path, [x + y for x, y in zip(d["inputs"], d["targets"])], "x1,x2,y")
+    pt = tmp_path / "p.json"
+    pt.write_text(json.dumps(pert(doc["point"])))
+    out = tmp_path / "c.json"
+    p = cli("certify", "yun2019.thm4", "--data", data, "--point", pt, "--loss", "logistic", "-o", out, "-q")
+    assert p.returncode == 0, p.stderr
+    cert = json.loads(out.read_text())
+    assert "were moved by Newton's method" in cert["claim"]["construction"]["refined"]
+    assert cli("check", out).returncode == 0

@@ -22,7 +22,7 @@ from flint import fmpq, fmpq_mat
 from symcert import certificate
 from symcert.checker.api import kernel, parse_problem
 from symcert.claims.base import Instance
-from symcert.claims.layer_box import _box, enclosure_json, finish, layer_obligations, rational_fit, separable_violation
+from symcert.claims.layer_box import _box, enclosure_json, finish, layer_obligations, rational_fit, refine, separable_violation
 from symcert.errors import ConstructionFailed, HypothesisViolation
 from symcert.inputs.data import from_rows
 from symcert.provers.affine import pivot_columns
@@ -53,9 +53,17 @@ def layer_variables(prob, params: dict, j: int) -> list:
     return [(i, c) for i in rows for c in cols]
 
 
+def _rank_layers(prob, params: dict) -> list:
+    """Every layer j where Theorem 4's rank condition holds, the output layer first."""
+    from symcert.claims.yun2019.thm4 import chain
+    L, dx, dy = prob.depth, prob.widths[0], prob.widths[-1]
+    return [j for j in range(L, 0, -1)
+            if chain(params, L, j + 1, prob.widths[j]).rank() == dy and chain(params, j - 1, 1, dx).rank() == dx]
+
+
 def classify_point(pj: dict, params: dict, instance: str) -> dict:
     """The certificate of a global minimum theta* in the layer box of the point ``params``."""
-    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT, rank_condition
+    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT
     prob = parse_problem(pj)
     dx, dy = prob.widths[0], prob.widths[-1]
     narrow = [(l, w) for l, w in enumerate(prob.widths[1:-1], start=1) if w < min(dx, dy)]
@@ -63,12 +71,28 @@ def classify_point(pj: dict, params: dict, instance: str) -> dict:
         raise HypothesisViolation(CLAIM_ID, "H1", f"widths {list(prob.widths)}: at least one hidden layer, each of width >= "
                                   f"min(dx, dy) = {min(dx, dy)}")
     separable_violation(CLAIM_ID, prob.loss, prob.X, prob.Y)
-    j = rank_condition(prob, params)
-    if j is None:
+    layers = _rank_layers(prob, params)
+    if not layers:
         raise ConstructionFailed(f"{CLAIM_ID}: Theorem 4's rank condition holds at no layer of this point; under the "
                                  f"{prob.loss} loss only that case is certified (see docs/papers/yun2019-thm4.md)")
-    variables = layer_variables(prob, params, j)
-    r, rho, enc = _box(prob, params, j, variables)
+    found, moved, last = None, None, None
+    for refined in (False, True):  # the given point first; then its layer-j variables refined by Newton's method
+        for j in layers:
+            variables = layer_variables(prob, params, j)
+            pt = refine(prob, params, j, variables) if refined else params
+            try:
+                found = (j, variables, pt, *_box(prob, pt, j, variables))
+                break
+            except ConstructionFailed as exc:
+                last = exc
+        if found:
+            break
+    if found is None:
+        raise last
+    j, variables, pt, r, rho, enc = found
+    if pt is not params:
+        moved = max(abs(pt[n][i, k] - params[n][i, k]) for n in pt for i in range(pt[n].nrows()) for k in range(pt[n].ncols()))
+        params = pt
     claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "Theorem 4, Corollary 5", "statement": STATEMENT,
              "conclusion": "global_minimum_in_layer_box", "instance": instance, "hypotheses": [
                  {"id": "H1", "statement": "linear network (identity activation), every hidden width >= min(dx, dy)",
@@ -78,6 +102,9 @@ def classify_point(pj: dict, params: dict, instance: str) -> dict:
                   "evidence": "Krawczyk test in the variables of layer j", "check": {"kind": "obligation_holds", "obligation": "layer_minimum_box"}}],
              "construction": {"rank_condition_j": str(j), "layer_box": {"layer": str(j), "variables": str(len(variables)),
                                                                          "radius": str(r), "rho": f"{float(rho):.3g}"}}}
+    if moved is not None:
+        claim["construction"]["refined"] = (f"the given point's layer-{j} variables were moved by Newton's method (sup-norm "
+                                            f"distance {float(moved):.3g}); the certificate's point is the refined one")
     doc = certificate.document(claim, pj, params, fmpq(0), layer_obligations(r, j, variables, False))
     doc["loss"] = enclosure_json(enc)
     return finish(doc)

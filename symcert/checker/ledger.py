@@ -82,3 +82,6 @@ LAYER_BOX_LEMMA = ("lemma: on a region where every parameter computes an affine 
                    "reach every affine map exactly once, and a convex loss: the one zero of the gradient in the variables' box "
                    "(Krawczyk) is the minimum over every affine map, so the point with those variables is a minimum of the risk "
                    "on the region (a global one when the region is every parameter)")  # layer_box.py
+
+TAYLOR_LOGISTIC = ("lemma: log(1 + e^(-y u)) - log 2 = -y u / 2 + log cosh(u / 2) is analytic for |u| < pi, so along a curve "
+                   "whose outputs vanish at t = 0 the risk change equals its exact Taylor polynomial through t^N up to O(t^(N+1))")  # taylor.py

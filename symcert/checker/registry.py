@@ -25,6 +25,7 @@ PL, LIN, SMOOTH, POP = "piecewise_linear", "linear", "smooth", "population"
 ALL_LOSSES = frozenset(("squared", "absolute", "huber", "hinge"))
 SQUARED = frozenset(("squared",))
 ARB_LOSSES = frozenset(("logistic", "cross_entropy"))  # transcendental: over arb balls only (checker/layer_box.py)
+LOGISTIC = frozenset(("logistic",))  # exact Taylor series at outputs 0 (checker/taylor.py)
 
 CLASSES = {  # problem class -> losses its risk is evaluated with
     PL: ALL_LOSSES | ARB_LOSSES,     # checker/losses.py, exactly (arb balls for ARB_LOSSES)
@@ -85,6 +86,9 @@ KINDS = {
     "box_strictly_lower": _k("krawczyk", (SMOOTH,), SQUARED, "lower_point"),
     "layer_minimum_box": _k("layer_box", (PL, LIN), ARB_LOSSES, "layer_min", "layer_global_min"),
     "arb_strictly_lower": _k("layer_box", (PL, LIN), ARB_LOSSES, "lower_point"),
+    "taylor_critical": _k("taylor", (PL, LIN), LOGISTIC, "critical"),
+    "taylor_descent": _k("taylor", (PL, LIN), LOGISTIC, "descent"),
+    "taylor_ascent": _k("taylor", (PL, LIN), LOGISTIC, "ascent"),
 }
 
 

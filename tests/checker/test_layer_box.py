@@ -193,7 +193,8 @@ def test_yun2019_thm4_logistic_point(cli, proof, tmp_path):
     zero = {k: [["0"] * len(r) for r in v] if isinstance(v[0], list) else ["0"] * len(v) for k, v in doc["point"].items()}
     pt.write_text(json.dumps(zero))
     p = cli("certify", "yun2019.thm4", "--data", data, "--point", pt, "--loss", "logistic", "-q")
-    assert p.returncode == 3 and "rank condition" in p.stderr, p.stderr
+    balanced = sum(int(y[0]) for y in d["targets"]) == 0
+    assert (p.returncode, "not a critical point" in p.stderr) == ((0, False) if balanced else (5, True)), p.stderr
 
 
 def test_other_routes_refuse_the_transcendental_losses(cli, tmp_path):
@@ -223,3 +224,51 @@ def test_yun2019_thm4_trained_point_is_refined_and_says_so(cli, proof, tmp_path)
     cert = json.loads(out.read_text())
     assert "were moved by Newton's method" in cert["claim"]["construction"]["refined"]
     assert cli("check", out).returncode == 0
+
+
+SADDLE = "yun2019/thm4-logistic-s75-depth2-saddle-zero.json"
+
+
+def _logistic_risk(doc, point, dps=60):
+    """Independent: the logistic risk in mpmath at a point given as nested Fractions (identity network)."""
+    mpmath.mp.dps = dps
+    p = doc["problem"]
+    widths = p["network"]["widths"]
+    total = mpmath.mpf(0)
+    for x, y in zip(p["data"]["inputs"], p["data"]["targets"]):
+        a = [F(v) for v in x]
+        for l in range(1, len(widths)):
+            W, b = point[f"W{l}"], point[f"b{l}"]
+            a = [sum((W[i][j] * a[j] for j in range(len(a))), b[i]) for i in range(widths[l])]
+        total += mpmath.log(1 + mpmath.exp(-int(y[0]) * mpmath.mpf(a[0].numerator) / a[0].denominator))
+    return total
+
+
+def test_taylor_saddle_drops_and_rises_in_mpmath(proof):
+    doc = proof(SADDLE)
+    assert _check(doc).verdict is Verdict.CERTIFIED
+    base = {k: [[F(v) for v in r] for r in M] if isinstance(M[0], list) else [F(v) for v in M] for k, M in doc["point"].items()}
+    r0 = _logistic_risk(doc, base)
+    for kind, sign in (("taylor_descent", -1), ("taylor_ascent", 1)):
+        ob = next(o for o in doc["obligations"] if o["kind"] == kind)
+        terms = [(1, ob["direction"])] + [(h["power"], h["term"]) for h in ob.get("higher_order", [])]
+        terms += [(2, ob["second_order"])] if "second_order" in ob else []
+        for t in (F(1, 2 ** 10), F(1, 2 ** 14)):
+            pt = {}
+            for k, M in base.items():
+                def move(v, path):
+                    return v + sum((t ** pw * F(term[k][path[0]][path[1]] if len(path) == 2 else term[k][path[0]])
+                                    for pw, term in terms), F(0))
+                pt[k] = ([[move(v, (i, j)) for j, v in enumerate(r)] for i, r in enumerate(M)] if isinstance(M[0], list)
+                         else [move(v, (i,)) for i, v in enumerate(M)])
+            assert sign * (_logistic_risk(doc, pt) - r0) > 0, (kind, t)
+
+
+def test_taylor_route_rejects_a_point_that_is_not_critical(proof):
+    doc = proof(SADDLE)
+    doc["problem"]["data"]["targets"][0] = ["1" if doc["problem"]["data"]["targets"][0] == ["-1"] else "-1"]  # unbalanced
+    import hashlib
+    text = json.dumps(doc["problem"], sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
+    doc["problem_sha256"] = hashlib.sha256(text.encode("ascii")).hexdigest()
+    rep = _check(doc)
+    assert rep.verdict is Verdict.REJECTED and "not a critical point" in rep.summary, rep.summary

@@ -436,6 +436,19 @@ def layer_box() -> list:
          "an exact loss for the logistic loss, whose risk is transcendental: an enclosure [lo, hi] is needed")
     make("he2020/thm1-logistic-s46-m10-dx2-dy1-d3-hard_sigmoid.json", lambda d: d["obligations"].pop(0), "REJECTED",
          "no-cell-box-layer_minimum_box", "first-layer variables without the interior_cell box: they could leave the activation cell")
+    saddle = "yun2019/thm4-logistic-s75-depth2-saddle-zero.json"
+
+    def unbalance(d):
+        d["problem"]["data"]["targets"][0] = ["1" if d["problem"]["data"]["targets"][0] == ["-1"] else "-1"]
+        redigest(d)
+    make(saddle, unbalance, "REJECTED", "broken-taylor_critical", "taylor_critical with one label flipped (digest recomputed): "
+         "the labels no longer sum to 0, so the output bias's derivative is not 0")
+    make(saddle, lambda d: d["obligations"][1].update(kind="taylor_ascent"), "REJECTED", "broken-taylor_ascent",
+         "the descent curve stated as an ascent curve: the risk drops along it")
+    make(saddle, lambda d: d["obligations"][2].update(kind="taylor_descent"), "REJECTED", "broken-taylor_descent",
+         "the ascent line stated as a descent curve: the risk rises along it")
+    make(saddle, lambda d: d["obligations"][1].update(order=2), "REJECTED", "order-taylor_descent",
+         "taylor_descent through degree 2 only: the drop appears at t^3, undecided at that order")
     make(LAYER, lambda d: d["obligations"][0].update(precision=100000), "UNKNOWN", "limit-layer_minimum_box",
          "layer_minimum_box at 100000 bits: beyond MAX_PREC")
     make(LAYER, lambda d: d["obligations"][1].update(precision=100000), "UNKNOWN", "limit-arb_strictly_lower",

@@ -17,10 +17,11 @@ from __future__ import annotations
 import random
 from itertools import combinations
 
-from flint import fmpq, fmpq_mat
+from flint import arb, fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.checker.api import kernel, parse_problem
+from symcert.checker.api import arb_precision, kernel, parse_problem
+from symcert.exact.rationals import format_rational as fr
 from symcert.claims.base import Instance
 from symcert.claims.layer_box import _box, enclosure_json, finish, layer_obligations, rational_fit, refine, separable_violation
 from symcert.errors import ConstructionFailed, HypothesisViolation
@@ -72,6 +73,8 @@ def classify_point(pj: dict, params: dict, instance: str) -> dict:
                                   f"min(dx, dy) = {min(dx, dy)}")
     separable_violation(CLAIM_ID, prob.loss, prob.X, prob.Y)
     layers = _rank_layers(prob, params)
+    if not layers and prob.loss == "logistic" and all(v == 0 for v in kernel.forward(prob, params)[2].entries()):
+        return saddle_point(pj, prob, params, instance)
     if not layers:
         raise ConstructionFailed(f"{CLAIM_ID}: Theorem 4's rank condition holds at no layer of this point; under the "
                                  f"{prob.loss} loss only that case is certified (see docs/papers/yun2019-thm4.md)")
@@ -110,6 +113,43 @@ def classify_point(pj: dict, params: dict, instance: str) -> dict:
     return finish(doc)
 
 
+def saddle_point(pj: dict, prob, params: dict, instance: str) -> dict:
+    """A saddle under the logistic loss at a point whose outputs are all 0 (checker/taylor.py). Near
+    outputs 0, ell(u, y) - log 2 = (1/4)((u - 2y)^2 / 2 - 2) + O(u^4): the squared loss with targets
+    2y, scaled; its descent curve (thm4.descent_witness, exact) is the candidate, checked with the
+    logistic loss's exact Taylor series; the ascent line is b_L + t e_1."""
+    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT, _curve_json, _zero_like, descent_witness
+    proxy = parse_problem(dict(pj, loss={"kind": "squared"}, data={"inputs": pj["data"]["inputs"],
+                                                                   "targets": [[fr(2 * fmpq(v)) for v in row] for row in pj["data"]["targets"]]}))
+    if any(v != 0 for M in kernel.gradient(proxy, params).values() for v in M.entries()):
+        raise HypothesisViolation(CLAIM_ID, "H3", "the point's outputs are 0 but it is not a critical point of the logistic risk "
+                                  "(the labels do not sum to 0, or a weight's partial derivative is not 0)")
+    found = descent_witness(proxy, params)
+    if found is None:
+        raise ConstructionFailed(f"{CLAIM_ID}: no descent curve found by kernel moves at this saddle")
+    side, E, a, F, drop = found
+    curve = _curve_json(E, a, F)
+    order = next(k for k, v in enumerate(drop.coeffs()) if v != 0) + 1
+    up = _zero_like(prob)
+    up[f"b{prob.depth}"][0, 0] = fmpq(1)
+    obligations = [{"id": "taylor_critical", "kind": "taylor_critical"},
+                   dict(curve, id="taylor_descent", kind="taylor_descent", order=order),
+                   {"id": "taylor_ascent", "kind": "taylor_ascent", "direction": certificate.point_json(up), "order": 2}]
+    claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "Theorem 4, Corollary 5", "statement": STATEMENT,
+             "conclusion": "saddle_point", "instance": instance, "hypotheses": [
+                 {"id": "H1", "statement": "linear network (identity activation), every hidden width >= min(dx, dy)",
+                  "evidence": f"widths {list(prob.widths)}", "check": [{"kind": "identity_activation"}, {"kind": "hidden_widths_at_least_min_io"}]},
+                 {"id": "H2", "statement": "l0 convex and differentiable", "evidence": "logistic loss", "check": {"kind": "loss_convex"}},
+                 {"id": "H3", "statement": "the point is a critical point", "evidence": "exact Taylor coefficients (taylor_critical)",
+                  "check": {"kind": "obligation_holds", "obligation": "taylor_critical"}}],
+             "construction": {"rank_condition_j": "none", "descent": {"kernel_move": side, "curve_degree": str(a + 1), "taylor_order": str(order)},
+                              "grad_l0_at_product": "-Y X~^T / 2 != 0 (outputs 0)"}}
+    doc = certificate.document(claim, pj, params, fmpq(0), obligations)
+    with arb_precision(64):  # a wider ball than the checker's 128-bit one
+        doc["loss"] = enclosure_json(arb(prob.m * prob.widths[-1]) * arb(2).log())
+    return finish(doc)
+
+
 def labelled_dataset(seed: int, m: int, dx: int, dy: int, loss: str):
     """Seeded random inputs k/4 (|k| <= 12); labels +-1 (logistic) or one-hot over dy classes."""
     rng = random.Random(seed)
@@ -123,6 +163,7 @@ def labelled_dataset(seed: int, m: int, dx: int, dy: int, loss: str):
 
 CASES = [(71, 2, 12, 2, 1, "logistic"), (72, 3, 12, 2, 1, "logistic"), (74, 4, 14, 3, 1, "logistic"),
          (73, 3, 12, 2, 3, "cross_entropy")]  # (seed, depth, m, dx, dy, loss)
+SADDLES = [(75, 2, 10, 2), (76, 3, 12, 2)]  # (seed, depth, m, dx): balanced labels +-1, every weight 0: outputs 0
 
 
 def instances() -> list:
@@ -139,5 +180,17 @@ def instances() -> list:
             prob = parse_problem(pj)
             P, c = rational_fit(loss, prob.X, prob.Y)
             return classify_point(pj, factor_point(P, c, list(prob.widths), 80 + seed, True), desc)
+        out.append(Instance(name, build, desc))
+    for seed, L, m, dx in SADDLES:
+        name, desc = f"thm4-logistic-s{seed}-depth{L}-saddle-zero", f"logistic loss, balanced random labels (seed {seed}, m = {m}, dx = {dx}), depth {L}: every weight 0"
+
+        def build(seed=seed, L=L, m=m, dx=dx, desc=desc):
+            rng = random.Random(seed)
+            ys = [1] * (m // 2) + [-1] * (m // 2)
+            rng.shuffle(ys)
+            xs = [[fmpq(rng.randint(-12, 12), 4) for _ in range(dx)] for _ in range(m)]
+            pj = problem_json(from_rows(xs, [[fmpq(y)] for y in ys]), [dx] + [dx] * (L - 1) + [1], {"kind": "logistic"})
+            prob = parse_problem(pj)
+            return classify_point(pj, {n: fmpq_mat(*prob.param_shape(n)) for n in prob.param_names()}, desc)
         out.append(Instance(name, build, desc))
     return out

@@ -272,3 +272,13 @@ def test_taylor_route_rejects_a_point_that_is_not_critical(proof):
     doc["problem_sha256"] = hashlib.sha256(text.encode("ascii")).hexdigest()
     rep = _check(doc)
     assert rep.verdict is Verdict.REJECTED and "not a critical point" in rep.summary, rep.summary
+
+
+def test_logistic_taylor_series_coefficients():
+    from symcert.checker.taylor import series
+    assert series(fmpq(1), 8).coeffs() == [0, fmpq(-1, 2), fmpq(1, 8), 0, fmpq(-1, 192), 0, fmpq(1, 2880), 0, fmpq(-17, 645120)]
+    assert series(fmpq(-1), 3).coeffs() == [0, fmpq(1, 2), fmpq(1, 8)]
+    mpmath.mp.dps = 50
+    u = mpmath.mpf(1) / 16
+    approx = sum(float(c) * float(u) ** k for k, c in enumerate(series(fmpq(1), 12).coeffs()))
+    assert abs(approx - float(mpmath.log(1 + mpmath.exp(-u)) - mpmath.log(2))) < 1e-17

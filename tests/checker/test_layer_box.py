@@ -282,3 +282,12 @@ def test_logistic_taylor_series_coefficients():
     u = mpmath.mpf(1) / 16
     approx = sum(float(c) * float(u) ** k for k, c in enumerate(series(fmpq(1), 12).coeffs()))
     assert abs(approx - float(mpmath.log(1 + mpmath.exp(-u)) - mpmath.log(2))) < 1e-17
+
+
+@pytest.mark.parametrize("claim,loss", [("he2020.thm1", "logistic"), ("he2020.thm1", "cross_entropy"), ("yun2019.thm4", "logistic")])
+def test_labels_the_loss_does_not_take_are_one_line(cli, tmp_path, claim, loss):
+    data = _csv(tmp_path, [(0, 1), (1, 0), (2, 1), (3, 0)], "x1,y")
+    pt = tmp_path / "p.json"
+    pt.write_text('{"W1": [["1"]], "b1": ["0"], "W2": [["1"]], "b2": ["0"]}')
+    p = cli("certify", claim, "--data", data, "--loss", loss, "-q", *(["--point", pt] if claim == "yun2019.thm4" else []))
+    assert p.returncode == 2 and "problem.data.targets" in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr

@@ -52,6 +52,7 @@ def certify_thm1_arb(data: Dataset, act: dict, loss: dict, widths: list, instanc
              ],
              "construction": {"carrier_piece": piece_text(act)}}
     pj = AM.problem_json(data, widths, act, loss)
+    AM.parse(pj)  # labels that the loss does not take: one line naming the field (exit 2)
     require_hypotheses("he2020.thm1", claim["hypotheses"][:3], pj)
     return he2020_certificate(claim, pj, act)
 

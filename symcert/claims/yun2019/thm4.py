@@ -34,6 +34,7 @@ from symcert import certificate
 from symcert.checker.api import LINEAR_LEMMA, POLY_T, RATIONAL, FormatError, end_to_end, kernel, parse_point, parse_problem
 from symcert.checker.api import risk_along
 from symcert.claims.base import Claim, Instance
+from symcert.claims.constructions import parse as parse_data_problem
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
 from symcert.inputs.activations import piecewise_linear
@@ -480,8 +481,9 @@ def certify_data(data: Dataset, options: dict) -> dict:
         raise HypothesisViolation(CLAIM_ID, "H2", f"l0 must be convex and differentiable: the {loss.get('kind')} loss has kinks "
                                   "(use squared, huber:D, logistic or cross_entropy)")
     pj = problem_json(data, widths, loss)
+    prob = parse_data_problem(pj)  # the data's labels against the loss: one line naming the field (exit 2)
     try:
-        params = parse_point(doc, parse_problem(pj), "point")
+        params = parse_point(doc, prob, "point")
     except FormatError as exc:
         raise InputError(path, exc.field, exc.value, exc.reason) from None
     if loss is not None and loss["kind"] in ("logistic", "cross_entropy"):  # transcendental: the layer-box route

@@ -180,11 +180,27 @@ def finish(doc: dict) -> dict:
     return doc
 
 
+def or_separable(claim_id: str, prob, build):
+    """``build()``; when it fails (no minimiser near the float fit), NOT_APPLICABLE if the data are
+    separable (the exact LP runs only then: it is slow on large data), else the failure."""
+    import numpy as np
+    try:
+        return build()
+    except (ConstructionFailed, ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
+        separable_violation(claim_id, prob.loss, prob.X, prob.Y)
+        if isinstance(exc, ConstructionFailed):
+            raise
+        raise ConstructionFailed(f"{claim_id}: the float fit failed ({exc.__class__.__name__}) on data that are not separable") from None
+
+
 def he2020_certificate(claim: dict, pj: dict, act: dict) -> dict:
     """he2020.thm1 under the logistic or cross-entropy loss: a spurious local minimum in a layer box."""
     prob = parse_problem(pj)
+    return or_separable(claim["id"], prob, lambda: _he2020(claim, pj, act, prob))
+
+
+def _he2020(claim: dict, pj: dict, act: dict, prob) -> dict:
     X, Y = prob.X, prob.Y
-    separable_violation(claim["id"], prob.loss, X, Y)
     dx, dy, L = X.nrows(), Y.nrows(), prob.depth
     W0, b0 = rational_fit(prob.loss, X, Y)
     rows = range(dy - 1 if prob.loss == "cross_entropy" else dy)

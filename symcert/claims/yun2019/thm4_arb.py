@@ -23,7 +23,7 @@ from symcert import certificate
 from symcert.checker.api import arb_precision, kernel, parse_problem
 from symcert.exact.rationals import format_rational as fr
 from symcert.claims.base import Instance
-from symcert.claims.layer_box import _box, enclosure_json, finish, layer_obligations, rational_fit, refine, separable_violation
+from symcert.claims.layer_box import _box, enclosure_json, finish, layer_obligations, or_separable, rational_fit, refine
 from symcert.errors import ConstructionFailed, HypothesisViolation
 from symcert.inputs.data import from_rows
 from symcert.provers.affine import pivot_columns
@@ -71,10 +71,14 @@ def classify_point(pj: dict, params: dict, instance: str) -> dict:
     if prob.depth < 2 or narrow:
         raise HypothesisViolation(CLAIM_ID, "H1", f"widths {list(prob.widths)}: at least one hidden layer, each of width >= "
                                   f"min(dx, dy) = {min(dx, dy)}")
-    separable_violation(CLAIM_ID, prob.loss, prob.X, prob.Y)
     layers = _rank_layers(prob, params)
     if not layers and prob.loss == "logistic" and all(v == 0 for v in kernel.forward(prob, params)[2].entries()):
         return saddle_point(pj, prob, params, instance)
+    return or_separable(CLAIM_ID, prob, lambda: _global(pj, prob, params, instance, layers))
+
+
+def _global(pj: dict, prob, params: dict, instance: str, layers: list) -> dict:
+    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT
     if not layers:
         raise ConstructionFailed(f"{CLAIM_ID}: Theorem 4's rank condition holds at no layer of this point; under the "
                                  f"{prob.loss} loss only that case is certified (see docs/papers/yun2019-thm4.md)")

@@ -72,8 +72,8 @@ def parse_spec(doc, path: str, base_dir: str) -> dict:
     loss = doc.get("loss", "squared")
     if not isinstance(loss, str):
         raise InputError(path, "loss", loss, "expected a loss name: squared, absolute, huber:DELTA or hinge")
-    from symcert.inputs.losses import parse_loss
-    loss = parse_loss(loss, path)  # every loss: z3 cells If-encode the kinked ones; affine_exceptions is squared-only
+    from symcert.inputs.losses import parse_loss, require_exact
+    loss = require_exact(parse_loss(loss, path), path, "--spec")  # every loss: z3 cells If-encode the kinked ones; affine_exceptions is squared-only
     data = doc["data"]
     if isinstance(data, str):
         data = read_dataset(os.path.join(base_dir, data))

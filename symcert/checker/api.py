@@ -13,6 +13,8 @@ is listed in one place:
   enclosure exactly as the checker will re-derive them;
 * the same exact procedures the generator needs to build what the checker re-derives (cell
   enumeration at kinks, descent polynomials, neuron-split lines, real-root isolation);
+* the logistic / cross-entropy box route (``layer_minimum``, ``risk_balls``, ``arb_precision``), which
+  the generator runs to choose the radius and the loss enclosure the checker will re-derive;
 * the stated-hypothesis predicates (``hypotheses``), which the generator runs before it builds;
 * the ledger vocabulary (what an obligation rests on), and ``outcomes`` / ``check_obligation``,
   which re-derive obligations so the generator can write down what each one rests on or decide
@@ -40,6 +42,8 @@ from symcert.checker.obligations import Context, Outcome
 from symcert.checker.path import _risk_fraction as risk_fraction
 from symcert.checker.path import root_free
 from symcert.checker.problem import FormatError, Problem, matrix
+from symcert.checker.layer_box import layer_minimum, risk_balls
+from symcert.checker.krawczyk_core import precision as arb_precision
 from symcert.checker.registry import CHECKS
 from symcert.checker.split import POLY_LAMBDA
 from symcert.checker.split import line as split_line
@@ -118,5 +122,5 @@ __all__ = [
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
     "parse_point", "parse_problem", "parse_rational", "piece_fn", "balls", "krawczyk", "population", "population_obligations", "positive_definite", "risk_along", "risk_fraction",
-    "combine", "root_free", "smooth", "split_line", "z3_cell",
+    "combine", "root_free", "layer_minimum", "risk_balls", "arb_precision", "smooth", "split_line", "z3_cell",
 ]

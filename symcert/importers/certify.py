@@ -72,9 +72,9 @@ def _problem(model, data, act, loss) -> dict:
 
 
 def _loss(model, text):
-    from symcert.inputs.losses import parse_loss
+    from symcert.inputs.losses import parse_loss, require_exact
     if text is not None:
-        return parse_loss(text)
+        return require_exact(parse_loss(text), "--loss", "importing a trained network")
     if model.spec is not None:
         return model.spec["problem"]["loss"]
     return {"kind": "squared"}

@@ -102,12 +102,12 @@ def read(spec: dict, src: str = "spec", base: str = ".") -> tuple:
             raise InputError(src, "network", net, "expected {\"widths\": [...], \"activation\": ...}")
         data = spec.get("data")
         data = read_dataset(os.path.join(base, data)) if isinstance(data, str) else dataset_from_json(data, src)
-        from symcert.inputs.losses import parse_loss
+        from symcert.inputs.losses import parse_loss, require_exact
         loss = spec.get("loss", "squared")
         if not isinstance(loss, str):
             raise InputError(src, "loss", loss, "expected a loss name")
         pj = {"network": {"widths": net["widths"], "activation": _activation(net["activation"], src)},
-              "loss": parse_loss(loss, src), "data": data.to_json()}
+              "loss": require_exact(parse_loss(loss, src), src, "the smooth box route"), "data": data.to_json()}
     try:
         prob = parse_problem(pj, "problem")
     except FormatError as exc:

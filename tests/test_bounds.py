@@ -127,7 +127,7 @@ def test_counting_agrees_with_listing():
     kinks = [(1, 0, 0), (1, 0, 1), (1, 0, 2), (1, 1, 0), (2, 0, 0)]
     for dead in ({}, {0: {"+-"}}, {0: {"-", "+-"}, 1: {"+"}}, {0: {"+", "-+", "--+"}}):
         counts = {"pruned": 0}
-        assert C.count_cells(kinks, dead) == len(C.enumerate_cells(None, kinks, dead, counts))
+        assert C.count_cells(kinks, dead) == len(list(C.enumerate_cells(None, kinks, dead, counts)))
 
 
 def test_monomials_are_bounded_before_expansion():

@@ -34,7 +34,7 @@ MAX_EXPR_NODES = 20_000  # nodes of a sympy expression handed to expand, simplif
 MAX_EXPANDED_TERMS = 5_000  # terms a sympy.expand may produce (estimated before it runs)
 MAX_POLY_VARIABLES = 400  # variables of an exact multivariate polynomial (cell_multilinear)
 MAX_MONOMIALS = 200_000  # monomials of such a polynomial, bounded before it is multiplied out
-MAX_CELLS = 1 << 16  # activation cells listed by cell_cover (counted before they are listed)
+MAX_CELLS = 1 << 20  # activation cells of cell_cover (counted before they are streamed)
 MAX_SIMPLIFY_NODES = 400  # nodes of an expression handed to sympy.simplify (its run time is unbounded)
 MAX_MAGNITUDE_BITS = 64  # |value| < 2^64 for smooth parameters and pre-activations before sympy sees them
 

@@ -18,14 +18,20 @@ not differentiable and several activation cells meet). The checker
    walks every neuron's sign vectors over its kinked samples (in increasing sample order) and
    cuts a branch only at a prefix whose certificate it has verified; deeper-layer kinked
    pre-activations are polynomial in the parameters and are never pruned (both sides are cells);
-4. requires the certificate's list of cells to equal the list it derived, and proves on each
-   cell that no point of the box with that pattern has lower risk, by
+4. counts the candidate cells arithmetically (at most MAX_CELLS, else UNKNOWN), then generates
+   them as a stream (the product of the neurons' live sign vectors and both sides of every deeper
+   kink; no list of cells is built), requires the certificate's cells to be exactly those (none
+   missing, none extra, no duplicate), and proves on each cell that no point of the box with that
+   pattern has lower risk, by
    * ``affine_exceptions`` (solver-free, squared loss): with an exact least-squares affine fit
      (normal equations checked exactly, l0 equal to the risk at the point), if all samples with a
      nonzero residual share one pattern column (the pieces of all hidden neurons on that sample),
      then the output on those samples is A(theta) x~ for an affine A(theta), the other samples
      have residual 0, and risk = l0 + r.((A - W)X~) + r.E + 1/2 ||(A - W)X~ + E||^2 >= l0 where
-     r.((A - W)X~) = 0 (normal equations) and r.E = 0 (disjoint supports);
+     r.((A - W)X~) = 0 (normal equations) and r.E = 0 (disjoint supports). The pattern
+     columns are computed once with every kinked entry on its left piece; a cell changes only its
+     kinked entries, so whether the nonzero-residual samples share one column depends only on the
+     cell's characters at kinks of those samples, and the answer is cached on that string;
    * ``z3`` (any loss of losses.py): the query "a parameter in the box with these pieces and
      risk < risk(point)" is rebuilt here and must be unsat (nonlinear real arithmetic; z3's
      'unsat' has no proof object). The risk is exact: the outputs are named variables, and the

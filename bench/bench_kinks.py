@@ -166,8 +166,10 @@ def svg(rows: list, path: str, limit: float) -> None:
 
 
 def markdown(rows: list) -> str:
-    head = ("| instance | verdict | patterns | pruned | cells | symcert s | ms/cell | z3 per cell s | monolithic z3 |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|---|")
+    base = any("base_cpu_s" in r for r in rows)
+    head = ("| instance | verdict | patterns | pruned | cells | symcert s | CPU s | ms/cell | z3 per cell s | monolithic z3 |"
+            + (" baseline CPU s | speed-up |" if base else "") + "\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+            + ("---:|---:|" if base else ""))
     out = [head]
     for r in rows:
         mono = "-"
@@ -177,8 +179,14 @@ def markdown(rows: list) -> str:
                 f"time-out after {r['mono_s']:.0f} s" if "timeout" in res else f"{res} after {r['mono_s']:.0f} s")
         z3c = f"{r['z3cells_total_s']:.2f}" if "z3cells_total_s" in r else "-"
         dash = lambda v, f="{}": "-" if v is None else f.format(v)  # noqa: E731
-        out.append(f"| {r['instance']} | {r['verdict']} | {r['patterns']} | {dash(r['pruned'])} | {dash(r['cells'])} | "
-                   f"{r['total_s']:.2f} | {dash(r['per_cell_ms'], '{:.1f}')} | {z3c} | {mono} |")
+        cpu = r.get("cpu_s")
+        cell_ms = (1000 * cpu / r["cells"]) if cpu is not None and r["cells"] else r["per_cell_ms"]
+        line = (f"| {r['instance']} | {r['verdict']} | {r['patterns']} | {dash(r['pruned'])} | {dash(r['cells'])} | "
+                f"{r['total_s']:.2f} | {dash(cpu, '{:.2f}')} | {dash(cell_ms, '{:.3f}' if cell_ms is not None and cell_ms < 1 else '{:.1f}')} | {z3c} | {mono} |")
+        if base:
+            b = r.get("base_cpu_s")
+            line += f" {dash(b, '{:.2f}')} | {'-' if b is None else f'{b / cpu:.1f}x'} |"
+        out.append(line)
     return "\n".join(out)
 
 

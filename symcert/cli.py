@@ -416,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report (one testcase per certificate)")
     _smt_timeout(s)
     add_limit_options(s, "each certificate")
-    s.add_argument("-j", "--jobs", type=positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
+    s.add_argument("-j", "--jobs", type=positive(int), metavar="N", help="check N certificates at once (default: every core)")
     cli_kernel.kernel_arguments(s)
     s.set_defaults(func=cmd_audit)
 

@@ -27,7 +27,7 @@ import importlib
 from symcert.checker import hypotheses, kernel, losses, population, population_obligations
 from symcert.checker import problem as _problem
 from symcert.checker import reading as _reading
-from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
+from symcert.checker.cells import MAX_CELLS, column_test, count_cells, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
 from symcert.checker.cells import _piece_fn as piece_fn
 from symcert.checker.check import FORMAT, VERSION, Report, check_document, check_file
 from symcert.checker.cellmin import design as lifted_design
@@ -119,7 +119,7 @@ def __getattr__(name: str):
 __all__ = [
     "AFFINE_LEMMA", "CELL_MINIMA_LEMMA", "lifted_design", "CONVEX_LINEAR_LEMMA", "LAURENT_LEMMA", "LAURENT_POLY", "LIFTED_LEMMA", "matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
-    "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
+    "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "column_test", "count_cells",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",
     "parse_point", "parse_problem", "parse_rational", "piece_fn", "balls", "krawczyk", "population", "population_obligations", "positive_definite", "risk_along", "risk_fraction",
     "combine", "root_free", "layer_minimum", "risk_balls", "arb_precision", "smooth", "split_line", "z3_cell",

@@ -281,7 +281,7 @@ def rationalize(x, digits: int = 30) -> Fraction:
 # ---- points on cell boundaries ------------------------------------------------------------
 
 def certify_point(pj: dict, pt: dict, claim: dict, radius_cap=fmpq(1), timeout_ms: int = 60000,
-                  max_cells: int = 1 << 16, solver_free: bool = True) -> tuple[dict, object]:
+                  max_cells: int = 1 << 20, solver_free: bool = True) -> tuple[dict, object]:
     """Decide local optimality of ``pt`` and return (certificate, decision); raise
     ConstructionFailed (exit 3, UNKNOWN) naming the limit hit when neither side is proved."""
     try:

@@ -27,6 +27,7 @@ from symcert.exact.rationals import format_rational as fr
 from symcert.importers import read_data, read_model, snap as S
 
 CLAIM_ID = "own.model"
+MODEL_DISTANCE = fmpq(1)  # smooth networks: farthest critical point reported, reached downhill from the float point
 SMOOTH = ("sigmoid", "tanh", "softplus", "arctan", "selu", "elu")
 STATEMENT = ("An exact point within sup-distance d of the float point the optimiser returned is a local minimum "
              "(or a saddle, or not a local minimum) of the exact training risk; d and the point are stated.")
@@ -187,7 +188,7 @@ def _smooth(pj, fpoint, data, loss_text, better):
     except ImportError:
         return Verdict.UNKNOWN, None, "the rigorous smooth route is not installed"
     spec = {"network": pj["network"], "loss": loss_text, "data": data.to_json(), "point": certificate.point_json(fpoint)}
-    return certify_smooth_point(spec, None if better is None else certificate.point_json(better))
+    return certify_smooth_point(spec, None if better is None else certificate.point_json(better), max_distance=MODEL_DISTANCE)
 
 
 def _loss_text(loss: dict) -> str:

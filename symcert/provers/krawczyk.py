@@ -18,7 +18,7 @@ import os
 import numpy as np
 from flint import arb, arb_mat, fmpq, fmpz
 
-from symcert import __version__, certificate
+from symcert import __version__, certificate, progress
 from symcert.checker.api import FormatError, SmoothProblem
 from symcert.checker.api import balls as B
 from symcert.checker.api import krawczyk as K
@@ -26,6 +26,7 @@ from symcert.checker.api import parse_problem
 from symcert.checker.verdict import Verdict
 from symcert.errors import InputError
 from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_rational
+from symcert.provers import refine as R
 
 SMOOTH = ("sigmoid", "tanh", "softplus", "arctan", "gelu", "elu", "selu", "quadratic", "exponential")
 PRECISIONS = (128, 256, 512)
@@ -164,6 +165,16 @@ def refine(net, c: list, prec: int, max_steps: int = 40) -> tuple:
             if size < 2.0 ** (16 - prec) or not math.isfinite(size) or size > 1e6:
                 break
     return c, step + 1, size
+
+
+def _newton(net, c, prec):
+    """(centre, steps, last step size, None) or (c, 0, None, reason) when a Hessian met is singular."""
+    try:
+        return (*refine(net, c, prec), None)
+    except (ZeroDivisionError, ValueError) as exc:
+        return c, 0, None, f"singular Hessian ({exc})" if str(exc) else "singular Hessian"
+    except B.Crossing as exc:
+        return c, 0, None, str(exc)
 
 
 def classify(net, c: list, r: fmpq, prec: int):
@@ -334,15 +345,21 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
     limit = B.limits(net, PRECISIONS[0])
     if limit:
         return Verdict.UNKNOWN, None, f"limit reached: {limit}"
-    why = "Newton's method did not converge"
+    why, start, walked = "Newton's method did not converge", c0, None
     for prec in PRECISIONS:
-        try:
-            c, steps, size = refine(net, c0, prec)
-        except (ZeroDivisionError, ValueError, B.Crossing) as exc:
-            return Verdict.UNKNOWN, None, f"Newton refinement failed at {prec} bits: {exc or 'singular Hessian'}"
+        c, steps, size, failed = _newton(net, start, prec)
+        far = max((abs(a - b) for a, b in zip(c, c0)), default=fmpq(0)) > min(max_distance, MAX_DISTANCE)
+        if walked is None and (failed or not size < 2.0 ** (40 - prec) or far):
+            # Newton's method from the given point did not settle near it: walk downhill first
+            start, walked, _, lm_why = R.levenberg_marquardt(net, c0)
+            progress.detail(f"  Levenberg-Marquardt: {walked} steps" + (f"; {lm_why}" if lm_why else ""))
+            c, steps, size, failed = _newton(net, start, prec)
+        if failed:
+            return Verdict.UNKNOWN, None, f"Newton refinement failed at {prec} bits: {failed}"
         if size is None or not size < 2.0 ** (40 - prec):
             why = f"Newton's method did not converge at {prec} bits (last step {size:.3g})"
             continue
+        steps, start = steps + (walked or 0), c
         dist = max((abs(a - b) for a, b in zip(c, c0)), default=fmpq(0))
         if dist > max_distance:
             return Verdict.UNKNOWN, None, (f"the given point is not near a critical point: Newton's method reached one at "

@@ -1,0 +1,83 @@
+"""Float refinement of a trained network's point towards a critical point (untrusted generator).
+
+A point where gradient descent stopped is often far from converged (largest partial derivative
+1e-3 ... 1e-8, a badly conditioned Hessian), and Newton's method started there can jump away or
+diverge. ``levenberg_marquardt`` walks downhill first: steps d = -(H + mu I)^{-1} g with the exact
+Hessian H and gradient g of the risk (arb balls at ``LM_PREC`` bits, module checker.balls), a step
+kept only when it lowers the risk, mu divided by 3 after a kept step and multiplied by 4 after a
+rejected one (Levenberg 1944; Marquardt 1963). It stops once the step is below 2^-40 of the
+parameters' scale, where Newton's method at high precision takes over (provers/krawczyk.refine).
+
+Everything runs on python-flint (arb balls, ``arb_mat.solve`` with the approximate algorithm), no
+BLAS, so the path taken from a stored float point does not depend on the machine's numpy build.
+"""
+from __future__ import annotations
+
+import math
+
+from flint import arb, arb_mat, fmpq
+
+from symcert import progress
+from symcert.checker.api import balls as B
+from symcert.checker.api import krawczyk as K
+
+LM_PREC = 64  # bits of the float stage: enough to reach 2^-40, cheaper than the Newton stage
+LM_STEPS = 400  # Hessians evaluated at most
+LM_TRIALS = 60  # rejected steps in a row before giving up
+BITS = 60  # the iterates are rounded to multiples of 2^-BITS
+
+
+def _dyadic(x: arb) -> fmpq:
+    man, exp = x.mid().man_exp()
+    q = fmpq(int(man)) * fmpq(2) ** int(exp) if exp >= 0 else fmpq(int(man), 2 ** int(-exp))
+    return fmpq((q * 2 ** BITS + fmpq(1, 2)).floor(), 2 ** BITS)
+
+
+def _risk(net, c):
+    try:
+        return float(B.risk(net, [arb(x) for x in c]).mid())
+    except B.Crossing:
+        return math.inf
+
+
+def levenberg_marquardt(net, c: list, tol: float = 2.0 ** -40) -> tuple:
+    """(point, Hessians evaluated, last kept step size in sup norm or None, reason or None): a
+    downhill walk from ``c`` (exact rationals) until the step is below ``tol`` times the
+    parameters' scale. The reason says why it stopped early (no descent step found, a breakpoint
+    of ELU/SELU met, the step budget)."""
+    n = len(c)
+    with K.precision(LM_PREC):
+        risk, mu, size = _risk(net, c), None, None
+        if not math.isfinite(risk):
+            return c, 0, None, "the risk is not finite at the given point"
+        for step in range(1, LM_STEPS + 1):
+            th = [arb(x) for x in c]
+            try:
+                H = B.hessian(net, th).mid()
+                g = arb_mat(n, 1, B.gradient(net, th)).mid()
+            except B.Crossing as exc:
+                return c, step, size, f"a pre-activation meets a breakpoint ({exc})"
+            scale = max(abs(float(H[i, i].mid())) for i in range(n)) or 1.0
+            mu = 1e-6 * scale if mu is None else mu
+            for _ in range(LM_TRIALS):
+                A = H + arb_mat([[mu if i == j else 0 for j in range(n)] for i in range(n)])
+                try:
+                    d = A.solve(g, algorithm="approx")
+                except (ZeroDivisionError, ValueError):
+                    mu *= 4
+                    continue
+                new = [_dyadic(arb(x) - d[i, 0]) for i, x in enumerate(c)]
+                r2 = _risk(net, new)
+                if r2 <= risk:
+                    break
+                mu *= 4
+            else:
+                return c, step, size, "no step lowers the risk (Levenberg-Marquardt stalled)"
+            size = max(abs(float(d[i, 0].mid())) for i in range(n))
+            c, risk, mu = new, r2, max(mu / 3, 1e-15 * scale)
+            if step % 10 == 0:
+                progress.detail(f"  Levenberg-Marquardt step {step}: risk {risk:.12g}, step {size:.3g}, mu {mu:.3g}")
+            if size <= tol * max(1.0, max(abs(float(x)) for x in c)):
+                return c, step, size, None
+    return c, LM_STEPS, size, (f"no convergence in {LM_STEPS} Levenberg-Marquardt steps (last step {size:.3g}, the risk still "
+                               f"decreasing: the descent may lead to infinity, e.g. a saturating neuron)")

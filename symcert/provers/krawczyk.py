@@ -345,7 +345,7 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
     limit = B.limits(net, PRECISIONS[0])
     if limit:
         return Verdict.UNKNOWN, None, f"limit reached: {limit}"
-    why, start, walked = "Newton's method did not converge", c0, None
+    why, start, walked, lm_why = "Newton's method did not converge", c0, None, None
     for prec in PRECISIONS:
         c, steps, size, failed = _newton(net, start, prec)
         far = max((abs(a - b) for a, b in zip(c, c0)), default=fmpq(0)) > min(max_distance, MAX_DISTANCE)
@@ -357,7 +357,8 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
         if failed:
             return Verdict.UNKNOWN, None, f"Newton refinement failed at {prec} bits: {failed}"
         if size is None or not size < 2.0 ** (40 - prec):
-            why = f"Newton's method did not converge at {prec} bits (last step {size:.3g})"
+            why = (f"Newton's method did not converge at {prec} bits (last step {size:.3g})"
+                   + (f" after the downhill walk: {lm_why}" if lm_why else ""))
             continue
         steps, start = steps + (walked or 0), c
         dist = max((abs(a - b) for a, b in zip(c, c0)), default=fmpq(0))

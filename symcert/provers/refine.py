@@ -22,7 +22,7 @@ from symcert.checker.api import balls as B
 from symcert.checker.api import krawczyk as K
 
 LM_PREC = 64  # bits of the float stage: enough to reach 2^-40, cheaper than the Newton stage
-LM_STEPS = 400  # Hessians evaluated at most
+LM_STEPS = 300  # Hessians evaluated at most
 LM_TRIALS = 60  # rejected steps in a row before giving up
 BITS = 60  # the iterates are rounded to multiples of 2^-BITS
 
@@ -45,7 +45,7 @@ def levenberg_marquardt(net, c: list, tol: float = 2.0 ** -40) -> tuple:
     downhill walk from ``c`` (exact rationals) until the step is below ``tol`` times the
     parameters' scale. The reason says why it stopped early (no descent step found, a breakpoint
     of ELU/SELU met, the step budget)."""
-    n = len(c)
+    n, top0 = len(c), _top(c)
     with K.precision(LM_PREC):
         risk, mu, size = _risk(net, c), None, None
         if not math.isfinite(risk):
@@ -79,5 +79,11 @@ def levenberg_marquardt(net, c: list, tol: float = 2.0 ** -40) -> tuple:
                 progress.detail(f"  Levenberg-Marquardt step {step}: risk {risk:.12g}, step {size:.3g}, mu {mu:.3g}")
             if size <= tol * max(1.0, max(abs(float(x)) for x in c)):
                 return c, step, size, None
-    return c, LM_STEPS, size, (f"no convergence in {LM_STEPS} Levenberg-Marquardt steps (last step {size:.3g}, the risk still "
-                               f"decreasing: the descent may lead to infinity, e.g. a saturating neuron)")
+    grew = f"; the largest parameter grew from {top0:.3g} to {_top(c):.3g}" if _top(c) > 1.5 * top0 else ""
+    return c, LM_STEPS, size, (f"no critical point reached in {LM_STEPS} Levenberg-Marquardt steps (last step {size:.3g}, the risk "
+                               f"still decreasing{grew}: the descent from the given point may lead to infinity, e.g. a "
+                               f"saturating neuron)")
+
+
+def _top(c) -> float:
+    return max((abs(float(x)) for x in c), default=0.0)

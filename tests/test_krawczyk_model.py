@@ -1,0 +1,77 @@
+"""Smooth networks trained at test time with numpy gradient descent (seeded), saved as .npz and
+certified through the real CLI (`python -m symcert certify --model ... --data ...`, then `check`).
+The gradient-descent points are not converged to machine precision: the refinement (Newton's
+method, or a Levenberg-Marquardt walk first when Newton's method does not settle near the point)
+has to reach the minimum before the Krawczyk test."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import krawczyk_train as T
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _run(*args):
+    p = subprocess.run([sys.executable, "-m", "symcert", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return p.returncode, p.stdout + p.stderr
+
+
+def _save(tmp_path, widths, theta, X, Y):
+    model, data = str(tmp_path / "net.npz"), str(tmp_path / "data.npz")
+    np.savez(model, **{k: np.array(v) for k, v in T.point(widths, theta).items()})
+    np.savez(data, X=X.T, Y=Y.T)
+    return model, data
+
+
+@pytest.mark.parametrize("act,hidden,lr,tol", [("tanh", 3, 0.5, 1e-6), ("sigmoid", 3, 0.5, 1e-4), ("softplus", 3, 0.05, 1e-3)])
+def test_gradient_descent_minimum_is_certified_through_model(tmp_path, act, hidden, lr, tol):
+    widths = [2, hidden, 1]
+    X, Y, _ = T.teacher_data(hidden, 40, 0, grid=64, act=act)
+    theta, steps, grad = T.gradient_descent(widths, act, X, Y, 100, tol=tol, lr=lr, steps=20000)
+    assert grad < 1e-2, grad  # a trained point, not a converged one
+    model, data = _save(tmp_path, widths, theta, X, Y)
+    cert = str(tmp_path / "cert.json")
+    code, out = _run("certify", "--model", model, "--data", data, "--activation", act, "-o", cert)
+    assert code == 0 and "CERTIFIED: strict local minimum in the box" in out, out
+    code, cout = _run("check", cert)
+    assert code == 0 and "strict_local_minimum_in_box" in cout, cout
+    with open(cert) as fh:
+        doc = json.load(fh)
+    assert doc["version"] == 2 and doc["problem"]["network"]["activation"]["name"] == act
+    assert [o["kind"] for o in doc["obligations"]][:2] == ["krawczyk_box", "hessian_definite_box"]
+
+
+def test_levenberg_marquardt_walk_reaches_the_minimum(tmp_path):
+    """Stopped early (largest partial derivative about 1e-3), the point is about 0.07 from the
+    minimum: Newton's method from it does not settle within 1/1024, the downhill walk does."""
+    widths = [2, 3, 1]
+    X, Y, _ = T.teacher_data(3, 40, 0, grid=64, act="softplus")
+    theta, _, grad = T.gradient_descent(widths, "softplus", X, Y, 100, tol=1e-3, lr=0.05, steps=20000)
+    model, data = _save(tmp_path, widths, theta, X, Y)
+    code, out = _run("certify", "-v", "--model", model, "--data", data, "--activation", "softplus", "-o", str(tmp_path / "c.json"))
+    assert code == 0 and "Levenberg-Marquardt:" in out and "CERTIFIED: strict local minimum" in out, out
+    with open(tmp_path / "c.json") as fh:
+        dist = float(eval_fraction(json.load(fh)["claim"]["construction"]["distance_from_given_point"]))
+    assert 1 / 1024 < dist < 1, dist
+    code, quiet = _run("certify", "-q", "--model", model, "--data", data, "--activation", "softplus", "-o", str(tmp_path / "c.json"))
+    assert code == 0 and quiet == "", quiet
+
+
+def test_descent_to_infinity_is_unknown_with_the_reason(tmp_path):
+    """A point from which the descent leads away (weights growing: no critical point near it)."""
+    widths = [1, 1, 1]
+    X = np.array([[-2.0, -1.0, 1.0, 2.0]])
+    Y = np.array([[-1.0, -1.0, 1.0, 1.0]])  # a step: tanh(w x) fits it better and better as w grows
+    model, data = _save(tmp_path, widths, np.array([3.0, 0.0, 1.0, 0.0]), X, Y)
+    code, out = _run("certify", "--model", model, "--data", data, "--activation", "tanh")
+    assert code == 3 and "UNKNOWN" in out and "Levenberg-Marquardt" in out and "Traceback" not in out, out
+
+
+def eval_fraction(text: str) -> float:
+    from fractions import Fraction
+    return float(Fraction(text))

@@ -354,27 +354,21 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
             start, walked, _, lm_why = R.levenberg_marquardt(net, c0)
             progress.detail(f"  Levenberg-Marquardt: {walked} steps" + (f"; {lm_why}" if lm_why else ""))
             c, steps, size, failed = _newton(net, start, prec)
+        progress.detail(f"  Newton at {prec} bits: {steps} steps, last step {size if size is None else f'{size:.3g}'}")
         if failed:
             return Verdict.UNKNOWN, None, f"Newton refinement failed at {prec} bits: {failed}"
         if size is None or not size < 2.0 ** (40 - prec):
             why = (f"Newton's method did not converge at {prec} bits (last step {size:.3g})"
-                   + (f" after the downhill walk: {lm_why}" if lm_why else ""))
+                   + (f" after the downhill walk: {lm_why}" if lm_why else f"; where it started: {R.diagnose(net, start)}"))
             continue
         steps, start = steps + (walked or 0), c
         dist = max((abs(a - b) for a, b in zip(c, c0)), default=fmpq(0))
         if dist > max_distance:
             return Verdict.UNKNOWN, None, (f"the given point is not near a critical point: Newton's method reached one at "
                                            f"distance {float(dist):.3g} > {max_distance} (options.max_distance)")
-        found = None  # the Krawczyk test holds but the LDL^T does not: smaller boxes give narrower H(B)
-        for k in (k for k in RADII if k <= prec - 32):
-            r = fmpq(1, fmpz(2) ** k)
-            out = classify(net, c, r, prec)
-            if out is not None:
-                found = (r, out)
-                if out[1] is None or negative_direction(out[2], prec) is not None:
-                    break
+        found = _boxes(net, c, prec)
         if found is None:
-            why = f"the Krawczyk test fails for every radius tried up to {prec} bits (singular or ill-conditioned Hessian?)"
+            why = f"the Krawczyk test fails for every radius tried up to {prec} bits ({R.diagnose(net, c)})"
             continue
         r, out = found
         if out[1] is not None and prec != PRECISIONS[-1] and negative_direction(out[2], prec) is None:
@@ -382,6 +376,28 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
             continue
         return _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restarts, seed, spec.get("name", src))
     return Verdict.UNKNOWN, None, why
+
+
+def _boxes(net, c, prec):
+    """(r, classify's answer) for the first radius whose LDL^T (or negative direction) succeeds, else
+    the last radius where the Krawczyk test held, else None. The Krawczyk test can hold where the
+    LDL^T does not: smaller boxes give narrower H(B). One progress step per box."""
+    found, bar = None, progress.counter(f"Krawczyk boxes at {prec} bits", "box")
+    try:
+        for k in (k for k in RADII if k <= prec - 32):
+            r = fmpq(1, fmpz(2) ** k)
+            out = classify(net, c, r, prec)
+            bar.update()
+            what = ("Krawczyk test fails" if out is None else "one critical point; Hessian positive definite" if out[1] is None
+                    else f"one critical point; LDL^T pivot {out[1] + 1} not proved positive")
+            progress.detail(f"  box 2^-{k} at {prec} bits: {what}")
+            if out is not None:
+                found = (r, out)
+                if out[1] is None or negative_direction(out[2], prec) is not None:
+                    break
+    finally:
+        bar.close()
+    return found
 
 
 def _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restart_count, seed, name):

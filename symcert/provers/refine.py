@@ -47,43 +47,78 @@ def levenberg_marquardt(net, c: list, tol: float = 2.0 ** -40) -> tuple:
     of ELU/SELU met, the step budget)."""
     n, top0 = len(c), _top(c)
     with K.precision(LM_PREC):
-        risk, mu, size = _risk(net, c), None, None
+        risk = _risk(net, c)
         if not math.isfinite(risk):
             return c, 0, None, "the risk is not finite at the given point"
-        for step in range(1, LM_STEPS + 1):
-            th = [arb(x) for x in c]
+        bar = progress.counter("Levenberg-Marquardt", "step", LM_STEPS)
+        try:
+            return _walk(net, c, n, top0, risk, tol, bar)
+        finally:
+            bar.close()
+
+
+def _walk(net, c, n, top0, risk, tol, bar):
+    """The steps of ``levenberg_marquardt`` (same answer), at the caller's precision."""
+    mu, size = None, None
+    for step in range(1, LM_STEPS + 1):
+        th = [arb(x) for x in c]
+        try:
+            H = B.hessian(net, th).mid()
+            g = arb_mat(n, 1, B.gradient(net, th)).mid()
+        except B.Crossing as exc:
+            return c, step, size, f"a pre-activation meets a breakpoint ({exc})"
+        scale = max(abs(float(H[i, i].mid())) for i in range(n)) or 1.0
+        mu = 1e-6 * scale if mu is None else mu
+        for _ in range(LM_TRIALS):
+            A = H + arb_mat([[mu if i == j else 0 for j in range(n)] for i in range(n)])
             try:
-                H = B.hessian(net, th).mid()
-                g = arb_mat(n, 1, B.gradient(net, th)).mid()
-            except B.Crossing as exc:
-                return c, step, size, f"a pre-activation meets a breakpoint ({exc})"
-            scale = max(abs(float(H[i, i].mid())) for i in range(n)) or 1.0
-            mu = 1e-6 * scale if mu is None else mu
-            for _ in range(LM_TRIALS):
-                A = H + arb_mat([[mu if i == j else 0 for j in range(n)] for i in range(n)])
-                try:
-                    d = A.solve(g, algorithm="approx")
-                except (ZeroDivisionError, ValueError):
-                    mu *= 4
-                    continue
-                new = [_dyadic(arb(x) - d[i, 0]) for i, x in enumerate(c)]
-                r2 = _risk(net, new)
-                if r2 <= risk:
-                    break
+                d = A.solve(g, algorithm="approx")
+            except (ZeroDivisionError, ValueError):
                 mu *= 4
-            else:
-                return c, step, size, "no step lowers the risk (Levenberg-Marquardt stalled)"
-            size = max(abs(float(d[i, 0].mid())) for i in range(n))
-            c, risk, mu = new, r2, max(mu / 3, 1e-15 * scale)
-            if step % 10 == 0:
-                progress.detail(f"  Levenberg-Marquardt step {step}: risk {risk:.12g}, step {size:.3g}, mu {mu:.3g}")
-            if size <= tol * max(1.0, max(abs(float(x)) for x in c)):
-                return c, step, size, None
+                continue
+            new = [_dyadic(arb(x) - d[i, 0]) for i, x in enumerate(c)]
+            r2 = _risk(net, new)
+            if r2 <= risk:
+                break
+            mu *= 4
+        else:
+            return c, step, size, "no step lowers the risk (Levenberg-Marquardt stalled)"
+        size = max(abs(float(d[i, 0].mid())) for i in range(n))
+        c, risk, mu = new, r2, max(mu / 3, 1e-15 * scale)
+        bar.update()
+        bar.set_postfix_str(f"risk {risk:.10g}, step {size:.2g}")
+        if step % 10 == 0:
+            progress.detail(f"  Levenberg-Marquardt step {step}: risk {risk:.12g}, step {size:.3g}, mu {mu:.3g}")
+        if size <= tol * max(1.0, max(abs(float(x)) for x in c)):
+            return c, step, size, None
     grew = f"; the largest parameter grew from {top0:.3g} to {_top(c):.3g}" if _top(c) > 1.5 * top0 else ""
     return c, LM_STEPS, size, (f"no critical point reached in {LM_STEPS} Levenberg-Marquardt steps (last step {size:.3g}, the risk "
-                               f"still decreasing{grew}: the descent from the given point may lead to infinity, e.g. a "
-                               f"saturating neuron)")
+                           f"still decreasing{grew}: the descent from the given point may lead to infinity, e.g. a "
+                           f"saturating neuron)")
 
 
 def _top(c) -> float:
     return max((abs(float(x)) for x in c), default=0.0)
+
+
+def diagnose(net, c: list, prec: int = 128) -> str:
+    """Why the Krawczyk test may fail at ``c`` (a message, untrusted): "singular Hessian" when the
+    smallest eigenvalue of the Hessian at c is below 2^-60 of the largest in absolute
+    value (the critical point is not isolated or nearly so: a continuum of critical points, a
+    neuron with zero outgoing weight, two neurons computing the same function, saturated neurons),
+    else an ill-conditioned one with its condition number. Eigenvalues by Jacobi rotations over arb
+    midpoints (mpmath.eigsy on the rounded midpoints), no BLAS."""
+    import mpmath
+    with K.precision(prec):
+        try:
+            H = B.hessian(net, [arb(x) for x in c])
+        except B.Crossing as exc:
+            return str(exc)
+    n = H.nrows()
+    with mpmath.workprec(prec):
+        M = mpmath.matrix([[mpmath.mpf(H[i, j].mid().str(40, radius=False)) for j in range(n)] for i in range(n)])
+        w = sorted(abs(x) for x in mpmath.eigsy(M, eigvals_only=True))
+    small, large = float(w[0]), float(w[-1]) or 1.0
+    if small <= large * 2.0 ** -60:
+        return f"singular Hessian: smallest |eigenvalue| {small:.3g}, largest {large:.3g}"
+    return f"ill-conditioned Hessian: smallest |eigenvalue| {small:.3g}, largest {large:.3g}"

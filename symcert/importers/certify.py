@@ -182,13 +182,15 @@ def _deep(prob, fpoint) -> str:
             f"risk {float(fit.loss):.6g}), but the earlier layers need the rigorous route for deep networks, which is not available here")
 
 
-def _smooth(pj, fpoint, data, loss_text, better):
+def _smooth(pj, fpoint, data, loss_text, better, restarts=4, name="model"):
     try:
         from symcert.provers.krawczyk import certify_smooth_point
     except ImportError:
         return Verdict.UNKNOWN, None, "the rigorous smooth route is not installed"
-    spec = {"network": pj["network"], "loss": loss_text, "data": data.to_json(), "point": certificate.point_json(fpoint)}
-    return certify_smooth_point(spec, None if better is None else certificate.point_json(better), max_distance=MODEL_DISTANCE)
+    spec = {"network": pj["network"], "loss": loss_text, "data": data.to_json(), "point": certificate.point_json(fpoint),
+            "name": name}
+    return certify_smooth_point(spec, None if better is None else certificate.point_json(better), max_distance=MODEL_DISTANCE,
+                                restarts=restarts)
 
 
 def _loss_text(loss: dict) -> str:
@@ -249,7 +251,8 @@ def certify_files(args, model_path, data_path, name=None):
         _say(args, f"  {line}")
     name = name or os.path.basename(model_path)
     if prob is None:
-        v, doc, msg = _smooth(pj, fpoint, data, _loss_text(pj["loss"]), None if not args.better else _better_smooth(args))
+        v, doc, msg = _smooth(pj, fpoint, data, _loss_text(pj["loss"]), None if not args.better else _better_smooth(args),
+                              getattr(args, "restarts", 4), name)
         return (v if doc is None else None), doc, msg
     better = _better(args.better, prob, args.layout)
     if prob.depth > 2:

@@ -208,11 +208,21 @@ def classify(net, c: list, r: fmpq, prec: int):
 def negative_direction(H, prec: int):
     """A dyadic direction v with v^T H v certainly < 0 over the balls, or None."""
     n = H.nrows()
-    M = np.array([[float(H[i, j].mid()) for j in range(n)] for i in range(n)])
-    w, V = np.linalg.eigh((M + M.T) / 2)
-    if not w[0] < 0:
-        return None
-    v = V[:, 0] / np.max(np.abs(V[:, 0]))
+    if n <= 40:  # mpmath (pure Python, the same answer on every machine) for the sizes stored in proofs/
+        import mpmath
+        with mpmath.workprec(53):
+            w, V = mpmath.eigsy(mpmath.matrix([[float((H[i, j] + H[j, i]).mid()) / 2 for j in range(n)] for i in range(n)]))
+            k = min(range(n), key=lambda i: w[i])
+            if not w[k] < 0:
+                return None
+            v = np.array([float(V[i, k]) for i in range(n)])
+    else:
+        M = np.array([[float(H[i, j].mid()) for j in range(n)] for i in range(n)])
+        w, V = np.linalg.eigh((M + M.T) / 2)
+        if not w[0] < 0:
+            return None
+        v = V[:, 0]
+    v = v / np.max(np.abs(v))
     vq = [dyadic(fmpq(*float(x).as_integer_ratio()), 40) for x in v]
     with K.precision(prec):
         Vm = arb_mat(n, 1, [arb(x) for x in vq])

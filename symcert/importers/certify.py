@@ -6,8 +6,9 @@ piecewise-linear activation: the point is snapped to an exact critical point of 
 cell (symcert.importers.snap) and certified with ``interior_cell`` + ``lifted_normal_equations`` +
 ``float_distance`` (conclusion ``local_minimum_near_float``, or ``spurious_local_minimum_near_float``
 with a better point); points on a breakpoint or with a zero output weight go to the kink test
-(yun2018.test), whose refutations read REFUTED. Deeper piecewise-linear networks: the last layer
-is snapped exactly and the answer is UNKNOWN. Smooth activations go to the rigorous route
+(yun2018.test), whose refutations read REFUTED. Deeper piecewise-linear networks with a positively
+homogeneous activation (ReLU, leaky ReLU) take the box route on the point's cell with a gauge for
+the rescaling symmetry (symcert.provers.gauge_box); others answer UNKNOWN. Smooth activations go to the rigorous route
 ``symcert.provers.krawczyk`` when it is installed.
 """
 from __future__ import annotations
@@ -178,8 +179,8 @@ def _deep(prob, fpoint) -> str:
     fit = least_squares(acts[-1], prob.Y)
     pt = dict(fpoint, **{f"W{L}": fit.weights, f"b{L}": fit.bias})
     d = S.sup_distance(pt, fpoint)
-    return (f"{L - 1} hidden layers: the last layer snaps exactly to its least-squares optimum (distance {float(d):.3g}, "
-            f"risk {float(fit.loss):.6g}), but the earlier layers need the rigorous route for deep networks, which is not available here")
+    return (f"{L - 1} hidden layers: the last layer alone snaps exactly to its least-squares optimum (distance {float(d):.3g}, "
+            f"risk {float(fit.loss):.6g})")
 
 
 def _smooth(pj, fpoint, data, loss_text, better, restarts=4, name="model"):
@@ -214,7 +215,8 @@ def _finish(args, doc, label, what, t0) -> int:
         import sys
         sys.stdout.write(certificate.canonical_bytes(doc).decode("ascii"))
     verdict = rep.verdict
-    if verdict is Verdict.CERTIFIED and rep.conclusion.startswith(("not_local_minimum", "saddle_point")):
+    from symcert.claims.expected import REFUTING
+    if verdict is Verdict.CERTIFIED and rep.conclusion in REFUTING:
         verdict = Verdict.REFUTED
     text = what if rep.verdict is Verdict.CERTIFIED else f"{what}, but the check says: {rep.summary}"
     _say(args, f"{label}: {verdict.name}: {text}; {time.perf_counter() - t0:.2f} s" + (f" -> {args.output}" if args.output else ""))
@@ -256,7 +258,9 @@ def certify_files(args, model_path, data_path, name=None):
         return (v if doc is None else None), doc, msg
     better = _better(args.better, prob, args.layout)
     if prob.depth > 2:
-        return Verdict.UNKNOWN, None, _deep(prob, fpoint)
+        from symcert.provers.gauge_box import certify_gauged, flat
+        v, doc, msg = certify_gauged(pj, prob, flat(certificate.point_json(fpoint), prob), name, MODEL_DISTANCE)
+        return (v if doc is None else None), doc, (msg if doc is not None else f"{msg}. {_deep(prob, fpoint)}")
     sn = S.snap(prob, fpoint)
     _say(args, f"  cell: {S.describe_near(sn.near)}")
     if sn.status == "unknown":

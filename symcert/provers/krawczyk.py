@@ -158,8 +158,8 @@ def refine(net, c: list, prec: int, max_steps: int = 40) -> tuple:
         for step in range(max_steps):
             th = [arb(x) for x in c]
             if step % 5 == 0:
-                Y = B.hessian(net, th).mid().inv().mid()
-            d = Y * arb_mat(n, 1, B.gradient(net, th)).mid()
+                Y = R.hessian(net, th).mid().inv().mid()
+            d = Y * arb_mat(n, 1, R.gradient(net, th)).mid()
             size = max(abs(float(d[i, 0].mid())) for i in range(n))
             c = [dyadic(x - exact(d[i, 0]), bits) for i, x in enumerate(c)]
             if size < 2.0 ** (16 - prec) or not math.isfinite(size) or size > 1e6:
@@ -183,23 +183,23 @@ def classify(net, c: list, r: fmpq, prec: int):
     (it holds the critical point, and its Hessian enclosure is narrower)."""
     with K.precision(prec):
         try:
-            H = B.hessian(net, [arb(x) + arb(r) * arb(0, 1) for x in c])
+            H = R.hessian(net, [arb(x) + arb(r) * arb(0, 1) for x in c])
         except B.Crossing:
             return None
         th = [arb(x) for x in c]
-        g = B.gradient(net, th)
+        g = R.gradient(net, th)
         Kc, u = K._krawczyk(H, g, r)
         if Kc is None or not all(k < arb(r) and k > -arb(r) for k in Kc):
             return None
         G = arb_mat(len(g), 1, g) + H * u
-        enc = B.risk(net, th) + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
+        enc = R.risk(net, th) + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
         rho = min(K.upper_bound(max((abs(k) for k in Kc), key=lambda b: b.upper())), r)
         r2 = r
         while r2 / 2 >= rho and r2 > fmpq(1, fmpz(2) ** (prec - 8)):
             r2 /= 2
         if r2 < r:
             try:
-                H = B.hessian(net, [arb(x) + arb(r2) * arb(0, 1) for x in c])
+                H = R.hessian(net, [arb(x) + arb(r2) * arb(0, 1) for x in c])
             except B.Crossing:
                 return None
         return enc, K.positive_definite(H), H, r2
@@ -333,7 +333,7 @@ def _better(net, prob, pj, lo: fmpq, better, restart_count: int, seed: int, prec
     with K.precision(prec):
         for flat, how in cands:
             try:
-                rb = B.risk(net, [arb(x) for x in flat])
+                rb = R.risk(net, [arb(x) for x in flat])
             except B.Crossing:
                 continue
             if rb < arb(lo):
@@ -355,6 +355,15 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
     limit = B.limits(net, PRECISIONS[0])
     if limit:
         return Verdict.UNKNOWN, None, f"limit reached: {limit}"
+    found, why = locate(net, c0, max_distance)
+    if found is None:
+        return Verdict.UNKNOWN, None, why
+    return _finish(net, prob, pj, *found, bflat, restarts, seed, spec.get("name", src))
+
+
+def locate(net, c0: list, max_distance: fmpq) -> tuple:
+    """((c, r, prec, classify's answer, distance, steps), None) for the first precision where a box
+    is classified, or (None, the reason). ``net`` may be a gauge-reduced network (refine.Reduced)."""
     why, start, walked, lm_why = "Newton's method did not converge", c0, None, None
     for prec in PRECISIONS:
         c, steps, size, failed = _newton(net, start, prec)
@@ -366,7 +375,7 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
             c, steps, size, failed = _newton(net, start, prec)
         progress.detail(f"  Newton at {prec} bits: {steps} steps, last step {size if size is None else f'{size:.3g}'}")
         if failed:
-            return Verdict.UNKNOWN, None, f"Newton refinement failed at {prec} bits: {failed}"
+            return None, f"Newton refinement failed at {prec} bits: {failed}"
         if size is None or not size < 2.0 ** (40 - prec):
             why = (f"Newton's method did not converge at {prec} bits (last step {size:.3g})"
                    + (f" after the downhill walk: {lm_why}" if lm_why else f"; where it started: {R.diagnose(net, start)}"))
@@ -374,8 +383,8 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
         steps, start = steps + (walked or 0), c
         dist = max((abs(a - b) for a, b in zip(c, c0)), default=fmpq(0))
         if dist > max_distance:
-            return Verdict.UNKNOWN, None, (f"the given point is not near a critical point: Newton's method reached one at "
-                                           f"distance {float(dist):.3g} > {max_distance} (options.max_distance)")
+            return None, (f"the given point is not near a critical point: Newton's method reached one at "
+                          f"distance {float(dist):.3g} > {max_distance} (options.max_distance)")
         found = _boxes(net, c, prec)
         if found is None:
             why = f"the Krawczyk test fails for every radius tried up to {prec} bits ({R.diagnose(net, c)})"
@@ -384,8 +393,8 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
         if out[1] is not None and prec != PRECISIONS[-1] and negative_direction(out[2], prec) is None:
             why = "the Hessian is neither proved positive definite nor given a certified direction of negative curvature"
             continue
-        return _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restarts, seed, spec.get("name", src))
-    return Verdict.UNKNOWN, None, why
+        return (c, r, prec, out, dist, steps), None
+    return None, why
 
 
 def _boxes(net, c, prec):
@@ -410,7 +419,9 @@ def _boxes(net, c, prec):
     return found
 
 
-def _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restart_count, seed, name):
+def _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restart_count, seed, name, expand=None):
+    """The certificate and the answer for a classified box; ``expand`` maps a direction on the free
+    coordinates of a gauge-reduced network to all coordinates."""
     enc, pivot, H, r2 = out
     lo_hi = bounds(enc, prec // 2)
     obs = [dict(id="critical", kind="krawczyk_box", radius=format_rational(r), precision=prec, rests_on=[B.ARB(prec), K.KRAWCZYK])]
@@ -432,6 +443,7 @@ def _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restart_count, s
         return Verdict.CERTIFIED, doc, (f"spurious strict local minimum in the {where}; risk >= {float(enc.lower()):.12g} > "
                                         f"{float(parse_rational(lower[1][1])):.12g} >= risk at the {lower[2]}")
     v = negative_direction(H, prec)
+    v = expand(v) if v is not None and expand else v
     if v is None:
         return Verdict.UNKNOWN, None, (f"one critical point in the {where}, but the Hessian is neither proved positive definite "
                                        f"(pivot {pivot + 1}) nor has a certified direction of negative curvature")

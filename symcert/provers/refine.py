@@ -20,11 +20,51 @@ from flint import arb, arb_mat, fmpq
 from symcert import progress
 from symcert.checker.api import balls as B
 from symcert.checker.api import krawczyk as K
+from symcert.checker.api import gauge as G
 
 LM_PREC = 64  # bits of the float stage: enough to reach 2^-40, cheaper than the Newton stage
 LM_STEPS = 300  # Hessians evaluated at most
 LM_TRIALS = 60  # rejected steps in a row before giving up
 BITS = 60  # the iterates are rounded to multiples of 2^-BITS
+
+
+class Reduced:
+    """A network with some coordinates held at exact values (a gauge, checker/gauge.py): points,
+    gradients and Hessians live on the free coordinates only."""
+
+    def __init__(self, net, point: list, fixed: frozenset):
+        self.net, self.point, self.fixed = net, list(point), fixed
+        self.free = [i for i in range(len(point)) if i not in fixed]
+
+    def full(self, th: list) -> list:
+        out = [arb(x) for x in self.point]
+        for i, x in zip(self.free, th):
+            out[i] = x
+        return out
+
+    def expand(self, v: list) -> list:
+        """A vector on the free coordinates, with zeros on the fixed ones (exact rationals)."""
+        out = [fmpq(0)] * len(self.point)
+        for i, x in zip(self.free, v):
+            out[i] = x
+        return out
+
+
+def hessian(net, th):
+    if isinstance(net, Reduced):
+        return G.restrict(B.hessian(net.net, net.full(th)), [], net.free)[0]
+    return B.hessian(net, th)
+
+
+def gradient(net, th):
+    if isinstance(net, Reduced):
+        g = B.gradient(net.net, net.full(th))
+        return [g[i] for i in net.free]
+    return B.gradient(net, th)
+
+
+def risk(net, th):
+    return B.risk(net.net, net.full(th)) if isinstance(net, Reduced) else B.risk(net, th)
 
 
 def _dyadic(x: arb) -> fmpq:
@@ -35,7 +75,7 @@ def _dyadic(x: arb) -> fmpq:
 
 def _risk(net, c):
     try:
-        return float(B.risk(net, [arb(x) for x in c]).mid())
+        return float(risk(net, [arb(x) for x in c]).mid())
     except B.Crossing:
         return math.inf
 
@@ -63,8 +103,8 @@ def _walk(net, c, n, top0, risk, tol, bar):
     for step in range(1, LM_STEPS + 1):
         th = [arb(x) for x in c]
         try:
-            H = B.hessian(net, th).mid()
-            g = arb_mat(n, 1, B.gradient(net, th)).mid()
+            H = hessian(net, th).mid()
+            g = arb_mat(n, 1, gradient(net, th)).mid()
         except B.Crossing as exc:
             return c, step, size, f"a pre-activation meets a breakpoint ({exc})"
         scale = max(abs(float(H[i, i].mid())) for i in range(n)) or 1.0
@@ -89,7 +129,7 @@ def _walk(net, c, n, top0, risk, tol, bar):
         bar.set_postfix_str(f"risk {risk:.10g}, step {size:.2g}")
         if step % 10 == 0:
             progress.detail(f"  Levenberg-Marquardt step {step}: risk {risk:.12g}, step {size:.3g}, mu {mu:.3g}")
-        if size <= tol * max(1.0, max(abs(float(x)) for x in c)):
+        if size <= tol * max(1.0, _top(c)) and mu <= 1e-9 * scale:  # a Newton step, not one shortened by mu
             return c, step, size, None
     grew = f"; the largest parameter grew from {top0:.3g} to {_top(c):.3g}" if _top(c) > 1.5 * top0 else ""
     return c, LM_STEPS, size, (f"no critical point reached in {LM_STEPS} Levenberg-Marquardt steps (last step {size:.3g}, the risk "
@@ -111,7 +151,7 @@ def diagnose(net, c: list, prec: int = 128) -> str:
     import mpmath
     with K.precision(prec):
         try:
-            H = B.hessian(net, [arb(x) for x in c])
+            H = hessian(net, [arb(x) for x in c])
         except B.Crossing as exc:
             return str(exc)
     n = H.nrows()

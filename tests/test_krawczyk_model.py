@@ -75,3 +75,30 @@ def test_descent_to_infinity_is_unknown_with_the_reason(tmp_path):
 def eval_fraction(text: str) -> float:
     from fractions import Fraction
     return float(Fraction(text))
+
+
+def test_deep_leaky_relu_local_minimum_with_gauge(tmp_path):
+    """proofs/own/deep-leaky-min (2-3-3-1 leaky ReLU trained by gradient descent): the box route on
+    the cell's polynomial with one outgoing weight per hidden neuron held fixed."""
+    own = os.path.join(ROOT, "proofs", "own")
+    cert = str(tmp_path / "deep.json")
+    code, out = _run("certify", "--model", os.path.join(own, "deep-leaky-min.model.npz"), "--data",
+                     os.path.join(own, "deep-leaky-min.data.npz"), "--activation", "leaky_relu:1/8", "-o", cert)
+    assert code == 0 and "CERTIFIED: local minimum (strict on the gauge slice)" in out and "gauge: W2[" in out, out
+    code, cout = _run("check", cert)
+    assert code == 0 and "local_minimum_in_box" in cout and "Euler" in cout, cout
+    with open(cert) as fh:
+        doc = json.load(fh)
+    assert len(doc["gauge"]) == 6 and doc["claim"]["conclusion"] == "local_minimum_in_box"
+
+
+def test_deep_relu_with_linear_neurons_is_unknown_naming_the_symmetry(tmp_path):
+    """Two neurons of the second hidden layer active on every sample: mixing them is a continuous
+    symmetry that the rescaling gauge does not fix (singular Hessian)."""
+    X = np.array([[-2.0, -1.0, 0.5, 1.0, 2.0]])
+    Y = np.array([[1.0, 0.25, 0.5, 1.5, 2.0]])
+    widths = [1, 2, 2, 1]
+    theta = np.array([1.0, -1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 3.0, 3.0, 0.5, 0.5, 0.0])
+    model, data = _save(tmp_path, widths, theta, X, Y)
+    code, out = _run("certify", "--model", model, "--data", data, "--activation", "relu")
+    assert code == 3 and "UNKNOWN" in out and "gauge" in out and "Traceback" not in out, out

@@ -102,3 +102,27 @@ def test_deep_relu_with_linear_neurons_is_unknown_naming_the_symmetry(tmp_path):
     model, data = _save(tmp_path, widths, theta, X, Y)
     code, out = _run("certify", "--model", model, "--data", data, "--activation", "relu")
     assert code == 3 and "UNKNOWN" in out and "gauge" in out and "Traceback" not in out, out
+
+
+def test_docs_model_walkthrough(tmp_path):
+    """docs/own-network-smooth.md, "a model file": the script, then certify .npz, .safetensors and
+    ONNX, check and explain, as written there."""
+    import shutil
+    shutil.copy(os.path.join(ROOT, "docs", "examples", "train_tanh_model.py"), tmp_path)
+    p = subprocess.run([sys.executable, "train_tanh_model.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0 and "risk 0.000303, largest partial derivative" in p.stdout, p.stdout + p.stderr
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+    def run(*args):
+        q = subprocess.run([sys.executable, "-m", "symcert", *args], cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
+        return q.returncode, q.stdout + q.stderr
+    for model, act, cert in (("tanh.npz", ["--activation", "tanh"], "tanh.cert.json"),
+                             ("tanh.safetensors", ["--activation", "tanh"], "tanh-st.cert.json"),
+                             ("tanh.onnx", [], "tanh-onnx.cert.json")):
+        code, out = run("certify", "--model", model, "--data", "data.npz", *act, "-o", cert)
+        assert code == 0 and f"{model}: CERTIFIED: strict local minimum in the box of radius 2^-20" in out, out
+        assert "risk in [0.000303356322296, 0.000303357866791]" in out, out
+    code, out = run("check", "tanh.cert.json")
+    assert code == 0 and "CERTIFIED: strict_local_minimum_in_box" in out
+    code, out = run("explain", "tanh.cert.json")
+    assert code == 0 and "hessian_definite_box" in out and "W1 (3x2)" in out, out

@@ -190,7 +190,7 @@ def _smooth(pj, fpoint, data, loss_text, better, restarts=4, name="model"):
         return Verdict.UNKNOWN, None, "the rigorous smooth route is not installed"
     spec = {"network": pj["network"], "loss": loss_text, "data": data.to_json(), "point": certificate.point_json(fpoint),
             "name": name}
-    return certify_smooth_point(spec, None if better is None else certificate.point_json(better), max_distance=MODEL_DISTANCE,
+    return certify_smooth_point(spec, better, max_distance=MODEL_DISTANCE,
                                 restarts=restarts)
 
 
@@ -253,7 +253,7 @@ def certify_files(args, model_path, data_path, name=None):
         _say(args, f"  {line}")
     name = name or os.path.basename(model_path)
     if prob is None:
-        v, doc, msg = _smooth(pj, fpoint, data, _loss_text(pj["loss"]), None if not args.better else _better_smooth(args),
+        v, doc, msg = _smooth(pj, fpoint, data, _loss_text(pj["loss"]), None if not args.better else _better_smooth(args, model.widths),
                               getattr(args, "restarts", 4), name)
         return (v if doc is None else None), doc, msg
     better = _better(args.better, prob, args.layout)
@@ -277,8 +277,18 @@ def certify_files(args, model_path, data_path, name=None):
     return None, doc, f"{what} at an exact point within sup-distance {float(d):.3g} ({fr(d) if len(fr(d)) < 40 else 'exact value in the certificate'}) of the float point, risk {float(doc_risk(doc)):.6g}"
 
 
-def _better_smooth(args):
-    raise InputError("--better", None, args.better, "--better with a smooth network is handled by the rigorous smooth route")
+def _better_smooth(args, widths):
+    """The --better point of a smooth network as a point object (W1, b1, ...): a JSON point, or a
+    model file of the same widths (floats read as their exact values)."""
+    if args.better.lower().endswith(".json"):
+        from symcert.inputs.data import load_json
+        doc = load_json(args.better, parse_float=str)
+        if isinstance(doc, dict) and "W1" in doc:
+            return doc
+    model = read_model(args.better, args.layout)
+    if model.widths != list(widths):
+        raise InputError(args.better, "widths", model.widths, f"the --better network must have widths {list(widths)}")
+    return certificate.point_json(model.point())
 
 
 def doc_risk(doc) -> fmpq:

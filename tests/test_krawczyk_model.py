@@ -126,3 +126,18 @@ def test_docs_model_walkthrough(tmp_path):
     assert code == 0 and "CERTIFIED: strict_local_minimum_in_box" in out
     code, out = run("explain", "tanh.cert.json")
     assert code == 0 and "hessian_definite_box" in out and "W1 (3x2)" in out, out
+
+
+def test_better_model_file_makes_a_spurious_minimum(tmp_path):
+    X, Y = T.data(2, 40, 2, hidden=2)
+    theta, better = T.train([2, 2, 1], "tanh", X, Y, seed=0), T.train([2, 2, 1], "tanh", X, Y, seed=1)
+    model, data = _save(tmp_path, [2, 2, 1], theta, X, Y)
+    np.savez(str(tmp_path / "better.npz"), **{k: np.array(v) for k, v in T.point([2, 2, 1], better).items()})
+    cert = str(tmp_path / "c.json")
+    code, out = _run("certify", "--model", model, "--data", data, "--activation", "tanh", "--better", str(tmp_path / "better.npz"), "-o", cert)
+    assert code == 0 and "spurious strict local minimum" in out, out
+    code, cout = _run("check", cert)
+    assert code == 0 and "spurious_local_minimum_in_box" in cout
+    np.savez(str(tmp_path / "wide.npz"), W1=np.zeros((3, 2)), b1=np.zeros(3), W2=np.zeros((1, 3)), b2=np.zeros(1))
+    code, out = _run("certify", "--model", model, "--data", data, "--activation", "tanh", "--better", str(tmp_path / "wide.npz"))
+    assert code == 2 and "widths" in out and "Traceback" not in out, out

@@ -129,12 +129,18 @@ def _walk(net, c, n, top0, risk, tol, bar):
         bar.set_postfix_str(f"risk {risk:.10g}, step {size:.2g}")
         if step % 10 == 0:
             progress.detail(f"  Levenberg-Marquardt step {step}: risk {risk:.12g}, step {size:.3g}, mu {mu:.3g}")
+        if step % 50 == 0 and _top(c) > 8 * max(top0, 1.0):  # the weights keep growing: stop early
+            return c, step, size, _away(c, top0, step, size)
         if size <= tol * max(1.0, _top(c)) and mu <= 1e-9 * scale:  # a Newton step, not one shortened by mu
             return c, step, size, None
+    return c, LM_STEPS, size, _away(c, top0, LM_STEPS, size)
+
+
+def _away(c, top0, steps, size) -> str:
     grew = f"; the largest parameter grew from {top0:.3g} to {_top(c):.3g}" if _top(c) > 1.5 * top0 else ""
-    return c, LM_STEPS, size, (f"no critical point reached in {LM_STEPS} Levenberg-Marquardt steps (last step {size:.3g}, the risk "
-                           f"still decreasing{grew}: the descent from the given point may lead to infinity, e.g. a "
-                           f"saturating neuron)")
+    return (f"no critical point reached in {steps} Levenberg-Marquardt steps (last step {size:.3g}, the risk "
+            f"still decreasing{grew}: the descent from the given point may lead to infinity, e.g. a "
+            f"saturating neuron)")
 
 
 def _top(c) -> float:

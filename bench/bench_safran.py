@@ -91,7 +91,10 @@ def table(rates) -> None:
         k = int(json.loads(lines[0])["model_spec"].split("k=")[1].split(",")[0])
         recs = [json.loads(x) for x in lines[1:]]
         sp = sum(r["conclusion"] == "spurious local minimum" for r in recs)
-        measured[k] = f"{sp} / {len(recs)} = {100 * sp / len(recs):.1f}%"
+        if len(recs) <= 10:
+            measured[k] = f"{sp} / {len(recs)} (too few starts for a rate)"
+        else:
+            measured[k] = f"{sp} / {len(recs)} = {100 * sp / len(recs):.1f}%" + (" (few starts)" if len(recs) < 50 else "")
 
     def dec(q: fmpq, digits: int = 12, up: bool = False) -> str:
         """q rounded down (up) to ``digits`` decimals after the point, as exact decimal text."""

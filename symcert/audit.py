@@ -118,16 +118,18 @@ def verdict_line(rep) -> str:
 
 def check_supervised(paths: list, args, desc: str) -> list:
     """Check files, each in a child process under --time-limit / --memory-limit, ``--jobs`` at
-    once (symcert/supervise.py); one at a time with a progress bar on a terminal when -j is 1."""
+    once (symcert/supervise.py); one at a time with a progress bar on a terminal when -j is 1,
+    and per obligation (a bar under it when -j is 1; with -v a line as each starts)."""
     from symcert import progress
     from symcert.supervise import check_paths
     limits = (args.smt_timeout * 1000, args.time_limit, args.memory_limit)
     jobs = getattr(args, "jobs", 1)
-    if jobs == 1 and len(paths) > 1 and progress.bars_enabled(args):
-        return [rep for p in progress.bar(args, paths, desc, "cert") for rep in check_paths([p], *limits, 1)]
+    if jobs == 1 and len(paths) > 1 and progress.bars_enabled(args):  # a bar of files, and under it one of obligations
+        hook = lambda p: progress.obligation_hook(args, p, position=1)  # noqa: E731
+        return [rep for p in progress.bar(args, paths, desc, "cert") for rep in check_paths([p], *limits, 1, hook)]
     if paths:
         progress.stage(args, f"checking {len(paths)} file(s), {jobs} at a time ...")
-    return check_paths(paths, *limits, jobs)
+    return check_paths(paths, *limits, jobs, lambda p: progress.obligation_hook(args, p, bars=jobs == 1))
 
 
 def run(sel: Selection, args) -> list:

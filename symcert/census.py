@@ -129,25 +129,36 @@ def train_mlp(spec: dict, seed: int, optimizer: str, iters: int, data) -> dict:
 # ---- engines ----------------------------------------------------------------------------------------
 
 class Inline:
-    """--jobs 1: every task runs here, in order."""
+    """--jobs 1: every task runs here, one at a time, when the census waits. Tasks submitted while
+    results are handled (the certificate of an endpoint just trained) run before the remaining
+    starts, so each start is recorded as soon as it is done, in seed order."""
+
+    def __init__(self):
+        self.queue, self.waited = [], False
 
     def submit(self, fn, *args):
         from concurrent.futures import Future
         f = Future()
+        if self.waited:
+            self.queue.insert(0, (f, fn, args))
+        else:
+            self.queue.append((f, fn, args))
+        return f
+
+    def wait(self, pending):
+        self.waited = True
+        f, fn, args = self.queue.pop(0)
         try:
             f.set_result(fn(*args))
         except Exception as exc:  # recorded per start by the caller
             f.set_exception(exc)
-        return f
-
-    def wait(self, pending):
-        return set(pending)
+        return {f}
 
     def close(self):
         pass
 
 
-class Pool(Inline):
+class Pool:
     """--jobs J: a local process pool (each worker with one BLAS thread)."""
 
     def __init__(self, jobs: int):
@@ -165,7 +176,7 @@ class Pool(Inline):
         self.ex.shutdown(cancel_futures=True)
 
 
-class DaskEngine(Inline):
+class DaskEngine:
     """--scheduler ADDRESS: a Dask distributed cluster; a scheduler not reached within
     ``timeout`` seconds is SchedulerUnreachable."""
 
@@ -262,9 +273,9 @@ def census_class(cert: dict) -> str:
 class Census:
     """One census: the streaming loop, the results file, the per-orbit certificates."""
 
-    def __init__(self, spec, seeds, optimizer, iters, data, out, cert_dir, progress):
+    def __init__(self, spec, seeds, optimizer, iters, data, out, cert_dir, progress, detail=lambda msg: None):
         self.spec, self.seeds, self.optimizer, self.iters, self.data = spec, seeds, optimizer, iters, data
-        self.out, self.cert_dir, self.progress = out, cert_dir, progress
+        self.out, self.cert_dir, self.progress, self.detail = out, cert_dir, progress, detail
         self.records = read_results(out, header(spec, optimizer, iters))
         self.known = {r["orbit"]: r for r in self.records.values() if r.get("orbit") and r["conclusion"] != "undecided"}
         self.waiting = {}  # orbit -> train results waiting for its certificate
@@ -280,6 +291,7 @@ class Census:
         self.records[rec["seed"]] = rec
         self.progress(f"seed {rec['seed']}: {rec['verdict']}: {rec['conclusion']} (risk {rec['risk']})"
                       + (f" -> {rec['certificate']}" if rec.get("certificate") else "") + (f"; {rec['reason']}" if rec["verdict"] != "CERTIFIED" else ""))
+        self.detail(f"    {rec['steps']} steps; orbit {rec['orbit']}; {rec['reason']}")
 
     def _record(self, res: dict, cert: dict, orbit) -> dict:
         risk = res.get("risk")
@@ -369,9 +381,9 @@ def histogram(records: dict, seeds, path: str) -> str:
         bins = [10 ** (lo + (hi - lo + 1e-9) * i / 30) for i in range(31)]
         ax.hist([d for d in data], bins=bins, stacked=True, label=list(CLASSES))
         ax.set_xscale("log")
+        ax.legend(fontsize=8)
     ax.set_xlabel("final risk (float; values below 1e-16 drawn at 1e-16)")
     ax.set_ylabel("starts")
-    ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100, metadata={"Software": None})
     plt.close(fig)
@@ -389,24 +401,27 @@ def exit_code(records: dict, seeds) -> int:
 
 
 def census(model_spec, data, starts, seed, optimizer, iters, jobs, scheduler, out, cert_dir=None, histogram_path=None,
-           progress=lambda msg: None, report=print) -> int:
+           progress=lambda msg: None, report=print, detail=lambda msg: None) -> int:
     """The whole command; returns the exit code (0 every start certified, 3 some start undecided,
-    6 some task failed inside symcert)."""
+    6 some task failed inside symcert). ``progress`` gets a line per start, ``detail`` (-v) one more."""
     spec = parse_spec(model_spec, data)
     if optimizer == "lbfgs" and spec["kind"] != "population":
         raise InputError(None, "--optimizer", "lbfgs", "L-BFGS is offered for safran2018 only; mlp specs train by gradient descent")
     if not 1 <= starts <= MAX_STARTS:
         raise InputError(None, "--starts", starts, f"expected 1 to {MAX_STARTS}")
+    if not 0 <= seed <= 2**32 - MAX_STARTS:
+        raise InputError(None, "--seed", seed, f"expected a whole number from 0 to {2**32 - MAX_STARTS}")
     if jobs < 1:
         raise InputError(None, "--jobs", jobs, "expected a positive integer")
     if not 1 <= iters <= 10**6:
         raise InputError(None, "--iters", iters, "expected 1 to 1000000")
     loaded = load_data(spec, data) if spec["kind"] == "mlp" else None
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)  # after every check: bad input creates nothing
     stem = out[:-6] if out.endswith(".jsonl") else out
     cert_dir = cert_dir or stem + "-certificates"
     seeds = list(range(seed, seed + starts))
     one_blas_thread()
-    c = Census(spec, seeds, optimizer, iters, loaded, out, cert_dir, progress)
+    c = Census(spec, seeds, optimizer, iters, loaded, out, cert_dir, progress, detail)
     eng = engine(jobs, scheduler)
     t0 = time.perf_counter()
     try:
@@ -428,7 +443,6 @@ def certify_search(claim: str, k: int, n: int | None, seed: int, starts: int, ou
     if k < 2:
         raise InputError(None, "--k", k, "k must be at least 2 (one neuron has no spurious minimum)")
     out_dir = output or f"safran2018-k{k}"
-    os.makedirs(out_dir, exist_ok=True)
     spec = f"safran2018:k={k}" + (f",n={n}" if n is not None else "")
     return census(spec, None, starts, seed, "gd", 20000, 1, None, os.path.join(out_dir, "results.jsonl"), out_dir,
                   None, progress, report)

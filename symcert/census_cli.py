@@ -21,13 +21,15 @@ def certify_search(args, progress) -> int:
     from symcert.errors import InputError
     if args.k is None:
         raise InputError(None, "--k", None, "--n, --seed and --starts need --k (safran2018)")
-    return certify_search(args.claim, args.k, args.n, args.seed or 0, args.starts or 20, args.output, progress)
+    starts = 20 if args.starts is None else args.starts  # --starts 0 is refused, not replaced by the default
+    return certify_search(args.claim, args.k, args.n, args.seed or 0, starts, args.output, progress)
 
 
-def add_parser(sub, fmt, epilog: str, progress) -> None:
-    """``symcert census``; ``progress(args, msg)`` prints a progress line."""
+def add_parser(sub, fmt, epilog: str, progress, parents=()) -> None:
+    """``symcert census``; ``progress(args, msg)`` prints a progress line; ``parents`` give -q and -v."""
     s = sub.add_parser("census", help="train many seeded starts, certify each endpoint, count the outcomes",
-                       formatter_class=fmt, description="A certified census (docs/census.md).", epilog=epilog)
+                       formatter_class=fmt, description="A certified census (docs/census.md).", epilog=epilog,
+                       parents=list(parents))
     s.add_argument("--model-spec", required=True, metavar="SPEC", help="safran2018:k=K[,n=N] | mlp:D-H-1:relu|tanh|sigmoid")
     s.add_argument("--data", help="data file for an empirical risk (CSV or JSON); refused for safran2018")
     s.add_argument("--starts", type=int, default=100, help="number of seeded starts (default 100)")
@@ -39,10 +41,11 @@ def add_parser(sub, fmt, epilog: str, progress) -> None:
     s.add_argument("--certificates", metavar="DIR", help="where certificates go (default RESULTS-certificates/)")
     s.add_argument("--histogram", metavar="PNG", help="histogram of risks by conclusion (default RESULTS.png)")
     s.add_argument("-o", "--output", required=True, metavar="RESULTS.jsonl", help="results, one JSON line per start (resumed)")
-    s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
     def cmd_census(args) -> int:
+        from symcert import progress as P
         from symcert.census import census
         return census(args.model_spec, args.data, args.starts, args.seed, args.optimizer, args.iters, args.jobs,
-                      args.scheduler, args.output, args.certificates, args.histogram, lambda msg: progress(args, msg))
+                      args.scheduler, args.output, args.certificates, args.histogram, lambda msg: progress(args, msg),
+                      detail=lambda msg: P.note(args, msg, P.VERBOSE))
     s.set_defaults(func=cmd_census)

@@ -100,14 +100,14 @@ def _claim_options(args) -> dict:
 
 
 def _write_and_check(doc: dict, path: str | None, args) -> int:
-    from symcert import certificate
+    from symcert import certificate, progress
     from symcert.checker.api import check_document
-    rep = check_document(json.loads(certificate.canonical_bytes(doc)), path or "<stdout>", args.smt_timeout * 1000)
+    blob = certificate.canonical_bytes(doc)  # checked, then written: the same bytes, serialised once
+    rep = check_document(json.loads(blob), path or "<stdout>", args.smt_timeout * 1000,
+                         progress.obligation_hook(args, path or "certificate"))
     if path:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        certificate.write(doc, path)
-    else:
-        sys.stdout.write(certificate.canonical_bytes(doc).decode("ascii"))
+    certificate.write_bytes(blob, path)
     return rep.verdict, rep
 
 
@@ -282,9 +282,8 @@ def _check_paths(paths, args):
 
 
 def cmd_check(args) -> int:
-    if cli_kernel.kernel_options(args):
-        return _summarise(cli_kernel.kernel_reports(args.files, args), args.json, table=False, args=args)
-    return _summarise(_check_paths(args.files, args), args.json, table=False, args=args)
+    reports = cli_kernel.kernel_reports(args.files, args) if cli_kernel.kernel_options(args) else _check_paths(args.files, args)
+    return _summarise(reports, args.json, table=False, args=args)
 
 
 def cmd_audit(args) -> int:
@@ -393,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_limit_options(s, "the whole request")
     s.set_defaults(func=cmd_certify)
 
-    census_cli.add_parser(sub, fmt, _exit_table(), lambda args, msg: _progress(args, msg))
+    census_cli.add_parser(sub, fmt, _exit_table(), lambda args, msg: _progress(args, msg), [common])
 
     s = sub.add_parser("check", help="check certificate files", formatter_class=fmt, epilog=_exit_table(), parents=[common])
     s.add_argument("files", nargs="+", metavar="FILE")

@@ -199,9 +199,9 @@ def add_limit_options(s, what: str) -> None:
 
 def _check_job(job) -> dict:
     from symcert.checker.api import check_file
-    path, smt_timeout_ms = job
+    path, smt_timeout_ms, hook = job
     t0 = time.perf_counter()
-    rep = check_file(path, smt_timeout_ms)
+    rep = check_file(path, smt_timeout_ms, hook)
     out = {**rep.to_json(), "seconds": time.perf_counter() - t0}
     if getattr(rep, "error", None) is not None:  # an internal error: its traceback, for --debug
         import traceback
@@ -226,9 +226,10 @@ def _report(path: str, outcome: dict, seconds: float):
 
 
 def check_paths(paths: list, smt_timeout_ms: int, time_limit: float = DEFAULT_TIME_LIMIT,
-                memory_limit: float = DEFAULT_MEMORY_LIMIT, workers: int = 1) -> list:
+                memory_limit: float = DEFAULT_MEMORY_LIMIT, workers: int = 1, hook_for=None) -> list:
     """Check every file, each in its own child under the limits, ``workers`` at once (largest file
-    first); the reports come back in the order of ``paths``."""
+    first); the reports come back in the order of ``paths``. ``hook_for(path)`` gives the checker's
+    ``on_obligation`` hook for that file (symcert/progress.py), run in the child."""
     import symcert.checker.api  # noqa: F401  (import the checker once, before forking)
 
     sizes = []
@@ -239,7 +240,8 @@ def check_paths(paths: list, smt_timeout_ms: int, time_limit: float = DEFAULT_TI
             sizes.append(0)
     started = {}
     t0 = time.monotonic()
-    outcomes = run_jobs(_check_job, [(p, smt_timeout_ms) for p in paths], sizes, time_limit, memory_limit, workers,
+    jobs = [(p, smt_timeout_ms, hook_for(p) if hook_for else None) for p in paths]
+    outcomes = run_jobs(_check_job, jobs, sizes, time_limit, memory_limit, workers,
                         on_done=lambda i, o: started.setdefault(i, time.monotonic() - t0))
     return [_report(p, o, started.get(i, 0.0)) for i, (p, o) in enumerate(zip(paths, outcomes))]
 

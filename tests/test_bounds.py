@@ -172,5 +172,5 @@ def test_ding2022_better_point_fit_on_repeated_features_solves():
     from symcert.claims.ding2022.thm import fitted_better
     inputs = [[Fraction(j % 7 - 3, j % 3 + 1)] for j in range(12)]
     targets = [Fraction((5 * j) % 9 - 4) for j in range(12)]
-    better = fitted_better(inputs, targets, 40)  # 40 features, many equal: singular without the ridge term (mpmath gave up)
+    better = fitted_better(inputs, targets, 40)  # 40 features, many equal: a singular system for a plain solve (lstsq takes the minimum-norm fit)
     assert len(better["W2"][0]) == 40 and all(isinstance(v, Fraction) for v in better["W2"][0] + better["b2"])

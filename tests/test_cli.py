@@ -141,7 +141,7 @@ def test_options_refused_not_dropped(cli, args, needle):
 
 def test_list_shows_smt_and_every_subcommand_takes_q_and_v(cli):
     assert "--smt MODE" in cli("list").stdout
-    for sub in ("list", "certify", "check", "audit", "explain", "report"):
+    for sub in ("list", "certify", "census", "check", "audit", "export", "explain", "report"):
         out = cli(sub, "--help").stdout
         assert "-q, --quiet" in out and "-v, --verbose" in out, sub
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
@@ -58,6 +59,21 @@ def fill_ledgers(doc: dict, strict: bool = False) -> dict:
         ob["rests_on"] = list(res.rests_on)
     return declare_ledger(doc)
 
+def fill_ledgers_checked(doc: dict):
+    """One run of the checker: (the document with its ledgers declared as the checker derived
+    them, the checker's report). The declarations written equal the derivations, so checking the
+    filled document gives the same verdict; only a CERTIFIED document is filled."""
+    from symcert.checker.api import Verdict, check_document
+    rep = check_document(json.loads(canonical_bytes(doc)))
+    if rep.verdict is Verdict.CERTIFIED:
+        for ob, rests_on in zip(doc["obligations"], rep.ledgers):
+            ob["rests_on"] = list(rests_on)
+        declare_ledger(doc)
+        if doc.get("rests_on") != rep.rests_on:
+            raise AssertionError(f"declared ledger {doc.get('rests_on')} differs from the checker's {rep.rests_on}")
+    return doc, rep
+
+
 FORMAT = "symcert-certificate"
 VERSION = 1
 
@@ -71,8 +87,16 @@ def digest(obj) -> str:
 
 
 def write(doc: dict, path: str) -> None:
+    write_bytes(canonical_bytes(doc), path)
+
+
+def write_bytes(blob: bytes, path: str | None) -> None:
+    """Write canonical bytes to ``path``, or to standard output when there is no path."""
+    if not path:
+        sys.stdout.write(blob.decode("ascii"))
+        return
     with open(path, "wb") as fh:
-        fh.write(canonical_bytes(doc))
+        fh.write(blob)
 
 
 def mat_json(M: fmpq_mat) -> list:

@@ -28,7 +28,9 @@ from symcert.checker import reading as _reading
 from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
 from symcert.checker.cells import _piece_fn as piece_fn
 from symcert.checker.check import FORMAT, VERSION, Report, check_document, check_file
+from symcert.checker.cellmin import design as lifted_design
 from symcert.checker.convex import LEMMA as CONVEX_LEMMA
+from symcert.checker.ledger import CELL_MINIMA_LEMMA
 from symcert.checker.descent import POLY_T, risk_along
 from symcert.checker.linear import LEMMA as LINEAR_LEMMA
 from symcert.checker.linear import end_to_end
@@ -111,7 +113,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "AFFINE_LEMMA", "CONVEX_LINEAR_LEMMA", "LAURENT_LEMMA", "LAURENT_POLY", "LIFTED_LEMMA", "matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
+    "AFFINE_LEMMA", "CELL_MINIMA_LEMMA", "lifted_design", "CONVEX_LINEAR_LEMMA", "LAURENT_LEMMA", "LAURENT_POLY", "LIFTED_LEMMA", "matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "kinked_entries", "ledger_for", "losses", "outcomes",

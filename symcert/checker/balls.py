@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from flint import arb, arb_mat, fmpq, fmpq_mat
 
 from symcert.checker.ledger import ARB  # noqa: F401  (read as B.ARB by krawczyk.py)
-from symcert.checker.problem import FormatError, get, rational
+from symcert.checker.problem import FormatError, NetworkShape, get, rational
 
 MAX_PARAMS = 2000  # parameters
 MAX_WORK = 4 * 10**6  # samples x parameters
@@ -115,20 +115,12 @@ def activation(spec, path: str):
 
 
 @dataclass(frozen=True)
-class Net:
+class Net(NetworkShape):
     widths: tuple
     name: str
     h: object
     X: fmpq_mat  # dx x m
     Y: fmpq_mat  # dy x m
-
-    @property
-    def depth(self) -> int:
-        return len(self.widths) - 1
-
-    @property
-    def m(self) -> int:
-        return self.X.ncols()
 
     def offsets(self) -> list[int]:
         """off[l] = index of W_l[0,0]; off[L + 1] = number of parameters (off[0] unused)."""

@@ -17,6 +17,11 @@ Order of work (each step runs only if the previous ones left the verdict open):
    and the facts the conclusion needs.
 
 An unexpected exception anywhere is ERROR, which is never a statement about the certificate.
+
+``on_obligation``, if given, is called as ``on_obligation(done, total, id, kind)`` before each
+obligation runs and once more with ``done == total`` after the last: a hook through which the
+command line shows which obligation runs. The checker draws nothing itself and imports no UI; a
+hook that raises is an internal failure (ERROR), never a verdict.
 """
 from __future__ import annotations
 
@@ -51,6 +56,7 @@ class Report:
     environment: list = field(default_factory=list)
     hypotheses: list = field(default_factory=list)  # (id, status, detail)
     risk: str = ""
+    ledgers: list = field(default_factory=list)  # what each checked obligation rests on, in order
 
     def to_json(self) -> dict:
         return {
@@ -69,10 +75,10 @@ def _has(facts: set, name: str) -> bool:
     return any(f == name or (isinstance(f, tuple) and f[0] == name) for f in facts)
 
 
-def check_document(doc, source: str = "", smt_timeout_ms: int = 60000) -> Report:
+def check_document(doc, source: str = "", smt_timeout_ms: int = 60000, on_obligation=None) -> Report:
     rep = Report(Verdict.INVALID, source)
     try:
-        return _check(doc, rep, smt_timeout_ms)
+        return _check(doc, rep, smt_timeout_ms, on_obligation or _silent)
     except P.FormatError as exc:
         rep.verdict, rep.summary = Verdict.INVALID, str(exc)
     except LimitReached as exc:  # a bound of symcert.exact.limits, reached while deciding
@@ -171,10 +177,15 @@ def _digest_and_loss(doc, ctx, claimed, rep: Report) -> bool:
     return ok
 
 
-def _run(ctx, parsed, rep: Report, ledger: list) -> tuple[bool, bool]:
-    """Step 4: the obligations in order; returns (failed, unknown)."""
+def _silent(done: int, total: int, oid: str, kind: str) -> None:
+    """The default ``on_obligation`` hook: nothing."""
+
+
+def _run(ctx, parsed, rep: Report, ledger: list, hook=_silent) -> tuple[bool, bool]:
+    """Step 4: the obligations in order, ``hook`` told of each before it runs; returns (failed, unknown)."""
     failed = unknown = False
-    for path, oid, kind, ob in parsed:
+    for done, (path, oid, kind, ob) in enumerate(parsed):
+        hook(done, len(parsed), oid, kind)
         if failed:  # the verdict is settled; do not spend solver time on the rest
             rep.obligations.append((oid, kind, "skipped", "not checked: an earlier obligation failed"))
             continue
@@ -185,21 +196,23 @@ def _run(ctx, parsed, rep: Report, ledger: list) -> tuple[bool, bool]:
         if out.status is Status.HOLDS and R.undeclared_facts(kind, out.facts):
             raise RuntimeError(f"check {kind} established facts outside its registry row: {R.undeclared_facts(kind, out.facts)}")
         rep.obligations.append((oid, kind, out.status.value, out.detail))
+        rep.ledgers.append(list(out.rests_on))
         ledger.extend(item for item in out.rests_on if item not in ledger)
         if out.status is Status.HOLDS:
             ctx.facts.update(out.facts)
         failed, unknown = failed or out.status is Status.FAILS, unknown or out.status is Status.UNKNOWN
+    hook(len(parsed), len(parsed), "", "")
     return failed, unknown
 
 
-def _check(doc, rep: Report, smt_timeout_ms: int) -> Report:
+def _check(doc, rep: Report, smt_timeout_ms: int, hook=_silent) -> Report:
     prob, args, claimed, parsed, hyps = _read(doc, rep)
     ctx = _make_context(prob, args, smt_timeout_ms)
     ledger: list = []
     failed, unknown = True, False
     if _applicable(prob, parsed, rep) and _digest_and_loss(doc, ctx, claimed, rep):
         rep.risk = P.show(ctx.risk)
-        failed, unknown = _run(ctx, parsed, rep, ledger)
+        failed, unknown = _run(ctx, parsed, rep, ledger, hook)
     rep.rests_on = ledger
     rep.environment = _environment(ledger)
     if not failed and not unknown and "rests_on" in doc and doc["rests_on"] != ledger:
@@ -266,7 +279,7 @@ def _environment(ledger: list) -> list:
     return env
 
 
-def check_file(path: str, smt_timeout_ms: int = 60000) -> Report:
+def check_file(path: str, smt_timeout_ms: int = 60000, on_obligation=None) -> Report:
     try:
         doc = load_file(path)
     except JSONLimitError as exc:
@@ -277,7 +290,7 @@ def check_file(path: str, smt_timeout_ms: int = 60000) -> Report:
         return Report(Verdict.INVALID, path, summary=f"{path}: not valid JSON: {exc}")
     except RecursionError:
         return Report(Verdict.INVALID, path, summary=f"{path}: JSON nested too deeply")
-    rep = check_document(doc, path, smt_timeout_ms)
+    rep = check_document(doc, path, smt_timeout_ms, on_obligation)
     if rep.verdict is Verdict.INVALID and not rep.summary.startswith(path):
         rep.summary = f"{path}: {rep.summary}"
     return rep

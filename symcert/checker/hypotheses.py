@@ -53,20 +53,19 @@ def _hidden(prob):
 
 
 def _no_affine_fit(prob, ctx, obs, p):
-    dx, dy, m = prob.widths[0], prob.widths[-1], prob.m
-    Xt = kernel.lifted(prob.X)
-    XY = fmpq_mat(dx + 1 + dy, m, [*Xt.entries(), *prob.Y.entries()])
-    rx, rxy = Xt.rank(), XY.rank()
+    # rank A = rank A A^T for a real matrix A, so both ranks are read off the Gram matrix G of the
+    # rows of [X; 1; Y] (G = A A^T, of size dx + 1 + dy) and its leading block of size dx + 1
+    n = prob.widths[0] + 1
+    G = kernel.row_gram([prob.X, kernel.ones_row(prob.m), prob.Y])
+    rx = fmpq_mat(n, n, [G[i, j] for i in range(n) for j in range(n)]).rank()
+    rxy = G.rank()
     return rxy > rx, f"rank [X; 1; Y] = {rxy} {'>' if rxy > rx else '='} rank [X; 1] = {rx}"
 
 
 def _distinct(prob, ctx, obs, p):
-    seen = {}
-    for s in range(prob.m):
-        key = tuple(prob.X[t, s] for t in range(prob.widths[0]))
-        if key in seen:
-            return False, f"inputs {seen[key] + 1} and {s + 1} are equal"
-        seen[key] = s
+    same = kernel.equal_columns(prob.X)
+    if same:
+        return False, f"inputs {same[0] + 1} and {same[1] + 1} are equal"
     return True, f"{prob.m} distinct inputs"
 
 

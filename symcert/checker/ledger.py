@@ -44,6 +44,16 @@ SECOND_ORDER_DESCENT = "lemma: at a critical point, d^T H d < 0 gives L(theta + 
 LIFTED_LEMMA = ("lemma: inside the cell the outputs are Z Phi^T for lifted variables Z; multipliers in the loss's "
          "subdifferential with G Phi = 0 make the point's Z a global minimiser of the convex lifted risk "
          "(subgradient inequality), so no point of the box has lower risk")  # lifted.py
+CELL_MINIMA_LEMMA = ("lemma: on a one-hidden-layer cell the risk is f(w) for the lifted variables w = (W2_i (W1_i, b1_i), W2_i, b2) "
+         "and a convex f; G Phi = 0 makes the point a global minimum over the cell; on the signed cell w is a diffeomorphism "
+         "onto an open convex cone, so every local minimum there is global and the minimisers are connected")  # cellmin.py
+NEURON_IDENTITY = ("lemma (per neuron): every free coordinate is the bias or output weight of a neuron whose input weights "
+                   "are exactly 0; such a neuron adds one constant to every output, which the output bias cancels, so every "
+                   "residual r_i keeps its value on the manifold; a zero gradient at the point and sum_i r_i x_i = 0 then make "
+                   "the gradient vanish on the whole manifold (it is differentiated along it: H T = 0)")  # manifold.py
+NEURON_BLOCKS = ("lemma (per neuron): on the coordinates off the manifold the Hessian is J^T J (PSD) plus one curvature "
+                 "block per neuron; every block positive definite, and the output bias's column of J all ones, make it "
+                 "positive definite")  # smooth_hessian.py
 MANIFOLD_IDENTITY = ("exact symbolic arithmetic (sympy.expand) with the activation and its derivative as undefined functions "
                      "h0, h1: the identity holds for every activation")  # manifold.py
 

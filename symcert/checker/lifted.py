@@ -51,7 +51,7 @@ from symcert.checker.problem import FormatError, PiecewiseLinear, Problem, get, 
 MAX_ENTRIES = 50_000_000  # d1 * m bound before any work
 
 
-def _multipliers(ctx: Context, ob: dict, path: str, out: fmpq_mat):
+def multipliers(ctx: Context, ob: dict, path: str, out: fmpq_mat):
     """G and None, or None and a failing Outcome."""
     prob = ctx.prob
     if "multipliers" not in ob:
@@ -74,7 +74,7 @@ def _scaled(G: fmpq_mat, row: list) -> fmpq_mat:
     return fmpq_mat(G.nrows(), m, [g * row[k % m] for k, g in enumerate(G.entries())])
 
 
-def _balance(prob: Problem, pre: fmpq_mat, G: fmpq_mat) -> str | None:
+def balance(prob: Problem, pre: fmpq_mat, G: fmpq_mat) -> str | None:
     """None if G Phi = 0, else which column block fails."""
     m = prob.m
     Xt = fmpq_mat(prob.X.nrows() + 1, m, list(prob.X.entries()) + [1] * m).transpose()  # m x (dx+1)
@@ -103,10 +103,10 @@ def check_lifted_normal_equations(ctx: Context, ob: dict, path: str) -> Outcome:
     if missing:
         return missing
     pre, _, out = ctx.forward(ctx.point)
-    G, bad = _multipliers(ctx, ob, path, out)
+    G, bad = multipliers(ctx, ob, path, out)
     if bad:
         return bad
-    why = _balance(prob, pre[0], G)
+    why = balance(prob, pre[0], G)
     if why:
         return Outcome("fails", f"the lifted normal equations G Phi = 0 fail at {why}", [RATIONAL])
     n = prob.widths[1] * (prob.widths[0] + 2) + 1

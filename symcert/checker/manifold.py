@@ -1,4 +1,9 @@
-"""The Morse-Bott manifold identity for an arbitrary activation (trusted).
+"""The Morse-Bott manifold identity (trusted): by the per-neuron argument, or for an arbitrary
+activation.
+
+``neuron_identity`` proves it without symbols when every free coordinate is the bias or output
+weight of a neuron whose input weights are exactly 0 (the construction of ding2022): see its
+docstring. Otherwise:
 
 ``morse_bott`` needs the gradient of the risk to vanish identically on its critical manifold
 (the graph, over the free coordinates, of the output bias that keeps the output at sample 1
@@ -18,7 +23,39 @@ import sympy
 from symcert.checker import sizes
 from symcert.checker import smooth as S
 from symcert.checker.ledger import MANIFOLD_IDENTITY as LEDGER  # noqa: F401  (read by smooth_hessian)
+from symcert.checker.ledger import NEURON_IDENTITY
 from symcert.checker.obligations import Outcome
+
+
+def neuron_identity(ctx, free: list) -> list | None:
+    """The manifold identity by the per-neuron argument, with no symbols and in time linear in
+    the width: its ledger, or None when a hypothesis below is not met (the caller then proves the
+    identity symbolically).
+
+    Hypotheses: the point is critical (fact ``critical``, from an earlier smooth_gradient_zero);
+    every free coordinate is b1[j] or W2[1, j] of a neuron j whose input weights W1[j] are exactly
+    0; the residuals r_i at the point satisfy sum_i r_i x_i = 0 exactly.
+    Argument: on the manifold a free neuron's pre-activation is b_j on every sample, so it adds the
+    same v_j h(b_j) to every output; the output bias keeps output 1 fixed, so it cancels that change
+    and every output, hence every residual, keeps its value at the point. A partial derivative of
+    the risk is sum_i r_i d f_i / d theta. For a neuron with no free coordinate it depends on that
+    neuron's (fixed) parameters and the (fixed) residuals only, so it keeps its value at the point,
+    0. For a free neuron j it is h(b_j) sum r_i (v_j), v_j h'(b_j) sum r_i (b_j) or
+    v_j h'(b_j) sum r_i x_i (W1[j]); for the output bias sum r_i. sum r_i = 0 is the output bias's
+    partial derivative at the critical point, and sum r_i x_i = 0 is checked here."""
+    if "critical" not in ctx.facts or any(name not in ("b1", "W2") for name, _, _ in free):
+        return None
+    neurons = {i if name == "b1" else j for name, i, j in free}
+    if any(w != 0 for j in neurons for w in ctx.point["W1"][j]):  # structural: exactly the number 0
+        return None
+    res, X, ledger = ctx.ev.residuals(ctx.point), ctx.prob.X, [S.SYMPY]
+    for k in range(ctx.prob.widths[0]):
+        total = sympy.Add(*[res[s][0] * sympy.Rational(int(X[k, s].p), int(X[k, s].q)) for s in range(ctx.prob.m)])
+        zero, how = S.sign(total)
+        if zero != 0:
+            return None
+        ledger += [how] if how not in ledger else []
+    return [*ledger, NEURON_IDENTITY]
 
 
 

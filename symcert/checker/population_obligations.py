@@ -210,6 +210,19 @@ def weyl_shifted(H: arb_mat, shift: fmpq) -> arb_mat:
     return M
 
 
+def _critical_hessian(ctx, r, prec):
+    """H(B) on the box of radius r, once the Krawczyk obligation has placed the critical point in
+    that box; otherwise the Outcome that stops the check."""
+    stop = _needs_critical(ctx, r)
+    if stop:
+        return stop
+    with precision(prec):
+        try:
+            return _hessian_box(ctx, r, prec)
+        except Degenerate as exc:
+            return Outcome("fails", f"the box of radius {r} meets the set where the closed form is not analytic ({exc})", [ARB(prec)])
+
+
 def check_population_hessian_pd(ctx, ob: dict, path: str):
     """Every Hessian eigenvalue on the box exceeds shift >= 0 (default 0): the critical point x*
     in B is a strict local minimum (zero gradient, positive definite Hessian)."""
@@ -217,14 +230,10 @@ def check_population_hessian_pd(ctx, ob: dict, path: str):
     shift = rational(ob.get("shift", "0"), f"{path}.shift")
     if shift < 0:
         raise FormatError(f"{path}.shift", ob["shift"], "the shift must be >= 0")
-    stop = _needs_critical(ctx, r)
-    if stop:
-        return stop
+    H = _critical_hessian(ctx, r, prec)
+    if isinstance(H, Outcome):
+        return H
     with precision(prec):
-        try:
-            H = _hessian_box(ctx, r, prec)
-        except Degenerate as exc:
-            return Outcome("fails", f"the box of radius {r} meets the set where the closed form is not analytic ({exc})", [ARB(prec)])
         k = positive_definite(weyl_shifted(H, shift))
     ledger = [ARB(prec), WEYL, SYLVESTER]
     if k is not None:
@@ -239,14 +248,10 @@ def check_population_negative_curvature(ctx, ob: dict, path: str):
     critical point x* in B is a saddle (neither a local minimum nor a local maximum)."""
     r, prec = _fields(ctx, ob, path)
     v = point(get(ob, "direction", path), ctx.prob, f"{path}.direction")
-    stop = _needs_critical(ctx, r)
-    if stop:
-        return stop
+    H = _critical_hessian(ctx, r, prec)
+    if isinstance(H, Outcome):
+        return H
     with precision(prec):
-        try:
-            H = _hessian_box(ctx, r, prec)
-        except Degenerate as exc:
-            return Outcome("fails", f"the box of radius {r} meets the set where the closed form is not analytic ({exc})", [ARB(prec)])
         V = arb_mat(len(v), 1, [arb(x) for x in v])
         q = (V.transpose() * (H * V))[0, 0]
         pos = next((i for i in range(H.nrows()) if H[i, i] > 0), None)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
 
-from symcert.exact.rationals import RationalSyntaxError, parse_rational
+from symcert.exact.rationals import RationalSyntaxError, parse_plain_matrix, parse_rational
 
 from symcert.exact.limits import (MAX_DATA_ENTRIES, MAX_LAYERS, MAX_PL_PARAMETERS, MAX_SAMPLES, MAX_SMOOTH_EVALUATIONS,
                                   MAX_SMOOTH_PARAMETERS, MAX_WIDTH)
@@ -84,6 +84,10 @@ def vector(value, n: int, path: str) -> list[fmpq]:
 def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
     if not isinstance(value, list) or len(value) != rows:
         raise FormatError(path, value, f"expected {rows} rows of {cols} numbers")
+    if all(type(row) is list and len(row) == cols for row in value):  # plain texts in one pass; else entry by entry
+        fast = parse_plain_matrix([v for row in value for v in row], rows, cols)
+        if fast is not None:
+            return fast
     flat = []
     for i, row in enumerate(value):
         flat.extend(vector(row, cols, f"{path}[{i}]"))

@@ -69,6 +69,7 @@ KINDS = {
     "smooth_descent": _k("smooth_obligations", (SMOOTH,), SQUARED, "descent"),
     "paper_conditions": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
     "lifted_normal_equations": _k("lifted", (PL, LIN), ALL_LOSSES, "local_min"),
+    "cell_global_minima": _k("cellmin", (PL, LIN), ALL_LOSSES, "cell_minima"),
     "float_distance": _k("lifted", (PL, LIN), ALL_LOSSES, "near_float"),
     "hessian_pd": _k("smooth_obligations", (SMOOTH,), SQUARED, "local_min"),
     "scaling_family": _k("continuum", (PL, LIN), SQUARED, "valley", "local_min"),
@@ -119,6 +120,9 @@ CONCLUSIONS = {
     "non_attracting_minimum": ("local_min", "escape"),
     "cell_multilinear": ("multilinear",),
     "valley_of_local_minima": ("valley",),
+    # one hidden layer, one output: the point minimises the risk over its cell, every local minimum in its
+    # signed cell is a global minimum of the cell, and these minima form one connected set (checker/cellmin.py)
+    "global_minima_of_cell": ("cell_minima",),
     # every member of the valley is a local minimum at the point's risk, and a strictly lower
     # point exists: a continuum of spurious local minima
     "continuum_of_spurious_local_minima": ("valley", "lower_point"),

@@ -54,7 +54,7 @@ from flint import arb, fmpq, fmpq_mat
 
 from symcert.checker import sizes
 from symcert.checker.problem import FormatError, NetworkShape, get, param_values, rational
-from symcert.exact.limits import show
+from symcert.exact.limits import MAX_HESSIAN_ORDER, LimitReached, show
 from symcert.exact.reals import ExactRealError, Real, parse_real
 from symcert.checker.ledger import ARB, SIMPLIFY, SYMPY  # noqa: F401  (ARB: re-exported to the smooth checks)
 
@@ -294,13 +294,20 @@ def real(text, path: str) -> sympy.Expr:
         if isinstance(text, int) and not isinstance(text, bool):
             return sympy.Integer(text)
         raise FormatError(path, text, "expected an exact real written as text")
+    if text in _REALS:
+        return _REALS[text]
     try:
         node: Real = parse_real(text)
         value = node.to_sympy()
     except ExactRealError as exc:
         raise FormatError(path, text, str(exc)) from None
     sizes.require_magnitude(value, path, to_arb)
+    if len(_REALS) < 4096 and len(text) <= 200:  # a text read and bounded once is the same value wherever it appears again
+        _REALS[text] = value
     return value
+
+
+_REALS: dict = {}  # exact-real text -> its value (only texts that passed every check above)
 
 
 def point(spec, prob: SmoothProblem, path: str) -> dict:
@@ -430,6 +437,8 @@ class Evaluator:
         kept = coords if keep is None else keep
         index = _Index({c: n for n, c in enumerate(kept)}, full)
         P, m = len(kept), prob.m
+        if P > MAX_HESSIAN_ORDER:  # P^2 exact entries: bounded before any is formed
+            raise LimitReached(f"an exact Hessian of order {P} exceeds the limit of {MAX_HESSIAN_ORDER} (MAX_HESSIAN_ORDER)")
         fw = self.forward(params)
         res = self.residuals(params, fw)
         W2 = params["W2"]

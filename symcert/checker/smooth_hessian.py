@@ -5,16 +5,15 @@ them); kinds ``morse_bott`` (critical manifold + Hessian PSD with kernel = tange
 """
 from __future__ import annotations
 
-import flint
 import sympy
 from flint import fmpq_mat
 
-from symcert.checker import manifold, sizes
+from symcert.checker import manifold
 from symcert.checker import smooth as S
 from symcert.checker.obligations import RATIONAL, Outcome
 from symcert.checker.problem import FormatError, get
-from symcert.exact.limits import show
-from symcert.checker.ledger import MB_LEMMA, PD_LEMMA
+from symcert.exact.limits import MAX_POLY_VARIABLES, MAX_SMOOTH_EVALUATIONS, LimitReached, show
+from symcert.checker.ledger import MB_LEMMA, NEURON_BLOCKS, PD_LEMMA
 
 CROSS_CHECK = 400  # morse_bott re-checks H T = 0 explicitly up to this many parameters
 
@@ -56,14 +55,15 @@ def positive_definite(M: fmpq_mat) -> bool:
 
 
 def _free_coordinates(ob: dict, path: str, coords: list, out_bias: tuple) -> list:
-    free = []
+    free, known, seen = [], set(coords), set()
     for q, c in enumerate(get(ob, "free", path, list)):
         if not (isinstance(c, list) and len(c) == 3 and isinstance(c[0], str) and all(isinstance(v, int) and not isinstance(v, bool) for v in c[1:])):
             raise FormatError(f"{path}.free[{q}]", c, "expected [parameter name, row, column] (1-based)")
         t = (c[0], c[1] - 1, c[2] - 1)
-        if t not in coords or t == out_bias or t in free:
+        if t not in known or t == out_bias or t in seen:
             raise FormatError(f"{path}.free[{q}]", c, "not a parameter coordinate, repeated, or the output bias")
         free.append(t)
+        seen.add(t)
     return free
 
 
@@ -72,6 +72,9 @@ def _gradient_on_manifold(ctx, free: list):
     coordinates: first for an arbitrary activation (checker/manifold.py), else, without
     breakpoints, for the problem's own. Returns the ledger, or an Outcome if that is not shown."""
     prob = ctx.prob
+    if len(free) > MAX_POLY_VARIABLES:  # one symbol per free coordinate; the symbolic work grows with their number
+        raise LimitReached(f"a symbolic manifold identity in {len(free)} free coordinates exceeds the limit of "
+                           f"{MAX_POLY_VARIABLES} (MAX_POLY_VARIABLES)")
     try:
         fw0 = S.Evaluator(prob).forward(ctx.point)
     except S.NotDifferentiable as exc:
@@ -117,6 +120,10 @@ def _complementary_hessian(ctx, coords: list, free: list, out_bias: tuple, ledge
 def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
     """The critical manifold is the graph, over the listed free coordinates, of the output bias
     b_L chosen so that the output at sample 1 is unchanged; all other coordinates are fixed.
+    First the per-neuron route (manifold.neuron_identity, then _neuron_route): when the point is
+    critical and every free coordinate belongs to a neuron with input weights exactly 0, both
+    steps below follow neuron by neuron, in time linear in the width; when its hypotheses fail,
+    or a neuron's block is not shown positive definite, the general route decides.
     The checker proves (1) the gradient vanishes identically on it (symbolic identity in the free
     coordinates, exact symbolic arithmetic: first for an arbitrary activation (checker/manifold.py),
     else, without breakpoints, for the problem's own), (2) the Hessian at the point is zero on its
@@ -131,7 +138,13 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
     coords = prob.coordinates()
     out_bias = ("b2", 0, 0)
     free = _free_coordinates(ob, path, coords, out_bias)
-    ledger = _gradient_on_manifold(ctx, free)
+    ledger = manifold.neuron_identity(ctx, free)  # the per-neuron route first; None: its hypotheses fail
+    if ledger is not None:
+        fast = _neuron_route(ctx, coords, free, out_bias, ledger)
+        if fast is not None:
+            return fast
+    else:
+        ledger = _gradient_on_manifold(ctx, free)
     if isinstance(ledger, Outcome):
         return ledger
     # H is PSD with kernel exactly the tangent space iff its restriction to the complementary
@@ -148,6 +161,74 @@ def check_morse_bott(ctx, ob: dict, path: str) -> Outcome:
                        "the kernel is larger than the tangent space or H is not PSD", ledger)
     return Outcome("holds", f"gradient zero on a {len(free)}-dimensional critical manifold; Hessian ({P} x {P}) PSD with kernel "
                    f"exactly its tangent space (rank {rank})", ledger, (("local_min", "Morse-Bott neighbourhood"), "critical"))
+
+
+def _neuron_route(ctx, coords: list, free: list, out_bias: tuple, ledger: list) -> Outcome | None:
+    """(2) by the per-neuron lemma (NEURON_BLOCKS), after the per-neuron identity: the Hessian
+    restricted to the complementary coordinates is J^T J plus the curvature sum_i r_i D2 f_i, which
+    couples the coordinates of one neuron only and none with the output bias. When every neuron's
+    block is positive definite, u^T Hc u = |J u|^2 + sum_j u_j^T C_j u_j = 0 forces every u_j = 0
+    and then m u_c^2 = 0 (the output bias's column of J is all ones): Hc is positive definite.
+    Never forms a P x P matrix; neurons with equal parameters share one block. None when a block
+    is not shown positive definite (the caller then decides Hc as a whole)."""
+    free_set, comp = set(free), {}
+    for c in coords:
+        if c not in free_set and c != out_bias:
+            comp.setdefault(c[2] if c[0] == "W2" else c[1], []).append(c)
+    try:
+        fw = ctx.ev.forward(ctx.point)
+        res = ctx.ev.residuals(ctx.point, fw)
+        P, done, used = ctx.point, {}, []
+        for j, cs in comp.items():
+            key = (tuple((c[0], c[2] if c[0] == "W1" else 0) for c in cs), P["W2"][0][j], tuple(P["W1"][j]), P["b1"][j][0])
+            if key not in done:
+                if ctx.prob.m * len(cs) ** 2 > MAX_SMOOTH_EVALUATIONS:  # one symbolic product per sample and block entry
+                    raise LimitReached(f"a neuron's curvature block of order {len(cs)} on {ctx.prob.m} samples exceeds the "
+                                       f"limit of {MAX_SMOOTH_EVALUATIONS} symbolic values (MAX_SMOOTH_EVALUATIONS)")
+                done[key] = _block_pd(_curvature_block(ctx, j, cs, fw, res))
+            if done[key] is None:
+                return None
+            used += [h for h in done[key] if h not in used]
+    except S.NotDifferentiable as exc:
+        return Outcome("fails", str(exc), ledger)
+    return Outcome("holds", f"gradient zero on a {len(free)}-dimensional critical manifold (per neuron); Hessian "
+                   f"({len(coords)} x {len(coords)}) PSD with kernel exactly its tangent space: {len(comp)} neuron blocks "
+                   f"positive definite ({len(done)} distinct)", [*ledger, *used, NEURON_BLOCKS, MB_LEMMA],
+                   (("local_min", "Morse-Bott neighbourhood"), "critical"))
+
+
+def _curvature_block(ctx, j: int, cs: list, fw, res) -> list:
+    """Neuron j's block of sum_i r_i D2 f_i on its coordinates cs (exact sympy numbers): f_i is
+    linear in v_j, d2 f_i / d v_j d p = h'(z_ij) x_p and d2 f_i / d p d q = v_j h''(z_ij) x_p x_q for
+    p, q among W1[j] (x_p the input) and b1[j] (x_p = 1). h', h'' are evaluated on every sample, so
+    a pre-activation on a breakpoint raises NotDifferentiable."""
+    v, B = ctx.point["W2"][0][j], [[[] for _ in cs] for _ in cs]
+    for s, (pres, acts, _) in enumerate(fw):
+        r, z = res[s][0], pres[0][j]
+        h1, h2 = ctx.ev.h(z, 1), ctx.ev.h(z, 2)
+        xs = [acts[0][c[2]] if c[0] == "W1" else sympy.Integer(1) if c[0] == "b1" else None for c in cs]
+        for a, xa in enumerate(xs):
+            for b, xb in enumerate(xs):
+                if xa is not None and xb is not None:
+                    B[a][b].append(r * v * h2 * xa * xb)
+                elif xa is not None or xb is not None:
+                    B[a][b].append(r * h1 * (xa if xb is None else xb))
+    return [[sympy.Add(*e) for e in row] for row in B]
+
+
+def _block_pd(B: list) -> list | None:
+    """Ledger of a proof that the symmetric block B is positive definite (exact LDL^T when
+    rational, else arb LDL^T at 128 bits doubling up to 1024), or None."""
+    if all(e.is_Rational for row in B for e in row):
+        M = fmpq_mat(len(B), len(B), [S.as_fmpq(e) for row in B for e in row])
+        return [RATIONAL, "exact LDL^T over the rationals (python-flint fmpq_mat)"] if positive_definite(M) else None
+    prec = S.PREC
+    while prec <= 1024:
+        verdict = manifold.arb_inertia(B, prec)
+        if verdict is not None:
+            return [S.ARB(prec)] if verdict == "pd" else None
+        prec *= 2
+    return None
 
 
 def _morse_bott_arb(Hc: list, nfree: int, P: int, ledger: list) -> Outcome:

@@ -13,10 +13,11 @@ certificate's point is theta(lambda0), then proves, for every real lambda:
 2. the gradient of the risk at theta(lambda) is zero (identity in lambda).
 
 Piecewise-linear activations: the forward and backward passes are carried out exactly with
-polynomials in lambda (python-flint ``fmpq_poly``); every hidden pre-activation must be a
-constant polynomial (then the activation pieces do not move with lambda), the outputs must
-equal the narrow network's outputs as polynomials, every partial derivative must be the zero
-polynomial.
+polynomials in lambda, every sample at once (a matrix polynomial is the list of its coefficient
+matrices, python-flint ``fmpq_mat``); every hidden pre-activation must be a constant polynomial
+(then the activation pieces do not move with lambda), the outputs must equal the narrow
+network's outputs as polynomials, every partial derivative must be the zero polynomial (both
+compared entry by entry as python-flint ``fmpq_poly``).
 
 Smooth activations (exact reals): structurally, the copy has the same incoming weights as r,
 so its pre-activation equals r's on every input; the lambda-coefficient of the next layer's
@@ -27,9 +28,10 @@ lambda = 0 and lambda = 1 is zero: the checker evaluates the exact gradient at b
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 
-from flint import fmpq, fmpq_mat, fmpq_poly
+from flint import fmpq, fmpq_mat, fmpq_poly, fmpz_mat
 
 from symcert.checker import kernel
 from symcert.checker.obligations import RATIONAL, Context, Outcome
@@ -42,7 +44,8 @@ from symcert.checker.ledger import POLY_LAMBDA, SPLIT_LEMMA
 def _entries(M) -> list:
     """A parameter matrix as a list of rows (fmpq_mat or list of lists)."""
     if isinstance(M, fmpq_mat):
-        return [[M[i, j] for j in range(M.ncols())] for i in range(M.nrows())]
+        E, n = M.entries(), M.ncols()
+        return [E[i * n:(i + 1) * n] for i in range(M.nrows())]
     return [list(row) for row in M]
 
 
@@ -80,43 +83,93 @@ def _same(a, b) -> tuple[bool, str]:
     return s == 0, how
 
 
-def _poly_pass(prob: Problem, A: dict, B: dict):
-    """Outputs (per sample, polys) and gradient (name -> rows of polys) along A + lambda B, or
-    an error text if a pre-activation moves with lambda or sits on a breakpoint."""
-    names = prob.param_names()
-    P = {n: [[fmpq_poly([A[n][i][j], B[n][i][j]]) for j in range(len(A[n][0]))] for i in range(len(A[n]))] for n in names}
-    grad = {n: [[fmpq_poly([]) for _ in row] for row in P[n]] for n in names}
-    outs = []
-    for s in range(prob.m):
-        a = [fmpq_poly([prob.X[k, s]]) for k in range(prob.widths[0])]
-        acts, slopes = [a], []
-        for l in range(1, prob.depth + 1):
-            W, b = P[f"W{l}"], P[f"b{l}"]
-            z = [sum((W[i][k] * a[k] for k in range(len(a))), b[i][0]) for i in range(len(W))]
-            if l == prob.depth:
-                break
-            sl, a = [], []
-            for i, zi in enumerate(z):
-                if zi.degree() > 0:
-                    return None, None, f"layer {l} neuron {i + 1} sample {s + 1}: pre-activation {zi} depends on lambda"
-                c = zi.coeffs()[0] if zi.coeffs() else fmpq(0)
-                if prob.act.piece(c)[1]:
-                    return None, None, f"layer {l} neuron {i + 1} sample {s + 1}: pre-activation {c} is on a breakpoint"
-                sl.append(prob.act.slope(c))
-                a.append(fmpq_poly([prob.act.value(c)]))
-            slopes.append(sl)
-            acts.append(a)
-        outs.append(z)
-        G = [zi - prob.Y[i, s] for i, zi in enumerate(z)]
-        for l in range(prob.depth, 0, -1):
-            prev = acts[l - 1]
-            for i, g in enumerate(G):
-                for k, ak in enumerate(prev):
-                    grad[f"W{l}"][i][k] += g * ak
-                grad[f"b{l}"][i][0] += g
-            if l > 1:
-                W = P[f"W{l}"]
-                G = [sum((W[i][k] * G[i] for i in range(len(G))), fmpq_poly([])) * slopes[l - 2][k] for k in range(len(prev))]
+def _mat(rows: list) -> fmpq_mat:
+    return fmpq_mat(len(rows), len(rows[0]), [v for row in rows for v in row])
+
+
+def _mp_mul(P: list, Q: list) -> list:
+    """Product of two matrix polynomials in lambda, each the list of its coefficient matrices
+    (constant term first): sum over i, j of lambda^(i+j) P_i Q_j, exactly (fmpq_mat)."""
+    out = [None] * (len(P) + len(Q) - 1)
+    for i, Pi in enumerate(P):
+        for j, Qj in enumerate(Q):
+            t = Pi * Qj
+            out[i + j] = t if out[i + j] is None else out[i + j] + t
+    return out
+
+
+def _hadamard(M: fmpq_mat, S: fmpq_mat) -> fmpq_mat:
+    """Entrywise product, over the integers: (Mn / dM) o (Sn / dS) = (Mn o Sn) / (dM dS)."""
+    (Mn, dM), (Sn, dS) = M.numer_denom(), S.numer_denom()
+    return fmpq_mat(fmpz_mat(M.nrows(), M.ncols(), [a * b for a, b in zip(Mn.entries(), Sn.entries())])) / (dM * dS)
+
+
+def _trim(C: list) -> list:
+    """A matrix polynomial without its zero coefficients of highest degree (the constant kept)."""
+    zero = fmpq_mat(C[0].nrows(), C[0].ncols())
+    while len(C) > 1 and C[-1] == zero:
+        C = C[:-1]
+    return C
+
+
+def _polys(C: list) -> list:
+    """The entries of a matrix polynomial as fmpq_poly (rows of polynomials in lambda)."""
+    flat = [fmpq_poly(list(cs)) for cs in zip(*(M.entries() for M in C))]
+    n = C[0].ncols()
+    return [flat[i * n:(i + 1) * n] for i in range(C[0].nrows())]
+
+
+def _activate(prob, Z: fmpq_mat, l: int):
+    """(slopes, activations) of the constant pre-activations Z of hidden layer l, or an error text
+    naming the first one on a breakpoint (one piece lookup per entry)."""
+    act, bps, E = prob.act, list(prob.act.breakpoints), Z.entries()
+    ks = [bisect.bisect_left(bps, c) for c in E]  # the piece: the number of breakpoints below c (sorted), as act.piece
+    for q, (k, c) in enumerate(zip(ks, E)):
+        if k < len(bps) and bps[k] == c:
+            i, s = divmod(q, Z.ncols())
+            return None, f"layer {l} neuron {i + 1} sample {s + 1}: pre-activation {c} is on a breakpoint"
+    r, n, sl, ic = Z.nrows(), Z.ncols(), act.slopes, act.intercepts
+    return (fmpq_mat(r, n, [sl[k] for k in ks]), fmpq_mat(r, n, [sl[k] * c + ic[k] for k, c in zip(ks, E)])), None
+
+
+def _poly_pass(prob: Problem, A: dict, A1: dict):
+    """Outputs (per sample, polys) and gradient (name -> rows of polys) along A + lambda (A1 - A),
+    or an error text if a pre-activation moves with lambda or sits on a breakpoint.
+
+    Every sample at once: a matrix polynomial in lambda is the list of its coefficient matrices
+    (fmpq_mat, one column per sample), so the passes are a few exact matrix products per layer.
+    Layer by layer, every hidden pre-activation must be constant in lambda (its lambda-coefficient
+    the zero matrix); the activations, slopes and pieces are then those of the constant term. The
+    outputs and the partial derivatives are returned as fmpq_poly, entry by entry."""
+    names, m = prob.param_names(), prob.m
+    W = {n: _trim([_mat(A[n]), _mat(A1[n]) - _mat(A[n])]) for n in names}
+    a, acts, slopes = prob.X, [prob.X], []
+    for l in range(1, prob.depth + 1):
+        Wl, bl = W[f"W{l}"], W[f"b{l}"]
+        z = [kernel.affine(Wl[0], a, bl[0]), fmpq_mat(len(A[f"W{l}"]), m)]
+        if len(Wl) > 1 or len(bl) > 1:  # the lambda-coefficient (a is constant in lambda)
+            z[1] = kernel.affine(Wl[1] if len(Wl) > 1 else 0 * Wl[0], a, bl[1] if len(bl) > 1 else 0 * bl[0])
+        if l == prob.depth:
+            break
+        for q, c in enumerate(z[1].entries()):
+            if c != 0:
+                i, s = divmod(q, m)
+                return None, None, f"layer {l} neuron {i + 1} sample {s + 1}: pre-activation {fmpq_poly([z[0][i, s], c])} depends on lambda"
+        sa, err = _activate(prob, z[0], l)
+        if err:
+            return None, None, err
+        slopes.append(sa[0])
+        a = sa[1]
+        acts.append(a)
+    outs = [[fmpq_poly([z[0][i, s], z[1][i, s]]) for i in range(z[0].nrows())] for s in range(m)]
+    G, ones = _trim([z[0] - prob.Y, z[1]]), fmpq_mat(m, 1, [1] * m)
+    grad = {}
+    for l in range(prob.depth, 0, -1):
+        grad[f"W{l}"] = _polys([Gk * acts[l - 1].transpose() for Gk in G])
+        grad[f"b{l}"] = _polys([Gk * ones for Gk in G])
+        if l > 1:
+            back = _trim(_mp_mul([Wk.transpose() for Wk in W[f"W{l}"]], G))
+            G = [_hadamard(Bk, slopes[l - 2]) for Bk in back]
     return outs, grad, None
 
 
@@ -148,10 +201,11 @@ def _chain(ob: dict, path: str, prob, small) -> list:
 
 def _split_source(ob: dict, path: str, prob, small, L: int):
     """The narrow network's point: the certificate's ``source``, or the origin network's point
-    carried through the ``chain`` of earlier splits. Returns (src, chain) or an Outcome."""
+    carried through the ``chain`` of earlier splits. Returns (src, chain, the narrow network's
+    outputs when the chain check computed them, else None) or an Outcome."""
     chain = _chain(ob, path, prob, small)
     if not chain:
-        return parse_point(get(ob, "source", path), small, f"{path}.source"), chain
+        return parse_point(get(ob, "source", path), small, f"{path}.source"), chain, None
     # the source is the ORIGIN network; the checker applies the earlier splits itself
     widths = list(small.widths)
     for cl, _, _ in chain:
@@ -166,13 +220,17 @@ def _split_source(ob: dict, path: str, prob, small, L: int):
         src = line(src, L, cl, cr - 1, clam)
     if isinstance(prob, Problem):
         src = {n: fmpq_mat(len(R), len(R[0]), [v for row in R for v in row]) for n, R in src.items()}
-        if kernel.forward(small, src)[2] != kernel.forward(origin, src0)[2]:
+        out = kernel.forward(small, src)[2]
+        if out != kernel.forward(origin, src0)[2]:
             return Outcome("fails", "the chain of splits changed the network function", [RATIONAL])
-    return src, chain
+        return src, chain, out
+    return src, chain, None
 
 
 def _is_split_of(ctx: Context, at: dict, lam0, ledger: list):
     """The certificate's point equals the split point ``at``, entry by entry (None if so)."""
+    if all(isinstance(ctx.point[n], fmpq_mat) and _mat(at[n]) == ctx.point[n] for n in ctx.prob.param_names()):
+        return None  # rational: equal as exact matrices (RATIONAL is in the ledger already)
     for n in ctx.prob.param_names():
         mine = _entries(ctx.point[n])
         for i, row in enumerate(at[n]):
@@ -186,15 +244,14 @@ def _is_split_of(ctx: Context, at: dict, lam0, ledger: list):
     return None
 
 
-def _pl_line_identity(prob, small, src, L: int, l: int, r: int, where: str, ledger: list) -> Outcome:
+def _pl_line_identity(prob, small, src, L: int, l: int, r: int, where: str, ledger: list, small_out=None) -> Outcome:
     """Piecewise-linear networks: output and gradient along the line as polynomials in lambda."""
     A = line(src, L, l, r - 1, fmpq(0))
     A1 = line(src, L, l, r - 1, fmpq(1))
-    B = {n: [[A1[n][i][j] - A[n][i][j] for j in range(len(A[n][0]))] for i in range(len(A[n]))] for n in A}
-    outs, grad, err = _poly_pass(prob, A, B)
+    outs, grad, err = _poly_pass(prob, A, A1)
     if err:
         return Outcome("fails", err, ledger + [POLY_LAMBDA])
-    small_out = kernel.forward(small, src)[2]
+    small_out = kernel.forward(small, src)[2] if small_out is None else small_out
     for s, z in enumerate(outs):
         for i, zi in enumerate(z):
             if zi != fmpq_poly([small_out[i, s]]):
@@ -207,7 +264,7 @@ def _pl_line_identity(prob, small, src, L: int, l: int, r: int, where: str, ledg
                                    ledger + [POLY_LAMBDA])
     return Outcome("holds", f"split of {where}: on all {prob.m} samples the output is identically (in lambda) the narrow "
                             f"network's, and all partial derivatives are the zero polynomial in lambda: a line of critical "
-                            f"points at risk {kernel.risk(small, src)}", ledger + [POLY_LAMBDA], (("split_line", l, r), "critical"))
+                            f"points at risk {kernel.loss_value(small, small_out)}", ledger + [POLY_LAMBDA], (("split_line", l, r), "critical"))
 
 
 def _smooth_line_identity(prob, src, L: int, l: int, r: int, where: str, ledger: list) -> Outcome:
@@ -255,7 +312,7 @@ def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
     res = _split_source(ob, path, prob, small, L)
     if isinstance(res, Outcome):
         return res
-    src, chain = res
+    src, chain, small_out = res
     ledger = [RATIONAL]
     pl = isinstance(prob, Problem) and isinstance(prob.act, PiecewiseLinear)
     if not pl:
@@ -271,7 +328,7 @@ def check_neuron_split(ctx: Context, ob: dict, path: str) -> Outcome:
                           "not proved non-zero: the line may be a single point"), ledger)
     where = f"layer {l}, neuron {r} (copy = neuron {prob.widths[l]})" + (f", after a chain of {len(chain)} earlier splits" if chain else "")
     if pl:
-        return _pl_line_identity(prob, small, src, L, l, r, where, ledger)
+        return _pl_line_identity(prob, small, src, L, l, r, where, ledger, small_out)
     return _smooth_line_identity(prob, src, L, l, r, where, ledger)
 
 

@@ -26,14 +26,16 @@ MAX_LAYERS = 64  # weight layers (every class)
 MAX_SAMPLES = 1_000_000  # samples m (every class)
 MAX_DATA_ENTRIES = 20_000_000  # m * (dx + dy) numbers of data (every class)
 MAX_PL_PARAMETERS = 10_000_000  # weights and biases of a piecewise-linear or linear network
-MAX_SMOOTH_PARAMETERS = 2_000  # weights and biases of a smooth network (exact symbolic values)
+MAX_SMOOTH_PARAMETERS = 10_000  # weights and biases of a smooth network (exact symbolic values)
+MAX_HESSIAN_ORDER = 2_000  # rows of an exact Hessian of a smooth network formed as a matrix
 MAX_SMOOTH_EVALUATIONS = 200_000  # samples x hidden neurons of a smooth network (one symbolic value each)
 
 # ---- symbolic work --------------------------------------------------------------------------
 MAX_EXPR_NODES = 20_000  # nodes of a sympy expression handed to expand, simplify, str or arb
 MAX_EXPANDED_TERMS = 5_000  # terms a sympy.expand may produce (estimated before it runs)
-MAX_POLY_VARIABLES = 400  # variables of an exact multivariate polynomial (cell_multilinear)
+MAX_POLY_VARIABLES = 400  # variables of an exact multivariate polynomial (cell_multilinear; morse_bott's symbolic identity)
 MAX_MONOMIALS = 200_000  # monomials of such a polynomial, bounded before it is multiplied out
+MAX_RANK_ENTRIES = 4_000_000  # m * (parameters) of the exact design matrix whose rank cell_global_minima computes
 MAX_CELLS = 1 << 16  # activation cells listed by cell_cover (counted before they are listed)
 MAX_SIMPLIFY_NODES = 400  # nodes of an expression handed to sympy.simplify (its run time is unbounded)
 MAX_MAGNITUDE_BITS = 64  # |value| < 2^64 for smooth parameters and pre-activations before sympy sees them

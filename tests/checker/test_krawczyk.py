@@ -165,11 +165,11 @@ def test_block_ldl_matches_definiteness(n):
 
 def test_too_many_parameters_is_unknown_before_the_point_is_read(minimum):
     doc = copy.deepcopy(minimum)
-    doc["problem"]["network"]["widths"] = [2, 700, 1]
+    doc["problem"]["network"]["widths"] = [2, 2500, 1]
     doc["point"] = {"W1": "not read"}
     doc.pop("problem_sha256")
     rep = _check(doc)
-    assert rep.verdict is Verdict.UNKNOWN and "2801 parameters exceed the limit of 2000" in rep.summary, rep.summary
+    assert rep.verdict is Verdict.UNKNOWN and "10001 parameters exceed the limit of 10000" in rep.summary, rep.summary
     assert "MAX_SMOOTH_PARAMETERS" in rep.summary
 
 

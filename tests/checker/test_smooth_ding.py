@@ -91,3 +91,40 @@ def test_cli_user_inputs(tmp_path, root):
     bad.write_text("x1,y\n0,0\n1,0\n")
     p = run("certify", "ding2022.thm", "--data", str(bad))
     assert p.returncode == 5 and "does not apply" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_per_neuron_route_at_width_300():
+    from symcert.checker.ledger import MANIFOLD_IDENTITY, NEURON_BLOCKS, NEURON_IDENTITY
+    doc = ding2022.certify([[x] for x in ding2022.X1], 300, "width 300", targets=ding2022.Y1, better=ding2022.worked_better(300))
+    mb = _ob(doc, "morse_bott")
+    assert NEURON_IDENTITY in mb["rests_on"] and NEURON_BLOCKS in mb["rests_on"] and MANIFOLD_IDENTITY not in mb["rests_on"]
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.CERTIFIED and "300 neuron blocks positive definite (1 distinct)" in rep.obligations[1][3]
+
+
+def test_general_route_agrees_without_the_critical_fact(proof):
+    """Without smooth_gradient_zero before it, morse_bott cannot use the per-neuron route (it rests
+    on the fact critical) and proves the same manifold symbolically."""
+    from symcert.checker.ledger import MANIFOLD_IDENTITY, NEURON_IDENTITY
+    doc = copy.deepcopy(proof("ding2022/thm-worked-n3.json"))
+    doc["obligations"] = [o for o in doc["obligations"] if o["kind"] != "smooth_gradient_zero"]
+    for o in doc["obligations"]:
+        o.pop("rests_on", None)
+    doc.pop("rests_on", None)
+    doc["claim"]["hypotheses"] = [h for h in doc["claim"]["hypotheses"] if h.get("check", {}).get("obligation") != "gradient_zero"]
+    rep = check_document(doc)
+    assert rep.verdict is Verdict.CERTIFIED, rep.summary
+    assert MANIFOLD_IDENTITY in rep.ledgers[0] and NEURON_IDENTITY not in rep.ledgers[0]
+
+
+def test_certify_checks_the_morse_bott_route_once(monkeypatch):
+    from symcert.checker import manifold
+    from symcert.claims import constructions as C
+    from symcert.claims.ding2022 import general as G
+    calls = []
+    real = manifold.neuron_identity
+    monkeypatch.setattr(manifold, "neuron_identity", lambda *a: calls.append(1) or real(*a))
+    ding2022.certify([[x] for x in ding2022.X1], 4, "t", targets=ding2022.Y1, better=ding2022.worked_better(4))
+    assert len(calls) == 1
+    G.certify_shallow(G.random_inputs(36, 6, 1), 5, C.smooth_activation("tanh"), "t")
+    assert len(calls) == 2

@@ -226,8 +226,8 @@ def hostile() -> list:
     text = json.dumps(load(PL)).replace('"loss": "1/3"', '"loss": NaN')
     out.append(("INVALID", "json-nan-loss", text, "the claimed loss is NaN, not an exact number"))
     doc = load(SMOOTH)
-    doc["problem"]["network"]["widths"] = [1, 1000, 1]
-    out.append(("UNKNOWN", "smooth-too-wide", redigest(doc), "a smooth network of 3,001 parameters: beyond MAX_SMOOTH_PARAMETERS"))
+    doc["problem"]["network"]["widths"] = [1, 4000, 1]
+    out.append(("UNKNOWN", "smooth-too-wide", redigest(doc), "a smooth network of 12,001 parameters: beyond MAX_SMOOTH_PARAMETERS"))
     doc = load(PL)
     doc["problem"]["network"]["widths"] = [1, 100_000, 100_000, 1]
     out.append(("UNKNOWN", "pl-too-many-parameters", redigest(doc), "a network of 10^10 parameters: beyond MAX_PL_PARAMETERS"))
@@ -243,6 +243,52 @@ def hostile() -> list:
     out.append(("UNKNOWN", "cell-cover-2-27", cells_27(), "cell_cover with 27 kinked samples on one neuron: 2^27 cells, beyond MAX_CELLS (counted, not listed)"))
     out.append(("UNKNOWN", "multilinear-depth-11-width-3", multilinear_deep(11, 3),
                 "cell_multilinear on 11 hidden layers of width 3: more than MAX_MONOMIALS monomials per sample"))
+    return out
+
+
+def _worked_local_min(widths: list, point: dict, loss: str, obligations: list, inputs=None) -> dict:
+    """The worked ding2022 certificate with another network, point and obligations (no better point)."""
+    doc = load("ding2022/thm-worked-n2.json")
+    doc["problem"]["network"]["widths"] = widths
+    if inputs:
+        doc["problem"]["data"]["inputs"] = inputs
+    redigest(doc)
+    for key in ("rests_on", "better_point", "better_loss"):
+        doc.pop(key, None)
+    doc.update(point=point, loss=loss, obligations=obligations)
+    doc["claim"].update(conclusion="local_minimum", hypotheses=[])
+    return doc
+
+
+def smooth_scale() -> list:
+    """morse_bott's per-neuron route declining (then the symbolic route refutes), and the bound on
+    dense exact Hessians."""
+    free = [["b1", 1, 1], ["b1", 2, 1], ["W2", 1, 1], ["W2", 1, 2]]
+    obs = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"}, {"id": "morse_bott", "kind": "morse_bott", "free": free}]
+    point = {"W1": [["0"], ["0"]], "b1": ["-log(2)", "-log(2)"], "W2": [["0", "0"]], "b2": ["1/3"]}
+    doc = _worked_local_min([1, 2, 1], point, "1/3", obs, [["-1"], ["0"], ["2"]])
+    out = [("REJECTED", "morse-bott-residual-moment", doc, "morse_bott with free neurons of input weights 0 and output weights 0 "
+            "on inputs -1, 0, 2: the point is critical but sum_i r_i x_i = 1/3, so the per-neuron identity does not apply and "
+            "the symbolic route finds the gradient nonzero on the manifold (where the output weights are not 0)")]
+    n = 201
+    point = {"W1": [["0"]] * n, "b1": ["-log(2)"] * n, "W2": [["1"] * n], "b2": [f"1/3 - {n}/3"]}
+    free = [["b1", j + 1, 1] for j in range(n)] + [["W2", 1, j + 1] for j in range(n)]
+    out.append(("UNKNOWN", "morse-bott-symbolic-402", _worked_local_min([1, n, 1], point, "1/3", [{"id": "morse_bott", "kind": "morse_bott",
+                "free": free}]), "morse_bott with 402 free coordinates and no smooth_gradient_zero before it: the per-neuron "
+                "route needs the fact critical, and the symbolic identity in 402 symbols is beyond MAX_POLY_VARIABLES"))
+    dx = 450
+    point = {"W1": [["0"] * dx] * 2, "b1": ["-log(2)"] * 2, "W2": [["1", "1"]], "b2": ["-1/6"]}
+    free = [["b1", 1, 1], ["b1", 2, 1], ["W2", 1, 1], ["W2", 1, 2]]
+    obs = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"}, {"id": "morse_bott", "kind": "morse_bott", "free": free}]
+    doc = _worked_local_min([dx, 2, 1], point, "1/4", obs, [["1"] * dx, ["1"] * dx])
+    doc["problem"]["data"]["targets"] = [["0"], ["1"]]
+    out.append(("UNKNOWN", "morse-bott-block-450", redigest(doc), "morse_bott's per-neuron route on 450 inputs and 2 samples: "
+                "each neuron's curvature block is 450 x 450, 405,000 symbolic values, beyond MAX_SMOOTH_EVALUATIONS"))
+    n = 700
+    point = {"W1": [["0"]] * n, "b1": ["-log(2)"] * n, "W2": [["1"] * n], "b2": [f"1/3 - {n}/3"]}
+    obs = [{"id": "gradient_zero", "kind": "smooth_gradient_zero"}, {"id": "hessian_pd", "kind": "hessian_pd"}]
+    out.append(("UNKNOWN", "smooth-hessian-order-2101", _worked_local_min([1, n, 1], point, "1/3", obs),
+                "hessian_pd at a critical point of a 1-700-1 sigmoid network: an exact 2,101 x 2,101 Hessian, beyond MAX_HESSIAN_ORDER"))
     return out
 
 
@@ -370,6 +416,35 @@ def _ob_of(doc: dict, kind: str) -> dict:
     return next(o for o in doc["obligations"] if o["kind"] == kind)
 
 
+def cell_minima() -> list:
+    """Bad certificates for ``cell_global_minima`` (he2020.cell): a wrong multiplier, a moved point,
+    a zero output weight, a deeper network, a float multiplier."""
+    out = []
+    doc = load("he2020/cell-s43-m8-dx2-n2-hard_tanh-huber.json")
+    G = _ob_of(doc, "cell_global_minima")["multipliers"][0]
+    k = next(i for i, g in enumerate(G) if g != "0")
+    from symcert.exact.rationals import format_rational, parse_rational
+    G[k] = format_rational(parse_rational(G[k]) / 2)
+    out.append(("REJECTED", "numeric-cell_global_minima", doc, "one multiplier halved: it leaves the Huber derivative at that sample"))
+    doc = load("he2020/cell-s41-m8-dx1-n3-relu-squared.json")
+    doc["point"]["b2"][0] = format_rational(parse_rational(doc["point"]["b2"][0]) + 1)
+    doc["loss"] = pl_risk(doc)
+    out.append(("REJECTED", "broken-cell_global_minima", doc, "the output bias moved by 1: the residuals no longer sum to 0, not a minimum of the cell"))
+    doc = load("he2020/cell-s41-m8-dx1-n3-relu-squared.json")
+    doc["point"]["W2"][0][0] = "0"
+    doc["loss"] = pl_risk(doc)
+    out.append(("REJECTED", "zero-weight-cell_global_minima", doc, "an output weight set to 0: the point is in no signed cell"))
+    doc = load("he2020/thm2-s12-d3-hard_tanh.json")
+    doc["obligations"] = [{"id": "cell", "kind": "cell_global_minima"}]
+    doc["claim"]["conclusion"] = "global_minima_of_cell"
+    doc.pop("rests_on", None)
+    out.append(("REJECTED", "deep-cell_global_minima", doc, "two hidden layers: the lifted variables make a cell convex for one hidden layer only"))
+    doc = load("he2020/cell-s43-m8-dx2-n2-hard_tanh-huber.json")
+    _ob_of(doc, "cell_global_minima")["multipliers"][0][k] = 0.5
+    out.append(("INVALID", "float-cell_global_minima", doc, "a multiplier written as the JSON float 0.5 (floats are not exact)"))
+    return out
+
+
 def later_kinds() -> list:
     """(verdict, name, document, why) for the kinds that certificates of proofs/ built later carry:
     the continuum, deep linear networks under a convex loss, snapped float points, and boxes around
@@ -389,6 +464,7 @@ def later_kinds() -> list:
     doc = load("own/relu-min.json")
     _ob_of(doc, "float_distance")["distance"] = "0"
     out.append(("REJECTED", "numeric-float_distance", doc, "distance 0 stated from a float point the snapped point differs from"))
+    out += cell_minima()
     doc = _data("box-minimum.json")
     _ob_of(doc, "krawczyk_box")["radius"] = "1/4"
     out.append(("REJECTED", "numeric-krawczyk_box", doc, "a Krawczyk box of radius 1/4: too large for K(B) to lie inside B"))
@@ -451,7 +527,7 @@ def entries() -> list:
     for conclusion in CONCLUSIONS:  # a box conclusion needs a loss enclosure: an exact loss is unreadable for it
         out.append(("INVALID" if conclusion in BOX_CONCLUSIONS else "REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
-    return out + population() + soundness() + later_kinds() + hostile()
+    return out + population() + soundness() + later_kinds() + hostile() + smooth_scale()
 
 
 def main() -> int:

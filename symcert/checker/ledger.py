@@ -70,6 +70,9 @@ KRAWCZYK = ("lemma (Krawczyk): K(B) = c - Y g(c) + (I - Y H(B))(B - c) strictly 
 LDL = ("lemma (Sylvester): every pivot of the LDL^T factorisation of a symmetric matrix positive implies it is "
        "positive definite; block pivots by Schur complements")  # krawczyk.py
 CURVATURE = "lemma: a critical point with v^T H v < 0 and e^T H e > 0 is a saddle point"  # krawczyk.py
+GAUGE = ("lemma (positive rescaling, Euler's identity): with a positively homogeneous activation and one non-zero "
+         "outgoing weight per hidden neuron held fixed, a critical point of the risk on that slice is a critical point "
+         "of the risk, and a strict minimum on the slice is a local minimum")  # gauge.py
 
 
 def ARB(prec: int) -> str:

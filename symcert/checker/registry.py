@@ -81,10 +81,10 @@ KINDS = {
     "population_negative_curvature": _k("population_obligations", (POP,), SQUARED, "saddle_box"),
     "population_above_global": _k("population_obligations", (POP,), SQUARED, "lower_point"),
     "population_teacher": _k("population_obligations", (POP,), SQUARED, "global_min"),
-    "krawczyk_box": _k("krawczyk", (SMOOTH,), SQUARED, "critical_box"),
-    "hessian_definite_box": _k("krawczyk", (SMOOTH,), SQUARED, "strict_min_box"),
-    "negative_curvature_box": _k("krawczyk", (SMOOTH,), SQUARED, "saddle_box"),
-    "box_strictly_lower": _k("krawczyk", (SMOOTH,), SQUARED, "lower_point"),
+    "krawczyk_box": _k("krawczyk", (SMOOTH, PL), SQUARED, "critical_box"),  # PL: with a gauge (checker/gauge.py)
+    "hessian_definite_box": _k("krawczyk", (SMOOTH, PL), SQUARED, "strict_min_box", "gauged_min_box"),
+    "negative_curvature_box": _k("krawczyk", (SMOOTH, PL), SQUARED, "saddle_box"),
+    "box_strictly_lower": _k("krawczyk", (SMOOTH, PL), SQUARED, "lower_point"),
     "layer_minimum_box": _k("layer_box", (PL, LIN), ARB_LOSSES, "layer_min", "layer_global_min"),
     "arb_strictly_lower": _k("layer_box", (PL, LIN), ARB_LOSSES, "lower_point"),
     "taylor_critical": _k("taylor", (PL, LIN), LOGISTIC, "critical"),
@@ -147,6 +147,10 @@ CONCLUSIONS = {
     "local_minimum_in_layer_box": ("layer_min",),
     "spurious_local_minimum_in_layer_box": ("layer_min", "lower_point"),
     "global_minimum_in_layer_box": ("layer_global_min",),
+    # a piecewise-linear network with a gauge for its rescaling symmetry: a strict minimum on the
+    # gauge slice, hence a local minimum (not strict) of the risk (checker/gauge.py)
+    "local_minimum_in_box": ("critical_box", "gauged_min_box"),
+    "spurious_local_minimum_in_box_gauged": ("critical_box", "gauged_min_box", "lower_point"),
 }
 
 
@@ -181,4 +185,5 @@ def undeclared_facts(kind: str, facts) -> list:
 
 # conclusions about the one critical point in an explicit box around a float point, whose loss is
 # a rigorous enclosure [lo, hi] (version 2): population problems and smooth networks
-BOX_CONCLUSIONS = ("strict_local_minimum_in_box", "spurious_local_minimum_in_box", "saddle_in_box")
+BOX_CONCLUSIONS = ("strict_local_minimum_in_box", "spurious_local_minimum_in_box", "saddle_in_box", "local_minimum_in_box",
+                   "spurious_local_minimum_in_box_gauged")

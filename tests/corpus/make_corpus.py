@@ -482,6 +482,32 @@ def later_kinds() -> list:
     doc = _data("box-minimum.json")
     doc["loss"] = ["0", "1/1000000"]
     out.append(("REJECTED", "enclosure-excludes-risk", doc, "a loss enclosure [0, 10^-6] that excludes the risk at the critical point"))
+    return out + gauged()
+
+
+def gauged() -> list:
+    """Bad certificates of a deep leaky-ReLU network with a rescaling gauge (tests/data/box-gauged.json,
+    built by certify --model; checker/gauge.py)."""
+    out = []
+    doc = _data("box-gauged.json")
+    doc["claim"]["conclusion"] = "strict_local_minimum_in_box"
+    out.append(("REJECTED", "gauged-claimed-strict", doc, "a strict minimum claimed with a gauge: the minimum is strict only on the gauge slice"))
+    doc = _data("box-gauged.json")
+    doc["gauge"] = doc["gauge"][1:]
+    out.append(("INVALID", "gauge-missing-neuron", doc, "the gauge leaves a hidden neuron's rescaling free"))
+    doc = _data("box-gauged.json")
+    doc["gauge"][0] = "W1[1,1]"
+    out.append(("INVALID", "gauge-incoming-weight", doc, "a gauge coordinate that is an incoming weight of the first layer, not an outgoing one"))
+    doc = _data("box-gauged.json")
+    del doc["gauge"]
+    out.append(("INVALID", "gauge-absent-piecewise-linear", doc, "a box certificate of a piecewise-linear network without a gauge"))
+    doc = _data("box-gauged.json")
+    _ob_of(doc, "krawczyk_box")["radius"] = "1/4"
+    out.append(("REJECTED", "gauged-box-crosses-kink", doc, "a gauged Krawczyk box of radius 1/4: a pre-activation meets the breakpoint"))
+    doc = _data("box-gauged.json")
+    doc["problem"]["network"]["activation"]["pieces"][0][1] = "1/2"
+    doc["problem"]["network"]["activation"]["pieces"][1][1] = "1/2"
+    out.append(("INVALID", "gauge-not-homogeneous", redigest(doc), "a gauge for an activation with an intercept (not positively homogeneous)"))
     return out
 
 

@@ -130,7 +130,13 @@ def check_supervised(paths: list, args, desc: str) -> list:
         return [rep for p in progress.bar(args, paths, desc, "cert") for rep in check_paths([p], *limits, 1, hook)]
     if paths:
         progress.stage(args, f"checking {len(paths)} file(s), {jobs} at a time ...")
-    return check_paths(paths, *limits, jobs, lambda p: progress.obligation_hook(args, p, bars=jobs == 1))
+    files = progress.counter(desc, "cert", len(paths)) if len(paths) > 1 else None  # side by side: a bar of files
+    try:
+        return check_paths(paths, *limits, jobs, lambda p: progress.obligation_hook(args, p, bars=jobs == 1),
+                           on_done=files and (lambda p: (files.update(1), files.set_postfix_str(os.path.basename(p)))))
+    finally:
+        if files:
+            files.close()
 
 
 def run(sel: Selection, args) -> list:

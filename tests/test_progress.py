@@ -123,8 +123,10 @@ def test_check_and_audit_show_the_obligation_that_runs(root):
     cert = "proofs/safran2018/k6-seed261.json"
     forced = _check(root, "always", "check", cert)  # stderr is a pipe here: bars forced as on a terminal
     assert forced.returncode == 0 and "population_hessian_pd" in forced.stderr and "obligation" in forced.stderr
-    audit = _check(root, "always", "audit", cert, "proofs/safran2018/k7-seed21.json")
+    audit = _check(root, "always", "audit", "-j", "1", cert, "proofs/safran2018/k7-seed21.json")
     assert audit.returncode == 0 and "k7-seed21.json" in audit.stderr and "population_krawczyk" in audit.stderr
+    side = _check(root, "always", "audit", "-j", "2", cert, "proofs/safran2018/k7-seed21.json")  # a bar of files
+    assert side.returncode == 0 and "2/2" in side.stderr and "population_krawczyk" not in side.stderr
     assert _check(root, None, "check", cert).stderr == ""  # not a terminal: quiet
     assert _check(root, "always", "check", "-q", cert).stderr == ""
     assert _check(root, None, "check", "-v", cert).stderr == ""

@@ -2,7 +2,7 @@
 
 Each start is trained in numpy (untrusted): a seeded Xavier-uniform start, ``iters`` full-batch
 gradient steps of size 1/(2m) on 1/2 sum of squared residuals (m data rows), then, for a smooth
-activation, up to 40 Levenberg-Marquardt steps (float Hessian by central differences of the
+activation, up to 100 Levenberg-Marquardt steps (float Hessian by central differences of the
 gradient) so that the endpoint is near a critical point. Its endpoint is certified by an existing
 route, and the certificate is re-checked by the checker before it is written:
 
@@ -23,11 +23,12 @@ import math
 import os
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "softplus", "arctan", "gelu", "elu", "selu")
-LM_STEPS, GRAD_TOL = 40, 1e-13
+LM_STEPS, GRAD_TOL = 100, 1e-13
 CLASS = {"strict_local_minimum_in_box": "local minimum", "local_minimum_near_float": "local minimum",
          "spurious_local_minimum_in_box": "spurious local minimum", "spurious_local_minimum_near_float": "spurious local minimum",
          "saddle_in_box": "saddle", "saddle_point_near_float": "saddle", "not_local_minimum_near_float": "not a local minimum"}
 MINIMUM = ("local minimum", "spurious local minimum")
+ODD = ("tanh", "arctan")
 
 
 def act_json(name: str) -> dict:
@@ -54,10 +55,17 @@ def unflatten(spec: dict, theta) -> dict:
 
 
 def orbit_key(spec: dict, point: dict) -> list:
-    """The endpoint up to a permutation of the hidden neurons: each neuron (its W1 row, b1 entry
-    and W2 entry, rounded to 1e-6), sorted, then b2."""
+    """The endpoint up to a permutation of the hidden neurons (and, for an odd activation, the
+    sign of each neuron): each neuron (its W1 row, b1 entry and W2 entry, rounded to 1e-6), sorted,
+    then b2."""
     rnd = lambda x: round(x, 6) + 0.0  # noqa: E731  (+0.0: -0.0 and 0.0 are one key)
-    neurons = sorted([rnd(x) for x in point["W1"][i]] + [rnd(point["b1"][i]), rnd(point["W2"][0][i])] for i in range(spec["h"]))
+    neurons = []
+    for i in range(spec["h"]):
+        n = [rnd(x) for x in point["W1"][i]] + [rnd(point["b1"][i]), rnd(point["W2"][0][i])]
+        if spec["act"] in ODD and n[::-1] < [-x + 0.0 for x in n[::-1]]:  # h odd: (w, b, a) and (-w, -b, -a) agree
+            n = [-x + 0.0 for x in n]
+        neurons.append(n)
+    neurons.sort()
     return [neurons, [rnd(point["b2"][0])]]
 
 

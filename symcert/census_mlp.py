@@ -140,9 +140,9 @@ def certify(spec: dict, result: dict, data_json: dict, out_dir: str, better_cert
     if better is not None:
         endpoint["better_point"] = better
     try:
-        verdict, doc, msg = (_relu if spec["act"] == "relu" else _smooth)(spec, endpoint, better, smt_timeout_ms)
+        _, doc, msg = (_relu if spec["act"] == "relu" else _smooth)(spec, endpoint, better, smt_timeout_ms)
     except Exception as exc:  # an endpoint the construction cannot handle is undecided, never a crash
-        verdict, doc, msg = None, None, f"construction failed: {exc.__class__.__name__}: {exc}"
+        doc, msg = None, f"construction failed: {exc.__class__.__name__}: {exc}"
     if doc is None:
         return {"verdict": "UNKNOWN", "certificate": None, "reason": msg}
     rep = check_document(json.loads(certificate.canonical_bytes(doc)), name, smt_timeout_ms)

@@ -43,6 +43,11 @@ def test_tanh_census_certifies_minima_and_a_spurious_one(tmp_path, cli, tanh25):
     for cert in {rec["certificate"] for rec in recs.values()}:
         c = cli("check", cert)
         assert c.returncode == 0 and ": CERTIFIED: " in c.stdout, (cert, c.stdout, c.stderr)
+    pool = tmp_path / "p.jsonl"  # a process pool: the same seeds, the same outcomes
+    assert main(["census", "-q", "--model-spec", "mlp:2-3-1:tanh", "--data", tanh25, "--seed", "3", "--starts", "4",
+                 "--iters", "2000", "--jobs", "2", "-o", str(pool)]) == 0
+    assert ({rec["seed"]: (rec["verdict"], rec["conclusion"], rec["orbit"], rec["risk_enclosure"]) for rec in _records(pool)}
+            == {s: (rec["verdict"], rec["conclusion"], rec["orbit"], rec["risk_enclosure"]) for s, rec in recs.items()})
     regen = tmp_path / "regen.json"  # the float endpoint beside the certificate rebuilds it
     g = cli("certify", "--spec", spur["certificate"][:-5] + ".endpoint.json", "-o", regen)
     assert g.returncode == 0, g.stderr

@@ -3,8 +3,9 @@
 Each start is trained in numpy (untrusted): a seeded Xavier-uniform start, ``iters`` full-batch
 gradient steps of size 1/(2m) on 1/2 sum of squared residuals (m data rows), then, for a smooth
 activation, up to 100 Levenberg-Marquardt steps (float Hessian by central differences of the
-gradient) so that the endpoint is near a critical point. Its endpoint is certified by an existing
-route, and the certificate is re-checked by the checker before it is written:
+gradient; networks of at most 400 weights) so that the endpoint is near a critical point. Its
+endpoint is certified by an existing route, and the certificate is re-checked by the checker
+before it is written:
 
 * smooth activations: :func:`symcert.provers.krawczyk.certify_smooth_point` (a Krawczyk box with
   one critical point: strict local minimum, saddle, or UNKNOWN with the reason);
@@ -23,7 +24,7 @@ import math
 import os
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "softplus", "arctan", "gelu", "elu", "selu")
-LM_STEPS, GRAD_TOL = 100, 1e-13
+LM_STEPS, GRAD_TOL, MAX_POLISH = 100, 1e-13, 400
 CLASS = {"strict_local_minimum_in_box": "local minimum", "local_minimum_near_float": "local minimum",
          "spurious_local_minimum_in_box": "spurious local minimum", "spurious_local_minimum_near_float": "spurious local minimum",
          "saddle_in_box": "saddle", "saddle_point_near_float": "saddle", "not_local_minimum_near_float": "not a local minimum"}
@@ -90,7 +91,7 @@ def train(spec: dict, seed: int, iters: int, data) -> dict:
                 break
             theta = theta - g / (2 * m)
         risk, g = f(theta)
-        if math.isfinite(risk) and spec["act"] != "relu":
+        if math.isfinite(risk) and spec["act"] != "relu" and len(theta) <= MAX_POLISH:
             theta, risk, g = _polish(f, theta, risk, g)
     if not (math.isfinite(risk) and np.all(np.isfinite(theta))):
         return {"seed": seed, "risk": None, "steps": iters, "error": "training diverged (a non-finite risk)", "key": None}

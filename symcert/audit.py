@@ -123,7 +123,8 @@ def check_supervised(paths: list, args, desc: str) -> list:
     from symcert import progress
     from symcert.supervise import check_paths
     limits = (args.smt_timeout * 1000, args.time_limit, args.memory_limit)
-    jobs = getattr(args, "jobs", 1)
+    from symcert.batch import cores
+    jobs = getattr(args, "jobs", 1) or cores()  # audit -j: default every core; check: one at a time
     if jobs == 1 and len(paths) > 1 and progress.bars_enabled(args):  # a bar of files, and under it one of obligations
         hook = lambda p: progress.obligation_hook(args, p, position=1)  # noqa: E731
         return [rep for p in progress.bar(args, paths, desc, "cert") for rep in check_paths([p], *limits, 1, hook)]

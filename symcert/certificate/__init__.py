@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
@@ -86,8 +87,16 @@ def digest(obj) -> str:
 
 
 def write(doc: dict, path: str) -> None:
+    write_bytes(canonical_bytes(doc), path)
+
+
+def write_bytes(blob: bytes, path: str | None) -> None:
+    """Write canonical bytes to ``path``, or to standard output when there is no path."""
+    if not path:
+        sys.stdout.write(blob.decode("ascii"))
+        return
     with open(path, "wb") as fh:
-        fh.write(canonical_bytes(doc))
+        fh.write(blob)
 
 
 def mat_json(M: fmpq_mat) -> list:

@@ -29,7 +29,8 @@ hidden_widths_at_least_min_io      every hidden width >= min(dx, dy)
 last_hidden_width_at_least (min)   the last hidden width >= min
 loss_is (loss)                     the problem's loss is ``loss``
 loss_convex                        the loss is convex in the output (every loss of
-                                   checker/losses.py is: squared, absolute, Huber, hinge)
+                                   checker/losses.py is: squared, absolute, Huber, hinge,
+                                   logistic, cross-entropy)
 obligation_holds (obligation)      the certificate's obligation with that id holds
 =================================  ============================================================
 """
@@ -41,6 +42,7 @@ from symcert.checker import kernel
 from symcert.checker.problem import FormatError, get
 
 MAX_HYPOTHESES = 64
+CONVEX_LOSSES = ("squared", "absolute", "huber", "hinge", "logistic", "cross_entropy")
 MAX_NUMBER = 10**6
 
 
@@ -53,20 +55,19 @@ def _hidden(prob):
 
 
 def _no_affine_fit(prob, ctx, obs, p):
-    dx, dy, m = prob.widths[0], prob.widths[-1], prob.m
-    Xt = kernel.lifted(prob.X)
-    XY = fmpq_mat(dx + 1 + dy, m, [*Xt.entries(), *prob.Y.entries()])
-    rx, rxy = Xt.rank(), XY.rank()
+    # rank A = rank A A^T for a real matrix A, so both ranks are read off the Gram matrix G of the
+    # rows of [X; 1; Y] (G = A A^T, of size dx + 1 + dy) and its leading block of size dx + 1
+    n = prob.widths[0] + 1
+    G = kernel.row_gram([prob.X, kernel.ones_row(prob.m), prob.Y])
+    rx = fmpq_mat(n, n, [G[i, j] for i in range(n) for j in range(n)]).rank()
+    rxy = G.rank()
     return rxy > rx, f"rank [X; 1; Y] = {rxy} {'>' if rxy > rx else '='} rank [X; 1] = {rx}"
 
 
 def _distinct(prob, ctx, obs, p):
-    seen = {}
-    for s in range(prob.m):
-        key = tuple(prob.X[t, s] for t in range(prob.widths[0]))
-        if key in seen:
-            return False, f"inputs {seen[key] + 1} and {s + 1} are equal"
-        seen[key] = s
+    same = kernel.equal_columns(prob.X)
+    if same:
+        return False, f"inputs {same[0] + 1} and {same[1] + 1} are equal"
     return True, f"{prob.m} distinct inputs"
 
 
@@ -135,7 +136,7 @@ TABLE = {  # kind -> (predicate(prob, ctx, obligations, params) -> (bool, detail
     "last_hidden_width_at_least": (lambda prob, c, o, p: (len(prob.widths) > 2 and prob.widths[-2] >= p["min"],
                                                           f"last hidden width {prob.widths[-2]}, min {p['min']}"), ("min",)),
     "loss_is": (lambda prob, c, o, p: (prob.loss == p["loss"], f"loss {prob.loss}"), ("loss",)),
-    "loss_convex": (lambda prob, c, o, p: (prob.loss in ("squared", "absolute", "huber", "hinge"), f"{prob.loss} loss"), ()),
+    "loss_convex": (lambda prob, c, o, p: (prob.loss in CONVEX_LOSSES, f"{prob.loss} loss"), ()),
     "obligation_holds": (_obligation, ("obligation",)),
 }
 

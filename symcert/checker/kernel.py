@@ -7,7 +7,7 @@ sums of the per-entry formulas of :mod:`symcert.checker.losses`.
 """
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
 from symcert.checker import losses
 from symcert.checker.problem import Problem
@@ -25,8 +25,48 @@ def lifted(X: fmpq_mat) -> fmpq_mat:
 
 def normal_equations(R: fmpq_mat, X: fmpq_mat) -> fmpq_mat:
     """R X~^T (dy x (dx + 1)) for residuals or multipliers R (dy x m): zero exactly when the
-    normal equations R X^T = 0, R 1 = 0 hold (the one helper every affine-optimality check uses)."""
-    return R * lifted(X).transpose()
+    normal equations R X^T = 0, R 1 = 0 hold (the one helper every affine-optimality check uses).
+    Computed as the blocks [R X^T, R 1], without forming X~."""
+    RX, R1 = R * X.transpose(), R * ones_row(X.ncols()).transpose()
+    dx = X.nrows()
+    return fmpq_mat(R.nrows(), dx + 1, [v for i in range(R.nrows()) for v in (*(RX[i, j] for j in range(dx)), R1[i, 0])])
+
+
+def equal_columns(M: fmpq_mat) -> tuple[int, int] | None:
+    """The first (s, t), s < t, with column t of M equal to an earlier column s; None if all differ.
+
+    With M = N / d over one common denominator, columns are equal iff their integer columns of N
+    are. Each column gets the key sum_k N[k] B^k with B = 2 isqrt(sum of squares of N) + 3 > 2 max|N[k]| + 1:
+    balanced base-B digits are unique, so equal keys are equal columns and conversely."""
+    N = M.numer_denom()[0]
+    S = N * N.transpose()
+    B = 2 * sum((S[i, i] for i in range(S.nrows())), fmpz(0)).isqrt() + 3
+    keys = (fmpz_mat(1, N.nrows(), [B ** k for k in range(N.nrows())]) * N).entries()
+    seen = {}
+    for t, key in enumerate(keys):
+        if key in seen:
+            return seen[key], t
+        seen[key] = t
+    return None
+
+
+def row_gram(blocks: list) -> fmpq_mat:
+    """A A^T for A the rows of the matrices ``blocks`` (each with m columns) stacked, computed
+    block by block (A itself is never formed)."""
+    sizes = [B.nrows() for B in blocks]
+    n = sum(sizes)
+    G = fmpq_mat(n, n)
+    r0 = 0
+    for a, A in enumerate(blocks):
+        c0 = r0
+        for B in blocks[a:]:
+            P = A * B.transpose()
+            for i in range(A.nrows()):
+                for j in range(B.nrows()):
+                    G[r0 + i, c0 + j] = G[c0 + j, r0 + i] = P[i, j]
+            c0 += B.nrows()
+        r0 += A.nrows()
+    return G
 
 
 def elementwise(M: fmpq_mat, f) -> fmpq_mat:
@@ -35,14 +75,15 @@ def elementwise(M: fmpq_mat, f) -> fmpq_mat:
 
 def affine(W: fmpq_mat, A: fmpq_mat, b: fmpq_mat) -> fmpq_mat:
     """W A + b 1^T, exactly, as one integer matrix product: with W = Wn/dW, A = An/dA and
-    b = bn/db (integer matrices over common denominators), W A + b 1^T equals
-    (db Wn An + dW dA bn 1^T) / (dW dA db); the entries are reduced once, at the end."""
+    b = bn/db (integer matrices over common denominators) and L = lcm(dW dA, db), W A + b 1^T
+    equals ((L / (dW dA)) Wn An + (L / db) bn 1^T) / L; the entries are reduced once, at the end."""
     Wn, dW = W.numer_denom()
     An, dA = A.numer_denom()
     bn, db = b.numer_denom()
     m = A.ncols()
-    B = fmpz_mat(bn.nrows(), m, [v * dW * dA for v in bn.entries() for _ in range(m)])
-    return fmpq_mat(Wn * An * db + B) / (dW * dA * db)
+    L = (dW * dA).lcm(db)
+    B = fmpz_mat(bn.nrows(), m, [v * (L // db) for v in bn.entries() for _ in range(m)])
+    return fmpq_mat(Wn * An * (L // (dW * dA)) + B) / L
 
 
 def forward(prob: Problem, params: dict, X: fmpq_mat | None = None):
@@ -129,7 +170,9 @@ def gradient(prob: Problem, params: dict, fwd=None) -> dict:
 
 
 def abs_mat(M: fmpq_mat) -> fmpq_mat:
-    return elementwise(M, abs)
+    """|M| entrywise, as |N| / d for M = N / d over one common denominator d > 0."""
+    N, d = M.numer_denom()
+    return fmpq_mat(fmpz_mat(N.nrows(), N.ncols(), [abs(v) for v in N.entries()])) / d
 
 
 def box_radii(prob: Problem, params: dict, r: fmpq, fwd=None) -> list[fmpq_mat]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
 
-from symcert.exact.rationals import RationalSyntaxError, parse_rational
+from symcert.exact.rationals import RationalSyntaxError, parse_plain_matrix, parse_rational
 
 from symcert.exact.limits import (MAX_DATA_ENTRIES, MAX_LAYERS, MAX_PL_PARAMETERS, MAX_SAMPLES, MAX_SMOOTH_EVALUATIONS,
                                   MAX_SMOOTH_PARAMETERS, MAX_WIDTH)
@@ -84,6 +84,10 @@ def vector(value, n: int, path: str) -> list[fmpq]:
 def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
     if not isinstance(value, list) or len(value) != rows:
         raise FormatError(path, value, f"expected {rows} rows of {cols} numbers")
+    if all(type(row) is list and len(row) == cols for row in value):  # plain texts in one pass; else entry by entry
+        fast = parse_plain_matrix([v for row in value for v in row], rows, cols)
+        if fast is not None:
+            return fast
     flat = []
     for i, row in enumerate(value):
         flat.extend(vector(row, cols, f"{path}[{i}]"))
@@ -178,7 +182,7 @@ class Problem(NetworkShape):
     loss_delta: fmpq | None = None  # the Huber parameter (loss "huber" only)
 
 
-LOSSES = ("squared", "absolute", "huber", "hinge")  # per-entry formulas: symcert.checker.losses
+LOSSES = ("squared", "absolute", "huber", "hinge", "logistic", "cross_entropy")  # formulas: symcert.checker.losses
 
 
 def not_for(prob, kind: str, wanted: str = "piecewise_linear") -> str | None:
@@ -244,11 +248,23 @@ def problem(spec, path: str = "problem") -> Problem:
         delta = rational(get(spec["loss"], "delta", f"{path}.loss"), f"{path}.loss.delta")
         if not delta > 0:
             raise FormatError(f"{path}.loss.delta", spec["loss"]["delta"], "the Huber parameter must be positive")
-    if loss == "hinge":
-        bad = [(j, v) for j, v in enumerate(Y.entries()) if v not in (1, -1)]
-        if bad:
-            raise FormatError(f"{path}.data.targets", str(bad[0][1]), "the hinge loss needs every target to be 1 or -1")
+    _labels(loss, Y, f"{path}.data.targets")
     return Problem(tuple(widths), act, loss, X, Y, delta)
+
+
+def _labels(loss: str, Y: fmpq_mat, path: str) -> None:
+    """Hinge and logistic targets are 1 or -1; cross-entropy targets one-hot columns, dy >= 2."""
+    if loss in ("hinge", "logistic"):
+        bad = [v for v in Y.entries() if v not in (1, -1)]
+        if bad:
+            raise FormatError(path, str(bad[0]), f"the {loss} loss needs every target to be 1 or -1")
+    if loss == "cross_entropy":
+        if Y.nrows() < 2:
+            raise FormatError(path, f"dy = {Y.nrows()}", "the cross_entropy loss needs dy >= 2 outputs (softmax)")
+        for j in range(Y.ncols()):
+            col = [Y[i, j] for i in range(Y.nrows())]
+            if sorted(col) != [0] * (len(col) - 1) + [1]:
+                raise FormatError(f"{path}[{j}]", str([str(v) for v in col]), "the cross_entropy loss needs one-hot targets")
 
 
 def param_values(spec, prob, path: str):

@@ -16,9 +16,10 @@ Certificates always write numbers as strings ``"p/q"`` or ``"p"``.
 """
 from __future__ import annotations
 
+import math
 import re
 
-from flint import fmpq, fmpz
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
 from symcert.exact.limits import MAX_DIGITS, MAX_EXPONENT
 
@@ -58,6 +59,55 @@ def parse_rational(text: object) -> fmpq:
     if m:
         return _decimal(m)
     raise RationalSyntaxError("not an exact rational (accepted: 3, -2, 3/4, 0.25, 1.5e-3)")
+
+
+_PLAIN = frozenset("0123456789+-/")
+FAST_MAX_CHARS = 4000  # longest token of the fast path (below Python's 4,300-digit int/str limit)
+FAST_MAX_DENOMINATOR_BITS = 4096  # beyond this common denominator, entries are made one by one
+_CHUNK = 1 << 16  # texts split at a time
+
+
+def parse_plain_matrix(values: list, rows: int, cols: int) -> fmpq_mat | None:
+    """The ``rows`` x ``cols`` matrix of the row-major texts ``values`` when every one is a plain
+    integer or fraction (``-3``, ``+7``, ``3/4``: the first two forms of :func:`parse_rational`,
+    no whitespace, at most FAST_MAX_CHARS characters); else None, and the caller parses each
+    entry with :func:`parse_rational` (which names the bad one).
+
+    The same values as :func:`parse_rational`, read in one pass: only the characters
+    ``0-9 + - /`` occur (checked on all texts at once), so ``int`` accepts exactly
+    ``[+-]?[0-9]+`` on each side of the slash, and a denominator must be positive. The entries
+    are numerators over one common denominator, reduced by FLINT when the matrix is divided by it."""
+    if len(values) != rows * cols or not all(type(v) is str for v in values):
+        return None
+    text = "".join(values)
+    if not text.isascii() or not _PLAIN.issuperset(text) or max(map(len, values), default=0) > FAST_MAX_CHARS:
+        return None
+    try:
+        if "/" not in text:
+            return fmpq_mat(fmpz_mat(rows, cols, list(map(int, values))))
+        if "/+" in text or "/-" in text:
+            return None  # "3/-4", "3/+4": the strict parser gives the message
+        nums, dens = [], []
+        for k in range(0, len(values), _CHUNK):  # in chunks, so that the pieces below stay small
+            part = values[k:k + _CHUNK]
+            # every text as "p/q" ("p" becomes "p/1"); with exactly one slash each (counted), the
+            # pieces of the joined text alternate numerator, denominator
+            pieces = ",".join([v if "/" in v else v + "/1" for v in part]).replace("/", ",").split(",")
+            if len(pieces) != 2 * len(part):
+                return None  # some text has two slashes
+            nums += map(int, pieces[0::2])
+            dens += map(int, pieces[1::2])
+    except ValueError:  # a sign in the wrong place, an empty side
+        return None
+    if min(dens) <= 0:
+        return None  # "3/0": the strict parser gives the message
+    den = 1
+    for q in set(dens):
+        den = math.lcm(den, q)
+    if den.bit_length() > FAST_MAX_DENOMINATOR_BITS:
+        return fmpq_mat(rows, cols, [fmpq(p, q) for p, q in zip(nums, dens)])
+    scale = {q: den // q for q in set(dens)}
+    return fmpq_mat(fmpz_mat(rows, cols, [p * scale[q] for p, q in zip(nums, dens)])) / den
 
 
 def digits_to_fmpz(s: str) -> fmpz:

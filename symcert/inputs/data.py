@@ -13,21 +13,23 @@ from __future__ import annotations
 import csv
 import decimal
 import json
+import math
 import numbers
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flint import fmpq, fmpz
 
 from symcert.errors import InputError
 from symcert.exact.jsontext import JSONLimitError, load_file
-from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_rational
+from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_plain_matrix, parse_rational
 
 
 @dataclass(frozen=True)
 class Dataset:
     inputs: tuple  # m rows of dx fmpq
     targets: tuple  # m rows of dy fmpq
+    text: tuple | None = field(default=None, compare=False, repr=False)  # (inputs, targets) as format_rational writes them
 
     @property
     def m(self) -> int:
@@ -60,6 +62,8 @@ class Dataset:
             raise ValueError(str(exc)) from None
 
     def to_json(self) -> dict:
+        if self.text is not None:  # the file's own cells, already canonical (see _canonical)
+            return {"inputs": [list(r) for r in self.text[0]], "targets": [list(r) for r in self.text[1]]}
         return {
             "inputs": [[format_rational(v) for v in row] for row in self.inputs],
             "targets": [[format_rational(v) for v in row] for row in self.targets],
@@ -225,6 +229,9 @@ def read_csv(path: str, x_columns=None, y_column=None) -> Dataset:
         raise InputError(path, "header", None, "empty file (expected a header x1,...,xd,y)")
     header = [h.strip() for h in rows[0][1]]
     xi, yi = _columns(header, x_columns, y_column, path)
+    fast = _plain(rows[1:], len(header), xi, yi)
+    if fast is not None:
+        return fast
     inputs, targets = [], []
     for r, row in rows[1:]:
         if len(row) != len(header):
@@ -232,6 +239,40 @@ def read_csv(path: str, x_columns=None, y_column=None) -> Dataset:
         inputs.append([_entry(row[k].strip(), path, r, header[k]) for k in xi])
         targets.append([_entry(row[k].strip(), path, r, header[k]) for k in yi])
     return from_rows(inputs, targets, path)
+
+
+def _plain(rows: list, width: int, xi: list, yi: list) -> Dataset | None:
+    """The dataset of CSV rows whose chosen cells are all plain integers or fractions, read in one
+    pass (:func:`~symcert.exact.rationals.parse_plain_matrix`: the values of the strict parser);
+    None when some row or cell is not (the caller then reads cell by cell and names the bad one)."""
+    if not rows or any(len(row) != width for _, row in rows):
+        return None
+    cols = xi + yi
+    cells = [v for _, row in rows for v in row] if cols == list(range(width)) else [row[k] for _, row in rows for k in cols]
+    n, w, dx = len(rows), len(cols), len(xi)
+    M = parse_plain_matrix(cells, n, w)
+    if M is None:
+        cells = [v.strip() for v in cells]
+        M = parse_plain_matrix(cells, n, w)
+        if M is None:
+            return None
+    e = M.entries()
+    text = None
+    if _canonical(cells):
+        text = ([cells[i:i + dx] for i in range(0, n * w, w)], [cells[i + dx:i + w] for i in range(0, n * w, w)])
+    return Dataset(tuple(tuple(e[i:i + dx]) for i in range(0, n * w, w)), tuple(tuple(e[i + dx:i + w]) for i in range(0, n * w, w)), text)
+
+
+def _canonical(cells: list) -> bool:
+    """Whether plain cells (read by parse_plain_matrix) are written as format_rational writes their
+    values: no plus sign, no leading zero, no -0, and every fraction p/q in lowest terms with q > 1
+    (substring tests on the joined text, then one gcd per fraction)."""
+    text = "," + ",".join(cells) + ","
+    digits = "," + text.replace("/", ",").replace("-", ",")  # every number starts after a comma
+    if "+" in text or "-0," in text or "/1," in text or any(f",0{d}" in digits for d in "0123456789"):
+        return False
+    parts = "/".join([v for v in cells if "/" in v]).split("/")  # p, q, p, q, ...: one slash in each plain fraction
+    return len(parts) < 2 or max(map(math.gcd, map(int, parts[0::2]), map(int, parts[1::2]))) == 1
 
 
 def load_json(path: str, **options):

@@ -4,6 +4,8 @@
 * ``absolute``       |yhat - y|
 * ``huber:DELTA``    1/2 r^2 for |r| <= DELTA, DELTA (|r| - DELTA/2) beyond (DELTA > 0 rational)
 * ``hinge``          max(0, 1 - y yhat), targets must be +1 or -1
+* ``logistic``       log(1 + exp(-y yhat)), targets must be +1 or -1
+* ``cross_entropy``  softmax cross-entropy, one-hot targets (dy >= 2 columns y1..yk)
 
 Summed over samples and outputs, no 1/m. The exact formulas the checker uses are in
 :mod:`symcert.checker.losses`; see docs/losses.md.
@@ -26,7 +28,7 @@ def loss_spec(kind: str, delta=None) -> dict:
 def parse_loss(text: str, source: str = "--loss") -> dict:
     """Parse the command-line loss syntax (see the module docstring)."""
     name, _, arg = text.strip().partition(":")
-    if name in ("squared", "absolute", "hinge") and not arg:
+    if name in ("squared", "absolute", "hinge", "logistic", "cross_entropy") and not arg:
         return loss_spec(name)
     if name == "huber" and arg:
         try:
@@ -36,4 +38,15 @@ def parse_loss(text: str, source: str = "--loss") -> dict:
         if not d > 0:
             raise InputError(source, "loss", text, "the Huber parameter must be positive")
         return loss_spec("huber", d)
-    raise InputError(source, "loss", text, "unknown loss (known: squared, absolute, huber:DELTA, hinge)")
+    raise InputError(source, "loss", text, "unknown loss (known: squared, absolute, huber:DELTA, hinge, logistic, cross_entropy)")
+
+
+ARB_LOSSES = ("logistic", "cross_entropy")  # transcendental: certified only by the layer-box route
+
+
+def require_exact(spec: dict, source: str, what: str) -> dict:
+    """``spec`` unless its loss is logistic or cross-entropy, which ``what`` does not take (one line)."""
+    if spec.get("kind") in ARB_LOSSES:
+        raise InputError(source, "loss", spec["kind"], f"{what} takes the squared, absolute, huber:DELTA and hinge losses; "
+                         "the logistic and cross_entropy losses are certified by he2020.thm1 and yun2019.thm4 only")
+    return spec

@@ -96,16 +96,38 @@ def test_huge_numbers_are_shortened_in_messages():
     assert decimal(fmpq(-(10 ** 50) - 1, 3)) == "~-3.33333e+49"
 
 
-def test_certify_reads_such_files_and_shortens_a_huge_risk(tmp_path):
-    import pathlib
-    import subprocess
-    import sys
-    ROOT = str(pathlib.Path(__file__).resolve().parents[2])
+def test_certify_reads_such_files_and_shortens_a_huge_risk(cli, tmp_path):
     data = write(tmp_path, "d.csv", "\ufefflabel\tb\ta\n0\t0\t0\n1e400\t0\t1\n1\t1\t0\n0\t1\t1\n1/2\t1\t2\n")
     out = tmp_path / "c.json"
-    p = subprocess.run([sys.executable, "-m", "symcert", "certify", "yun2019.thm1", "--data", data, "--x-columns", "a,b",
-                        "--y-column", "label", "--hidden", "3", "--activation", "leaky_relu:1/10", "-o", str(out)],
-                       capture_output=True, text=True, cwd=ROOT)
+    p = cli("certify", "yun2019.thm1", "--data", data, "--x-columns", "a,b",
+            "--y-column", "label", "--hidden", "3", "--activation", "leaky_relu:1/10", "-o", str(out))
     assert p.returncode == 0, p.stderr
     assert "e+799" in p.stderr and len(p.stderr) < 300  # the checker or symcert.display shortens it
     assert '"targets":[["0"],["1' + "0" * 400 + '"]' in out.read_text()
+
+
+def test_plain_csv_cells_read_in_one_pass_agree_with_the_strict_parser(tmp_path):
+    """The one-pass reader of plain integer/fraction cells gives the strict parser's values, and
+    keeps the file's text for the certificate only when it is exactly format_rational's."""
+    from symcert.exact.rationals import format_rational, parse_rational
+    from symcert.inputs.data import read_csv
+    cases = {
+        "canonical": (["-11/4", "0", "5", "3/8"], True),
+        "plus": (["+1", "2", "3", "4"], False),
+        "leading zero": (["01", "2", "3", "4"], False),
+        "minus zero": (["-0", "2", "3", "4"], False),
+        "not lowest terms": (["2/4", "2", "3", "4"], False),
+        "denominator one": (["3/1", "2", "3", "4"], False),
+        "zero over q": (["0/5", "2", "3", "4"], False),
+        "spaces (stripped)": ([" 1/2", "2 ", "3", "4"], True),
+        "decimal (strict parser)": (["0.5", "2", "3", "4"], False),
+    }
+    for name, (cells, keeps) in cases.items():
+        f = tmp_path / "d.csv"
+        f.write_text("x1,x2,y\n" + ",".join(cells[:3]) + "\n" + ",".join([cells[3], "7/3", "-1"]) + "\n")
+        data = read_csv(str(f))
+        rows = [cells[:3], [cells[3], "7/3", "-1"]]
+        assert [list(x) + list(y) for x, y in zip(data.inputs, data.targets)] == [[parse_rational(v) for v in r] for r in rows], name
+        assert (data.text is not None) == keeps, name
+        assert data.to_json() == {"inputs": [[format_rational(parse_rational(v)) for v in r[:2]] for r in rows],
+                                  "targets": [[format_rational(parse_rational(r[2]))] for r in rows]}, name

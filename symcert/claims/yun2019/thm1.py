@@ -41,7 +41,7 @@ def _problem_json(data: Dataset, hidden: int, act: dict) -> dict:
     return {
         "network": {"widths": [data.dx, hidden, data.dy], "activation": act},
         "loss": {"kind": "squared"},
-        "data": {"inputs": _rows_text(data.inputs), "targets": _rows_text(data.targets)},  # == data.to_json()
+        "data": data.to_json() if data.text is not None else {"inputs": _rows_text(data.inputs), "targets": _rows_text(data.targets)},
     }
 
 
@@ -70,13 +70,11 @@ def check_hypotheses(data: Dataset, hidden: int, act: dict):
     if hidden < 2:
         raise HypothesisViolation(CLAIM_ID, "C1.4", f"hidden width d1 = {hidden} < 2")
     Xrows = fmpq_mat(data.m, data.dx, [v for row in data.inputs for v in row])
-    seen = {}  # keyed by the integer rows of Xrows * (common denominator): equal iff the inputs are
-    for i, key in enumerate(map(tuple, Xrows.numer_denom()[0].tolist()), start=1):
-        if key in seen:
-            x = data.inputs[i - 1]
-            raise HypothesisViolation(CLAIM_ID, "C1.2", f"samples {seen[key]} and {i} have the same input ({', '.join(fr(v) for v in x)})")
-        seen[key] = i
     X = Xrows.transpose()
+    same = kernel.equal_columns(X)
+    if same:
+        x = data.inputs[same[1]]
+        raise HypothesisViolation(CLAIM_ID, "C1.2", f"samples {same[0] + 1} and {same[1] + 1} have the same input ({', '.join(fr(v) for v in x)})")
     Y = fmpq_mat(data.m, 1, [row[0] for row in data.targets]).transpose()
     fit = least_squares(X, Y)
     if fit.loss == 0:

@@ -257,18 +257,26 @@ def certify_files(args, model_path, data_path, name=None):
                               getattr(args, "restarts", 4), name)
         return (v if doc is None else None), doc, msg
     better = _better(args.better, prob, args.layout)
+    return certify_point(prob, pj, fpoint, name, better, args.smt_timeout, lambda msg: _say(args, msg))
+
+
+def certify_point(prob, pj, fpoint, name, better=None, smt_timeout=60, say=lambda msg: None):
+    """The snap route for the exact float point ``fpoint`` of the parsed piecewise-linear problem
+    ``prob`` (JSON ``pj``): (verdict or None, document or None, what), as ``certify_files``.
+    ``better`` (exact point or None) is the point a spurious minimum is compared with; without it
+    the better-point search runs."""
     if prob.depth > 2:
         from symcert.provers.gauge_box import certify_gauged, flat
         v, doc, msg = certify_gauged(pj, prob, flat(certificate.point_json(fpoint), prob), name, MODEL_DISTANCE)
         return (v if doc is None else None), doc, (msg if doc is not None else f"{msg}. {_deep(prob, fpoint)}")
     sn = S.snap(prob, fpoint)
-    _say(args, f"  cell: {S.describe_near(sn.near)}")
+    say(f"  cell: {S.describe_near(sn.near)}")
     if sn.status == "unknown":
         return Verdict.UNKNOWN, None, sn.reason
     if sn.status == "kink":
-        _say(args, f"  {sn.reason}: deciding with the kink test (yun2018.test)")
+        say(f"  {sn.reason}: deciding with the kink test (yun2018.test)")
         try:
-            doc, what = _kink_doc(prob, pj, fpoint, sn, name, args.smt_timeout)
+            doc, what = _kink_doc(prob, pj, fpoint, sn, name, smt_timeout)
         except ConstructionFailed as exc:
             return Verdict.UNKNOWN, None, str(exc)
     else:

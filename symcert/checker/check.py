@@ -112,7 +112,7 @@ def _read(doc, rep: Report):
     boxed = rep.conclusion in R.BOX_CONCLUSIONS
     enclosed = boxed or getattr(prob, "loss", None) in R.ARB_LOSSES
     if isinstance(P.get(doc, "loss", ""), list) != enclosed or enclosed and version < 2:
-        raise P.FormatError("loss", doc["loss"], "box conclusions and the logistic and cross_entropy losses need a version 2 "
+        raise P.FormatError("loss", doc["loss"], "box conclusions and the logistic, cross_entropy and pseudo_huber losses need a version 2 "
                                                  "certificate with a loss enclosure [lo, hi]; everything else an exact loss")
     if boxed:  # a smooth network's float point: the box route of checker/krawczyk.py reads its own point
         return prob, (_BOX, doc), None, _obligations(doc), hyps

@@ -30,7 +30,7 @@ last_hidden_width_at_least (min)   the last hidden width >= min
 loss_is (loss)                     the problem's loss is ``loss``
 loss_convex                        the loss is convex in the output (every loss of
                                    checker/losses.py is: squared, absolute, Huber, hinge,
-                                   logistic, cross-entropy)
+                                   logistic, cross-entropy, pseudo-Huber)
 obligation_holds (obligation)      the certificate's obligation with that id holds
 =================================  ============================================================
 """
@@ -42,7 +42,7 @@ from symcert.checker import kernel
 from symcert.checker.problem import FormatError, get
 
 MAX_HYPOTHESES = 64
-CONVEX_LOSSES = ("squared", "absolute", "huber", "hinge", "logistic", "cross_entropy")
+CONVEX_LOSSES = ("squared", "absolute", "huber", "hinge", "logistic", "cross_entropy", "pseudo_huber")
 MAX_NUMBER = 10**6
 
 

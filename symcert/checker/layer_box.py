@@ -1,6 +1,7 @@
-"""Minima under the logistic and cross-entropy losses (trusted): one layer's variables in a box.
+"""Minima under the logistic, cross-entropy and pseudo-Huber losses (trusted): one layer's variables in a box.
 
-These losses are transcendental: the minimiser of a cell's risk is, in general, irrational, so no
+These losses are irrational at rational points (pseudo-Huber is algebraic, the other two
+transcendental): the minimiser of a cell's risk is, in general, irrational, so no
 rational point is exactly a minimum. A certificate names a rational point theta (``point``), one
 layer l, a list of its variables v (entries of [W_l | b_l]; column d_{l-1} is b_l), a radius r and
 a precision P, and an enclosure [lo, hi] (``loss``) of the risk at the point theta* of the
@@ -59,7 +60,7 @@ MAX_WORK = 5 * 10**6  # variables x outputs x samples (the exact ranks and the H
 
 
 class LayerBoxContext(Context):
-    """Context of a certificate with a logistic or cross-entropy loss: the point, the enclosure
+    """Context of a certificate with a logistic, cross-entropy or pseudo-Huber loss: the point, the enclosure
     [lo, hi] of R(theta*), and the better point (exact) with its optional enclosure."""
 
     loss_is_enclosure = True
@@ -67,7 +68,7 @@ class LayerBoxContext(Context):
     @classmethod
     def read(cls, doc: dict, prob, smt_timeout_ms: int) -> "LayerBoxContext":
         if not isinstance(prob, Problem):
-            raise FormatError("problem.loss.kind", prob.loss, "the logistic and cross_entropy losses apply to "
+            raise FormatError("problem.loss.kind", prob.loss, "the logistic, cross_entropy and pseudo_huber losses apply to "
                                                               "piecewise-linear and linear networks only")
         better = point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
         ctx = cls(prob, point(get(doc, "point", ""), prob, "point"), better, None, smt_timeout_ms)
@@ -96,7 +97,7 @@ def _fields(ctx, ob: dict, path: str):
 def risk_balls(prob, out: fmpq_mat, cols=None) -> arb:
     """The risk at exact outputs (dy x m), or at ball outputs given as columns of balls."""
     cols = cols or [[arb(out[i, j]) for i in range(out.nrows())] for j in range(out.ncols())]
-    return sum((losses.arb_sample(prob.loss, c, [prob.Y[i, j] for i in range(prob.Y.nrows())])[0]
+    return sum((losses.arb_sample(prob.loss, c, [prob.Y[i, j] for i in range(prob.Y.nrows())], prob.loss_delta)[0]
                 for j, c in enumerate(cols)), arb(0))
 
 
@@ -172,7 +173,7 @@ def _g(prob, effects: list, N0: list, v: list):
     val, grad, H = arb(0), arb_mat(n, 1), arb_mat(n, n)
     for j in range(m):
         col = [O[i * m + j] for i in range(dy)]
-        f, d, h = losses.arb_sample(prob.loss, col, [prob.Y[i, j] for i in range(dy)])
+        f, d, h = losses.arb_sample(prob.loss, col, [prob.Y[i, j] for i in range(dy)], prob.loss_delta)
         Ej = arb_mat(dy, n, [arb(effects[k][i * m + j]) for i in range(dy) for k in range(n)])
         val += f
         grad += Ej.transpose() * arb_mat(dy, 1, d)

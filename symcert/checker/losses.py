@@ -12,13 +12,14 @@ absolute has a kink at r = 0 and hinge at the margin y yhat = 1. ``subdifferenti
 the exact interval [lo, hi] of slopes of ell at yhat (a single point where ell is
 differentiable). See docs/losses.md.
 
-Two losses are transcendental and are evaluated only over arb balls (``ARB_KINDS``):
+Three losses are irrational at rational points and are evaluated only over arb balls (``ARB_KINDS``):
 
 * ``logistic`` (y = +-1)         ell = log(1 + exp(-y yhat)), per entry
 * ``cross_entropy`` (one-hot y)  ell = log(sum_i exp(yhat_i)) - sum_i y_i yhat_i, per sample (softmax
   over the dy >= 2 outputs of the sample)
+* ``pseudo_huber`` (delta > 0)   ell = delta^2 (sqrt(1 + (r/delta)^2) - 1), r = yhat - y, per entry
 
-Both are convex and smooth in the outputs. ``arb_sample`` returns, for one sample's outputs (arb
+All three are convex and smooth in the outputs. ``arb_sample`` returns, for one sample's outputs (arb
 balls) and targets, the value, the gradient and the Hessian in the outputs; every ball encloses
 the exact value for every output vector in the input balls (arb is outward rounded, and each
 formula is evaluated as one expression in the balls):
@@ -27,14 +28,16 @@ formula is evaluated as one expression in the balls):
   summed over the outputs of the sample (a diagonal Hessian);
 * cross-entropy: with p = softmax(yhat) computed as p_i = 1 / sum_k exp(yhat_k - yhat_i), the gradient
   is p - y and the Hessian diag(p) - p p^T. The value is log(sum_k exp(yhat_k)) - y . yhat as
-  written (arb exponents are unbounded, so nothing overflows).
+  written (arb exponents are unbounded, so nothing overflows);
+* pseudo-Huber: with s = sqrt(1 + (r/delta)^2) >= 1, the value is delta^2 (s - 1), d ell / d yhat = r / s
+  and d^2 ell / d yhat^2 = 1 / s^3 > 0 (a diagonal Hessian).
 """
 from __future__ import annotations
 
 from flint import fmpq
 
 KINDS = ("squared", "absolute", "huber", "hinge")
-ARB_KINDS = ("logistic", "cross_entropy")
+ARB_KINDS = ("logistic", "cross_entropy", "pseudo_huber")
 
 
 def value(kind: str, delta, yhat: fmpq, y: fmpq) -> fmpq:
@@ -84,13 +87,25 @@ def differentiable(kind: str, delta, yhat: fmpq, y: fmpq) -> bool:
 def describe(kind: str, delta) -> str:
     return {"squared": "1/2 (yhat - y)^2", "absolute": "|yhat - y|",
             "huber": f"Huber with delta = {delta}", "hinge": "max(0, 1 - y yhat)",
-            "logistic": "log(1 + exp(-y yhat))", "cross_entropy": "softmax cross-entropy"}[kind]
+            "logistic": "log(1 + exp(-y yhat))", "cross_entropy": "softmax cross-entropy",
+            "pseudo_huber": f"pseudo-Huber with delta = {delta}"}[kind]
 
 
-def arb_sample(kind: str, z: list, y: list):
-    """(value, gradient, Hessian rows) of ell at one sample's outputs z (arb balls), targets y."""
+def arb_sample(kind: str, z: list, y: list, delta=None):
+    """(value, gradient, Hessian rows) of ell at one sample's outputs z (arb balls), targets y
+    (``delta``: the pseudo-Huber parameter, an exact positive rational)."""
     from flint import arb
     n = len(z)
+    if kind == "pseudo_huber":
+        d = arb(delta.p) / arb(delta.q)
+        val, grad, hess = arb(0), [], [[arb(0)] * n for _ in range(n)]
+        for i, (zi, yi) in enumerate(zip(z, y)):
+            r = zi - arb(yi)
+            s = (1 + (r / d) ** 2).sqrt()
+            val += d * d * (s - 1)
+            grad.append(r / s)
+            hess[i][i] = 1 / (s * s * s)
+        return val, grad, hess
     if kind == "logistic":
         val, grad, hess = arb(0), [], [[arb(0)] * n for _ in range(n)]
         for i, (zi, yi) in enumerate(zip(z, y)):

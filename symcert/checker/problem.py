@@ -179,10 +179,10 @@ class Problem(NetworkShape):
     loss: str
     X: fmpq_mat  # dx x m, one column per sample
     Y: fmpq_mat  # dy x m
-    loss_delta: fmpq | None = None  # the Huber parameter (loss "huber" only)
+    loss_delta: fmpq | None = None  # the Huber parameter (losses "huber" and "pseudo_huber" only)
 
 
-LOSSES = ("squared", "absolute", "huber", "hinge", "logistic", "cross_entropy")  # formulas: symcert.checker.losses
+LOSSES = ("squared", "absolute", "huber", "hinge", "logistic", "cross_entropy", "pseudo_huber")  # formulas: symcert.checker.losses
 
 
 def not_for(prob, kind: str, wanted: str = "piecewise_linear") -> str | None:
@@ -244,10 +244,10 @@ def problem(spec, path: str = "problem") -> Problem:
     if smooth:  # read by symcert.checker.smooth (symcert.checker.reading dispatches)
         return SmoothParts(spec, path, tuple(widths), loss, X, Y)
     delta = None
-    if loss == "huber":
+    if loss in ("huber", "pseudo_huber"):
         delta = rational(get(spec["loss"], "delta", f"{path}.loss"), f"{path}.loss.delta")
         if not delta > 0:
-            raise FormatError(f"{path}.loss.delta", spec["loss"]["delta"], "the Huber parameter must be positive")
+            raise FormatError(f"{path}.loss.delta", spec["loss"]["delta"], f"the {loss} parameter must be positive")
     _labels(loss, Y, f"{path}.data.targets")
     return Problem(tuple(widths), act, loss, X, Y, delta)
 

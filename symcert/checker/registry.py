@@ -24,7 +24,7 @@ from dataclasses import dataclass
 PL, LIN, SMOOTH, POP = "piecewise_linear", "linear", "smooth", "population"
 ALL_LOSSES = frozenset(("squared", "absolute", "huber", "hinge"))
 SQUARED = frozenset(("squared",))
-ARB_LOSSES = frozenset(("logistic", "cross_entropy"))  # transcendental: over arb balls only (checker/layer_box.py)
+ARB_LOSSES = frozenset(("logistic", "cross_entropy", "pseudo_huber"))  # irrational: over arb balls only (checker/layer_box.py)
 LOGISTIC = frozenset(("logistic",))  # exact Taylor series at outputs 0 (checker/taylor.py)
 
 CLASSES = {  # problem class -> losses its risk is evaluated with

@@ -1,6 +1,6 @@
-"""Certificates for the logistic and cross-entropy losses (untrusted generator side).
+"""Certificates for the logistic, cross-entropy and pseudo-Huber losses (untrusted generator side).
 
-The minimiser of an affine fit under these losses is transcendental in general, so the
+The minimiser of an affine fit under these losses is irrational in general, so the
 certificates are about a point theta* near the rational point theta that differs from it only in
 the variables of one layer (checker/layer_box.py): ``layer_minimum_box`` proves by the Krawczyk
 test that theta* exists in the variables' box and is a minimum of the risk (local: piecewise-linear
@@ -13,7 +13,8 @@ cell; global: linear network), and ``arb_strictly_lower`` that a better point li
   carry the input coordinates (every hidden width >= dx + 1; the variables are the output layer's),
   or, narrower, the first dy neurons carry the fitted outputs as in the paper (the variables are
   those neurons' first-layer rows, inside the box of an ``interior_cell`` obligation).
-* ``he2020_certificate``: he2020.thm1 under these losses (spurious local minimum in a layer box).
+* ``spurious_certificate``: a spurious local minimum in a layer box under these losses, outputting
+  the best affine fit (he2020.thm1 and christof2023.thm; ``he2020_certificate`` is the same).
 * ``linear_certificate``: yun2019.thm4 under these losses (global minimum in a layer box).
 """
 from __future__ import annotations
@@ -58,8 +59,8 @@ def matrices(data) -> tuple:
     return X, Y
 
 
-def rational_fit(loss: str, X, Y) -> tuple:
-    W, b = fit(loss, X, Y)
+def rational_fit(loss: str, X, Y, delta=None) -> tuple:
+    W, b = fit(loss, X, Y, delta=delta)
     dy, dx = W.shape
     return (fmpq_mat(dy, dx, [dyadic(W[i, k]) for i in range(dy) for k in range(dx)]),
             fmpq_mat(dy, 1, [dyadic(b[i]) for i in range(dy)]))
@@ -118,7 +119,11 @@ def refine(prob, params: dict, layer: int, variables: list, steps: int = 60) -> 
     v = v0.copy()
     for _ in range(steps):
         O = N0 + sum(x * e for x, e in zip(v, E))
-        if prob.loss == "logistic":
+        if prob.loss == "pseudo_huber":
+            dl = float(prob.loss_delta)
+            s = np.sqrt(1 + ((O - Y) / dl) ** 2)
+            d, H = ((O - Y) / s).reshape(-1), J.T @ (J * (1 / s ** 3).reshape(-1)[:, None])
+        elif prob.loss == "logistic":
             s = 1 / (1 + np.exp(Y * O))
             d, H = (-Y * s).reshape(-1), J.T @ (J * (s * (1 - s)).reshape(-1)[:, None])
         else:
@@ -187,22 +192,27 @@ def or_separable(claim_id: str, prob, build):
     try:
         return build()
     except (ConstructionFailed, ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
-        separable_violation(claim_id, prob.loss, prob.X, prob.Y)
+        if prob.loss != "pseudo_huber":  # pseudo-Huber grows like |r|: its minimum always exists
+            separable_violation(claim_id, prob.loss, prob.X, prob.Y)
         if isinstance(exc, ConstructionFailed):
             raise
         raise ConstructionFailed(f"{claim_id}: the float fit failed ({exc.__class__.__name__}) on data that are not separable") from None
 
 
-def he2020_certificate(claim: dict, pj: dict, act: dict) -> dict:
-    """he2020.thm1 under the logistic or cross-entropy loss: a spurious local minimum in a layer box."""
+def spurious_certificate(claim: dict, pj: dict, act: dict) -> dict:
+    """A spurious local minimum in a layer box under the logistic, cross-entropy or pseudo-Huber loss: the
+    network outputs the best affine fit (he2020.thm1, christof2023.thm)."""
     prob = parse_problem(pj)
     return or_separable(claim["id"], prob, lambda: _he2020(claim, pj, act, prob))
+
+
+he2020_certificate = spurious_certificate
 
 
 def _he2020(claim: dict, pj: dict, act: dict, prob) -> dict:
     X, Y = prob.X, prob.Y
     dx, dy, L = X.nrows(), Y.nrows(), prob.depth
-    W0, b0 = rational_fit(prob.loss, X, Y)
+    W0, b0 = rational_fit(prob.loss, X, Y, prob.loss_delta)
     rows = range(dy - 1 if prob.loss == "cross_entropy" else dy)
     if min(prob.widths[1:-1]) >= dx + 1:  # the input coordinates carried: the output layer reaches every affine map
         carry, layer, cell = "inputs", L, None

@@ -1,11 +1,12 @@
-"""Affine fits under the logistic and cross-entropy losses, and separating directions (untrusted).
+"""Affine fits under the logistic, cross-entropy and pseudo-Huber losses, and separating directions (untrusted).
 
 * ``separating_direction``: an exact LP over the rationals (provers/lp.py) for a nonzero affine
   direction D with, on every sample, a margin that D does not decrease and, on some sample, one
   that it increases: for the logistic loss y_ij (D x~_j)_i >= 0; for the cross-entropy loss
   (D x~_j)_c - (D x~_j)_k >= 0 for the target class c and every k. Along A + t D every sample's
   loss is non-increasing and one strictly decreasing, so the loss has no minimum (the infimum is
-  not attained). The direction is checked exactly before it is returned.
+  not attained). The direction is checked exactly before it is returned. (The pseudo-Huber loss
+  grows like |r|, so its minimum over affine maps always exists: no direction is sought.)
 * ``fit``: the float Newton iteration for the affine minimiser (numpy; only a guess, rounded to
   dyadic rationals; the checker's Krawczyk test decides whether a minimiser is near it).
 """
@@ -66,14 +67,32 @@ def separating_direction(loss: str, X: fmpq_mat, Y: fmpq_mat) -> list | None:
     return [D[i * p:(i + 1) * p] for i in range(Y.nrows())]
 
 
-def fit(loss: str, X: fmpq_mat, Y: fmpq_mat, iters: int = 200) -> tuple:
+def fit(loss: str, X: fmpq_mat, Y: fmpq_mat, iters: int = 200, delta=None) -> tuple:
     """(W, b) as float arrays: the affine minimiser by Newton's method (the cross-entropy fit
-    keeps the last output's row at 0, which loses nothing: softmax is shift invariant)."""
+    keeps the last output's row at 0, which loses nothing: softmax is shift invariant; the
+    pseudo-Huber fit, parameter ``delta``, starts at the least-squares fit and damps its steps)."""
     Xt = np.array([[float(v) for v in r] for r in _lifted_rows(X)])
     Yf = np.array([[float(Y[i, j]) for i in range(Y.nrows())] for j in range(Y.ncols())])
     m, p = Xt.shape
     dy = Y.nrows()
-    if loss == "logistic":
+    if loss == "pseudo_huber":
+        d = float(delta)
+        A = np.zeros((dy, p))
+        for i in range(dy):
+            a = np.linalg.lstsq(Xt, Yf[:, i], rcond=None)[0]
+            for _ in range(iters):
+                r = Xt @ a - Yf[:, i]
+                s = np.sqrt(1 + (r / d) ** 2)
+                step = np.linalg.solve((Xt.T / s ** 3) @ Xt, Xt.T @ (r / s))
+                t = 1.0  # backtracking: Newton's full step can overshoot where the loss is nearly linear
+                f0 = np.sum(d * d * (s - 1))
+                while t > 1e-6 and np.sum(d * d * (np.sqrt(1 + ((Xt @ (a - t * step) - Yf[:, i]) / d) ** 2) - 1)) > f0:
+                    t /= 2
+                a -= t * step
+                if np.max(np.abs(t * step)) < 1e-15:
+                    break
+            A[i] = a
+    elif loss == "logistic":
         A = np.zeros((dy, p))
         for i in range(dy):
             a = np.zeros(p)

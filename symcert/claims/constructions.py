@@ -220,9 +220,10 @@ def certify(claim: dict, data: Dataset, widths: list, act: dict, loss: dict, lam
     """Certificate of a spurious local minimum outputting the best affine fit. ``point`` and
     ``better`` (parameter dicts) override the generic constructions (the papers' worked
     instances); they are checked like everything else."""
-    if loss.get("kind") in ("logistic", "cross_entropy"):  # transcendental: the layer-box route (claims/layer_box.py)
+    if loss.get("kind") in ("logistic", "cross_entropy", "pseudo_huber"):  # irrational: the layer-box route (claims/layer_box.py)
         raise HypothesisViolation(claim["id"], "exact loss", f"this construction is exact: the {loss['kind']} loss is not "
-                                  "supported by it (he2020.thm1 and yun2019.thm4 take it)")
+                                  "supported by it (the layer-box route takes it: he2020.thm1 and yun2019.thm4 for logistic and "
+                                  "cross_entropy, christof2023.thm for logistic and pseudo_huber)")
     pj = problem_json(data, widths, act, loss)
     prob = parse(pj)
     X, Y = matrices(data)

@@ -247,7 +247,7 @@ def problem(spec, path: str = "problem") -> Problem:
     if loss in ("huber", "pseudo_huber"):
         delta = rational(get(spec["loss"], "delta", f"{path}.loss"), f"{path}.loss.delta")
         if not delta > 0:
-            raise FormatError(f"{path}.loss.delta", spec["loss"]["delta"], f"the {loss} parameter must be positive")
+            raise FormatError(f"{path}.loss.delta", spec["loss"]["delta"], f"the {'Huber' if loss == 'huber' else 'pseudo-Huber'} parameter must be positive")
     _labels(loss, Y, f"{path}.data.targets")
     return Problem(tuple(widths), act, loss, X, Y, delta)
 

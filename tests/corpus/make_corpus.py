@@ -10,6 +10,7 @@ There is at least one per obligation kind and one per conclusion of the checker'
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 import hashlib
 import json
 import os
@@ -551,6 +552,18 @@ def layer_box() -> list:
          "the ascent line stated as a descent curve: the risk rises along it")
     make(saddle, lambda d: d["obligations"][1].update(order=2), "REJECTED", "order-taylor_descent",
          "taylor_descent through degree 2 only: the drop appears at t^3, undecided at that order")
+    ph = "christof2023/thm-random-s53-m8-dx2-d3-hard_sigmoid-pseudo-huber-1_2.json"  # pseudo-Huber, delta 1/2
+
+    def shift(d):
+        hi = Fraction(d["loss"][1])
+        d["loss"] = [str(hi + Fraction(1, 10**9)), str(hi + Fraction(2, 10**9))]
+    make(ph, shift, "REJECTED", "enclosure-excludes-pseudo-huber-minimum",
+         "a pseudo-Huber loss enclosure just above the risk at the layer box's minimum")
+    for delta, tag in (("0", "zero"), ("-1/2", "negative")):
+        make(ph, lambda d, delta=delta: (d["problem"]["loss"].update(delta=delta), redigest(d)), "INVALID",
+             f"pseudo-huber-delta-{tag}", f"a pseudo-Huber parameter delta = {delta} (digest recomputed): it must be positive")
+    make(ph, lambda d: (d["problem"]["loss"].update(delta="1"), redigest(d)), "REJECTED", "pseudo-huber-delta-changed",
+         "the pseudo-Huber parameter changed from 1/2 to 1 (digest recomputed): the minimiser leaves the layer box")
     make(LAYER, lambda d: d["obligations"][0].update(precision=100000), "UNKNOWN", "limit-layer_minimum_box",
          "layer_minimum_box at 100000 bits: beyond MAX_PREC")
     make(LAYER, lambda d: d["obligations"][1].update(precision=100000), "UNKNOWN", "limit-arb_strictly_lower",

@@ -372,7 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "quadratic | exponential (default relu; ding2022.thm: sigmoid; see docs/activations.md)")
     s.add_argument("--alpha", help="scale of the local minimum, a positive rational (default 1)")
     s.add_argument("--continuum", action="store_true", help="yun2019.thm1: prove the minimum for every alpha > 0 at once")
-    s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge | logistic | cross_entropy (default squared; claims that take it)")
+    s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge | logistic | cross_entropy | pseudo_huber:DELTA "
+                   "(default squared; claims that take it)")
     s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")
     s.add_argument("--model", metavar="FILE", help="a trained network (.npz, .safetensors, .onnx, JSON spec) with --data: is its float "
                    "point near an exact local minimum? (docs/own-network.md)")

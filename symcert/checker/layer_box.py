@@ -22,7 +22,7 @@ statement. Everything below is re-derived exactly (rationals) or over arb balls 
    layer-l parameters (the layers above are fixed affine maps there, the layers below too), so with
    E_k = (O(theta + r e_k) - O(theta)) / r (exact), O(theta with v) = N0 + sum_k v_k E_k for every v
    in the variables' box, where N0 = O(theta) - sum_k v0_k E_k.
-3. Spanning (exact ranks). F = {e_i X~[k, :]}: the outputs of the affine maps. Logistic:
+3. Spanning (exact ranks). F = {e_i X~[k, :]}: the outputs of the affine maps. Logistic and pseudo-Huber:
    rank [E; F] = rank E = number of variables. Cross-entropy, which is unchanged when one number is
    added to every output of a sample: with C = {1 X~[k, :]}, rank [E; C; F] = rank [E; C] =
    number of variables + rank C. Then every affine map's outputs equal N0 + sum_k v_k E_k (+ an

@@ -203,13 +203,13 @@ def spurious_certificate(claim: dict, pj: dict, act: dict) -> dict:
     """A spurious local minimum in a layer box under the logistic, cross-entropy or pseudo-Huber loss: the
     network outputs the best affine fit (he2020.thm1, christof2023.thm)."""
     prob = parse_problem(pj)
-    return or_separable(claim["id"], prob, lambda: _he2020(claim, pj, act, prob))
+    return or_separable(claim["id"], prob, lambda: _spurious(claim, pj, act, prob))
 
 
 he2020_certificate = spurious_certificate
 
 
-def _he2020(claim: dict, pj: dict, act: dict, prob) -> dict:
+def _spurious(claim: dict, pj: dict, act: dict, prob) -> dict:
     X, Y = prob.X, prob.Y
     dx, dy, L = X.nrows(), Y.nrows(), prob.depth
     W0, b0 = rational_fit(prob.loss, X, Y, prob.loss_delta)

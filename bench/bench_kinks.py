@@ -88,12 +88,13 @@ def monolithic(pj, pt, r: fmpq, timeout_s: int):
 
 
 def engine(pj, pt, solver_free: bool):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     doc, dec = constructions.certify_point(pj, pt, YT.claim_json("bench", {}), solver_free=solver_free)
     gen = time.perf_counter() - t0
     t0 = time.perf_counter()
     rep = check_document(json.loads(certificate.canonical_bytes(doc)))
     chk = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     verdict = {"local_minimum": "CERTIFIED", "not_local_minimum": "REFUTED"}[doc["claim"]["conclusion"]]
     assert rep.verdict.name == "CERTIFIED", rep.summary
     s = dec.stats
@@ -101,7 +102,33 @@ def engine(pj, pt, solver_free: bool):
     cells = s.get("cells")
     return {"verdict": verdict, "patterns": s["patterns"], "pruned": s.get("pruned"), "farkas": s.get("farkas"),
             "cells": cells, "z3_cells": s.get("z3_cells", 0), "generate_s": gen, "check_s": chk,
-            "total_s": gen + chk, "per_cell_ms": 1000 * (gen + chk) / cells if cells else None, "radius": str(dec.radius)}
+            "total_s": gen + chk, "cpu_s": cpu, "per_cell_ms": 1000 * (gen + chk) / cells if cells else None, "radius": str(dec.radius)}
+
+
+BASELINE_DRIVER = """
+import json, sys, time
+tree, family, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sys.path[:0] = [tree, tree + "/bench"]
+import bench_kinks as B
+from symcert.claims.yun2018 import test as YT
+from symcert.inputs.activations import relu
+pj, pt = {"min": lambda: YT.collinear_min(k, relu()), "spread": lambda: YT.boundary_min(relu(), k), "saddle": lambda: B.saddle(k)}[family]()
+c0 = time.process_time()
+row = B.engine(pj, pt, True)
+print(json.dumps({"cpu_s": time.process_time() - c0, "total_s": row["total_s"]}))
+"""
+
+
+def baseline(tree: str, family: str, k: int) -> dict | None:
+    """The same instance decided and checked by the code of another tree (a git worktree of an older
+    commit), in a fresh process: its CPU and wall seconds, or None if it failed (a limit it had)."""
+    import subprocess
+    env = dict(os.environ, PYTHONPATH=tree)
+    p = subprocess.run([sys.executable, "-c", BASELINE_DRIVER, tree, family, str(k)], capture_output=True, text=True, env=env, cwd=tree)
+    if p.returncode != 0:
+        print(f"baseline {family}-k{k}: failed ({(p.stderr.strip().splitlines() or ['?'])[-1][:120]})", flush=True)
+        return None
+    return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 def svg(rows: list, path: str, limit: float) -> None:
@@ -139,8 +166,10 @@ def svg(rows: list, path: str, limit: float) -> None:
 
 
 def markdown(rows: list) -> str:
-    head = ("| instance | verdict | patterns | pruned | cells | symcert s | ms/cell | z3 per cell s | monolithic z3 |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|---|")
+    base = any("base_cpu_s" in r for r in rows)
+    head = ("| instance | verdict | patterns | pruned | cells | symcert s | CPU s | ms/cell | z3 per cell s | monolithic z3 |"
+            + (" baseline CPU s | speed-up |" if base else "") + "\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+            + ("---:|---:|" if base else ""))
     out = [head]
     for r in rows:
         mono = "-"
@@ -150,8 +179,14 @@ def markdown(rows: list) -> str:
                 f"time-out after {r['mono_s']:.0f} s" if "timeout" in res else f"{res} after {r['mono_s']:.0f} s")
         z3c = f"{r['z3cells_total_s']:.2f}" if "z3cells_total_s" in r else "-"
         dash = lambda v, f="{}": "-" if v is None else f.format(v)  # noqa: E731
-        out.append(f"| {r['instance']} | {r['verdict']} | {r['patterns']} | {dash(r['pruned'])} | {dash(r['cells'])} | "
-                   f"{r['total_s']:.2f} | {dash(r['per_cell_ms'], '{:.1f}')} | {z3c} | {mono} |")
+        cpu = r.get("cpu_s")
+        cell_ms = (1000 * cpu / r["cells"]) if cpu is not None and r["cells"] else r["per_cell_ms"]
+        line = (f"| {r['instance']} | {r['verdict']} | {r['patterns']} | {dash(r['pruned'])} | {dash(r['cells'])} | "
+                f"{r['total_s']:.2f} | {dash(cpu, '{:.2f}')} | {dash(cell_ms, '{:.3f}' if cell_ms is not None and cell_ms < 1 else '{:.1f}')} | {z3c} | {mono} |")
+        if base:
+            b = r.get("base_cpu_s")
+            line += f" {dash(b, '{:.2f}')} | {'-' if b is None else f'{b / cpu:.1f}x'} |"
+        out.append(line)
     return "\n".join(out)
 
 
@@ -169,6 +204,8 @@ def main(argv=None):
     ap.add_argument("--markdown", action="store_true", help="with --rows: print a markdown table")
     ap.add_argument("--reuse", nargs="+", help="take the monolithic column from these JSON rows (same instances) "
                     "instead of running it again")
+    ap.add_argument("--baseline", metavar="TREE", help="also run each instance with the code of TREE (a git worktree of an "
+                    "older commit) in a fresh process and print the CPU-time ratio baseline / this tree")
     ap.add_argument("--update-docs", action="store_true", help="allow --json/--svg to overwrite files tracked by git "
                     "(docs/figures/...)")
     args = ap.parse_args(argv)
@@ -199,6 +236,12 @@ def main(argv=None):
             old = next((o for f in args.reuse or [] for o in json.load(open(f)) if o["instance"] == row["instance"]), None)
             if old is not None:
                 row.update({key: old[key] for key in ("mono_result", "mono_s") if key in old})
+            if args.baseline:
+                base = baseline(args.baseline, fam, k)
+                if base is not None:
+                    row["base_cpu_s"], row["base_total_s"] = base["cpu_s"], base["total_s"]
+                    print(f"{row['instance']}: CPU {row['cpu_s']:.2f} s here, {base['cpu_s']:.2f} s at the baseline: "
+                          f"{base['cpu_s'] / row['cpu_s']:.1f}x faster (wall {base['total_s']:.2f} / {row['total_s']:.2f} s)", flush=True)
             if not args.no_z3_cells:
                 z = engine(pj, pt, False)
                 row["z3cells_total_s"], row["z3cells_verdict"] = z["total_s"], z["verdict"]

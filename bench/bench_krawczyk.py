@@ -15,7 +15,10 @@ critical): Hessian over a box of radius 2^-40 at 128 bits, the operator K(B) (th
 and the interval LDL^T. Columns in seconds; ratio = total / float Hessian (numpy, finite
 differences of the analytic gradient) at the same size.
 
-    .venv/bin/python bench/bench_krawczyk.py [--max-params 1100] [--json out.json]
+    .venv/bin/python bench/bench_krawczyk.py [--max-params 1100] [--json out.json] [--update-docs]
+
+--update-docs writes bench/results/krawczyk.json and the two tables of docs/benchmarks-smooth.md
+(between the krawczyk-bench markers), with the growth exponents fitted to this run.
 """
 from __future__ import annotations
 
@@ -38,6 +41,11 @@ from symcert.checker import balls as B  # noqa: E402
 from symcert.checker import check_document  # noqa: E402
 from symcert.checker import krawczyk as K  # noqa: E402
 from symcert.provers.krawczyk import certify_smooth_point, np_activation  # noqa: E402
+from _outputs import guard  # noqa: E402
+
+DOC = os.path.join(ROOT, "docs", "benchmarks-smooth.md")
+RESULTS = os.path.join(ROOT, "bench", "results", "krawczyk.json")
+START, END = "<!-- krawczyk-bench:start -->", "<!-- krawczyk-bench:end -->"
 
 
 def part1() -> dict:
@@ -102,7 +110,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--max-params", type=int, default=1100)
     ap.add_argument("--json")
+    ap.add_argument("--update-docs", action="store_true", help=f"write {os.path.relpath(RESULTS, ROOT)} and the tables of "
+                    f"{os.path.relpath(DOC, ROOT)}")
     args = ap.parse_args()
+    guard(args.json, args.update_docs)
+    if args.update_docs:
+        args.json = args.json or RESULTS
     p1 = part1()
     print(f"part 1: {p1['network']}, {p1['samples']} samples, {p1['parameters']} parameters (training {p1['train_s']:.2f} s)")
     print(f"  certify: {p1['answer']}: {p1['message']}")
@@ -122,6 +135,39 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"part1": p1, "part2": rows}, fh, indent=1)
+    if args.update_docs:
+        update_docs(p1, rows)
+
+
+def _exponent(rows, key) -> float:
+    """Least-squares slope of log(key) against log(P) over the one-hidden-layer rows with P >= 300."""
+    pts = [(np.log(r["parameters"]), np.log(max(r[key], 1e-9))) for r in rows if len(r["widths"]) == 3 and r["parameters"] >= 300]
+    if len(pts) < 2:
+        return float("nan")
+    x, y = np.array(pts).T
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def update_docs(p1: dict, rows: list) -> None:
+    load = os.getloadavg()[0]
+    out = [START, "",
+           f"Last run: load average {load:.1f} at the end (2 cores shared), python-flint {__import__('flint').__version__}.", "",
+           "| run | certify (s) | check (s) | certify + check (s) | float (s) | ratio |", "|---|---:|---:|---:|---:|---:|",
+           f"| 2-16-1 tanh, 200 samples: {p1['answer']}, check {p1['check']} | {p1['certify_s']:.2f} | {p1['check_s']:.2f} | "
+           f"{p1['certify_s'] + p1['check_s']:.2f} | {p1['float_s']:.3f} | {p1['ratio']:.0f} |", "",
+           "| widths | P | H(B) s | K(B) s | LDL s | total s | float Hessian s | ratio |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    out += [f"| {'-'.join(map(str, r['widths']))} | {r['parameters']} | {r['hessian_s']:.2f} | {r['krawczyk_s']:.2f} | "
+            f"{r['ldl_s']:.2f} | {r['total_s']:.2f} | {r['float_hessian_s']:.3f} | {r['ratio']:.0f} |" for r in rows]
+    out += ["", f"Growth fitted to the one-hidden-layer rows with P >= 300 of this run: total ~ P^{_exponent(rows, 'total_s'):.1f}, "
+            f"K(B) ~ P^{_exponent(rows, 'krawczyk_s'):.1f}, H(B) ~ P^{_exponent(rows, 'hessian_s'):.1f}.", "", END]
+    with open(DOC, encoding="utf-8") as fh:
+        text = fh.read()
+    if START not in text:
+        raise SystemExit(f"{DOC}: no {START} marker")
+    head, rest = text.split(START, 1)
+    with open(DOC, "w", encoding="utf-8") as fh:
+        fh.write(head + "\n".join(out) + rest.split(END, 1)[1])
+    print(f"updated {os.path.relpath(DOC, ROOT)} and {os.path.relpath(RESULTS, ROOT)}")
 
 
 if __name__ == "__main__":

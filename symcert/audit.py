@@ -123,13 +123,20 @@ def check_supervised(paths: list, args, desc: str) -> list:
     from symcert import progress
     from symcert.supervise import check_paths
     limits = (args.smt_timeout * 1000, args.time_limit, args.memory_limit)
-    jobs = getattr(args, "jobs", 1)
+    from symcert.batch import cores
+    jobs = getattr(args, "jobs", 1) or cores()  # audit -j: default every core; check: one at a time
     if jobs == 1 and len(paths) > 1 and progress.bars_enabled(args):  # a bar of files, and under it one of obligations
         hook = lambda p: progress.obligation_hook(args, p, position=1)  # noqa: E731
         return [rep for p in progress.bar(args, paths, desc, "cert") for rep in check_paths([p], *limits, 1, hook)]
     if paths:
         progress.stage(args, f"checking {len(paths)} file(s), {jobs} at a time ...")
-    return check_paths(paths, *limits, jobs, lambda p: progress.obligation_hook(args, p, bars=jobs == 1))
+    files = progress.counter(desc, "cert", len(paths)) if len(paths) > 1 else None  # side by side: a bar of files
+    try:
+        return check_paths(paths, *limits, jobs, lambda p: progress.obligation_hook(args, p, bars=jobs == 1),
+                           on_done=files and (lambda p: (files.update(1), files.set_postfix_str(os.path.basename(p)))))
+    finally:
+        if files:
+            files.close()
 
 
 def run(sel: Selection, args) -> list:

@@ -7,9 +7,12 @@ Model specs (``--model-spec``):
   saddle, or undecided with the reason. Endpoints equal up to a permutation of the student's
   neurons (rows equal to 1e-6 after sorting) are certified once; every start of that orbit
   records the same certificate.
-* ``mlp:D-H-1:ACT`` (ACT relu, tanh or sigmoid): the empirical risk 1/2 sum of squared residuals
-  of a one-hidden-layer network on ``--data``. No route certifies a float endpoint of an
-  empirical risk yet: each start is recorded UNKNOWN with that reason and its final risk.
+* ``mlp:D-H-1:ACT`` (ACT relu, or a smooth activation: tanh, sigmoid, softplus, arctan, gelu,
+  elu, selu): the empirical risk 1/2 sum of squared residuals of a one-hidden-layer network on
+  ``--data``, trained and certified as :mod:`symcert.census_mlp` says (a Krawczyk box for smooth
+  activations, the exact snap route for relu). Every start is trained before any is certified;
+  orbits are then certified in order of final risk, so that a spurious minimum has the census's
+  best certified endpoint as its better point.
 
 Engines: ``--jobs 1`` runs in this process, ``--jobs J`` a local process pool, ``--scheduler
 ADDRESS`` a Dask distributed cluster (``symcert[dask]``). Results stream back as they finish and
@@ -32,7 +35,7 @@ from symcert.errors import InputError, SymcertError
 
 FORMAT = "symcert-census"
 MAX_STARTS = 100000
-CLASSES = ("global minimum", "spurious local minimum", "saddle", "undecided")
+CLASSES = ("global minimum", "spurious local minimum", "local minimum", "saddle", "not a local minimum", "undecided")
 BLAS_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
 
 
@@ -62,7 +65,8 @@ def parse_spec(text: str, data: str | None) -> dict:
         if data:
             raise InputError(None, "--data", data, "safran2018 is the population risk: it takes no data")
         return {"kind": "population", "k": k, "n": n, "text": text}
-    m = re.fullmatch(r"mlp:(\d+)-(\d+)-1:(relu|tanh|sigmoid)", text)
+    from symcert.census_mlp import ACTIVATIONS
+    m = re.fullmatch(r"mlp:(\d+)-(\d+)-1:(" + "|".join(ACTIVATIONS) + ")", text)
     if m:
         if not data:
             raise InputError(None, "--data", None, f"{text} is an empirical risk: name a data file")
@@ -70,18 +74,18 @@ def parse_spec(text: str, data: str | None) -> dict:
         if not (1 <= d <= 1000 and 1 <= h <= 1000):
             raise InputError(None, "--model-spec", text, "widths from 1 to 1000")
         return {"kind": "mlp", "d": d, "h": h, "act": m.group(3), "text": text}
-    raise InputError(None, "--model-spec", text, "expected safran2018:k=K[,n=N] or mlp:D-H-1:relu|tanh|sigmoid")
+    raise InputError(None, "--model-spec", text, f"expected safran2018:k=K[,n=N] or mlp:D-H-1:{'|'.join(ACTIVATIONS)}")
 
 
 def load_data(spec: dict, path: str):
-    """(X, Y) as float lists for an mlp spec (the dataset reader of symcert.inputs.data)."""
+    """(X, Y, exact dataset JSON): X and Y as float lists, for an mlp spec (symcert.inputs.data)."""
     from symcert.inputs.data import read_dataset
     ds = read_dataset(path)
     X = [[int(x.p) / int(x.q) for x in row] for row in ds.inputs]
     Y = [[int(y.p) / int(y.q) for y in row] for row in ds.targets]
     if len(X[0]) != spec["d"] or len(Y[0]) != 1:
         raise InputError(path, None, None, f"{spec['text']} needs {spec['d']} inputs and 1 target per row")
-    return X, Y
+    return X, Y, ds.to_json()
 
 
 # ---- tasks (module level: picklable for every engine) --------------------------------------------
@@ -101,29 +105,14 @@ def task_certify(spec: dict, result: dict, out_dir: str, optimizer: str) -> dict
 
 
 def train_mlp(spec: dict, seed: int, optimizer: str, iters: int, data) -> dict:
-    """One-hidden-layer network, 1/2 sum of squared residuals, a fixed number of full-batch
-    gradient steps (step 0.05) from a seeded Xavier-uniform start."""
-    import numpy as np
-    X, Y = np.array(data[0]), np.array(data[1])
-    rng = np.random.default_rng(seed)
-    d, h = spec["d"], spec["h"]
-    W1 = rng.uniform(-1, 1, (h, d)) * math.sqrt(6 / (d + h))
-    b1, W2, b2 = np.zeros(h), rng.uniform(-1, 1, (1, h)) * math.sqrt(6 / (h + 1)), np.zeros(1)
-    act = {"relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0) * 1.0),
-           "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
-           "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2)}[spec["act"]]
-    for _ in range(iters):
-        Z = X @ W1.T + b1
-        A = act[0](Z)
-        R = A @ W2.T + b2 - Y
-        G = (R @ W2) * act[1](Z)
-        W2 -= 0.05 * R.T @ A
-        b2 -= 0.05 * R.sum(axis=0)
-        W1 -= 0.05 * G.T @ X
-        b1 -= 0.05 * G.sum(axis=0)
-    R = act[0](X @ W1.T + b1) @ W2.T + b2 - Y
-    risk = float((R ** 2).sum() / 2)
-    return {"seed": seed, "risk": risk if math.isfinite(risk) else None, "steps": iters, "error": None, "key": None}
+    from symcert.census_mlp import train
+    return train(spec, seed, iters, data)
+
+
+def task_certify_mlp(spec: dict, result: dict, data_json: dict, out_dir: str, better_cert: str | None) -> dict:
+    one_blas_thread()
+    from symcert.census_mlp import certify
+    return certify(spec, result, data_json, out_dir, better_cert)
 
 
 # ---- engines ----------------------------------------------------------------------------------------
@@ -264,8 +253,9 @@ def orbit_id(key) -> str | None:
 
 
 def census_class(cert: dict) -> str:
+    from symcert.census_mlp import CLASS
     from symcert.claims.safran2018.run import CONCLUSION_CLASS
-    return CONCLUSION_CLASS.get(cert.get("conclusion"), "undecided")
+    return {**CONCLUSION_CLASS, **CLASS}.get(cert.get("conclusion"), "undecided")
 
 
 # ---- the run ------------------------------------------------------------------------------------------
@@ -279,6 +269,7 @@ class Census:
         self.records = read_results(out, header(spec, optimizer, iters))
         self.known = {r["orbit"]: r for r in self.records.values() if r.get("orbit") and r["conclusion"] != "undecided"}
         self.waiting = {}  # orbit -> train results waiting for its certificate
+        self.trained, self.order, self.best = {}, None, self._best()  # mlp: orbit -> results; certify order; best cert
 
     def _write(self, rec: dict) -> None:
         new = not os.path.exists(self.out) or os.path.getsize(self.out) == 0
@@ -295,10 +286,13 @@ class Census:
 
     def _record(self, res: dict, cert: dict, orbit) -> dict:
         risk = res.get("risk")
-        return {"seed": res["seed"], "risk": risk if risk is not None and math.isfinite(risk) else None,
-                "verdict": cert["verdict"], "conclusion": census_class(cert) if cert["verdict"] == "CERTIFIED" else "undecided",
-                "certificate": cert.get("certificate"), "reason": cert.get("reason", ""), "orbit": orbit,
-                "steps": res.get("steps")}
+        rec = {"seed": res["seed"], "risk": risk if risk is not None and math.isfinite(risk) else None,
+               "verdict": cert["verdict"], "conclusion": census_class(cert) if cert["verdict"] == "CERTIFIED" else "undecided",
+               "certificate": cert.get("certificate"), "reason": cert.get("reason", ""), "orbit": orbit,
+               "steps": res.get("steps")}
+        if cert.get("enclosure"):
+            rec["risk_enclosure"] = cert["enclosure"]
+        return rec
 
     def run(self, eng) -> dict:
         pending = {}
@@ -318,6 +312,8 @@ class Census:
                     self._trained(eng, pending, res)
                 else:
                     self._certified(key, res)
+            if self.spec["kind"] == "mlp" and not any(kind == "train" for kind, _ in pending.values()):
+                self._certify_next(eng, pending)
         return self.records
 
     def _failed(self, kind, key, exc):
@@ -325,18 +321,35 @@ class Census:
         for res in ([{"seed": key}] if kind == "train" else self.waiting.pop(key, [])):
             self._write(self._record(res, cert, None))
 
+    def _best(self):
+        """The certificate of the lowest certified minimum among the recorded starts (resuming), or None."""
+        from symcert.census_mlp import MINIMUM
+        from symcert.exact.rationals import parse_rational
+        mins = [r for r in self.records.values() if r["conclusion"] in MINIMUM and r.get("risk_enclosure")]
+        return min(mins, key=lambda r: parse_rational(r["risk_enclosure"][1]))["certificate"] if mins else None
+
+    def _certify_next(self, eng, pending):
+        """mlp, once every start is trained: orbits by final risk, the lowest first, alone until
+        one is a certified minimum (the best endpoint); then all the others, with it as better point."""
+        if self.order is None:
+            self.order = sorted(self.trained, key=lambda o: min(r["risk"] for r in self.trained[o]))
+        while self.order and not (self.best is None and pending):
+            orbit = self.order.pop(0)
+            self.waiting[orbit] = self.trained.pop(orbit)
+            pending[eng.submit(task_certify_mlp, self.spec, self.waiting[orbit][0], self.data[2], self.cert_dir,
+                               self.best)] = ("cert", orbit)
+
     def _trained(self, eng, pending, res):
-        if self.spec["kind"] != "population":
-            why = ("no route certifies a float endpoint of an empirical risk yet (an exact or Krawczyk endpoint "
-                   "route for this network class is needed)")
-            return self._write(self._record(res, {"verdict": "UNKNOWN", "reason": why}, None))
         orbit = orbit_id(res.get("key"))
         if orbit is None:
             return self._write(self._record(res, {"verdict": "UNKNOWN", "reason": res.get("error") or "no endpoint"}, None))
         if orbit in self.known:
             k = self.known[orbit]
-            rec = self._record(res, {"verdict": k["verdict"], "certificate": k["certificate"], "reason": k["reason"]}, orbit)
+            rec = self._record(res, {"verdict": k["verdict"], "certificate": k["certificate"], "reason": k["reason"],
+                                     "enclosure": k.get("risk_enclosure")}, orbit)
             return self._write(dict(rec, conclusion=k["conclusion"]))
+        if self.spec["kind"] == "mlp":
+            return self.trained.setdefault(orbit, []).append(res)
         if orbit not in self.waiting:
             self.waiting[orbit] = []
             pending[eng.submit(task_certify, self.spec, res, self.cert_dir, self.optimizer)] = ("cert", orbit)
@@ -348,6 +361,8 @@ class Census:
             self._write(rec)
             if rec["conclusion"] != "undecided":
                 self.known[orbit] = rec
+        if self.spec["kind"] == "mlp" and self.best is None and census_class(cert) in ("local minimum", "spurious local minimum"):
+            self.best = cert["certificate"]
 
 
 def summary(records: dict, seeds) -> str:
@@ -355,6 +370,8 @@ def summary(records: dict, seeds) -> str:
     lines = [f"{'conclusion':<24} {'starts':>6} {'distinct':>8} {'risk min':>12} {'risk max':>12}"]
     for c in CLASSES:
         sel = [r for r in rows if r["conclusion"] == c]
+        if not sel and c in ("local minimum", "not a local minimum"):
+            continue  # classes of the empirical risks only: shown when they occur
         risks = [r["risk"] for r in sel if r["risk"] is not None]
         distinct = len({r["orbit"] or r["seed"] for r in sel})
         lo = f"{min(risks):12.6g}" if risks else f"{'-':>12}"

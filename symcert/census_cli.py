@@ -30,7 +30,7 @@ def add_parser(sub, fmt, epilog: str, progress, parents=()) -> None:
     s = sub.add_parser("census", help="train many seeded starts, certify each endpoint, count the outcomes",
                        formatter_class=fmt, description="A certified census (docs/census.md).", epilog=epilog,
                        parents=list(parents))
-    s.add_argument("--model-spec", required=True, metavar="SPEC", help="safran2018:k=K[,n=N] | mlp:D-H-1:relu|tanh|sigmoid")
+    s.add_argument("--model-spec", required=True, metavar="SPEC", help="safran2018:k=K[,n=N] | mlp:D-H-1:ACT (ACT relu, tanh, sigmoid, softplus, arctan, gelu, elu, selu)")
     s.add_argument("--data", help="data file for an empirical risk (CSV or JSON); refused for safran2018")
     s.add_argument("--starts", type=int, default=100, help="number of seeded starts (default 100)")
     s.add_argument("--seed", type=int, default=0, help="first seed (default 0)")

@@ -156,6 +156,9 @@ def cmd_certify(args) -> int:
     from symcert.errors import InputError
     from symcert.inputs.data import read_dataset
 
+    if args.jobs and (getattr(args, "model", None) or args.data or args.spec or not (args.all or args.claim in CLAIMS)
+                      or census_cli.searching(args)):
+        raise InputError(None, "--jobs", args.jobs, "builds named instances at once (CLAIM or --all); one request runs alone")
     if getattr(args, "model", None):
         from symcert.importers.certify import run
         return run(args)
@@ -203,35 +206,29 @@ def cmd_certify(args) -> int:
 
 
 def _certify_instances(claims, args) -> int:
-    """Regenerate instances; exit 0 when each gives the answer listed for it (claims/expected.py),
-    else the verdict of the first that does not (1 when it answered with another verdict)."""
+    """Regenerate instances, ``--jobs`` at once (symcert.batch); exit 0 when each gives the answer listed
+    for it (claims/expected.py), else the verdict of the first that does not (1: another verdict)."""
+    from symcert import batch
     from symcert.checker.api import Verdict
     from symcert.claims.expected import expected
     from symcert.errors import InputError
-    out_dir = args.output or "proofs"
     jobs = [(c, i) for c in claims for i in c.instances() if not args.instance or i.name == args.instance]
     if not jobs:
         raise InputError(None, "--instance", args.instance, "no such instance (see `symcert list`)")
-    from symcert import progress
-    result, wrong = Verdict.CERTIFIED, 0
-    from symcert.supervise import run_report  # each instance in a child under --time-limit / --memory-limit
-    for n, (claim, inst) in enumerate(progress.bar(args, jobs, "certify", "instance"), start=1):
-        t0 = time.perf_counter()
-        path = os.path.join(out_dir, claim.id.split(".")[0], inst.name + ".json")
-        rep = run_report(lambda: _write_and_check(inst.build(), path, args)[1], path, args.time_limit, args.memory_limit)
-        verdict = rep.verdict
-        answer, headline = _answer(claim.id, verdict, rep)
-        want = expected(claim.id, inst.name)
-        _progress(args, f"[{n}/{len(jobs)}] {claim.id} {inst.name}: {headline} in {time.perf_counter() - t0:.2f} s -> {path}")
-        if answer.name != want:
-            _progress(args, f"    expected {want}: {rep.summary}")
-            wrong += 1
-            if result is Verdict.CERTIFIED:
-                result = verdict if verdict is not Verdict.CERTIFIED else Verdict.REJECTED
+    paths = [os.path.join(args.output or "proofs", c.id.split(".")[0], i.name + ".json") for c, i in jobs]
+    wrong = []
+
+    def show(n, rep):
+        (claim, inst), (answer, headline) = jobs[n], _answer(jobs[n][0].id, rep.verdict, rep)
+        _progress(args, f"[{n + 1}/{len(jobs)}] {claim.id} {inst.name}: {headline} in {rep.seconds:.2f} s -> {paths[n]}")
+        if answer.name != expected(claim.id, inst.name):
+            _progress(args, f"    expected {expected(claim.id, inst.name)}: {rep.summary}")
+            wrong.append(rep.verdict if rep.verdict is not Verdict.CERTIFIED else Verdict.REJECTED)
         _details(args, rep)
+    batch.run(jobs, paths, lambda n: _write_and_check(jobs[n][1].build(), paths[n], args)[1], args, show)
     if wrong:
-        _progress(args, f"{wrong} of {len(jobs)} instances did not give their listed answer")
-    return result.exit_code
+        _progress(args, f"{len(wrong)} of {len(jobs)} instances did not give their listed answer")
+    return (wrong[0] if wrong else Verdict.CERTIFIED).exit_code
 
 
 # ---- check / audit / explain ----------------------------------------------------------------
@@ -375,7 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "quadratic | exponential (default relu; ding2022.thm: sigmoid; see docs/activations.md)")
     s.add_argument("--alpha", help="scale of the local minimum, a positive rational (default 1)")
     s.add_argument("--continuum", action="store_true", help="yun2019.thm1: prove the minimum for every alpha > 0 at once")
-    s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge (default squared; claims that take it)")
+    s.add_argument("--loss", help="squared | absolute | huber:DELTA | hinge | logistic | cross_entropy | pseudo_huber:DELTA "
+                   "(default squared; claims that take it)")
     s.add_argument("--depth", type=int, help="number of weight layers (default 2; claims that take it)")
     s.add_argument("--model", metavar="FILE", help="a trained network (.npz, .safetensors, .onnx, JSON spec) with --data: is its float "
                    "point near an exact local minimum? (docs/own-network.md)")
@@ -389,7 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     _smt_timeout(s)
     census_cli.certify_arguments(s)
     s.add_argument("-o", "--output", help="certificate file (with --data; default stdout) or directory (default proofs)")
-    add_limit_options(s, "the whole request")
+    add_limit_options(s, "the whole request (named instances: each instance)")
+    s.add_argument("-j", "--jobs", type=positive(int), metavar="N", help="named instances and --all: build N at once (default: every core)")
     s.set_defaults(func=cmd_certify)
 
     census_cli.add_parser(sub, fmt, _exit_table(), lambda args, msg: _progress(args, msg), [common])
@@ -417,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report (one testcase per certificate)")
     _smt_timeout(s)
     add_limit_options(s, "each certificate")
-    s.add_argument("-j", "--jobs", type=positive(int), default=1, metavar="N", help="check N certificates at once (default 1)")
+    s.add_argument("-j", "--jobs", type=positive(int), metavar="N", help="check N certificates at once (default: every core)")
     cli_kernel.kernel_arguments(s)
     s.set_defaults(func=cmd_audit)
 

@@ -78,6 +78,37 @@ def stage(args, msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
 
+def detail(msg: str) -> None:
+    """A line of detail from deep inside a computation (each refinement step, each box): shown
+    only with -v on the command line; the Python API, which never configures, stays silent."""
+    if _CONFIGURED is not None:
+        note(_CONFIGURED, msg, VERBOSE)
+
+
+class _Silent:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix_str(self, text: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def counter(desc: str, unit: str, total: int | None = None):
+    """A tqdm counter for steps whose number is not known in advance (refinement steps, boxes
+    tried), drawn as ``bar`` draws: on a terminal, configured by the command line, not with -q.
+    Elsewhere an object with the same update / set_postfix_str / close that draws nothing."""
+    if _CONFIGURED is None or not bars_enabled(_CONFIGURED):
+        return _Silent()
+    import shutil
+
+    from tqdm import tqdm
+    size = shutil.get_terminal_size((80, 24))
+    return tqdm(desc=desc, unit=unit, total=total, file=sys.stderr, leave=False, ncols=min(size.columns, 120))
+
+
 def obligation_hook(args, label: str, position: int = 0, bars: bool = True):
     """A checker hook ``hook(done, total, id, kind)`` for one certificate, or None when it would
     show nothing. Only where bars are shown (a terminal, not -q, see :func:`bars_enabled`): a bar

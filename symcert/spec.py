@@ -7,7 +7,7 @@ The format is documented in docs/spec-format.md. A spec is a JSON object::
       "loss": "squared",
       "data": {"inputs": [["-1"], ["0"], ["1"]], "targets": [["1"], ["0"], ["1"]]},
       "point": {"W1": [["0"], ["0"]], "b1": ["0", "1"], "W2": [["1", "0"]], "b2": ["2/3"]},
-      "options": {"radius": "1", "max_cells": 65536, "smt_timeout": 60, "solver_free": true}
+      "options": {"radius": "1", "max_cells": 1048576, "smt_timeout": 60, "solver_free": true}
     }
 
 Numbers are exact: strings such as "2/3" or "0.25", or JSON integers; a JSON number with a
@@ -72,8 +72,8 @@ def parse_spec(doc, path: str, base_dir: str) -> dict:
     loss = doc.get("loss", "squared")
     if not isinstance(loss, str):
         raise InputError(path, "loss", loss, "expected a loss name: squared, absolute, huber:DELTA or hinge")
-    from symcert.inputs.losses import parse_loss
-    loss = parse_loss(loss, path)  # every loss: z3 cells If-encode the kinked ones; affine_exceptions is squared-only
+    from symcert.inputs.losses import parse_loss, require_exact
+    loss = require_exact(parse_loss(loss, path), path, "--spec")  # every loss: z3 cells If-encode the kinked ones; affine_exceptions is squared-only
     data = doc["data"]
     if isinstance(data, str):
         data = read_dataset(os.path.join(base_dir, data))
@@ -130,5 +130,5 @@ def certify_parsed_spec(spec: dict, smt_timeout_s: int = 60):
     o = spec["options"]
     claim = claim_json(f"spec file {spec['name']}", {})
     return certify_point(spec["problem"], spec["point"], claim, radius_cap=o.get("radius_cap", fmpq(1)),
-                         timeout_ms=1000 * o.get("smt_timeout", smt_timeout_s), max_cells=o.get("max_cells", 1 << 16),
+                         timeout_ms=1000 * o.get("smt_timeout", smt_timeout_s), max_cells=o.get("max_cells", 1 << 20),
                          solver_free=o.get("solver_free", True))

@@ -226,10 +226,11 @@ def _report(path: str, outcome: dict, seconds: float):
 
 
 def check_paths(paths: list, smt_timeout_ms: int, time_limit: float = DEFAULT_TIME_LIMIT,
-                memory_limit: float = DEFAULT_MEMORY_LIMIT, workers: int = 1, hook_for=None) -> list:
+                memory_limit: float = DEFAULT_MEMORY_LIMIT, workers: int = 1, hook_for=None, on_done=None) -> list:
     """Check every file, each in its own child under the limits, ``workers`` at once (largest file
     first); the reports come back in the order of ``paths``. ``hook_for(path)`` gives the checker's
-    ``on_obligation`` hook for that file (symcert/progress.py), run in the child."""
+    ``on_obligation`` hook for that file (symcert/progress.py), run in the child; ``on_done(path)``
+    is called in the parent as each file's check ends."""
     import symcert.checker.api  # noqa: F401  (import the checker once, before forking)
 
     sizes = []
@@ -242,7 +243,7 @@ def check_paths(paths: list, smt_timeout_ms: int, time_limit: float = DEFAULT_TI
     t0 = time.monotonic()
     jobs = [(p, smt_timeout_ms, hook_for(p) if hook_for else None) for p in paths]
     outcomes = run_jobs(_check_job, jobs, sizes, time_limit, memory_limit, workers,
-                        on_done=lambda i, o: started.setdefault(i, time.monotonic() - t0))
+                        on_done=lambda i, o: (started.setdefault(i, time.monotonic() - t0), on_done and on_done(paths[i])))
     return [_report(p, o, started.get(i, 0.0)) for i, (p, o) in enumerate(zip(paths, outcomes))]
 
 

@@ -40,7 +40,7 @@ def newton(widths, act, X, Y, theta, steps=30, tol=1e-12):
     return theta
 
 
-def teacher_data(hidden: int, m: int, seed: int, grid=2 ** 30):
+def teacher_data(hidden: int, m: int, seed: int, grid=2 ** 30, act: str = "tanh"):
     """A 2-hidden-1 tanh teacher with well-separated neurons (directions 1.5 (cos, sin) of evenly
     spaced angles, biases spread over [-1, 1], output weights +-1), seeded inputs on 1/8 Z, and its
     outputs rounded to 1/grid as targets: (X, Y, teacher parameters). The residuals are tiny, so
@@ -50,7 +50,7 @@ def teacher_data(hidden: int, m: int, seed: int, grid=2 ** 30):
     W1 = 1.5 * np.stack([np.cos(ang), np.sin(ang)], axis=1)
     theta = np.concatenate([W1.ravel(), np.linspace(-1, 1, hidden), np.where(np.arange(hidden) % 2, 1.0, -1.0), [0.0]])
     X = np.round(rng.normal(size=(2, m)) * 12) / 8
-    h = np_activation({"kind": "smooth", "name": "tanh"})
+    h = np_activation({"kind": "smooth", "name": act})
     F = np_risk_grad([2, hidden, 1], h, X, np.zeros((1, m)), theta, outputs=True)
     return X, np.round(F * grid) / grid, theta
 
@@ -71,6 +71,22 @@ def train(widths, act: str, X, Y, seed: int, steps=200, tol=1e-12):
         else:
             mu *= 4
     return theta
+
+
+def gradient_descent(widths, act: str, X, Y, seed: int, steps=20000, tol=1e-6, lr=0.5, beta=0.9):
+    """Plain full-batch gradient descent with heavy-ball momentum (learning rate lr / m) from a
+    seeded start, stopped once the largest partial derivative is below ``tol``: (theta, steps,
+    largest partial derivative)."""
+    h = np_activation({"kind": "smooth", "name": act})
+    theta = init(widths, np.random.default_rng(seed))
+    v = np.zeros_like(theta)
+    for k in range(steps):
+        _, g = np_risk_grad(widths, h, X, Y, theta)
+        if np.abs(g).max() < tol:
+            break
+        v = beta * v - lr / X.shape[1] * g
+        theta = theta + v
+    return theta, k, float(np.abs(g).max())
 
 
 def fit_from(widths, act: str, X, Y, start, steps=50):

@@ -2,8 +2,6 @@
 import json
 import os
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -16,10 +14,9 @@ PROOFS = str(_pathlib.Path(ROOT) / "proofs")
 CASE1 = os.path.join(PROOFS, "yun2019", "thm1-case1-relu.json")
 
 
-def run(*args):
-    p = subprocess.run([sys.executable, "-m", "symcert", *args], capture_output=True, text=True, cwd=ROOT)
-    assert "Traceback" not in p.stderr, p.stderr
-    return p
+@pytest.fixture
+def run(cli):
+    return cli
 
 
 @pytest.fixture
@@ -35,12 +32,15 @@ def tree(tmp_path):
     return tmp_path
 
 
-def audit_json(*args):
-    p = run("audit", *args, "--json")
-    return p.returncode, json.loads(p.stdout)
+@pytest.fixture
+def audit_json(cli):
+    def audit(*args):
+        p = cli("audit", *args, "--json")
+        return p.returncode, json.loads(p.stdout)
+    return audit
 
 
-def test_other_json_files_are_skipped_not_invalid(tree):
+def test_other_json_files_are_skipped_not_invalid(audit_json, tree):
     code, out = audit_json(str(tree))
     assert code == 0 and out["verdict"] == "CERTIFIED" and out["certificates"] == 1
     assert out["skipped"] == 3 and out["counts"] == {"CERTIFIED": 1}
@@ -56,7 +56,7 @@ def test_other_json_files_are_skipped_not_invalid(tree):
     ("noformat.json", '{"claim": {"id": "x"}, "problem": {}, "obligations": []}', "fields of a certificate"),
     ("truncated.json", '{"format": "symcert-certificate", "version": 1}', "INVALID"),
 ])
-def test_broken_certificates_never_pass_as_skipped(tree, name, text, why):
+def test_broken_certificates_never_pass_as_skipped(audit_json, tree, name, text, why):
     f = tree / "certs" / name
     f.write_bytes(text if isinstance(text, bytes) else text.encode())
     code, out = audit_json(str(tree))
@@ -65,7 +65,7 @@ def test_broken_certificates_never_pass_as_skipped(tree, name, text, why):
     assert bad["source"] == str(f) and (why in bad["summary"] or why == "INVALID")
 
 
-def test_a_rejected_certificate_wins_over_invalid(tree):
+def test_a_rejected_certificate_wins_over_invalid(audit_json, tree):
     doc = json.loads(open(CASE1).read())
     doc["loss"] = "1/3"
     (tree / "certs" / "tampered.json").write_text(json.dumps(doc))
@@ -74,14 +74,14 @@ def test_a_rejected_certificate_wins_over_invalid(tree):
     assert code == 1 and out["verdict"] == "REJECTED" and out["counts"] == {"CERTIFIED": 1, "REJECTED": 1, "INVALID": 1}
 
 
-def test_a_file_named_on_the_command_line_is_never_skipped(tree):
+def test_a_file_named_on_the_command_line_is_never_skipped(audit_json, tree):
     code, out = audit_json(str(tree / "package.json"))
     assert code == 2 and out["counts"] == {"INVALID": 1} and out["skipped"] == 0
     code, out = audit_json(str(tree / "certs" / "a.json"), str(tree / "list.json"))
     assert code == 2 and out["counts"] == {"CERTIFIED": 1, "INVALID": 1}
 
 
-def test_include_and_exclude(tree):
+def test_include_and_exclude(audit_json, tree):
     (tree / "certs" / "broken.json").write_text("{")
     code, out = audit_json(str(tree), "--exclude", "certs/broken.json")
     assert code == 0 and out["certificates"] == 1
@@ -94,7 +94,7 @@ def test_include_and_exclude(tree):
     assert code == 0 and [os.path.basename(r["source"]) for r in out["reports"]] == ["c.cert"]
 
 
-def test_no_certificate_at_all_is_one_line_error(tmp_path):
+def test_no_certificate_at_all_is_one_line_error(run, tmp_path):
     (tmp_path / "package.json").write_text("{}")
     p = run("audit", str(tmp_path))
     assert p.returncode == 2 and "no certificates" in p.stderr and "1 other JSON files skipped" in p.stderr
@@ -102,7 +102,7 @@ def test_no_certificate_at_all_is_one_line_error(tmp_path):
     assert p.returncode == 2 and "no such file or directory" in p.stderr
 
 
-def test_junit(tree, tmp_path):
+def test_junit(run, tree, tmp_path):
     doc = json.loads(open(CASE1).read())
     doc["loss"] = "1/3"
     (tree / "certs" / "tampered.json").write_text(json.dumps(doc))
@@ -122,7 +122,7 @@ def test_junit(tree, tmp_path):
     assert props == {"skipped_json_files": "3", "verdict": "REJECTED"}
 
 
-def test_github_annotations(tree):
+def test_github_annotations(run, tree):
     (tree / "certs" / "bad,name.json").write_text("{\n")
     p = run("audit", str(tree), "--format", "github")
     assert p.returncode == 2
@@ -133,7 +133,7 @@ def test_github_annotations(tree):
     assert any(line.startswith("::notice title=symcert audit::") for line in p.stdout.splitlines())
 
 
-def test_text_table_and_quiet(tree):
+def test_text_table_and_quiet(run, tree):
     p = run("audit", str(tree))
     assert p.returncode == 0 and "a.json" in p.stdout
     assert p.stdout.strip().splitlines()[-1] == "1 certificates: 1 CERTIFIED; 3 other JSON files skipped; verdict CERTIFIED"
@@ -143,7 +143,7 @@ def test_text_table_and_quiet(tree):
     assert "[holds] gradient_zero" in p.stdout and p.stderr == ""
 
 
-def test_bom_json_is_skipped_and_duplicates_are_checked_once(tree):
+def test_bom_json_is_skipped_and_duplicates_are_checked_once(audit_json, tree):
     (tree / "bom.json").write_bytes(b'\xef\xbb\xbf{"name": "x"}')
     code, out = audit_json(str(tree), str(tree / "certs" / "a.json"), str(tree / "certs"))
     assert code == 0 and out["certificates"] == 1 and out["skipped"] == 4

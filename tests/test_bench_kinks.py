@@ -38,3 +38,14 @@ def test_tracked_outputs_need_update_docs(root, capsys, bench_kinks):
     p = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "bench_yun2019.py"), "--sizes", "10x2", "--json"],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 2 and "bench/results/yun2019.json is tracked" in p.stderr.replace(ROOT + "/", "")
+
+
+def test_baseline_tree_is_timed_in_the_same_run(tmp_path, capsys, bench_kinks, root):
+    out = tmp_path / "rows.json"
+    bench_kinks.main(["--kmin", "3", "--kmax", "3", "--family", "min", "--no-mono", "--no-z3-cells", "--baseline", str(root),
+                      "--json", str(out)])
+    rows = json.loads(out.read_text())
+    assert rows[0]["base_cpu_s"] > 0 and rows[0]["cpu_s"] > 0
+    assert "at the baseline" in capsys.readouterr().out
+    table = bench_kinks.markdown(rows)
+    assert "| speed-up |" in table and table.count("\n") == 2

@@ -115,13 +115,17 @@ def test_unreachable_scheduler_fails_fast_and_loses_nothing(tmp_path, capsys):
     assert open(tmp_path / "r.jsonl").read() == before
 
 
-def test_empirical_risk_starts_are_unknown_with_the_reason(tmp_path, xor):
+def test_empirical_risk_endpoint_without_a_box_is_unknown_with_the_reason(tmp_path, xor):
+    """2-2-1 tanh on 5 XOR rows: no isolated critical point near the endpoints (more weights than
+    rows); each start is UNKNOWN with the Krawczyk route's reason and its final risk, and no
+    certificate is written (tests/test_census_mlp.py has the certified ones)."""
     out = str(tmp_path / "x.jsonl")
     code = main(["census", "-q", "--model-spec", "mlp:2-2-1:tanh", "--data", xor, "--starts", "3", "--iters", "50", "-o", out])
     assert code == Verdict.UNKNOWN.exit_code
     _, recs = _records(out)
     assert [r["verdict"] for r in recs] == ["UNKNOWN"] * 3
-    assert all("no route certifies a float endpoint" in r["reason"] and r["risk"] is not None for r in recs)
+    assert all("Newton's method did not converge" in r["reason"] and r["risk"] is not None for r in recs)
+    assert all(r["certificate"] is None for r in recs) and not os.path.exists(str(tmp_path / "x-certificates"))
 
 
 def test_lbfgs_reaches_the_same_kind_of_endpoints(tmp_path):

@@ -35,7 +35,7 @@ def test_certify_user_data(claim, args, data, tmp_path):
 @pytest.mark.parametrize("args,needle", [
     (["--loss", "huber:0"], "must be positive"),
     (["--loss", "huber:x"], "bad Huber parameter"),
-    (["--loss", "logistic"], "unknown loss"),
+    (["--loss", "softmax"], "unknown loss"),
     (["--loss", "hinge"], "1 or -1"),
     (["--depth", "1"], "at least 2"),
 ])

@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import subprocess
+from fractions import Fraction
 
 import pytest
 
@@ -24,8 +25,11 @@ from test_mutations import get_at, numeric_leaves, oracle_still_true, set_at
 pytestmark = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc not found: install Coq 8.16 (apt-get install coq)")
 
 SAMPLE = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case2-leaky.json", "yun2019/thm1-random-s5-m20-dx5-d2-relu.json",
-          "yun2019/thm2-relu.json"]
-SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values"]
+          "yun2019/thm2-relu.json", "he2020/kink-valley-end-relu.json", "yun2018/absolute-valley-end.json",
+          "yun2019/thm4-huber-s63-depth4-saddle-zero.json", "yun2019/thm4-depth2-global.json",
+          "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json", "yun2019/thm4-huber-s62-depth2-global.json"]
+SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values", "curve_down_sound", "curve_up_sound", "saddle_sound",
+             "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values"]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +57,7 @@ def test_sources_have_no_axioms_or_shortcuts():
 
 
 def test_soundness_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
-    text = "From Symcert Require Import Thm1.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
+    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
     res = coq_run(libdir, tmp_path, text)
     assert res.returncode == 0, res.stderr
     axioms = set(K._axioms(res.stdout))
@@ -88,12 +92,69 @@ def test_a_false_statement_is_rejected_by_the_kernel(libdir, tmp_path):
 
 
 def _mutations(doc, k, seed):
-    leaves = [p for s in ("problem", "point", "better_point", "loss", "better_loss", "obligations") for p in numeric_leaves(doc[s], (s,))]
+    leaves = [p for s in ("problem", "point", "better_point", "loss", "better_loss", "obligations") if s in doc
+              for p in numeric_leaves(doc[s], (s,))]
     rng = random.Random(seed)
     return rng.sample(leaves, min(k, len(leaves)))
 
 
-@pytest.mark.parametrize("name,k", [("yun2019/thm1-case1-relu.json", 6)])
+def _frac_risk(spec, pt):
+    """The risk at a parameter point, by a plain Fraction forward pass (independent of symcert)."""
+    act, loss = spec["network"]["activation"], spec["loss"]
+    bps = [Fraction(b) for b in act["breakpoints"]]
+    pieces = [(Fraction(a), Fraction(b)) for a, b in act["pieces"]]
+    depth = len(spec["network"]["widths"]) - 1
+    total = Fraction(0)
+    for x, y in zip(spec["data"]["inputs"], spec["data"]["targets"]):
+        a = [Fraction(v) for v in x]
+        for l in range(1, depth + 1):
+            z = [sum((Fraction(w) * v for w, v in zip(row, a)), Fraction(0)) + Fraction(b) for row, b in zip(pt[f"W{l}"], pt[f"b{l}"])]
+            a = z if l == depth else [pieces[sum(1 for b in bps if b <= v)][0] * v + pieces[sum(1 for b in bps if b <= v)][1] for v in z]
+        for o, t in zip(a, (Fraction(v) for v in y)):
+            r, d = o - t, Fraction(loss.get("delta", "0"))
+            total += {"squared": r * r / 2, "absolute": abs(r), "hinge": max(Fraction(0), 1 - t * o),
+                      "huber": r * r / 2 if abs(r) <= d else d * (abs(r) - d / 2)}[loss["kind"]]
+    return total
+
+
+def _curve_point(doc, ob, t):
+    """theta(t) = point + t D + t^2 C + sum_k t^k H_k, as nested lists of Fractions."""
+    terms = [(1, ob["direction"])] + ([(2, ob["second_order"])] if "second_order" in ob else []) + \
+        [(h["power"], h["term"]) for h in ob.get("higher_order", [])]
+    powers = [k for k, _ in terms]
+
+    def at(base, *coeffs):
+        if isinstance(base, list):
+            return [at(v, *(c[i] for c in coeffs)) for i, v in enumerate(base)]
+        return Fraction(base) + sum((Fraction(c) * t ** k for k, c in zip(powers, coeffs)), Fraction(0))
+    return {name: at(doc["point"][name], *(T[name] for _, T in terms)) for name in doc["point"]}
+
+
+def curve_oracle(doc):
+    """Independent confirmation for curve and linear certificates: the claimed risks are the
+    Fraction risks, the curves descend / ascend at t = 2^-20, 2^-40, 2^-60, and a global
+    minimum of a linear network is the least-squares optimum (sympy)."""
+    spec, r0 = doc["problem"], _frac_risk(doc["problem"], doc["point"])
+    if Fraction(doc["loss"]) != r0:
+        return None
+    if "better_point" in doc and not Fraction(doc["better_loss"]) == _frac_risk(spec, doc["better_point"]) < r0:
+        return None
+    for ob in doc["obligations"]:
+        sign = {"descent_curve": -1, "ascent_curve": 1}.get(ob["kind"])
+        if sign and not all(sign * (_frac_risk(spec, _curve_point(doc, ob, Fraction(1, 2 ** e))) - r0) > 0 for e in (20, 40, 60)):
+            return None
+        if ob["kind"] == "linear_global_minimum":
+            import sympy as sp
+            Xt = sp.Matrix([[sp.Rational(v) for v in x] + [1] for x in spec["data"]["inputs"]])
+            Y = sp.Matrix([[sp.Rational(v) for v in y] for y in spec["data"]["targets"]])
+            R = Xt * ((Xt.T * Xt).pinv() * Xt.T * Y) - Y
+            if sum(v * v for v in R) / 2 != r0:
+                return None
+    return "Fraction risks and curve values, sympy least squares"
+
+
+@pytest.mark.parametrize("name,k", [("yun2019/thm1-case1-relu.json", 6), ("he2020/kink-valley-end-relu.json", 4),
+                                    ("yun2019/thm4-depth2-saddle-zero.json", 4), ("yun2019/thm4-depth2-global.json", 4)])
 def test_tampered_certificates_are_rejected_unless_still_true(libdir, tmp_path, name, k):
     """Single numbers changed (the digest updated, as a careful forger would): the kernel
     rejects the change unless the Python checker and the sympy oracle of test_mutations
@@ -109,9 +170,25 @@ def test_tampered_certificates_are_rejected_unless_still_true(libdir, tmp_path, 
         rep = K.check_file(str(f))
         if rep.verdict is Verdict.CERTIFIED:
             assert check_document(json.loads(f.read_text())).verdict is Verdict.CERTIFIED, path
-            assert oracle_still_true(doc) is not None, path
+            oracle = oracle_still_true if doc["claim"]["conclusion"] == "spurious_local_minimum" else curve_oracle
+            assert oracle(doc) is not None, path
         else:
             assert rep.verdict in (Verdict.REJECTED, Verdict.INVALID), (path, rep.summary)
+
+
+@pytest.mark.parametrize("path", [("obligations", 1, "multipliers", 0, 1), ("loss",), ("point", "b2", 0)])
+def test_tampered_convex_loss_certificates_are_rejected(libdir, tmp_path, path):
+    """Absolute loss, subgradient route: a changed multiplier, claimed loss or point entry is
+    false (the Python checker rejects it too), and the kernel does not accept it."""
+    with open(os.path.join(PROOFS, "he2020/thm1-worked-d2-relu-absolute.json")) as fh:
+        doc = json.load(fh)
+    assert get_at(doc, ("obligations", 1, "kind")) == "affine_optimality"
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.REJECTED, rep.summary
 
 
 @pytest.mark.slow
@@ -122,7 +199,7 @@ def test_every_single_number_change_slow(libdir, tmp_path, name):
 
 def test_cli_audit_counts_kernel_checked(libdir, tmp_path, capsys):
     from symcert.cli import main
-    for name in ("yun2019/thm1-case1-relu.json", "yun2019/thm4-depth2-global.json"):
+    for name in ("yun2019/thm1-case1-relu.json", "yun2018/deep-abs-global-min.json"):
         shutil.copy(os.path.join(PROOFS, name), tmp_path / os.path.basename(name))
     code = main(["audit", str(tmp_path), "--kernel", "coq"])
     out = capsys.readouterr().out

@@ -1,31 +1,39 @@
-"""Smooth networks trained with numpy at test time, certified through the real CLI
-(`python -m symcert certify --spec`, then `check`): a strict minimum, a spurious one, a saddle."""
+"""Smooth networks trained with numpy at test time, certified through the command line
+(`symcert certify --spec`, then `check`, called in-process by the ``cli`` fixture): a strict minimum, a spurious one, a saddle."""
 import os
 import json
 import subprocess
 import sys
 
+import pytest
+
 import krawczyk_train as T
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _run(*args):
-    p = subprocess.run([sys.executable, "-m", "symcert", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
-    return p.returncode, p.stdout + p.stderr
+@pytest.fixture
+def _run(cli):
+    def run(*args):
+        p = cli(*args)
+        return p.returncode, p.stdout + p.stderr
+    return run
 
 
-def _certify_and_check(tmp_path, widths, X, Y, theta, **extra):
-    spec, cert = str(tmp_path / "spec.json"), str(tmp_path / "cert.json")
-    T.spec(widths, "tanh", X, Y, theta, spec, **extra)
-    code, out = _run("certify", "--spec", spec, "-o", cert)
-    if code in (0, 4):
-        ccode, cout = _run("check", cert)
-        with open(cert) as fh:
-            return code, out, ccode, cout, json.load(fh)
-    return code, out, None, None, None
+@pytest.fixture
+def _certify_and_check(_run):
+    def certify_and_check(tmp_path, widths, X, Y, theta, **extra):
+        spec, cert = str(tmp_path / "spec.json"), str(tmp_path / "cert.json")
+        T.spec(widths, "tanh", X, Y, theta, spec, **extra)
+        code, out = _run("certify", "--spec", spec, "-o", cert)
+        if code in (0, 4):
+            ccode, cout = _run("check", cert)
+            with open(cert) as fh:
+                return code, out, ccode, cout, json.load(fh)
+        return code, out, None, None, None
+    return certify_and_check
 
 
-def test_trained_tanh_network_strict_minimum(tmp_path):
+def test_trained_tanh_network_strict_minimum(_certify_and_check, tmp_path):
     X, Y = T.data(2, 40, 1, hidden=2)
     theta = T.train([2, 2, 1], "tanh", X, Y, seed=0)
     code, out, ccode, cout, doc = _certify_and_check(tmp_path, [2, 2, 1], X, Y, theta, options={"restarts": 2})
@@ -35,7 +43,7 @@ def test_trained_tanh_network_strict_minimum(tmp_path):
     assert doc["claim"]["construction"]["given_point_in_box"] is True
 
 
-def test_trained_tanh_network_spurious_minimum_with_better_point(tmp_path):
+def test_trained_tanh_network_spurious_minimum_with_better_point(_certify_and_check, tmp_path):
     X, Y = T.data(2, 40, 2, hidden=2)
     theta, better = T.train([2, 2, 1], "tanh", X, Y, seed=0), T.train([2, 2, 1], "tanh", X, Y, seed=1)
     code, out, ccode, cout, doc = _certify_and_check(tmp_path, [2, 2, 1], X, Y, theta, better_point=T.point([2, 2, 1], better),
@@ -48,7 +56,7 @@ def test_trained_tanh_network_spurious_minimum_with_better_point(tmp_path):
     assert parse_rational(hi_better) < parse_rational(lo)
 
 
-def test_newton_saddle_from_symmetric_start_is_refuted(tmp_path):
+def test_newton_saddle_from_symmetric_start_is_refuted(_certify_and_check, _run, tmp_path):
     widths, X, Y, theta = T.odd_saddle()
     code, out, ccode, cout, doc = _certify_and_check(tmp_path, widths, X, Y, theta)
     assert code == 4 and "REFUTED: saddle point in the box" in out, out
@@ -58,7 +66,7 @@ def test_newton_saddle_from_symmetric_start_is_refuted(tmp_path):
     assert code == 0 and "saddle_in_box" in out
 
 
-def test_far_from_critical_and_refused_inputs(tmp_path):
+def test_far_from_critical_and_refused_inputs(_certify_and_check, _run, tmp_path):
     widths, X, Y, theta = T.odd_saddle()
     code, out, *_ = _certify_and_check(tmp_path, widths, X, Y, theta * 0 + 0.25)
     assert code == 3 and "UNKNOWN" in out, out
@@ -74,7 +82,7 @@ def test_far_from_critical_and_refused_inputs(tmp_path):
     assert code == 2 and "point.W1" in out and "Traceback" not in out, out
 
 
-def test_docs_walkthrough_script(tmp_path):
+def test_docs_walkthrough_script(_run, tmp_path):
     """docs/own-network-smooth.md: the numpy training script, then certify and check."""
     import os
     import shutil

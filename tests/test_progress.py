@@ -36,6 +36,35 @@ def test_levels_and_notes(monkeypatch, capsys):
     assert capsys.readouterr().err.splitlines() == ["shown", "detail shown"]
 
 
+def test_counter_and_detail_inside_long_computations(monkeypatch, capsys):
+    """progress.counter (a tqdm counter per Krawczyk box or refinement step) draws only when the
+    command line configured a terminal; progress.detail prints only with -v."""
+    monkeypatch.delenv("SYMCERT_PROGRESS", raising=False)
+    monkeypatch.setattr(progress, "_CONFIGURED", None)
+    c = progress.counter("boxes", "box")
+    c.update()
+    c.close()
+    progress.detail("hidden")
+    assert capsys.readouterr().err == ""
+    tty = Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    monkeypatch.setattr(progress, "_CONFIGURED", ns())
+    c = progress.counter("Krawczyk boxes at 128 bits", "box")
+    c.update()
+    c.close()
+    progress.detail("not shown without -v")
+    assert "Krawczyk boxes" in tty.getvalue() and "not shown" not in tty.getvalue()
+    monkeypatch.setattr(progress, "_CONFIGURED", ns(verbose=True))
+    progress.detail("  box 2^-20 at 128 bits")
+    assert "box 2^-20" in tty.getvalue()
+    monkeypatch.setattr(progress, "_CONFIGURED", ns(quiet=True))
+    before = tty.getvalue()
+    c = progress.counter("x", "step")
+    c.update()
+    c.close()
+    assert tty.getvalue() == before
+
+
 def test_the_checker_tells_its_hook_each_obligation(proof):
     from symcert.checker.api import Verdict, check_document
     calls = []
@@ -94,8 +123,10 @@ def test_check_and_audit_show_the_obligation_that_runs(root):
     cert = "proofs/safran2018/k6-seed261.json"
     forced = _check(root, "always", "check", cert)  # stderr is a pipe here: bars forced as on a terminal
     assert forced.returncode == 0 and "population_hessian_pd" in forced.stderr and "obligation" in forced.stderr
-    audit = _check(root, "always", "audit", cert, "proofs/safran2018/k7-seed21.json")
+    audit = _check(root, "always", "audit", "-j", "1", cert, "proofs/safran2018/k7-seed21.json")
     assert audit.returncode == 0 and "k7-seed21.json" in audit.stderr and "population_krawczyk" in audit.stderr
+    side = _check(root, "always", "audit", "-j", "2", cert, "proofs/safran2018/k7-seed21.json")  # a bar of files
+    assert side.returncode == 0 and "2/2" in side.stderr and "population_krawczyk" not in side.stderr
     assert _check(root, None, "check", cert).stderr == ""  # not a terminal: quiet
     assert _check(root, "always", "check", "-q", cert).stderr == ""
     assert _check(root, None, "check", "-v", cert).stderr == ""

@@ -2,8 +2,6 @@
 import csv
 import hashlib
 import os
-import subprocess
-import sys
 
 import pytest
 from flint import fmpq
@@ -17,17 +15,16 @@ CASE1 = os.path.join(PROOFS, "yun2019", "thm1-case1-relu.json")
 KINK = os.path.join(PROOFS, "he2020", "kink-valley-end-relu.json")
 
 
-def run(*args):
-    p = subprocess.run([sys.executable, "-m", "symcert", *args], capture_output=True, text=True, cwd=ROOT)
-    assert "Traceback" not in p.stderr, p.stderr
-    return p
+@pytest.fixture
+def run(cli):
+    return cli
 
 
 def digests(d):
     return {f: hashlib.sha256((d / f).read_bytes()).hexdigest() for f in sorted(os.listdir(d))}
 
 
-def test_report_markdown_plots_are_deterministic_and_samples_exact(tmp_path):
+def test_report_markdown_plots_are_deterministic_and_samples_exact(run, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for d in (a, b):
         p = run("report", KINK, "-o", str(d), "--samples", "9")
@@ -49,7 +46,7 @@ def test_report_markdown_plots_are_deterministic_and_samples_exact(tmp_path):
     assert (t0[1], t1[1]) == ("1/3", "7/24")  # the exact risks at the point and at the better point
 
 
-def test_report_html_without_plots_and_explain_layout(tmp_path):
+def test_report_html_without_plots_and_explain_layout(run, tmp_path):
     p = run("report", CASE1, "--format", "html", "--no-plots", "-o", str(tmp_path), "-q")
     assert p.returncode == 0 and p.stderr == ""
     assert os.listdir(tmp_path) == ["thm1-case1-relu.html"]
@@ -66,7 +63,7 @@ def test_report_html_without_plots_and_explain_layout(tmp_path):
     (("report", CASE1, "--samples", "3"), 2, "from 9 to 401"),
     (("report", CASE1, "--format", "pdf"), 2, "invalid choice"),
 ])
-def test_report_refuses_bad_input(args, code, needle):
+def test_report_refuses_bad_input(run, args, code, needle):
     p = run(*args)
     assert p.returncode == code and needle in p.stderr
 
@@ -93,7 +90,7 @@ def test_hessian_spectrum_of_a_smooth_saddle(tmp_path):
     assert abs(spec[-1][0] - 5.962963) < 1e-6
 
 
-def test_cell_map_at_kinks(tmp_path):
+def test_cell_map_at_kinks(run, tmp_path):
     p = run("report", os.path.join(PROOFS, "yun2018", "boundary-min-leaky-3.json"), "-o", str(tmp_path), "--samples", "9", "-q")
     assert p.returncode == 0, p.stderr
     with open(tmp_path / "boundary-min-leaky-3-cells.csv") as fh:

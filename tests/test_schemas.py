@@ -2,8 +2,6 @@
 import glob
 import json
 import os
-import subprocess
-import sys
 
 import jsonschema
 import pytest
@@ -57,7 +55,7 @@ def test_every_example_spec_matches_the_spec_schema():
 
 
 @pytest.mark.parametrize("extra", [[], ["--exclude", "he2020"]])
-def test_audit_json_matches_the_audit_report_schema(tmp_path, extra):
+def test_audit_json_matches_the_audit_report_schema(cli, tmp_path, extra):
     for sub in ("yun2019", "he2020"):
         (tmp_path / sub).mkdir()
     for src in ("yun2019/thm1-case1-relu.json", "he2020/kink-valley-end-relu.json"):
@@ -65,8 +63,7 @@ def test_audit_json_matches_the_audit_report_schema(tmp_path, extra):
             (tmp_path / src).write_text(fh.read())
     (tmp_path / "package.json").write_text('{"name": "x"}')
     (tmp_path / "yun2019" / "broken.json").write_text("{")
-    p = subprocess.run([sys.executable, "-m", "symcert", "audit", str(tmp_path), "--json", *extra],
-                       capture_output=True, text=True, cwd=ROOT)
+    p = cli("audit", str(tmp_path), "--json", *extra)
     out = json.loads(p.stdout)
     errors = list(schema("audit-report.schema.json").iter_errors(out))
     assert not errors, errors[0].message

@@ -1,6 +1,7 @@
 """Make the float input files of the own.model certificates (numpy; run once, then stored).
 
     .venv/bin/python proofs/own/make_inputs.py && .venv/bin/symcert certify own.model
+    .venv/bin/python proofs/own/make_inputs.py --smooth   (only the box-route files: smooth networks, deep leaky ReLU)
 
 The certificates are regenerated from the stored files, never by training again.
 """
@@ -11,6 +12,8 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "importers"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests"))
+import krawczyk_train as T  # noqa: E402
 import nets  # noqa: E402
 
 
@@ -32,6 +35,65 @@ def leaky(seed=10, m=20, dx=2, d1=3, steps=40000, lr=0.02, s=0.125):
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}, X, Y
 
 
+def deep_leaky(seed=2, s=0.125, m=60, steps=20000):
+    """A 2-3-3-1 leaky ReLU (1/8) network: gradient descent with momentum from a seeded teacher on
+    the teacher's outputs rounded to 1/64 (the box route with a rescaling gauge)."""
+    rng = np.random.default_rng(seed)
+    ws = [2, 3, 3, 1]
+    X = np.round(rng.normal(size=(m, 2)) * 8) / 8
+
+    def fwd(P):
+        A, Z = [X], []
+        for l, (W, b) in enumerate(P):
+            z = A[-1] @ W.T + b
+            Z.append(z)
+            A.append(z if l == 2 else np.where(z > 0, z, s * z))
+        return A, Z
+    P = [(rng.normal(size=(ws[l + 1], ws[l])), rng.normal(size=ws[l + 1]) * 0.3) for l in range(3)]
+    Y = np.round(fwd(P)[0][-1] * 64) / 64
+    v = [(0 * W, 0 * b) for W, b in P]
+    for _ in range(steps):
+        A, Z = fwd(P)
+        D, grads = A[-1] - Y, []
+        for l in (2, 1, 0):
+            grads.insert(0, (D.T @ A[l], D.sum(0)))
+            if l:
+                D = (D @ P[l][0]) * np.where(Z[l - 1] > 0, 1.0, s)
+        for k in range(3):
+            v[k] = (0.9 * v[k][0] - 0.02 / m * grads[k][0], 0.9 * v[k][1] - 0.02 / m * grads[k][1])
+            P[k] = (P[k][0] + v[k][0], P[k][1] + v[k][1])
+    print("deep-leaky-min: largest partial derivative", max(np.abs(g).max() for gg in grads for g in gg))
+    params = {f"{n}{l + 1}": a for l, (W, b) in enumerate(P) for n, a in (("W", W), ("b", b))}
+    nets.save_npz(os.path.join(HERE, "deep-leaky-min.model.npz"), params, X, Y, os.path.join(HERE, "deep-leaky-min.data.npz"))
+
+
+def smooth():
+    """Smooth networks (the box route): gradient descent with momentum from a seeded start on the
+    outputs of a seeded teacher of the same activation rounded to 1/64 (tests/krawczyk_train.py)."""
+    out = {}
+    for name, act, tol, lr in (("tanh-min", "tanh", 1e-6, 0.5), ("sigmoid-min-f32", "sigmoid", 1e-4, 0.5),
+                               ("softplus-walk", "softplus", 1e-3, 0.05)):
+        X, Y, _ = T.teacher_data(3, 40, 0, grid=64, act=act)
+        theta, steps, grad = T.gradient_descent([2, 3, 1], act, X, Y, 100, tol=tol, lr=lr, steps=20000)
+        print(name, "steps", steps, "largest partial derivative", grad)
+        p = {k: np.array(v) for k, v in T.point([2, 3, 1], theta).items()}
+        out[name] = (p, X.T, Y.T)
+    widths, X, Y, theta = T.odd_saddle()
+    print("tanh-saddle: Newton's method from a symmetric start")
+    out["tanh-saddle"] = ({k: np.array(v) for k, v in T.point(widths, theta).items()}, X.T, Y.T)
+    for name, (p, X, Y) in out.items():
+        data = os.path.join(HERE, name + ".data.npz")
+        if name == "sigmoid-min-f32":
+            nets.save_safetensors(os.path.join(HERE, name + ".model.safetensors"), nets.torch_names(p), "F32")
+            np.savez(data, X=X, Y=Y)
+        else:
+            nets.save_npz(os.path.join(HERE, name + ".model.npz"), nets.torch_names(p) if name != "tanh-saddle" else p, X, Y, data)
+    p, X, Y = out["tanh-min"]
+    nets.save_onnx(os.path.join(HERE, "tanh-min-onnx.model.onnx"), p, act="Tanh")
+    np.savez(os.path.join(HERE, "tanh-min-onnx.data.npz"), X=X, Y=Y)
+    deep_leaky()
+
+
 def main():
     for name, seed in (("relu-min", 10), ("relu-spurious", 2)):
         p, X, Y, norm = nets.train_relu(seed)
@@ -45,4 +107,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    smooth() if "--smooth" in sys.argv else main()

@@ -13,6 +13,8 @@ is listed in one place:
   enclosure exactly as the checker will re-derive them;
 * the same exact procedures the generator needs to build what the checker re-derives (cell
   enumeration at kinks, descent polynomials, neuron-split lines, real-root isolation);
+* the logistic / cross-entropy box route (``layer_minimum``, ``risk_balls``, ``arb_precision``), which
+  the generator runs to choose the radius and the loss enclosure the checker will re-derive;
 * the stated-hypothesis predicates (``hypotheses``), which the generator runs before it builds;
 * the ledger vocabulary (what an obligation rests on), and ``outcomes`` / ``check_obligation``,
   which re-derive obligations so the generator can write down what each one rests on or decide
@@ -25,7 +27,7 @@ import importlib
 from symcert.checker import hypotheses, kernel, losses, population, population_obligations, scaled
 from symcert.checker import problem as _problem
 from symcert.checker import reading as _reading
-from symcert.checker.cells import MAX_CELLS, columns, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
+from symcert.checker.cells import MAX_CELLS, column_test, count_cells, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell
 from symcert.checker.cells import _piece_fn as piece_fn
 from symcert.checker.check import FORMAT, VERSION, Report, check_document, check_file
 from symcert.checker.cellmin import design as lifted_design
@@ -40,6 +42,8 @@ from symcert.checker.obligations import Context, Outcome
 from symcert.checker.path import _risk_fraction as risk_fraction
 from symcert.checker.path import root_free
 from symcert.checker.problem import FormatError, Problem, matrix
+from symcert.checker.layer_box import layer_minimum, risk_balls
+from symcert.checker.krawczyk_core import precision as arb_precision
 from symcert.checker.registry import CHECKS
 from symcert.checker.split import POLY_LAMBDA
 from symcert.checker.split import line as split_line
@@ -98,7 +102,7 @@ def outcomes(doc: dict, smt_timeout_ms: int = 60000) -> list[Outcome]:
 # the smooth machinery needs sympy: imported on first use, so that piecewise-linear work never
 # loads it (start-up time of every command)
 _LAZY = {"smooth": ("symcert.checker.smooth", None), "balls": ("symcert.checker.balls", None),
-         "krawczyk": ("symcert.checker.krawczyk", None), "Evaluator": ("symcert.checker.smooth", "Evaluator"),
+         "krawczyk": ("symcert.checker.krawczyk", None), "gauge": ("symcert.checker.gauge", None), "Evaluator": ("symcert.checker.smooth", "Evaluator"),
          "SmoothProblem": ("symcert.checker.smooth", "SmoothProblem"),
          "SmoothContext": ("symcert.checker.smooth_obligations", "SmoothContext"),
          "positive_definite": ("symcert.checker.smooth_hessian", "positive_definite")}
@@ -115,8 +119,8 @@ def __getattr__(name: str):
 __all__ = [
     "AFFINE_LEMMA", "CELL_MINIMA_LEMMA", "lifted_design", "CONVEX_LINEAR_LEMMA", "LAURENT_LEMMA", "LAURENT_POLY", "LIFTED_LEMMA", "matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
-    "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "columns",
+    "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "column_test", "count_cells",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "scaled", "kinked_entries", "ledger_for", "losses", "outcomes",
-    "parse_point", "parse_problem", "parse_rational", "piece_fn", "balls", "krawczyk", "population", "population_obligations", "positive_definite", "risk_along", "risk_fraction",
-    "combine", "root_free", "smooth", "split_line", "z3_cell",
+    "parse_point", "parse_problem", "parse_rational", "piece_fn", "balls", "gauge", "krawczyk", "population", "population_obligations", "positive_definite", "risk_along", "risk_fraction",
+    "combine", "root_free", "layer_minimum", "risk_balls", "arb_precision", "smooth", "split_line", "z3_cell",
 ]

@@ -81,6 +81,20 @@ def _elu(alpha: fmpq, scale: fmpq = fmpq(1)):
     return h
 
 
+def piecewise_linear(act):
+    """h over balls for a piecewise-linear activation (checker.problem.PiecewiseLinear): on a ball
+    inside one open piece, h = slope z + intercept, h' = slope, h'' = 0; a ball that meets a
+    breakpoint raises Crossing (the risk is not C^2 there)."""
+    bps = act.breakpoints
+
+    def h(z):
+        for k, (a, c) in enumerate(zip(act.slopes, act.intercepts)):
+            if (k == 0 or z > arb(bps[k - 1])) and (k == len(bps) or z < arb(bps[k])):
+                return arb(a) * z + arb(c), arb(a), arb(0)
+        raise Crossing("meets a breakpoint")
+    return h
+
+
 def activation(spec, path: str):
     """(name, h) from the problem's activation object; h(ball) -> (h, h', h'')."""
     name = get(spec, "name", path, str)

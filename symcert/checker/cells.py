@@ -18,14 +18,20 @@ not differentiable and several activation cells meet). The checker
    walks every neuron's sign vectors over its kinked samples (in increasing sample order) and
    cuts a branch only at a prefix whose certificate it has verified; deeper-layer kinked
    pre-activations are polynomial in the parameters and are never pruned (both sides are cells);
-4. requires the certificate's list of cells to equal the list it derived, and proves on each
-   cell that no point of the box with that pattern has lower risk, by
+4. counts the candidate cells arithmetically (at most MAX_CELLS, else UNKNOWN), then generates
+   them as a stream (the product of the neurons' live sign vectors and both sides of every deeper
+   kink; no list of cells is built), requires the certificate's cells to be exactly those (none
+   missing, none extra, no duplicate), and proves on each cell that no point of the box with that
+   pattern has lower risk, by
    * ``affine_exceptions`` (solver-free, squared loss): with an exact least-squares affine fit
      (normal equations checked exactly, l0 equal to the risk at the point), if all samples with a
      nonzero residual share one pattern column (the pieces of all hidden neurons on that sample),
      then the output on those samples is A(theta) x~ for an affine A(theta), the other samples
      have residual 0, and risk = l0 + r.((A - W)X~) + r.E + 1/2 ||(A - W)X~ + E||^2 >= l0 where
-     r.((A - W)X~) = 0 (normal equations) and r.E = 0 (disjoint supports);
+     r.((A - W)X~) = 0 (normal equations) and r.E = 0 (disjoint supports). The pattern
+     columns are computed once with every kinked entry on its left piece; a cell changes only its
+     kinked entries, so whether the nonzero-residual samples share one column depends only on the
+     cell's characters at kinks of those samples, and the answer is cached on that string;
    * ``z3`` (any loss of losses.py): the query "a parameter in the box with these pieces and
      risk < risk(point)" is rebuilt here and must be unsat (nonlinear real arithmetic; z3's
      'unsat' has no proof object). The risk is exact: the outputs are named variables, and the
@@ -40,6 +46,8 @@ kinked pre-activations take some closed side; the risk is >= risk(point) on a de
 box and, being continuous, on all of it.
 """
 from __future__ import annotations
+
+import itertools
 
 from flint import fmpq, fmpq_mat
 
@@ -164,39 +172,44 @@ def count_cells(kinks, dead_by_neuron: dict) -> int:
     return total
 
 
-def enumerate_cells(prob, kinks, dead_by_neuron: dict, counts: dict) -> list:
-    """Patterns (strings over ``kinks``) of every candidate cell, in canonical order; None when there
-    are more than MAX_CELLS (counted before anything is listed)."""
+def enumerate_cells(prob, kinks, dead_by_neuron: dict, counts: dict):
+    """Patterns (strings over ``kinks``) of every candidate cell, in canonical order, streamed: an
+    iterator over the product of the neurons' live sign vectors (held as lists, each at most
+    MAX_CELLS long) and both sides of every deeper kink, so no list of cells is ever built. None
+    when there are more than MAX_CELLS (counted before anything is listed)."""
     if count_cells(kinks, dead_by_neuron) > MAX_CELLS:
         return None
     neuron_samples = {}
     for l, i, j in kinks:
         if l == 1:
             neuron_samples.setdefault(i, []).append(j)
-    parts = []  # per block of consecutive kinks: list of sub-patterns
-    for i in sorted(neuron_samples):
-        parts.append(sorted(_neuron_patterns(len(neuron_samples[i]), dead_by_neuron.get(i, set()), counts)))
-    deep = sum(1 for l, _, _ in kinks if l > 1)
-    cells = [""]
-    for p in parts:
-        cells = [c + s for c in cells for s in p]
-    for _ in range(deep):
-        cells = [c + s for c in cells for s in "-+"]
-    return cells
+    parts = [sorted(_neuron_patterns(len(neuron_samples[i]), dead_by_neuron.get(i, set()), counts)) for i in sorted(neuron_samples)]
+    parts += [("-", "+")] * sum(1 for l, _, _ in kinks if l > 1)
+    return map("".join, itertools.product(*parts))  # first part most significant: canonical order
 
 
-def columns(prob, pre, kinks, pattern: str) -> list:
-    """Pattern column of each sample: the piece index of every hidden neuron on that sample."""
-    choice = {k: c for k, c in zip(kinks, pattern)}
-    cols = []
-    for j in range(prob.m):
-        col = []
-        for l, Z in enumerate(pre, start=1):
-            for i in range(Z.nrows()):
-                k, kink = prob.act.piece(Z[i, j])
-                col.append(k + 1 if kink and choice[(l, i, j)] == "+" else k)
-        cols.append(tuple(col))
-    return cols
+def column_test(prob, pre, kinks, nonzero: list):
+    """``test(pattern)``: do the samples in ``nonzero`` share one pattern column in that cell? The
+    pattern column of sample j is the piece index of every hidden neuron on j: the piece of its
+    pre-activation, and at a kink the left piece k or, for '+', the right piece k + 1. Those base
+    columns are computed once; a cell changes only the entries of its kinks, and only the kinks on
+    samples in ``nonzero`` matter, so the answer is computed once per distinct string of those
+    characters (at most one per cell) and looked up after that."""
+    rows = [(l, i) for l, Z in enumerate(pre, start=1) for i in range(Z.nrows())]
+    base = {j: [prob.act.piece(pre[l - 1][i, j])[0] for l, i in rows] for j in nonzero}
+    index = {key: n for n, key in enumerate(rows)}
+    where = [(pos, j, index[l, i]) for pos, (l, i, j) in enumerate(kinks) if j in base]
+    seen: dict = {}
+
+    def test(pattern: str) -> bool:
+        key = "".join(pattern[pos] for pos, _, _ in where)
+        if key not in seen:
+            cols = {j: list(c) for j, c in base.items()}
+            for (_, j, n), c in zip(where, key):
+                cols[j][n] += c == "+"
+            seen[key] = len({tuple(c) for c in cols.values()}) <= 1
+        return seen[key]
+    return test
 
 
 def z3_loss(prob, out, y: fmpq, q):
@@ -298,9 +311,66 @@ def ledger_for(pruned: bool, exceptions: bool, z3_used: bool, loss_if: bool = Fa
     return [RATIONAL, DENSITY] + [GORDAN] * pruned + [EXCEPTIONS] * exceptions + [Z3_CELLS] * z3_used + [LOSS_IF] * (z3_used and loss_if)
 
 
-def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
+def _listed(ob: dict, path: str) -> tuple[list, dict]:
+    """The certificate's cell list and its proofs by pattern (each proof a known name)."""
+    listed = get(ob, "cells", path, list)
+    proofs = {}
+    for n, ent in enumerate(listed):
+        pat = get(ent, "pattern", f"{path}.cells[{n}]", str)
+        proofs[pat] = get(ent, "proof", f"{path}.cells[{n}]", str)
+        if proofs[pat] not in ("affine_exceptions", "z3"):
+            raise FormatError(f"{path}.cells[{n}].proof", proofs[pat], "unknown cell proof (known: affine_exceptions, z3)")
+    return listed, proofs
+
+
+def _same_cells(derive, listed: list, proofs: dict) -> str | None:
+    """Why the listed cells differ from the derived ones (``derive()`` streams them), or None. One
+    pass counts the derived cells and the ones the list lacks; the candidates that are not cells are
+    looked for (a second stream) only when the counts disagree."""
+    total, missing, first = 0, 0, None
+    for pat in derive():
+        total += 1
+        if pat not in proofs:
+            missing += 1
+            first = pat if first is None else first
+    if missing:
+        return f"cell {first!r} is not covered by the certificate ({missing} cells missing)"
+    if len(proofs) != total or len(listed) != total:
+        extra = sorted(set(proofs).difference(derive()))
+        return f"the certificate lists cells that are not candidates (e.g. {extra[0] if extra else 'a duplicate'!r})"
+    return None
+
+
+def _prove_cells(ctx: Context, ob: dict, path: str, r: fmpq, pre, kinks, cells, proofs: dict):
+    """Prove every cell by its listed proof: (counts by proof, None) or (None, failing Outcome)."""
     import z3
 
+    prob, used, test, ledger = ctx.prob, {"affine_exceptions": 0, "z3": 0}, None, [RATIONAL, DENSITY]
+    for pat in cells:
+        how = proofs[pat]
+        if how == "affine_exceptions":
+            if prob.loss != "squared":
+                return None, Outcome("fails", f"cell {pat!r}: affine_exceptions is a squared-loss argument (this problem: {prob.loss}); "
+                                     "prove the cell by z3", [RATIONAL])
+            if test is None:
+                nonzero, err = _affine_fit(ctx, ob, path)
+                if err:
+                    return None, Outcome("fails", err, [RATIONAL])
+                test = column_test(prob, pre, kinks, nonzero)
+            if not test(pat):
+                return None, Outcome("fails", f"cell {pat!r}: samples with nonzero residual do not share one pattern column", ledger)
+        else:
+            res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, _piece_fn(prob, pre, kinks, pat), ctx.smt_timeout_ms)
+            ledger = [RATIONAL, DENSITY, Z3_CELLS]
+            if res == z3.sat:
+                return None, Outcome("fails", f"cell {pat!r}: z3 found a point of the box in this cell with lower risk", ledger)
+            if res != z3.unsat:
+                return None, Outcome("unknown", f"cell {pat!r}: z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)
+        used[how] += 1
+    return used, None
+
+
+def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
     if (why := not_for(ctx.prob, "cell_cover")):
         return Outcome("fails", why, [])
     prob = ctx.prob
@@ -323,52 +393,19 @@ def check_cell_cover(ctx: Context, ob: dict, path: str) -> Outcome:
         if err:
             return Outcome("fails", err, [RATIONAL])
         dead.setdefault(key[0], set()).add(key[1])
-    counts = {"pruned": 0}
-    cells = enumerate_cells(prob, kinks, dead, counts)
-    if cells is None:
+    if count_cells(kinks, dead) > MAX_CELLS:
         return Outcome("unknown", f"more than {MAX_CELLS} candidate cells (limit MAX_CELLS, counted before listing)", [RATIONAL])
-    listed = get(ob, "cells", path, list)
-    proofs = {}
-    for n, ent in enumerate(listed):
-        pat = get(ent, "pattern", f"{path}.cells[{n}]", str)
-        proofs[pat] = get(ent, "proof", f"{path}.cells[{n}]", str)
-        if proofs[pat] not in ("affine_exceptions", "z3"):
-            raise FormatError(f"{path}.cells[{n}].proof", proofs[pat], "unknown cell proof (known: affine_exceptions, z3)")
-    missing = [c for c in cells if c not in proofs]
-    if missing:
-        return Outcome("fails", f"cell {missing[0]!r} is not covered by the certificate ({len(missing)} cells missing)", [RATIONAL])
-    if len(proofs) != len(cells) or len(listed) != len(cells):
-        extra = sorted(set(proofs) - set(cells))
-        return Outcome("fails", f"the certificate lists cells that are not candidates (e.g. {extra[0] if extra else 'a duplicate'!r})", [RATIONAL])
-    ledger = [RATIONAL, DENSITY]
-    nonzero = None
-    used = {"affine_exceptions": 0, "z3": 0}
-    for pat in cells:
-        how = proofs[pat]
-        if how == "affine_exceptions":
-            if prob.loss != "squared":
-                return Outcome("fails", f"cell {pat!r}: affine_exceptions is a squared-loss argument (this problem: {prob.loss}); "
-                               "prove the cell by z3", [RATIONAL])
-            if nonzero is None:
-                nonzero, err = _affine_fit(ctx, ob, path)
-                if err:
-                    return Outcome("fails", err, [RATIONAL])
-            cols = columns(prob, pre, kinks, pat)
-            if len({cols[j] for j in nonzero}) > 1:
-                return Outcome("fails", f"cell {pat!r}: samples with nonzero residual do not share one pattern column", ledger)
-        else:
-            res, why, _ = z3_cell(prob, ctx.point, r, ctx.risk, _piece_fn(prob, pre, kinks, pat), ctx.smt_timeout_ms)
-            if Z3_CELLS not in ledger:
-                ledger.append(Z3_CELLS)
-            if res == z3.sat:
-                return Outcome("fails", f"cell {pat!r}: z3 found a point of the box in this cell with lower risk", ledger)
-            if res != z3.unsat:
-                return Outcome("unknown", f"cell {pat!r}: z3 returned unknown ({why}) within {ctx.smt_timeout_ms} ms", ledger)
-        used[how] += 1
+    counts = {"pruned": 0}
+    listed, proofs = _listed(ob, path)
+    if (err := _same_cells(lambda: enumerate_cells(prob, kinks, dead, {"pruned": 0}), listed, proofs)):
+        return Outcome("fails", err, [RATIONAL])
+    used, failed = _prove_cells(ctx, ob, path, r, pre, kinks, enumerate_cells(prob, kinks, dead, counts), proofs)
+    if failed:
+        return failed
     ledger = ledger_for(bool(dead), used["affine_exceptions"] > 0, used["z3"] > 0, prob.loss != "squared")
     deep = sum(1 for l, _, _ in kinks if l > 1)
     detail = (f"{len(kinks)} kinked pre-activations ({deep} beyond layer 1); {counts['pruned']} of {_patterns(len(kinks))} sign patterns "
-              f"pruned by {sum(len(v) for v in dead.values())} Farkas certificates; {len(cells)} cells: "
+              f"pruned by {sum(len(v) for v in dead.values())} Farkas certificates; {len(listed)} cells: "
               f"{used['affine_exceptions']} by affine_exceptions, {used['z3']} by z3; no lower point in the box of radius {r}")
     return Outcome("holds", detail, ledger, (("local_min", r),))
 

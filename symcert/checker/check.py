@@ -110,11 +110,14 @@ def _read(doc, rep: Report):
     if R.problem_class(prob) == R.POP:
         return prob, _read_population(doc, version, prob), None, _obligations(doc), hyps
     boxed = rep.conclusion in R.BOX_CONCLUSIONS
-    if isinstance(P.get(doc, "loss", ""), list) != boxed or boxed and version < 2:
-        raise P.FormatError("loss", doc["loss"], "box conclusions need a version 2 certificate with a loss enclosure "
-                                                 "[lo, hi]; every other conclusion an exact loss")
+    enclosed = boxed or getattr(prob, "loss", None) in R.ARB_LOSSES
+    if isinstance(P.get(doc, "loss", ""), list) != enclosed or enclosed and version < 2:
+        raise P.FormatError("loss", doc["loss"], "box conclusions and the logistic, cross_entropy and pseudo_huber losses need a version 2 "
+                                                 "certificate with a loss enclosure [lo, hi]; everything else an exact loss")
     if boxed:  # a smooth network's float point: the box route of checker/krawczyk.py reads its own point
         return prob, (_BOX, doc), None, _obligations(doc), hyps
+    if prob.loss in R.ARB_LOSSES:  # a transcendental loss: an enclosure, read by checker/layer_box.py
+        return prob, (_LAYER_BOX, doc), None, _obligations(doc), hyps
     point = reading.point(P.get(doc, "point", ""), prob, "point")
     better = reading.point(doc["better_point"], prob, "better_point") if "better_point" in doc else None
     better_loss = P.rational(doc["better_loss"], "better_loss") if "better_loss" in doc else None
@@ -233,6 +236,7 @@ def _context(prob):
 
 
 _BOX = object()  # marks the context arguments of a box certificate
+_LAYER_BOX = object()  # ... and of a certificate whose loss is logistic or cross-entropy
 
 
 def _make_context(prob, args, smt_timeout_ms: int):
@@ -241,6 +245,9 @@ def _make_context(prob, args, smt_timeout_ms: int):
     if args[0] is _BOX:
         from symcert.checker.krawczyk import BoxContext
         return BoxContext.read(args[1], prob, smt_timeout_ms)
+    if args[0] is _LAYER_BOX:
+        from symcert.checker.layer_box import LayerBoxContext
+        return LayerBoxContext.read(args[1], prob, smt_timeout_ms)
     if R.problem_class(prob) == R.POP:
         from symcert.checker.population_obligations import PopulationContext
         return PopulationContext.make(prob, *args, smt_timeout_ms)

@@ -29,7 +29,8 @@ hidden_widths_at_least_min_io      every hidden width >= min(dx, dy)
 last_hidden_width_at_least (min)   the last hidden width >= min
 loss_is (loss)                     the problem's loss is ``loss``
 loss_convex                        the loss is convex in the output (every loss of
-                                   checker/losses.py is: squared, absolute, Huber, hinge)
+                                   checker/losses.py is: squared, absolute, Huber, hinge,
+                                   logistic, cross-entropy, pseudo-Huber)
 obligation_holds (obligation)      the certificate's obligation with that id holds
 =================================  ============================================================
 """
@@ -41,6 +42,7 @@ from symcert.checker import kernel
 from symcert.checker.problem import FormatError, get
 
 MAX_HYPOTHESES = 64
+CONVEX_LOSSES = ("squared", "absolute", "huber", "hinge", "logistic", "cross_entropy", "pseudo_huber")
 MAX_NUMBER = 10**6
 
 
@@ -134,7 +136,7 @@ TABLE = {  # kind -> (predicate(prob, ctx, obligations, params) -> (bool, detail
     "last_hidden_width_at_least": (lambda prob, c, o, p: (len(prob.widths) > 2 and prob.widths[-2] >= p["min"],
                                                           f"last hidden width {prob.widths[-2]}, min {p['min']}"), ("min",)),
     "loss_is": (lambda prob, c, o, p: (prob.loss == p["loss"], f"loss {prob.loss}"), ("loss",)),
-    "loss_convex": (lambda prob, c, o, p: (prob.loss in ("squared", "absolute", "huber", "hinge"), f"{prob.loss} loss"), ()),
+    "loss_convex": (lambda prob, c, o, p: (prob.loss in CONVEX_LOSSES, f"{prob.loss} loss"), ()),
     "obligation_holds": (_obligation, ("obligation",)),
 }
 

@@ -25,28 +25,17 @@ Everything is re-derived over arb balls at P bits from the problem, c and r (mod
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-import flint
 from flint import arb, arb_mat, fmpq
 
 from symcert.checker import balls as B
-from symcert.checker.ledger import CURVATURE, KRAWCZYK, LDL
+from symcert.checker import gauge as G
+from symcert.checker.krawczyk_core import krawczyk as _krawczyk, precision, upper_bound  # noqa: F401 (re-exported)
+from symcert.checker.ledger import CURVATURE, GAUGE, KRAWCZYK, LDL
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.problem import FormatError, enclosure, get, param_values, rational
 from symcert.checker.smooth import SmoothProblem
 
 LEAF = 32  # block size below which the LDL^T runs entry by entry
-
-
-@contextmanager
-def precision(prec: int):
-    saved = flint.ctx.prec
-    flint.ctx.prec = prec
-    try:
-        yield
-    finally:
-        flint.ctx.prec = saved
 
 
 def flat_point(spec, prob, path: str) -> list:
@@ -70,14 +59,17 @@ class BoxContext(Context):
 
     @classmethod
     def read(cls, doc: dict, prob, smt_timeout_ms: int) -> "BoxContext":
-        if not isinstance(prob, SmoothProblem):
-            raise FormatError("problem.network.activation", doc["problem"]["network"]["activation"],
-                              "box conclusions need a smooth activation")
         act = doc["problem"]["network"]["activation"]
-        net = B.Net(prob.widths, *B.activation(act, "problem.network.activation"), prob.X, prob.Y)
+        if isinstance(prob, SmoothProblem) == ("gauge" in doc):
+            raise FormatError("gauge" if "gauge" in doc else "problem.network.activation", doc.get("gauge", act),
+                              "box conclusions need a smooth activation, or a piecewise-linear one with a gauge")
+        h = B.activation(act, "problem.network.activation") if "gauge" not in doc else ("piecewise_linear", B.piecewise_linear(prob.act))
+        net = B.Net(prob.widths, *h, prob.X, prob.Y)
         small = net.offsets()[-1] <= B.MAX_PARAMS  # larger points are not read: every obligation is UNKNOWN
         ctx = cls(prob, flat_point(get(doc, "point", ""), prob, "point") if small else [], None, None, smt_timeout_ms)
         ctx.net = net
+        ctx.fixed = G.read(doc["gauge"], prob, ctx.point) if "gauge" in doc else frozenset()
+        ctx.free = [i for i in range(net.offsets()[-1]) if i not in ctx.fixed]
         ctx.enclosure = enclosure(doc["loss"], "loss")
         if "better_point" in doc and small:
             ctx.better = flat_point(doc["better_point"], prob, "better_point")
@@ -93,11 +85,17 @@ class BoxContext(Context):
         return f"in [{self.enclosure[0]}, {self.enclosure[1]}]"
 
     def names(self) -> list:
-        return [f"{n}[{i + 1},{j + 1}]" for n, i, j in self.prob.coordinates()]
+        return G.coordinate_names(self.prob)
 
     def box(self, r: fmpq) -> list:
+        """The centre +- r in every free coordinate; the gauge coordinates (if any) exactly."""
         unit = arb(0, 1)
-        return [arb(c) + arb(r) * unit for c in self.point]
+        return [arb(c) + (0 if i in self.fixed else arb(r) * unit) for i, c in enumerate(self.point)]
+
+    def reduced(self, H, g):
+        """H(B) and g(c) on the free coordinates (all of them without a gauge), and their names."""
+        names = self.names()
+        return (*G.restrict(H, g, self.free), [names[i] for i in self.free]) if self.fixed else (H, g, names)
 
     def evaluate(self, r: fmpq, prec: int):
         """(H(B), g(c), R(c)) at the current precision, computed once per (r, prec)."""
@@ -140,48 +138,12 @@ def _needs_critical(ctx, r) -> Outcome | None:
     return None
 
 
-def upper_bound(x: arb) -> fmpq:
-    """An exact rational >= every point of the ball."""
-    man, exp = x.upper().mid().man_exp()
-    two = fmpq(2) ** abs(int(exp))
-    return fmpq(man) * two if exp >= 0 else fmpq(man) / two
-
-
 def _evaluate(ctx, r, prec):
     """(values, None) or (None, failing Outcome) when a pre-activation meets a breakpoint."""
     try:
         return ctx.evaluate(r, prec), None
     except B.Crossing as exc:
         return None, Outcome("fails", f"over the box of radius {r}: {exc} (the risk is not C^2 there)", [B.ARB(prec)])
-
-
-def _krawczyk(H: arb_mat, g: list, r: fmpq) -> tuple:
-    """(K(B) - c as a list of balls, u = B - c) or (None, reason) when mid H(B) is singular.
-
-    M is mid H(B) rounded to binary64 numbers (a point matrix), R[i, j] an upper bound of
-    |h - M[i, j]| over the ball H(B)[i, j], so every H' in H(B) is M + D with |D| <= R entrywise.
-    Y is an approximate inverse of M (arb_mat.solve with algorithm "approx", no error bounds, at 53
-    bits), rounded to binary64: any point matrix is sound. Then
-    (I - Y H') u = (I - Y M) u - Y D u and |(Y D u)_i| <= (|Y| R 1)_i r, so the i-th entry of
-    K(B) - c lies in -(Y g(c))_i + ((I - Y M) u)_i + [-1, 1] (|Y| R 1)_i r. The products are of
-    short point matrices (fast); the result encloses K(B) - c."""
-    n = H.nrows()
-    rows = H.tolist()
-    M = arb_mat([[arb(float(x.mid())) for x in row] for row in rows])
-    I = arb_mat(n, n)
-    for i in range(n):
-        I[i, i] = 1
-    try:
-        with precision(53):
-            Y = arb_mat([[arb(float(y.mid())) for y in row] for row in M.solve(I, algorithm="approx").tolist()])
-    except (ZeroDivisionError, ValueError, OverflowError):
-        return None, "the midpoint of H(B) is singular in binary64"
-    u = arb_mat(n, 1, [arb(r) * arb(0, 1) for _ in range(n)])
-    R = arb_mat([[abs(x - M[i, j]).upper() for j, x in enumerate(row)] for i, row in enumerate(rows)])
-    Yabs = arb_mat([[abs(y) for y in row] for row in Y.tolist()])
-    spread = Yabs * (R * arb_mat(n, 1, [arb(1)] * n))
-    K = -(Y * arb_mat(n, 1, g)) + (I - Y * M) * u
-    return [K[i, 0] + spread[i, 0].upper() * arb(r) * arb(0, 1) for i in range(n)], u
 
 
 def check_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:
@@ -194,14 +156,15 @@ def check_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:
         if bad:
             return bad
         H, g, Rc = vals
+        H, g, names = ctx.reduced(H, g)
         K, u = _krawczyk(H, g, r)
-        ledger = [B.ARB(prec), KRAWCZYK]
+        ledger = [B.ARB(prec), KRAWCZYK] + ([GAUGE] if ctx.fixed else [])
         if K is None:
             return Outcome("fails", f"box of radius {r}: {u}", ledger)
         rr = arb(r)
         for i, k in enumerate(K):
             if not (k < rr and k > -rr):
-                return Outcome("fails", f"K(B) is not strictly inside the box of radius {r}: at {ctx.names()[i]}, "
+                return Outcome("fails", f"K(B) is not strictly inside the box of radius {r}: at {names[i]}, "
                                         f"K - c = {k.str(5, radius=True)}", ledger)
         rho = min(upper_bound(max((abs(k) for k in K), key=lambda b: b.upper())), r)
         G = arb_mat(len(g), 1, g) + H * u
@@ -267,11 +230,16 @@ def check_hessian_definite_box(ctx, ob: dict, path: str) -> Outcome:
         vals, bad = _evaluate(ctx, r, prec)
         if bad:
             return bad
-        k = positive_definite(vals[0])
-    ledger = [B.ARB(prec), LDL]
+        H, _, names = ctx.reduced(vals[0], vals[1])
+        k = positive_definite(H)
+    ledger = [B.ARB(prec), LDL] + ([GAUGE] if ctx.fixed else [])
     if k is not None:
-        return Outcome("fails", f"interval LDL^T of H(B), radius {r}: pivot {k + 1} (block from {ctx.names()[k]}) is not "
+        return Outcome("fails", f"interval LDL^T of H(B), radius {r}: pivot {k + 1} (block from {names[k]}) is not "
                                 f"certainly positive", ledger)
+    if ctx.fixed:
+        return Outcome("holds", f"every pivot of the interval LDL^T of H(B) on the {len(ctx.free)} free coordinates is positive: "
+                                f"the critical point is a strict minimum on the gauge slice of radius {r}, hence a local minimum "
+                                f"(its rescalings have the same risk)", ledger, (("gauged_min_box", r),))
     return Outcome("holds", f"every pivot of the interval LDL^T of H(B) is positive: the Hessian is positive definite on the box "
                             f"of radius {r}, the critical point is a strict local minimum", ledger, (("strict_min_box", r),))
 

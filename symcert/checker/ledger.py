@@ -70,6 +70,9 @@ KRAWCZYK = ("lemma (Krawczyk): K(B) = c - Y g(c) + (I - Y H(B))(B - c) strictly 
 LDL = ("lemma (Sylvester): every pivot of the LDL^T factorisation of a symmetric matrix positive implies it is "
        "positive definite; block pivots by Schur complements")  # krawczyk.py
 CURVATURE = "lemma: a critical point with v^T H v < 0 and e^T H e > 0 is a saddle point"  # krawczyk.py
+GAUGE = ("lemma (positive rescaling, Euler's identity): with a positively homogeneous activation and one non-zero "
+         "outgoing weight per hidden neuron held fixed, a critical point of the risk on that slice is a critical point "
+         "of the risk, and a strict minimum on the slice is a local minimum")  # gauge.py
 
 
 def ARB(prec: int) -> str:
@@ -87,3 +90,11 @@ WEYL_POP = "lemma (Weyl): |lambda_min(M + E) - lambda_min(M)| <= ||E||_2 <= ||E|
 CURVATURE_POP = "lemma: a critical point with v^T H v < 0 and some e_i^T H e_i > 0 is a saddle point"
 GLOBAL_POP = ("lemma: F >= 0 (half the expectation of a square) and F = 0 where the student equals the teacher "
           "(w_i = v_i for i <= m, w_i = 0 beyond), so 0 is the global minimum")
+
+LAYER_BOX_LEMMA = ("lemma: on a region where every parameter computes an affine map of the data, variables of one layer that "
+                   "reach every affine map exactly once, and a convex loss: the one zero of the gradient in the variables' box "
+                   "(Krawczyk) is the minimum over every affine map, so the point with those variables is a minimum of the risk "
+                   "on the region (a global one when the region is every parameter)")  # layer_box.py
+
+TAYLOR_LOGISTIC = ("lemma: log(1 + e^(-y u)) - log 2 = -y u / 2 + log cosh(u / 2) is analytic for |u| < pi, so along a curve "
+                   "whose outputs vanish at t = 0 the risk change equals its exact Taylor polynomial through t^N up to O(t^(N+1))")  # taylor.py

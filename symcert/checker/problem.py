@@ -179,10 +179,10 @@ class Problem(NetworkShape):
     loss: str
     X: fmpq_mat  # dx x m, one column per sample
     Y: fmpq_mat  # dy x m
-    loss_delta: fmpq | None = None  # the Huber parameter (loss "huber" only)
+    loss_delta: fmpq | None = None  # the Huber parameter (losses "huber" and "pseudo_huber" only)
 
 
-LOSSES = ("squared", "absolute", "huber", "hinge")  # per-entry formulas: symcert.checker.losses
+LOSSES = ("squared", "absolute", "huber", "hinge", "logistic", "cross_entropy", "pseudo_huber")  # formulas: symcert.checker.losses
 
 
 def not_for(prob, kind: str, wanted: str = "piecewise_linear") -> str | None:
@@ -244,15 +244,27 @@ def problem(spec, path: str = "problem") -> Problem:
     if smooth:  # read by symcert.checker.smooth (symcert.checker.reading dispatches)
         return SmoothParts(spec, path, tuple(widths), loss, X, Y)
     delta = None
-    if loss == "huber":
+    if loss in ("huber", "pseudo_huber"):
         delta = rational(get(spec["loss"], "delta", f"{path}.loss"), f"{path}.loss.delta")
         if not delta > 0:
-            raise FormatError(f"{path}.loss.delta", spec["loss"]["delta"], "the Huber parameter must be positive")
-    if loss == "hinge":
-        bad = [(j, v) for j, v in enumerate(Y.entries()) if v not in (1, -1)]
-        if bad:
-            raise FormatError(f"{path}.data.targets", str(bad[0][1]), "the hinge loss needs every target to be 1 or -1")
+            raise FormatError(f"{path}.loss.delta", spec["loss"]["delta"], f"the {'Huber' if loss == 'huber' else 'pseudo-Huber'} parameter must be positive")
+    _labels(loss, Y, f"{path}.data.targets")
     return Problem(tuple(widths), act, loss, X, Y, delta)
+
+
+def _labels(loss: str, Y: fmpq_mat, path: str) -> None:
+    """Hinge and logistic targets are 1 or -1; cross-entropy targets one-hot columns, dy >= 2."""
+    if loss in ("hinge", "logistic"):
+        bad = [v for v in Y.entries() if v not in (1, -1)]
+        if bad:
+            raise FormatError(path, str(bad[0]), f"the {loss} loss needs every target to be 1 or -1")
+    if loss == "cross_entropy":
+        if Y.nrows() < 2:
+            raise FormatError(path, f"dy = {Y.nrows()}", "the cross_entropy loss needs dy >= 2 outputs (softmax)")
+        for j in range(Y.ncols()):
+            col = [Y[i, j] for i in range(Y.nrows())]
+            if sorted(col) != [0] * (len(col) - 1) + [1]:
+                raise FormatError(f"{path}[{j}]", str([str(v) for v in col]), "the cross_entropy loss needs one-hot targets")
 
 
 def param_values(spec, prob, path: str):

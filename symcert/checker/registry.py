@@ -24,10 +24,12 @@ from dataclasses import dataclass
 PL, LIN, SMOOTH, POP = "piecewise_linear", "linear", "smooth", "population"
 ALL_LOSSES = frozenset(("squared", "absolute", "huber", "hinge"))
 SQUARED = frozenset(("squared",))
+ARB_LOSSES = frozenset(("logistic", "cross_entropy", "pseudo_huber"))  # irrational: over arb balls only (checker/layer_box.py)
+LOGISTIC = frozenset(("logistic",))  # exact Taylor series at outputs 0 (checker/taylor.py)
 
 CLASSES = {  # problem class -> losses its risk is evaluated with
-    PL: ALL_LOSSES,     # checker/losses.py, exactly
-    LIN: ALL_LOSSES,    # a piecewise-linear activation with one piece
+    PL: ALL_LOSSES | ARB_LOSSES,     # checker/losses.py, exactly (arb balls for ARB_LOSSES)
+    LIN: ALL_LOSSES | ARB_LOSSES,    # a piecewise-linear activation with one piece
     SMOOTH: SQUARED,    # checker/smooth.py evaluates 1/2 sum of squared residuals only
     POP: SQUARED,       # checker/population.py: 1/2 E_x[(student - teacher)^2], x ~ N(0, I_n)
 }
@@ -47,7 +49,7 @@ def _k(module, classes, losses, *facts) -> Kind:
 
 KINDS = {
     "gradient_zero": _k("obligations", (PL, LIN), ALL_LOSSES, "critical"),
-    "interior_cell": _k("obligations", (PL, LIN), ALL_LOSSES, "cell_box"),
+    "interior_cell": _k("obligations", (PL, LIN), ALL_LOSSES | ARB_LOSSES, "cell_box"),  # loss-free
     "affine_reduction": _k("obligations", (PL, LIN), SQUARED, "local_min"),
     "smt_cell_minimum": _k("cells", (PL, LIN), ALL_LOSSES, "local_min"),
     "strictly_lower": _k("obligations", (PL, LIN), ALL_LOSSES, "lower_point"),
@@ -79,10 +81,15 @@ KINDS = {
     "population_negative_curvature": _k("population_obligations", (POP,), SQUARED, "saddle_box"),
     "population_above_global": _k("population_obligations", (POP,), SQUARED, "lower_point"),
     "population_teacher": _k("population_obligations", (POP,), SQUARED, "global_min"),
-    "krawczyk_box": _k("krawczyk", (SMOOTH,), SQUARED, "critical_box"),
-    "hessian_definite_box": _k("krawczyk", (SMOOTH,), SQUARED, "strict_min_box"),
-    "negative_curvature_box": _k("krawczyk", (SMOOTH,), SQUARED, "saddle_box"),
-    "box_strictly_lower": _k("krawczyk", (SMOOTH,), SQUARED, "lower_point"),
+    "krawczyk_box": _k("krawczyk", (SMOOTH, PL), SQUARED, "critical_box"),  # PL: with a gauge (checker/gauge.py)
+    "hessian_definite_box": _k("krawczyk", (SMOOTH, PL), SQUARED, "strict_min_box", "gauged_min_box"),
+    "negative_curvature_box": _k("krawczyk", (SMOOTH, PL), SQUARED, "saddle_box"),
+    "box_strictly_lower": _k("krawczyk", (SMOOTH, PL), SQUARED, "lower_point"),
+    "layer_minimum_box": _k("layer_box", (PL, LIN), ARB_LOSSES, "layer_min", "layer_global_min"),
+    "arb_strictly_lower": _k("layer_box", (PL, LIN), ARB_LOSSES, "lower_point"),
+    "taylor_critical": _k("taylor", (PL, LIN), LOGISTIC, "critical"),
+    "taylor_descent": _k("taylor", (PL, LIN), LOGISTIC, "descent"),
+    "taylor_ascent": _k("taylor", (PL, LIN), LOGISTIC, "ascent"),
 }
 
 
@@ -135,6 +142,15 @@ CONCLUSIONS = {
     "strict_local_minimum_in_box": ("critical_box", "strict_min_box"),
     "spurious_local_minimum_in_box": ("critical_box", "strict_min_box", "lower_point"),
     "saddle_in_box": ("critical_box", "saddle_box"),
+    # about a point theta* that differs from the certificate's point only in the variables of one layer, in an
+    # explicit box, for the transcendental losses (checker/layer_box.py); the loss is an enclosure of R(theta*)
+    "local_minimum_in_layer_box": ("layer_min",),
+    "spurious_local_minimum_in_layer_box": ("layer_min", "lower_point"),
+    "global_minimum_in_layer_box": ("layer_global_min",),
+    # a piecewise-linear network with a gauge for its rescaling symmetry: a strict minimum on the
+    # gauge slice, hence a local minimum (not strict) of the risk (checker/gauge.py)
+    "local_minimum_in_box": ("critical_box", "gauged_min_box"),
+    "spurious_local_minimum_in_box_gauged": ("critical_box", "gauged_min_box", "lower_point"),
 }
 
 
@@ -169,4 +185,5 @@ def undeclared_facts(kind: str, facts) -> list:
 
 # conclusions about the one critical point in an explicit box around a float point, whose loss is
 # a rigorous enclosure [lo, hi] (version 2): population problems and smooth networks
-BOX_CONCLUSIONS = ("strict_local_minimum_in_box", "spurious_local_minimum_in_box", "saddle_in_box")
+BOX_CONCLUSIONS = ("strict_local_minimum_in_box", "spurious_local_minimum_in_box", "saddle_in_box", "local_minimum_in_box",
+                   "spurious_local_minimum_in_box_gauged")

@@ -12,6 +12,7 @@ class Instance:
     name: str  # file stem under proofs/<paper>/
     build: Callable[[], dict]  # returns the certificate document
     description: str = ""
+    cost: float = 0.0  # estimated seconds to build, for scheduling `certify -j` (0: from the previous certificate's size)
 
 
 @dataclass(frozen=True)

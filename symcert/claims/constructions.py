@@ -220,6 +220,10 @@ def certify(claim: dict, data: Dataset, widths: list, act: dict, loss: dict, lam
     """Certificate of a spurious local minimum outputting the best affine fit. ``point`` and
     ``better`` (parameter dicts) override the generic constructions (the papers' worked
     instances); they are checked like everything else."""
+    if loss.get("kind") in ("logistic", "cross_entropy", "pseudo_huber"):  # irrational: the layer-box route (claims/layer_box.py)
+        raise HypothesisViolation(claim["id"], "exact loss", f"this construction is exact: the {loss['kind']} loss is not "
+                                  "supported by it (the layer-box route takes it: he2020.thm1 and yun2019.thm4 for logistic and "
+                                  "cross_entropy, christof2023.thm for logistic and pseudo_huber)")
     pj = problem_json(data, widths, act, loss)
     prob = parse(pj)
     X, Y = matrices(data)
@@ -278,7 +282,7 @@ def rationalize(x, digits: int = 30) -> Fraction:
 # ---- points on cell boundaries ------------------------------------------------------------
 
 def certify_point(pj: dict, pt: dict, claim: dict, radius_cap=fmpq(1), timeout_ms: int = 60000,
-                  max_cells: int = 1 << 16, solver_free: bool = True) -> tuple[dict, object]:
+                  max_cells: int = 1 << 20, solver_free: bool = True) -> tuple[dict, object]:
     """Decide local optimality of ``pt`` and return (certificate, decision); raise
     ConstructionFailed (exit 3, UNKNOWN) naming the limit hit when neither side is proved."""
     try:

@@ -36,7 +36,7 @@ MAX_EXPANDED_TERMS = 5_000  # terms a sympy.expand may produce (estimated before
 MAX_POLY_VARIABLES = 400  # variables of an exact multivariate polynomial (cell_multilinear; morse_bott's symbolic identity)
 MAX_MONOMIALS = 200_000  # monomials of such a polynomial, bounded before it is multiplied out
 MAX_RANK_ENTRIES = 4_000_000  # m * (parameters) of the exact design matrix whose rank cell_global_minima computes
-MAX_CELLS = 1 << 16  # activation cells listed by cell_cover (counted before they are listed)
+MAX_CELLS = 1 << 20  # activation cells of cell_cover (counted before they are streamed)
 MAX_SIMPLIFY_NODES = 400  # nodes of an expression handed to sympy.simplify (its run time is unbounded)
 MAX_MAGNITUDE_BITS = 64  # |value| < 2^64 for smooth parameters and pre-activations before sympy sees them
 

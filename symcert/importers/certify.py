@@ -6,8 +6,9 @@ piecewise-linear activation: the point is snapped to an exact critical point of 
 cell (symcert.importers.snap) and certified with ``interior_cell`` + ``lifted_normal_equations`` +
 ``float_distance`` (conclusion ``local_minimum_near_float``, or ``spurious_local_minimum_near_float``
 with a better point); points on a breakpoint or with a zero output weight go to the kink test
-(yun2018.test), whose refutations read REFUTED. Deeper piecewise-linear networks: the last layer
-is snapped exactly and the answer is UNKNOWN. Smooth activations go to the rigorous route
+(yun2018.test), whose refutations read REFUTED. Deeper piecewise-linear networks with a positively
+homogeneous activation (ReLU, leaky ReLU) take the box route on the point's cell with a gauge for
+the rescaling symmetry (symcert.provers.gauge_box); others answer UNKNOWN. Smooth activations go to the rigorous route
 ``symcert.provers.krawczyk`` when it is installed.
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ from symcert.exact.rationals import format_rational as fr
 from symcert.importers import read_data, read_model, snap as S
 
 CLAIM_ID = "own.model"
+MODEL_DISTANCE = fmpq(1)  # smooth networks: farthest critical point reported, reached downhill from the float point
 SMOOTH = ("sigmoid", "tanh", "softplus", "arctan", "selu", "elu")
 STATEMENT = ("An exact point within sup-distance d of the float point the optimiser returned is a local minimum "
              "(or a saddle, or not a local minimum) of the exact training risk; d and the point are stated.")
@@ -72,9 +74,9 @@ def _problem(model, data, act, loss) -> dict:
 
 
 def _loss(model, text):
-    from symcert.inputs.losses import parse_loss
+    from symcert.inputs.losses import parse_loss, require_exact
     if text is not None:
-        return parse_loss(text)
+        return require_exact(parse_loss(text), "--loss", "importing a trained network")
     if model.spec is not None:
         return model.spec["problem"]["loss"]
     return {"kind": "squared"}
@@ -177,17 +179,19 @@ def _deep(prob, fpoint) -> str:
     fit = least_squares(acts[-1], prob.Y)
     pt = dict(fpoint, **{f"W{L}": fit.weights, f"b{L}": fit.bias})
     d = S.sup_distance(pt, fpoint)
-    return (f"{L - 1} hidden layers: the last layer snaps exactly to its least-squares optimum (distance {float(d):.3g}, "
-            f"risk {float(fit.loss):.6g}), but the earlier layers need the rigorous route for deep networks, which is not available here")
+    return (f"{L - 1} hidden layers: the last layer alone snaps exactly to its least-squares optimum (distance {float(d):.3g}, "
+            f"risk {float(fit.loss):.6g})")
 
 
-def _smooth(pj, fpoint, data, loss_text, better):
+def _smooth(pj, fpoint, data, loss_text, better, restarts=4, name="model"):
     try:
         from symcert.provers.krawczyk import certify_smooth_point
     except ImportError:
         return Verdict.UNKNOWN, None, "the rigorous smooth route is not installed"
-    spec = {"network": pj["network"], "loss": loss_text, "data": data.to_json(), "point": certificate.point_json(fpoint)}
-    return certify_smooth_point(spec, None if better is None else certificate.point_json(better))
+    spec = {"network": pj["network"], "loss": loss_text, "data": data.to_json(), "point": certificate.point_json(fpoint),
+            "name": name}
+    return certify_smooth_point(spec, better, max_distance=MODEL_DISTANCE,
+                                restarts=restarts)
 
 
 def _loss_text(loss: dict) -> str:
@@ -211,7 +215,8 @@ def _finish(args, doc, label, what, t0) -> int:
         import sys
         sys.stdout.write(certificate.canonical_bytes(doc).decode("ascii"))
     verdict = rep.verdict
-    if verdict is Verdict.CERTIFIED and rep.conclusion.startswith(("not_local_minimum", "saddle_point")):
+    from symcert.claims.expected import REFUTING
+    if verdict is Verdict.CERTIFIED and rep.conclusion in REFUTING:
         verdict = Verdict.REFUTED
     text = what if rep.verdict is Verdict.CERTIFIED else f"{what}, but the check says: {rep.summary}"
     _say(args, f"{label}: {verdict.name}: {text}; {time.perf_counter() - t0:.2f} s" + (f" -> {args.output}" if args.output else ""))
@@ -248,19 +253,30 @@ def certify_files(args, model_path, data_path, name=None):
         _say(args, f"  {line}")
     name = name or os.path.basename(model_path)
     if prob is None:
-        v, doc, msg = _smooth(pj, fpoint, data, _loss_text(pj["loss"]), None if not args.better else _better_smooth(args))
+        v, doc, msg = _smooth(pj, fpoint, data, _loss_text(pj["loss"]), None if not args.better else _better_smooth(args, model.widths),
+                              getattr(args, "restarts", 4), name)
         return (v if doc is None else None), doc, msg
     better = _better(args.better, prob, args.layout)
+    return certify_point(prob, pj, fpoint, name, better, args.smt_timeout, lambda msg: _say(args, msg))
+
+
+def certify_point(prob, pj, fpoint, name, better=None, smt_timeout=60, say=lambda msg: None):
+    """The snap route for the exact float point ``fpoint`` of the parsed piecewise-linear problem
+    ``prob`` (JSON ``pj``): (verdict or None, document or None, what), as ``certify_files``.
+    ``better`` (exact point or None) is the point a spurious minimum is compared with; without it
+    the better-point search runs."""
     if prob.depth > 2:
-        return Verdict.UNKNOWN, None, _deep(prob, fpoint)
+        from symcert.provers.gauge_box import certify_gauged, flat
+        v, doc, msg = certify_gauged(pj, prob, flat(certificate.point_json(fpoint), prob), name, MODEL_DISTANCE)
+        return (v if doc is None else None), doc, (msg if doc is not None else f"{msg}. {_deep(prob, fpoint)}")
     sn = S.snap(prob, fpoint)
-    _say(args, f"  cell: {S.describe_near(sn.near)}")
+    say(f"  cell: {S.describe_near(sn.near)}")
     if sn.status == "unknown":
         return Verdict.UNKNOWN, None, sn.reason
     if sn.status == "kink":
-        _say(args, f"  {sn.reason}: deciding with the kink test (yun2018.test)")
+        say(f"  {sn.reason}: deciding with the kink test (yun2018.test)")
         try:
-            doc, what = _kink_doc(prob, pj, fpoint, sn, name, args.smt_timeout)
+            doc, what = _kink_doc(prob, pj, fpoint, sn, name, smt_timeout)
         except ConstructionFailed as exc:
             return Verdict.UNKNOWN, None, str(exc)
     else:
@@ -269,8 +285,18 @@ def certify_files(args, model_path, data_path, name=None):
     return None, doc, f"{what} at an exact point within sup-distance {float(d):.3g} ({fr(d) if len(fr(d)) < 40 else 'exact value in the certificate'}) of the float point, risk {float(doc_risk(doc)):.6g}"
 
 
-def _better_smooth(args):
-    raise InputError("--better", None, args.better, "--better with a smooth network is handled by the rigorous smooth route")
+def _better_smooth(args, widths):
+    """The --better point of a smooth network as a point object (W1, b1, ...): a JSON point, or a
+    model file of the same widths (floats read as their exact values)."""
+    if args.better.lower().endswith(".json"):
+        from symcert.inputs.data import load_json
+        doc = load_json(args.better, parse_float=str)
+        if isinstance(doc, dict) and "W1" in doc:
+            return doc
+    model = read_model(args.better, args.layout)
+    if model.widths != list(widths):
+        raise InputError(args.better, "widths", model.widths, f"the --better network must have widths {list(widths)}")
+    return certificate.point_json(model.point())
 
 
 def doc_risk(doc) -> fmpq:

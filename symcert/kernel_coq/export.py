@@ -12,11 +12,20 @@ import hashlib
 import json
 import re
 
+from flint import fmpq
+
 from symcert.checker import problem as P
+from symcert.checker.descent import higher_terms
 
 THM1_KINDS = {"gradient_zero": (0, 1), "interior_cell": (1, 1), "affine_reduction": (0, 1), "affine_optimality": (0, 1),
               "smt_cell_minimum": (0, 1), "strictly_lower": (1, 1)}  # kind -> (min, max) count
-FITS = ("affine_reduction", "affine_optimality")  # exactly one of them
+DESCENT_KINDS = {"descent_curve": (1, 1), "strictly_lower": (1, 1)}
+SADDLE_KINDS = {"gradient_zero": (0, 1), "descent_curve": (1, 1), "ascent_curve": (1, 1)}
+GLOBAL_KINDS = {"gradient_zero": (0, 1), "linear_global_minimum": (0, 1), "convex_global_minimum": (0, 1)}
+E2E = ("linear_global_minimum", "convex_global_minimum")  # exactly one of them (global_minimum)
+ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KINDS, "saddle_point": SADDLE_KINDS,
+          "global_minimum": GLOBAL_KINDS}
+FITS = ("affine_reduction", "affine_optimality")  # exactly one of them (spurious_local_minimum)
 MAX_NUMBERS = 2_000_000
 
 
@@ -27,6 +36,10 @@ class Unsupported(Exception):
 def q(v) -> str:
     """A rational as a Coq term of type Q."""
     return f"({int(v.p)} # {int(v.q)})"
+
+
+def loss_term(prob) -> str:
+    return f"(Huber {q(prob.loss_delta)})" if prob.loss == "huber" else prob.loss.capitalize()
 
 
 def qlist(vals) -> str:
@@ -41,23 +54,27 @@ def flat_point(pt: dict, prob) -> list:
     return out
 
 
-def _obligations(doc) -> dict:
+def _obligations(doc, kinds: dict, conclusion: str, loss: str) -> dict:
     obs = P.get(doc, "obligations", "", list)
     by_kind: dict = {}
     for n, ob in enumerate(obs):
         kind = P.get(ob, "kind", f"obligations[{n}]", str)
         by_kind.setdefault(kind, []).append((n, ob))
     for kind, items in by_kind.items():
-        lo_hi = THM1_KINDS.get(kind)
+        lo_hi = kinds.get(kind)
         if lo_hi is None:
-            raise Unsupported(f"obligation kind {kind} is not kernel-checkable (the Coq library checks {', '.join(THM1_KINDS)})")
+            raise Unsupported(f"obligation kind {kind} is not kernel-checkable for {conclusion} (the Coq library checks {', '.join(kinds)})")
         if len(items) > lo_hi[1]:
             raise Unsupported(f"more than one {kind} obligation")
-    for kind, (lo, _) in THM1_KINDS.items():
+    for kind, (lo, _) in kinds.items():
         if lo and kind not in by_kind:
             raise Unsupported(f"no {kind} obligation")
-    if sum(k in by_kind for k in FITS) != 1:
+    if kinds is THM1_KINDS and sum(k in by_kind for k in FITS) != 1:
         raise Unsupported("the kernel route needs exactly one affine_reduction or affine_optimality obligation")
+    if kinds is GLOBAL_KINDS and sum(k in by_kind for k in E2E) != 1:
+        raise Unsupported("the kernel route needs exactly one linear_global_minimum or convex_global_minimum obligation")
+    if kinds is THM1_KINDS and loss != "squared" and "affine_optimality" not in by_kind:
+        raise Unsupported(f"the {loss} loss needs an affine_optimality obligation (subgradient multipliers)")
     return by_kind
 
 
@@ -68,22 +85,55 @@ def _digest_ok(doc) -> bool:
 
 def read(doc) -> dict:
     """Validate and read a certificate of a supported kind (raises Unsupported or FormatError)."""
-    if P.get(doc, "format", "", str) != "symcert-certificate" or P.get(doc, "version", "", int) != 1:
-        raise P.FormatError("format", doc.get("format"), "not a version-1 symcert certificate")
+    if P.get(doc, "format", "", str) != "symcert-certificate" or P.get(doc, "version", "", int) not in (1, 2):
+        raise P.FormatError("format", doc.get("format"), "not a symcert certificate of version 1 or 2")
+    if doc["version"] == 2:
+        raise Unsupported("version-2 certificates (loss enclosures of population and box problems) rest on arb ball arithmetic")
     conclusion = P.get(P.get(doc, "claim", "", dict), "conclusion", "claim", str)
-    if conclusion != "spurious_local_minimum":
-        raise Unsupported(f"conclusion {conclusion} is not kernel-checkable yet (supported: spurious_local_minimum)")
+    if conclusion not in ROUTES:
+        raise Unsupported(f"conclusion {conclusion} is not kernel-checkable yet (supported: {', '.join(ROUTES)})")
     spec = P.get(doc, "problem", "", dict)
     if P.get(P.get(spec, "network", "problem", dict), "activation", "problem.network", dict).get("kind") != "piecewise_linear":
-        raise Unsupported("smooth activations rest on transcendental values (arb), which the Coq library does not cover")
+        raise Unsupported("smooth activations rest on arb ball arithmetic (transcendental values), which the Coq library does not cover")
     prob = P.problem(spec)
-    if len(prob.widths) != 3 or prob.widths[2] != 1 or prob.loss != "squared":
-        raise Unsupported(f"the Coq library checks one hidden layer, scalar output, squared loss (here widths {list(prob.widths)}, loss {prob.loss})")
+    if conclusion == "spurious_local_minimum" and (len(prob.widths) != 3 or prob.widths[2] != 1):
+        raise Unsupported(f"the Coq library checks spurious minima of one hidden layer, scalar output (here widths {list(prob.widths)})")
     if sum(len(x) for x in (spec["data"]["inputs"])) + prob.m > MAX_NUMBERS:
         raise P.FormatError("problem.data", prob.m, f"more than {MAX_NUMBERS} numbers")
-    obs = _obligations(doc)
+    obs = _obligations(doc, ROUTES[conclusion], conclusion, prob.loss)
     if "problem_sha256" in doc and not _digest_ok(doc):
         raise P.FormatError("problem_sha256", doc["problem_sha256"], "does not match the problem statement")
+    c = {"conclusion": conclusion, "prob": prob, "point": flat_point(P.point(P.get(doc, "point", ""), prob, "point"), prob),
+         "loss": P.rational(P.get(doc, "loss", ""), "loss")}
+    if "strictly_lower" in obs:
+        c["better"] = flat_point(P.point(P.get(doc, "better_point", ""), prob, "better_point"), prob)
+        c["better_loss"] = P.rational(P.get(doc, "better_loss", ""), "better_loss")
+    for kind in ("descent_curve", "ascent_curve"):
+        if kind in obs:
+            c[kind] = curve_terms(obs[kind][0][1], prob, f"obligations[{obs[kind][0][0]}]")
+    if conclusion == "spurious_local_minimum":
+        c.update(_read_fit(obs, prob))
+    for n, ob in obs.get("linear_global_minimum", []) + obs.get("convex_global_minimum", []):
+        e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
+        dx, dy = prob.widths[0], prob.widths[-1]
+        W = P.matrix(P.get(e2e, "weights", path), dy, dx, f"{path}.weights")
+        c["e2e"] = ([[W[i, k] for k in range(dx)] for i in range(dy)], P.vector(e2e.get("bias"), dy, f"{path}.bias"))
+    return c
+
+
+def curve_terms(ob: dict, prob, path: str) -> list:
+    """Per parameter, its coefficients of t, t^2, ..., t^k along the obligation's curve."""
+    terms = {1: P.point(P.get(ob, "direction", path), prob, f"{path}.direction")}
+    if "second_order" in ob:
+        terms[2] = P.point(ob["second_order"], prob, f"{path}.second_order")
+    terms.update(higher_terms(ob, prob, path))
+    top = max(terms)
+    zero = [fmpq(0)] * len(flat_point(terms[1], prob))
+    flat = [flat_point(terms[k], prob) if k in terms else zero for k in range(1, top + 1)]
+    return [[flat[k][i] for k in range(top)] for i in range(len(zero))]
+
+
+def _read_fit(obs: dict, prob) -> dict:
     fit_kind = next(k for k in FITS if k in obs)
     fit_n, fit_ob = obs[fit_kind][0]
     Wb = P.matrix(P.get(P.get(fit_ob, "affine_fit", f"obligations[{fit_n}]", dict), "weights", f"obligations[{fit_n}].affine_fit"),
@@ -93,17 +143,8 @@ def read(doc) -> dict:
     if fit_kind == "affine_optimality":
         mults = P.matrix(P.get(fit_ob, "multipliers", f"obligations[{fit_n}]"), 1, prob.m, f"obligations[{fit_n}].multipliers").entries()
     radius = lambda kind: [P.rational(P.get(ob, "radius", f"obligations[{n}]"), f"obligations[{n}].radius") for n, ob in obs.get(kind, [])]
-    return {
-        "prob": prob,
-        "point": flat_point(P.point(P.get(doc, "point", ""), prob, "point"), prob),
-        "better": flat_point(P.point(P.get(doc, "better_point", ""), prob, "better_point"), prob),
-        "loss": P.rational(P.get(doc, "loss", ""), "loss"),
-        "better_loss": P.rational(P.get(doc, "better_loss", ""), "better_loss"),
-        "radius": radius("interior_cell")[0],
-        "radii": radius(fit_kind) + radius("smt_cell_minimum"),
-        "mults": mults,
-        "fit_w": list(Wb.entries()), "fit_b": bb[0],
-    }
+    return {"radius": radius("interior_cell")[0], "radii": radius(fit_kind) + radius("smt_cell_minimum"),
+            "mults": mults, "fit_w": list(Wb.entries()), "fit_b": bb[0]}
 
 
 def unsupported(doc) -> str | None:
@@ -117,35 +158,55 @@ def unsupported(doc) -> str | None:
     return None
 
 
+def theorems(vtext: str) -> list[str]:
+    """The names of the theorems an exported file states (each is probed with Print Assumptions)."""
+    return re.findall(r"^Theorem (\w+) :", vtext, flags=re.M)
+
+
 def export(doc, source: str = "") -> str:
     """The .v file of a supported certificate."""
     c = read(doc)
     prob = c["prob"]
     act = prob.act
-    dx, h = prob.widths[0], prob.widths[1]
+    dy = prob.widths[-1]
     X, Y = prob.X, prob.Y
-    samples = ";\n  ".join(f"({qlist(X[i, j] for i in range(dx))}, {qlist([Y[0, j]])})" for j in range(prob.m))
+    samples = ";\n  ".join(f"({qlist(X[i, j] for i in range(prob.widths[0]))}, {qlist(Y[i, j] for i in range(dy))})" for j in range(prob.m))
     pieces = "; ".join(f"({q(s)}, {q(b)})" for s, b in zip(act.slopes, act.intercepts))
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
-    return f"""(* symcert kernel export of {name} *)
+    head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1.
+From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1.
 Import ListNotations.
 Local Open Scope Q_scope.
 
 Definition net : network := {{|
-  widths := [{dx}; {h}; 1]%nat;
+  widths := [{"; ".join(str(w) for w in prob.widths)}]%nat;
   activ := {{| breakpoints := {qlist(act.breakpoints)}; pieces := [{pieces}] |}};
-  lossk := Squared |}}.
+  lossk := {loss_term(prob)} |}}.
 
 Definition data : list sample := [
   {samples}].
 
 Definition point : list Q := {qlist(c["point"])}.
-Definition better_point : list Q := {qlist(c["better"])}.
 Definition claimed_loss : Q := {q(c["loss"])}.
-Definition claimed_better_loss : Q := {q(c["better_loss"])}.
+"""
+    return head + BODIES[c["conclusion"]](c)
 
+
+def _curve(name: str, terms: list) -> str:
+    return f"Definition {name} : list poly := [\n  " + ";\n  ".join(qlist(t) for t in terms) + "].\n"
+
+
+def _lower(c) -> str:
+    return f"""Definition better_point : list Q := {qlist(c["better"])}.
+Definition claimed_better_loss : Q := {q(c["better_loss"])}.
+"""
+
+
+def _body_thm1(c) -> str:
+    # squared loss: normal equations (Thm1.v); other convex losses: subgradient multipliers (Convex1.v)
+    chk, pre = ("check_thm1", "thm1") if c["prob"].loss == "squared" else ("check_opt1", "opt1")
+    return _lower(c) + f"""
 Definition evidence : thm1_cert := {{|
   t1_point := point; t1_better := better_point;
   t1_loss := claimed_loss; t1_better_loss := claimed_better_loss;
@@ -153,14 +214,75 @@ Definition evidence : thm1_cert := {{|
   t1_fit_w := {qlist(c["fit_w"])}; t1_fit_b := {q(c["fit_b"])};
   t1_mults := {"None" if c["mults"] is None else "Some " + qlist(c["mults"])} |}}.
 
-Lemma checked : check_thm1 net data evidence = true.
+Lemma checked : {chk} net data evidence = true.
 Proof. vm_cast_no_check (eq_refl true). Qed.
 
 Theorem spurious : spurious_local_min (risk net data) (params point).
-Proof. exact (thm1_spurious net data evidence checked). Qed.
+Proof. exact ({pre}_spurious net data evidence checked). Qed.
 
 Theorem claimed_risks :
   risk net data (params point) = Q2R claimed_loss /\\
   risk net data (params better_point) = Q2R claimed_better_loss.
-Proof. exact (thm1_values net data evidence checked). Qed.
+Proof. exact ({pre}_values net data evidence checked). Qed.
 """
+
+
+def _body_descent(c) -> str:
+    return _lower(c) + _curve("descent", c["descent_curve"]) + """
+Lemma checked : check_curve net data point descent Lt = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Lemma checked_risks : check_lower net data point claimed_loss better_point claimed_better_loss = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem not_minimum : not_local_min (risk net data) (params point).
+Proof. exact (curve_down_sound net data point descent checked). Qed.
+
+Theorem claimed_risks :
+  risk net data (params point) = Q2R claimed_loss /\\
+  risk net data (params better_point) = Q2R claimed_better_loss /\\
+  (risk net data (params better_point) < risk net data (params point))%R.
+Proof. exact (lower_sound net data point claimed_loss better_point claimed_better_loss checked_risks). Qed.
+"""
+
+
+def _body_saddle(c) -> str:
+    return _curve("descent", c["descent_curve"]) + _curve("ascent", c["ascent_curve"]) + """
+Lemma checked_descent : check_curve net data point descent Lt = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Lemma checked_ascent : check_curve net data point ascent Gt = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Lemma checked_risk : check_value net data point claimed_loss = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem saddle_point : saddle (risk net data) (params point).
+Proof. exact (saddle_sound net data point descent ascent checked_descent checked_ascent). Qed.
+
+Theorem claimed_risk : risk net data (params point) = Q2R claimed_loss.
+Proof. exact (value_sound net data point claimed_loss checked_risk). Qed.
+"""
+
+
+def _body_global(c) -> str:
+    W, b = c["e2e"]
+    return f"""Definition end_to_end_weights : list (list Q) := [{"; ".join(qlist(r) for r in W)}].
+Definition end_to_end_bias : list Q := {qlist(b)}.
+
+Lemma checked : check_linear net data point end_to_end_weights end_to_end_bias = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Lemma checked_risk : check_value net data point claimed_loss = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem global_minimum : global_min (risk net data) (params point).
+Proof. exact (linear_sound net data point end_to_end_weights end_to_end_bias checked). Qed.
+
+Theorem claimed_risk : risk net data (params point) = Q2R claimed_loss.
+Proof. exact (value_sound net data point claimed_loss checked_risk). Qed.
+"""
+
+
+BODIES = {"spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent, "saddle_point": _body_saddle,
+          "global_minimum": _body_global}

@@ -21,7 +21,6 @@ from symcert.kernel_coq import export as E
 from symcert.kernel_coq import library as L
 
 MAX_FILE_BYTES = 200_000_000
-THEOREMS = ("spurious", "claimed_risks")
 
 
 def ledger(version: str) -> str:
@@ -46,7 +45,8 @@ def _axioms(output: str) -> list[str]:
 
 def run_coq(vtext: str, libdir: str, timeout: float):
     """(accepted, detail) for one exported file; raises subprocess.TimeoutExpired."""
-    probe = "".join(f"\nPrint Assumptions {t}." for t in THEOREMS)
+    names = E.theorems(vtext)
+    probe = "".join(f"\nPrint Assumptions {t}." for t in names)
     with tempfile.TemporaryDirectory(prefix="symcert-coq-") as work:
         with open(os.path.join(work, "Instance.v"), "w", encoding="ascii") as fh:
             fh.write(vtext + probe + "\n")
@@ -58,7 +58,7 @@ def run_coq(vtext: str, libdir: str, timeout: float):
     extra = sorted({a for a in _axioms(res.stdout) if a not in L.STANDARD_AXIOMS})
     if extra:
         return False, f"the proof rests on axioms beyond the standard real axioms: {', '.join(extra)}"
-    return True, "coqc accepted: " + ", ".join(THEOREMS)
+    return True, "coqc accepted: " + ", ".join(names)
 
 
 def check_file(path: str, timeout: float = 600.0) -> Report:

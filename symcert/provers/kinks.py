@@ -22,7 +22,7 @@ from symcert.checker.api import kernel
 from symcert.checker.api import risk_along
 from symcert.exact.rationals import format_rational as fr
 from symcert.provers.affine import least_squares
-from symcert.provers.lp import Infeasible, solve as simplex
+from symcert.provers.lp import Phase1
 
 MAX_HALVINGS = 60
 
@@ -59,40 +59,42 @@ def _z3_val(v: fmpq):
     return z3.RealVal(f"{v.p}/{v.q}")
 
 
+def _signed_column(prob, j: int, sign: str) -> list:
+    """Column of sample j in the Gordan system: s_j (x_j, 1), then 1 (the row sum y = 1)."""
+    s = 1 if sign == "+" else -1
+    return [s * prob.X[k, j] for k in range(prob.widths[0])] + [fmpq(s), fmpq(1)]
+
+
 def gordan(prob, samples: list, signs: str):
     """Multipliers y >= 0, sum 1, with sum_j y_j s_j (x_j, 1) = 0, or None if there are none, i.e. if
     the open sign cone {d : s_j (x_j, 1).d > 0} is nonempty (Gordan); an exact simplex feasibility LP."""
-    dx = prob.widths[0]
-    cols = []
+    lp = Phase1([fmpq(0)] * (prob.widths[0] + 1) + [fmpq(1)])
+    y = None
     for c, j in zip(signs, samples):
-        s = 1 if c == "+" else -1
-        cols.append([s * prob.X[k, j] for k in range(dx)] + [fmpq(s)])
-    A = [[col[k] for col in cols] for k in range(dx + 1)] + [[fmpq(1)] * len(cols)]
-    b = [fmpq(0)] * (dx + 1) + [fmpq(1)]
-    try:
-        y, _ = simplex([fmpq(0)] * len(cols), A, b)
-    except Infeasible:
-        return None
+        y = lp.add_column(_signed_column(prob, j, c))
     return y
 
 
 def dead_prefixes(prob, kinks) -> tuple[list, dict]:
-    """Farkas certificates for every minimal empty sign prefix of each layer-1 neuron."""
+    """Farkas certificates for every minimal empty sign prefix of each layer-1 neuron: depth-first over
+    the prefixes, each extension warm-starting phase 1 from its parent's optimal basis (one new column)."""
     neuron_samples = {}
     for l, i, j in kinks:
         if l == 1:
             neuron_samples.setdefault(i, []).append(j)
     empty, dead = [], {}
     for i, samples in sorted(neuron_samples.items()):
-        stack = ["+", "-"]
+        root = Phase1([fmpq(0)] * (prob.widths[0] + 1) + [fmpq(1)])
+        stack = [("+", root), ("-", root)]
         while stack:
-            p = stack.pop()
-            y = gordan(prob, samples, p)
+            p, parent = stack.pop()
+            lp = parent.copy()
+            y = lp.add_column(_signed_column(prob, samples[len(p) - 1], p[-1]))
             if y is not None:
                 empty.append({"layer": 1, "neuron": i + 1, "signs": p, "multipliers": [fr(v) for v in y]})
                 dead.setdefault(i, set()).add(p)
             elif len(p) < len(samples):
-                stack.extend((p + "+", p + "-"))
+                stack.extend(((p + "+", lp), (p + "-", lp)))
     empty.sort(key=lambda e: (e["neuron"], len(e["signs"]), e["signs"]))
     return empty, dead
 
@@ -272,13 +274,12 @@ def _affine_exceptions(prob, pre, kinks, cells, fit, risk) -> tuple[dict, list]:
         res = fit.fitted - prob.Y
         nonzero = [j for j in range(prob.m) if any(res[i, j] != 0 for i in range(prob.Y.nrows()))]
     proof_of, rest = {}, []
+    test = api.column_test(prob, pre, kinks, nonzero) if nonzero is not None else None
     for pat in cells:
-        if nonzero is not None:
-            cols = api.columns(prob, pre, kinks, pat)
-            if len({cols[j] for j in nonzero}) <= 1:
-                proof_of[pat] = "affine_exceptions"
-                continue
-        rest.append(pat)
+        if test is not None and test(pat):
+            proof_of[pat] = "affine_exceptions"
+        else:
+            rest.append(pat)
     return proof_of, rest
 
 
@@ -329,17 +330,17 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
             return _descent(prob, point, d1, r, stats)
     t0 = time.perf_counter()
     empty, dead = dead_prefixes(prob, kinks)
-    counts = {"pruned": 0}
-    cells = api.enumerate_cells(prob, kinks, dead, counts)
-    stats.update(kinks=len(kinks), patterns=1 << len(kinks), pruned=counts["pruned"], farkas=len(empty),
-                 seconds_enumerate=time.perf_counter() - t0)
-    if cells is None or len(cells) > max_cells:
+    n_cells, counts = api.count_cells(kinks, dead), {"pruned": 0}
+    if n_cells > min(max_cells, api.MAX_CELLS):
+        stats.update(kinks=len(kinks), patterns=1 << len(kinks), farkas=len(empty), seconds_enumerate=time.perf_counter() - t0)
         return Decision("unknown", reason=f"too many cells (more than {min(max_cells, api.MAX_CELLS)})", radius=r, stats=stats)
-    stats["cells"] = len(cells)
+    cells = lambda: api.enumerate_cells(prob, kinks, dead, counts)  # noqa: E731 (streamed, twice)
+    stats.update(kinks=len(kinks), patterns=1 << len(kinks), farkas=len(empty), cells=n_cells)
     risk = kernel.risk(prob, point)
     fit = _fit(prob) if solver_free and prob.loss == "squared" else None  # the witness is a squared-loss argument
     t0 = time.perf_counter()
-    proof_of, rest = _affine_exceptions(prob, pre, kinks, cells, fit, risk)
+    proof_of, rest = _affine_exceptions(prob, pre, kinks, cells(), fit, risk)
+    stats.update(pruned=counts["pruned"], seconds_enumerate=time.perf_counter() - t0)
     # cheap exact second-order line searches on every remaining cell first, then the per-cell minimum queries
     for pat in iterate(rest, "line search per cell", "cell"):
         d1 = line_search(prob, point, pre, kinks, pat, min(timeout_ms, LINE_SEARCH_MS))
@@ -348,7 +349,7 @@ def _decide(prob, point, radius_cap, timeout_ms, max_cells, solver_free) -> Deci
                          seconds_total=time.perf_counter() - t_start)
             return _descent(prob, point, d1, r, stats)
     n_z3, sat_cells, unknown = _z3_cells(prob, point, pre, kinks, r, risk, rest, proof_of, timeout_ms)
-    proofs = [{"pattern": pat, "proof": proof_of[pat]} for pat in cells if pat in proof_of]
+    proofs = [{"pattern": pat, "proof": proof_of[pat]} for pat in cells() if pat in proof_of]
     stats.update(z3_cells=n_z3, seconds_cells=time.perf_counter() - t0)
     if sat_cells:
         pat, mv = sat_cells[0]

@@ -18,7 +18,7 @@ import os
 import numpy as np
 from flint import arb, arb_mat, fmpq, fmpz
 
-from symcert import __version__, certificate
+from symcert import __version__, certificate, progress
 from symcert.checker.api import FormatError, SmoothProblem
 from symcert.checker.api import balls as B
 from symcert.checker.api import krawczyk as K
@@ -26,6 +26,7 @@ from symcert.checker.api import parse_problem
 from symcert.checker.verdict import Verdict
 from symcert.errors import InputError
 from symcert.exact.rationals import RationalSyntaxError, format_rational, parse_rational
+from symcert.provers import refine as R
 
 SMOOTH = ("sigmoid", "tanh", "softplus", "arctan", "gelu", "elu", "selu", "quadratic", "exponential")
 PRECISIONS = (128, 256, 512)
@@ -102,12 +103,12 @@ def read(spec: dict, src: str = "spec", base: str = ".") -> tuple:
             raise InputError(src, "network", net, "expected {\"widths\": [...], \"activation\": ...}")
         data = spec.get("data")
         data = read_dataset(os.path.join(base, data)) if isinstance(data, str) else dataset_from_json(data, src)
-        from symcert.inputs.losses import parse_loss
+        from symcert.inputs.losses import parse_loss, require_exact
         loss = spec.get("loss", "squared")
         if not isinstance(loss, str):
             raise InputError(src, "loss", loss, "expected a loss name")
         pj = {"network": {"widths": net["widths"], "activation": _activation(net["activation"], src)},
-              "loss": parse_loss(loss, src), "data": data.to_json()}
+              "loss": require_exact(parse_loss(loss, src), src, "the smooth box route"), "data": data.to_json()}
     try:
         prob = parse_problem(pj, "problem")
     except FormatError as exc:
@@ -157,13 +158,23 @@ def refine(net, c: list, prec: int, max_steps: int = 40) -> tuple:
         for step in range(max_steps):
             th = [arb(x) for x in c]
             if step % 5 == 0:
-                Y = B.hessian(net, th).mid().inv().mid()
-            d = Y * arb_mat(n, 1, B.gradient(net, th)).mid()
+                Y = R.hessian(net, th).mid().inv().mid()
+            d = Y * arb_mat(n, 1, R.gradient(net, th)).mid()
             size = max(abs(float(d[i, 0].mid())) for i in range(n))
             c = [dyadic(x - exact(d[i, 0]), bits) for i, x in enumerate(c)]
             if size < 2.0 ** (16 - prec) or not math.isfinite(size) or size > 1e6:
                 break
     return c, step + 1, size
+
+
+def _newton(net, c, prec):
+    """(centre, steps, last step size, None) or (c, 0, None, reason) when a Hessian met is singular."""
+    try:
+        return (*refine(net, c, prec), None)
+    except (ZeroDivisionError, ValueError) as exc:
+        return c, 0, None, f"singular Hessian ({exc})" if str(exc) else "singular Hessian"
+    except B.Crossing as exc:
+        return c, 0, None, str(exc)
 
 
 def classify(net, c: list, r: fmpq, prec: int):
@@ -172,23 +183,23 @@ def classify(net, c: list, r: fmpq, prec: int):
     (it holds the critical point, and its Hessian enclosure is narrower)."""
     with K.precision(prec):
         try:
-            H = B.hessian(net, [arb(x) + arb(r) * arb(0, 1) for x in c])
+            H = R.hessian(net, [arb(x) + arb(r) * arb(0, 1) for x in c])
         except B.Crossing:
             return None
         th = [arb(x) for x in c]
-        g = B.gradient(net, th)
+        g = R.gradient(net, th)
         Kc, u = K._krawczyk(H, g, r)
         if Kc is None or not all(k < arb(r) and k > -arb(r) for k in Kc):
             return None
         G = arb_mat(len(g), 1, g) + H * u
-        enc = B.risk(net, th) + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
+        enc = R.risk(net, th) + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
         rho = min(K.upper_bound(max((abs(k) for k in Kc), key=lambda b: b.upper())), r)
         r2 = r
         while r2 / 2 >= rho and r2 > fmpq(1, fmpz(2) ** (prec - 8)):
             r2 /= 2
         if r2 < r:
             try:
-                H = B.hessian(net, [arb(x) + arb(r2) * arb(0, 1) for x in c])
+                H = R.hessian(net, [arb(x) + arb(r2) * arb(0, 1) for x in c])
             except B.Crossing:
                 return None
         return enc, K.positive_definite(H), H, r2
@@ -197,11 +208,21 @@ def classify(net, c: list, r: fmpq, prec: int):
 def negative_direction(H, prec: int):
     """A dyadic direction v with v^T H v certainly < 0 over the balls, or None."""
     n = H.nrows()
-    M = np.array([[float(H[i, j].mid()) for j in range(n)] for i in range(n)])
-    w, V = np.linalg.eigh((M + M.T) / 2)
-    if not w[0] < 0:
-        return None
-    v = V[:, 0] / np.max(np.abs(V[:, 0]))
+    if n <= 40:  # mpmath (pure Python, the same answer on every machine) for the sizes stored in proofs/
+        import mpmath
+        with mpmath.workprec(53):
+            w, V = mpmath.eigsy(mpmath.matrix([[float((H[i, j] + H[j, i]).mid()) / 2 for j in range(n)] for i in range(n)]))
+            k = min(range(n), key=lambda i: w[i])
+            if not w[k] < 0:
+                return None
+            v = np.array([float(V[i, k]) for i in range(n)])
+    else:
+        M = np.array([[float(H[i, j].mid()) for j in range(n)] for i in range(n)])
+        w, V = np.linalg.eigh((M + M.T) / 2)
+        if not w[0] < 0:
+            return None
+        v = V[:, 0]
+    v = v / np.max(np.abs(v))
     vq = [dyadic(fmpq(*float(x).as_integer_ratio()), 40) for x in v]
     with K.precision(prec):
         Vm = arb_mat(n, 1, [arb(x) for x in vq])
@@ -312,7 +333,7 @@ def _better(net, prob, pj, lo: fmpq, better, restart_count: int, seed: int, prec
     with K.precision(prec):
         for flat, how in cands:
             try:
-                rb = B.risk(net, [arb(x) for x in flat])
+                rb = R.risk(net, [arb(x) for x in flat])
             except B.Crossing:
                 continue
             if rb < arb(lo):
@@ -334,39 +355,73 @@ def certify_smooth_point(spec: dict, better: dict | None = None, *, restarts: in
     limit = B.limits(net, PRECISIONS[0])
     if limit:
         return Verdict.UNKNOWN, None, f"limit reached: {limit}"
-    why = "Newton's method did not converge"
+    found, why = locate(net, c0, max_distance)
+    if found is None:
+        return Verdict.UNKNOWN, None, why
+    return _finish(net, prob, pj, *found, bflat, restarts, seed, spec.get("name", src))
+
+
+def locate(net, c0: list, max_distance: fmpq) -> tuple:
+    """((c, r, prec, classify's answer, distance, steps), None) for the first precision where a box
+    is classified, or (None, the reason). ``net`` may be a gauge-reduced network (refine.Reduced)."""
+    why, start, walked, lm_why = "Newton's method did not converge", c0, None, None
     for prec in PRECISIONS:
-        try:
-            c, steps, size = refine(net, c0, prec)
-        except (ZeroDivisionError, ValueError, B.Crossing) as exc:
-            return Verdict.UNKNOWN, None, f"Newton refinement failed at {prec} bits: {exc or 'singular Hessian'}"
+        c, steps, size, failed = _newton(net, start, prec)
+        far = max((abs(a - b) for a, b in zip(c, c0)), default=fmpq(0)) > min(max_distance, MAX_DISTANCE)
+        if walked is None and (failed or not size < 2.0 ** (40 - prec) or far):
+            # Newton's method from the given point did not settle near it: walk downhill first
+            start, walked, _, lm_why = R.levenberg_marquardt(net, c0)
+            progress.detail(f"  Levenberg-Marquardt: {walked} steps" + (f"; {lm_why}" if lm_why else ""))
+            c, steps, size, failed = _newton(net, start, prec)
+        progress.detail(f"  Newton at {prec} bits: {steps} steps, last step {size if size is None else f'{size:.3g}'}")
+        if failed:
+            return None, f"Newton refinement failed at {prec} bits: {failed}"
         if size is None or not size < 2.0 ** (40 - prec):
-            why = f"Newton's method did not converge at {prec} bits (last step {size:.3g})"
+            why = (f"Newton's method did not converge at {prec} bits (last step {size:.3g})"
+                   + (f" after the downhill walk: {lm_why}" if lm_why else f"; where it started: {R.diagnose(net, start)}"))
             continue
+        steps, start = steps + (walked or 0), c
         dist = max((abs(a - b) for a, b in zip(c, c0)), default=fmpq(0))
         if dist > max_distance:
-            return Verdict.UNKNOWN, None, (f"the given point is not near a critical point: Newton's method reached one at "
-                                           f"distance {float(dist):.3g} > {max_distance} (options.max_distance)")
-        found = None  # the Krawczyk test holds but the LDL^T does not: smaller boxes give narrower H(B)
-        for k in (k for k in RADII if k <= prec - 32):
-            r = fmpq(1, fmpz(2) ** k)
-            out = classify(net, c, r, prec)
-            if out is not None:
-                found = (r, out)
-                if out[1] is None or negative_direction(out[2], prec) is not None:
-                    break
+            return None, (f"the given point is not near a critical point: Newton's method reached one at "
+                          f"distance {float(dist):.3g} > {max_distance} (options.max_distance)")
+        found = _boxes(net, c, prec)
         if found is None:
-            why = f"the Krawczyk test fails for every radius tried up to {prec} bits (singular or ill-conditioned Hessian?)"
+            why = f"the Krawczyk test fails for every radius tried up to {prec} bits ({R.diagnose(net, c)})"
             continue
         r, out = found
         if out[1] is not None and prec != PRECISIONS[-1] and negative_direction(out[2], prec) is None:
             why = "the Hessian is neither proved positive definite nor given a certified direction of negative curvature"
             continue
-        return _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restarts, seed, spec.get("name", src))
-    return Verdict.UNKNOWN, None, why
+        return (c, r, prec, out, dist, steps), None
+    return None, why
 
 
-def _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restart_count, seed, name):
+def _boxes(net, c, prec):
+    """(r, classify's answer) for the first radius whose LDL^T (or negative direction) succeeds, else
+    the last radius where the Krawczyk test held, else None. The Krawczyk test can hold where the
+    LDL^T does not: smaller boxes give narrower H(B). One progress step per box."""
+    found, bar = None, progress.counter(f"Krawczyk boxes at {prec} bits", "box")
+    try:
+        for k in (k for k in RADII if k <= prec - 32):
+            r = fmpq(1, fmpz(2) ** k)
+            out = classify(net, c, r, prec)
+            bar.update()
+            what = ("Krawczyk test fails" if out is None else "one critical point; Hessian positive definite" if out[1] is None
+                    else f"one critical point; LDL^T pivot {out[1] + 1} not proved positive")
+            progress.detail(f"  box 2^-{k} at {prec} bits: {what}")
+            if out is not None:
+                found = (r, out)
+                if out[1] is None or negative_direction(out[2], prec) is not None:
+                    break
+    finally:
+        bar.close()
+    return found
+
+
+def _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restart_count, seed, name, expand=None):
+    """The certificate and the answer for a classified box; ``expand`` maps a direction on the free
+    coordinates of a gauge-reduced network to all coordinates."""
     enc, pivot, H, r2 = out
     lo_hi = bounds(enc, prec // 2)
     obs = [dict(id="critical", kind="krawczyk_box", radius=format_rational(r), precision=prec, rests_on=[B.ARB(prec), K.KRAWCZYK])]
@@ -388,6 +443,7 @@ def _finish(net, prob, pj, c, r, prec, out, dist, steps, bflat, restart_count, s
         return Verdict.CERTIFIED, doc, (f"spurious strict local minimum in the {where}; risk >= {float(enc.lower()):.12g} > "
                                         f"{float(parse_rational(lower[1][1])):.12g} >= risk at the {lower[2]}")
     v = negative_direction(H, prec)
+    v = expand(v) if v is not None and expand else v
     if v is None:
         return Verdict.UNKNOWN, None, (f"one critical point in the {where}, but the Hessian is neither proved positive definite "
                                        f"(pivot {pivot + 1}) nor has a certified direction of negative curvature")

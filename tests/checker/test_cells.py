@@ -197,3 +197,43 @@ def test_many_kinks_refuted_by_pattern_free_line_search():
     doc, dec = constructions.certify_point(pj, pt, YT.claim_json("t", {}))
     assert doc["claim"]["conclusion"] == "not_local_minimum" and "cells" not in dec.stats
     assert _check(doc).verdict is Verdict.CERTIFIED
+
+
+def test_streamed_cells_are_the_nested_product_in_canonical_order():
+    from symcert.checker import cells as C
+    kinks = [(1, 0, 0), (1, 0, 1), (1, 0, 2), (1, 1, 0), (2, 0, 0)]
+    dead = {0: {"+-"}, 1: {"+"}}
+    counts = {"pruned": 0}
+    got = list(C.enumerate_cells(None, kinks, dead, counts))
+    parts = [sorted(C._neuron_patterns(3, dead[0], {"pruned": 0})), sorted(C._neuron_patterns(1, dead[1], {"pruned": 0})), ["-", "+"]]
+    want = [""]
+    for p in parts:
+        want = [c + s for c in want for s in p]
+    assert got == want and len(got) == C.count_cells(kinks, dead) and counts["pruned"] == 2 + 1
+
+
+def test_column_test_agrees_with_the_columns_written_out():
+    """column_test (base columns once, cached per kinked-character string) against the pattern
+    columns built from scratch for every cell, on the leaky 3-kink instance and a deep one."""
+    from symcert.checker import cells as C
+    from symcert.checker import kernel
+    from symcert.checker.reading import point as parse_point, problem as parse_problem
+    for build in (lambda: YT.boundary_min(leaky_relu("1/2"), 3), YT.abs_global_min, lambda: YT.collinear_min(5, relu())):
+        pj, pt = build()
+        prob = parse_problem(pj)
+        theta = parse_point(pt, prob, "point")
+        pre = kernel.forward(prob, theta)[0]
+        kinks = C.kinked_entries(prob, pre)
+        for nonzero in ([], [0], [0, 1], list(range(prob.m))):
+            test = C.column_test(prob, pre, kinks, nonzero)
+            for pat in C.enumerate_cells(prob, kinks, {}, {"pruned": 0}):
+                choice = dict(zip(kinks, pat))
+                cols = []
+                for j in nonzero:
+                    col = []
+                    for l, Z in enumerate(pre, start=1):
+                        for i in range(Z.nrows()):
+                            k, kink = prob.act.piece(Z[i, j])
+                            col.append(k + 1 if kink and choice[(l, i, j)] == "+" else k)
+                    cols.append(tuple(col))
+                assert test(pat) == (len(set(cols)) <= 1)

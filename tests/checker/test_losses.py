@@ -54,7 +54,9 @@ def test_problem_reads_losses():
     ({"kind": "huber", "delta": "0"}, (("1",), ("0",), ("1",)), "must be positive"),
     ({"kind": "huber", "delta": 0.5}, (("1",), ("0",), ("1",)), "not exact"),
     ({"kind": "hinge"}, (("1",), ("0",), ("1",)), "1 or -1"),
-    ({"kind": "logistic"}, (("1",), ("0",), ("1",)), "unknown loss"),
+    ({"kind": "logistic"}, (("1",), ("0",), ("1",)), "1 or -1"),
+    ({"kind": "cross_entropy"}, (("1",), ("0",), ("1",)), "dy >= 2"),
+    ({"kind": "softmax"}, (("1",), ("0",), ("1",)), "unknown loss"),
 ])
 def test_bad_loss_specs(loss, targets, needle):
     with pytest.raises(FormatError) as exc:

@@ -76,14 +76,11 @@ def test_inputs_that_do_not_admit_the_construction():
         ding2022.choose_labels([[F(0)], [F(1)]])  # two points: every residual is affine
 
 
-def test_cli_user_inputs(tmp_path, root):
-    import subprocess
-    import sys
-
+def test_cli_user_inputs(tmp_path, cli):
     good = tmp_path / "d.csv"
     good.write_text("x1,y\n-2,0\n-1/2,0\n1/3,0\n1,0\n5/2,0\n")
     out = tmp_path / "c.json"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "symcert", *a], capture_output=True, text=True, cwd=root)  # noqa: E731
+    run = cli
     p = run("certify", "ding2022.thm", "--data", str(good), "--hidden", "2", "-o", str(out))
     assert p.returncode == 0, p.stderr
     assert run("check", str(out)).returncode == 0

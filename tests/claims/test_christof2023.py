@@ -51,3 +51,23 @@ def test_hypotheses():
         C.certify(C.rows(*C.WORKED), leaky_relu(fmpq(1)), C.LOSSES["squared"], [1, 2, 1], "t")
     with pytest.raises(HypothesisViolation):
         C.certify(from_rows([[fmpq(v)] for v in (0, 1, 2)], [[fmpq(v)] for v in (1, 3, 5)]), relu(), C.LOSSES["squared"], [1, 2, 1], "t")
+
+
+def test_logistic_and_pseudo_huber_by_the_layer_box_route():
+    docs = [i.build() for i in C.instances() if "logistic" in i.name or "pseudo-huber" in i.name]
+    assert {d["problem"]["loss"]["kind"] for d in docs} == {"logistic", "pseudo_huber"}
+    for d in docs:
+        assert d["claim"]["conclusion"] == "spurious_local_minimum_in_layer_box" and d["version"] == 2
+        assert len(d["problem"]["network"]["widths"]) >= 4  # depth 3 or more
+        assert [h["id"] for h in d["claim"]["hypotheses"]] == ["C1", "C2", "C3", "C4"]
+        assert "layer_minimum_box" in [o["kind"] for o in d["obligations"]]
+        assert check(d).verdict is Verdict.CERTIFIED
+    assert any(d["obligations"][0]["kind"] == "interior_cell" for d in docs)  # narrow: first-layer variables in the cell box
+
+
+def test_separable_logistic_data_and_cross_entropy_are_not_applicable():
+    sep = from_rows([[fmpq(v)] for v in (-2, -1, 1, 2, 3)], [[fmpq(v)] for v in (-1, -1, 1, 1, 1)])
+    with pytest.raises(HypothesisViolation, match="separable"):
+        C.certify(sep, relu(), {"kind": "logistic"}, [1, 2, 2, 1], "t")
+    with pytest.raises(HypothesisViolation, match="cross_entropy"):
+        C.certify(sep, relu(), {"kind": "cross_entropy"}, [1, 2, 2, 1], "t")

@@ -208,15 +208,12 @@ def test_seeded_smooth_role_matches_sign_of_B(act, seed):
         assert check_document(doc).verdict is Verdict.REJECTED
 
 
-def _cli(*args):
-    import os
-    import subprocess
-    import sys
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return subprocess.run([sys.executable, "-m", "symcert", *args], capture_output=True, text=True, cwd=root)
+@pytest.fixture
+def _cli(cli):
+    return cli
 
 
-def test_cli_split_of_a_user_point(tmp_path):
+def test_cli_split_of_a_user_point(_cli, tmp_path):
     data = tmp_path / "d.csv"
     data.write_text("x1,y\n0,0\n1,1\n2,0\n3,1\n")
     pt = {"W1": [["1/5"], ["0"]], "b1": ["6/5", "1"], "W2": [["1", "0"]], "b2": ["-1"]}  # yun2019 thm1 worked minimum

@@ -10,6 +10,7 @@ There is at least one per obligation kind and one per conclusion of the checker'
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 import hashlib
 import json
 import os
@@ -482,6 +483,91 @@ def later_kinds() -> list:
     doc = _data("box-minimum.json")
     doc["loss"] = ["0", "1/1000000"]
     out.append(("REJECTED", "enclosure-excludes-risk", doc, "a loss enclosure [0, 10^-6] that excludes the risk at the critical point"))
+    return out + gauged()
+
+
+def gauged() -> list:
+    """Bad certificates of a deep leaky-ReLU network with a rescaling gauge (tests/data/box-gauged.json,
+    built by certify --model; checker/gauge.py)."""
+    out = []
+    doc = _data("box-gauged.json")
+    doc["claim"]["conclusion"] = "strict_local_minimum_in_box"
+    out.append(("REJECTED", "gauged-claimed-strict", doc, "a strict minimum claimed with a gauge: the minimum is strict only on the gauge slice"))
+    doc = _data("box-gauged.json")
+    doc["gauge"] = doc["gauge"][1:]
+    out.append(("INVALID", "gauge-missing-neuron", doc, "the gauge leaves a hidden neuron's rescaling free"))
+    doc = _data("box-gauged.json")
+    doc["gauge"][0] = "W1[1,1]"
+    out.append(("INVALID", "gauge-incoming-weight", doc, "a gauge coordinate that is an incoming weight of the first layer, not an outgoing one"))
+    doc = _data("box-gauged.json")
+    del doc["gauge"]
+    out.append(("INVALID", "gauge-absent-piecewise-linear", doc, "a box certificate of a piecewise-linear network without a gauge"))
+    doc = _data("box-gauged.json")
+    _ob_of(doc, "krawczyk_box")["radius"] = "1/4"
+    out.append(("REJECTED", "gauged-box-crosses-kink", doc, "a gauged Krawczyk box of radius 1/4: a pre-activation meets the breakpoint"))
+    doc = _data("box-gauged.json")
+    doc["problem"]["network"]["activation"]["pieces"][0][1] = "1/2"
+    doc["problem"]["network"]["activation"]["pieces"][1][1] = "1/2"
+    out.append(("INVALID", "gauge-not-homogeneous", redigest(doc), "a gauge for an activation with an intercept (not positively homogeneous)"))
+    return out
+
+
+LAYER = "he2020/thm1-logistic-s41-m8-dx1-dy1-d2-relu.json"  # a logistic layer-box certificate (checker/layer_box.py)
+LAYER_CE = "he2020/thm1-cross-entropy-s43-m9-dx2-dy3-d2-relu.json"
+
+
+def layer_box() -> list:
+    """The logistic and cross-entropy losses: the layer box and the better point below it."""
+    out = []
+
+    def make(rel, change, verdict, name, why):
+        doc = load(rel)
+        doc.pop("rests_on", None)
+        change(doc)
+        out.append((verdict, name, doc, why))
+    make(LAYER, lambda d: d["obligations"][0].update(variables=d["obligations"][0]["variables"][:1]), "REJECTED",
+         "broken-layer_minimum_box", "layer_minimum_box with the output bias dropped: the variables do not reach every affine map")
+    make(LAYER_CE, lambda d: d["obligations"][0].update(variables=[[i, c] for i in range(3) for c in (0, 1, 4)]), "REJECTED",
+         "softmax-shift-layer_minimum_box", "every output row free under the cross-entropy loss: the softmax shift is a flat direction")
+    make(LAYER, lambda d: d["obligations"][0].update(radius="1/1267650600228229401496703205376"), "REJECTED",
+         "numeric-layer_minimum_box", "a layer box of radius 2^-100: the minimiser lies outside it, K(B) is not inside B")
+    make(LAYER, lambda d: d.update(better_point=copy.deepcopy(d["point"]), better_loss=d["loss"]), "REJECTED",
+         "broken-arb_strictly_lower", "arb_strictly_lower: better_point is the point itself, not below the minimum")
+    make(LAYER, lambda d: d.update(loss=["0", "1/1000000"]), "REJECTED", "enclosure-excludes-layer-minimum",
+         "a loss enclosure [0, 10^-6] that excludes the risk at the layer box's minimum")
+    make(LAYER, lambda d: d.update(loss=d["loss"][0]), "INVALID", "exact-loss-logistic",
+         "an exact loss for the logistic loss, whose risk is transcendental: an enclosure [lo, hi] is needed")
+    make("he2020/thm1-logistic-s46-m10-dx2-dy1-d3-hard_sigmoid.json", lambda d: d["obligations"].pop(0), "REJECTED",
+         "no-cell-box-layer_minimum_box", "first-layer variables without the interior_cell box: they could leave the activation cell")
+    saddle = "yun2019/thm4-logistic-s75-depth2-saddle-zero.json"
+
+    def unbalance(d):
+        d["problem"]["data"]["targets"][0] = ["1" if d["problem"]["data"]["targets"][0] == ["-1"] else "-1"]
+        redigest(d)
+    make(saddle, unbalance, "REJECTED", "broken-taylor_critical", "taylor_critical with one label flipped (digest recomputed): "
+         "the labels no longer sum to 0, so the output bias's derivative is not 0")
+    make(saddle, lambda d: d["obligations"][1].update(kind="taylor_ascent"), "REJECTED", "broken-taylor_ascent",
+         "the descent curve stated as an ascent curve: the risk drops along it")
+    make(saddle, lambda d: d["obligations"][2].update(kind="taylor_descent"), "REJECTED", "broken-taylor_descent",
+         "the ascent line stated as a descent curve: the risk rises along it")
+    make(saddle, lambda d: d["obligations"][1].update(order=2), "REJECTED", "order-taylor_descent",
+         "taylor_descent through degree 2 only: the drop appears at t^3, undecided at that order")
+    ph = "christof2023/thm-random-s53-m8-dx2-d3-hard_sigmoid-pseudo-huber-1_2.json"  # pseudo-Huber, delta 1/2
+
+    def shift(d):
+        hi = Fraction(d["loss"][1])
+        d["loss"] = [str(hi + Fraction(1, 10**9)), str(hi + Fraction(2, 10**9))]
+    make(ph, shift, "REJECTED", "enclosure-excludes-pseudo-huber-minimum",
+         "a pseudo-Huber loss enclosure just above the risk at the layer box's minimum")
+    for delta, tag in (("0", "zero"), ("-1/2", "negative")):
+        make(ph, lambda d, delta=delta: (d["problem"]["loss"].update(delta=delta), redigest(d)), "INVALID",
+             f"pseudo-huber-delta-{tag}", f"a pseudo-Huber parameter delta = {delta} (digest recomputed): it must be positive")
+    make(ph, lambda d: (d["problem"]["loss"].update(delta="1"), redigest(d)), "REJECTED", "pseudo-huber-delta-changed",
+         "the pseudo-Huber parameter changed from 1/2 to 1 (digest recomputed): the minimiser leaves the layer box")
+    make(LAYER, lambda d: d["obligations"][0].update(precision=100000), "UNKNOWN", "limit-layer_minimum_box",
+         "layer_minimum_box at 100000 bits: beyond MAX_PREC")
+    make(LAYER, lambda d: d["obligations"][1].update(precision=100000), "UNKNOWN", "limit-arb_strictly_lower",
+         "arb_strictly_lower at 100000 bits: beyond MAX_PREC")
     return out
 
 
@@ -501,7 +587,7 @@ def entries() -> list:
     for conclusion in CONCLUSIONS:  # a box conclusion needs a loss enclosure: an exact loss is unreadable for it
         out.append(("INVALID" if conclusion in BOX_CONCLUSIONS else "REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
-    return out + population() + soundness() + later_kinds() + hostile() + smooth_scale()
+    return out + population() + soundness() + later_kinds() + hostile() + smooth_scale() + layer_box()
 
 
 def main() -> int:

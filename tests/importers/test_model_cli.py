@@ -106,7 +106,8 @@ def test_deep_network_unknown(tmp_path, capsys):
     nets.save_npz(str(tmp_path / "m.npz"), p, rng.normal(size=(6, 2)), rng.normal(size=(6, 1)), str(tmp_path / "d.npz"))
     code, _ = _run(tmp_path, "--model", str(tmp_path / "m.npz"), "--data", str(tmp_path / "d.npz"))
     assert code == Verdict.UNKNOWN.exit_code
-    assert "last layer snaps exactly" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "last layer alone snaps exactly" in err and "gauge" in err, err
 
 
 def test_smooth_without_rigorous_route(trained, tmp_path, capsys):

@@ -13,6 +13,10 @@ absolute losses (any convex loss of :mod:`symcert.checker.losses` works), depth 
 * the same data under other activations, depths and losses, and seeded random data, through
   the generic construction of :mod:`symcert.claims.constructions`.
 
+Under the logistic and pseudo-Huber losses (irrational risks) the same construction goes through
+the layer-box route of he2020.thm1 (:func:`symcert.claims.layer_box.spurious_certificate`): one
+spurious local minimum theta* in a small box, not the continuum (see docs/papers/christof2023.md).
+
 To add an activation, add an entry to ``ACTS`` (a function returning the activation's JSON);
 smooth activations with an affine segment (ELU, SELU) need the exact-real machinery of the
 smooth claims for the better point and can be added as a separate instance list.
@@ -93,8 +97,34 @@ def check_hypotheses(data: Dataset, act: dict, widths: list) -> list:
     ]
 
 
+ARB_LOSSES = ("logistic", "pseudo_huber")  # irrational risks: the layer-box route (claims/layer_box.py)
+
+
+def certify_arb(data: Dataset, act: dict, loss: dict, widths: list, instance: str) -> dict:
+    """A spurious local minimum theta* in a layer box: the network outputs the best affine fit under the
+    logistic or pseudo-Huber loss (irrational in general), every neuron on one affine piece."""
+    from symcert.claims.base import require_hypotheses
+    from symcert.claims.layer_box import spurious_certificate
+    if loss["kind"] not in ARB_LOSSES:
+        raise HypothesisViolation(CLAIM_ID, "differentiable loss", f"the {loss['kind']} loss is not taken here "
+                                  "(squared, absolute, huber:D, hinge, logistic, pseudo_huber:D)")
+    hyps = check_hypotheses(data, act, widths)
+    hyps[2] = dict(hyps[2], evidence="rank [X; 1; Y] > rank [X; 1]: no affine map interpolates the targets")
+    hyps.append({"id": "C4", "statement": "the loss has a minimum over the affine maps (logistic: the data are not separable)",
+                 "evidence": "the Krawczyk test finds the minimiser", "check": {"kind": "obligation_holds", "obligation": "layer_minimum_box"}})
+    claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "Theorem (continuum of spurious local minima)", "statement": STATEMENT,
+             "conclusion": "spurious_local_minimum_in_layer_box", "instance": instance, "hypotheses": hyps,
+             "construction": {"member": "one point theta* in a layer box (the continuum is not certified under this loss)"}}
+    pj = AM.problem_json(data, widths, act, loss)
+    AM.parse(pj)  # labels that the loss does not take: one line naming the field (exit 2)
+    require_hypotheses(CLAIM_ID, hyps[:3], pj)
+    return spurious_certificate(claim, pj, act)
+
+
 def certify(data: Dataset, act: dict, loss: dict, widths: list, instance: str, lam=None, shift=None,
             idle_bias=None, point=None, better=None, member: str = "") -> dict:
+    if loss.get("kind") in ("logistic", "cross_entropy", "pseudo_huber"):
+        return certify_arb(data, act, loss, widths, instance)
     claim = {"id": CLAIM_ID, "paper": PAPER, "theorem": "Theorem (continuum of spurious local minima)",
              "statement": STATEMENT, "conclusion": "spurious_local_minimum", "instance": instance,
              "hypotheses": check_hypotheses(data, act, widths),
@@ -161,6 +191,21 @@ SEEDED = [  # (seed, m, dx, widths, activation, loss)
     (28, 7, 2, [2, 3, 3, 1], "hard_sigmoid", "huber"),
 ]
 SEEDED_ACTS = {"leaky": lambda: leaky_relu(fmpq(1, 10)), "hard_sigmoid": hard_sigmoid}
+ARB_SEEDED = [  # (seed, m, dx, widths, activation, loss, delta): the layer-box route
+    (51, 10, 2, [2, 3, 3, 1], "leaky", "logistic", None),
+    (52, 9, 1, [1, 2, 2, 2, 1], "hard_sigmoid", "logistic", None),
+    (53, 8, 2, [2, 3, 3, 1], "hard_sigmoid", "pseudo_huber", fmpq(1, 2)),
+    (54, 9, 2, [2, 2, 2, 2, 1], "leaky", "pseudo_huber", fmpq(1)),
+]
+
+
+def arb_random_dataset(seed: int, m: int, dx: int, loss: str) -> Dataset:
+    """As :func:`random_dataset`; logistic labels +-1 (seeded)."""
+    data = random_dataset(seed, m, dx)
+    if loss != "logistic":
+        return data
+    rng = random.Random(seed + 1000)
+    return from_rows(data.inputs, [[fmpq(rng.choice((-1, 1)))] for _ in range(m)])
 
 
 def random_dataset(seed: int, m: int, dx: int) -> Dataset:
@@ -200,6 +245,15 @@ def instances() -> list:
                 random_dataset(seed, m, dx), {**ACTS, **SEEDED_ACTS}[an](), LOSSES[ln], widths,
                 f"seeded random data: seed {seed}, m = {m}, dx = {dx}; {an}; {ln} loss; widths {widths}"),
             f"seed {seed}, {an}, {ln}, widths {widths}"))
+    for seed, m, dx, widths, an, ln, delta in ARB_SEEDED:
+        tag = ln.replace("_", "-") + (f"-{fr(delta).replace('/', '_')}" if delta is not None else "")
+        out.append(Instance(
+            f"thm-random-s{seed}-m{m}-dx{dx}-d{len(widths) - 1}-{an}-{tag}",
+            lambda seed=seed, m=m, dx=dx, widths=widths, an=an, ln=ln, delta=delta: certify(
+                arb_random_dataset(seed, m, dx, ln), SEEDED_ACTS[an](), AM.loss_spec(ln, delta), widths,
+                f"seeded random data: seed {seed}, m = {m}, dx = {dx}; {an}; {ln} loss"
+                + (f" (delta {fr(delta)})" if delta is not None else "") + f"; widths {widths}; layer-box route"),
+            f"seed {seed}, {an}, {ln}, widths {widths} (layer-box route)"))
     return out
 
 
@@ -215,5 +269,6 @@ def certify_data(data: Dataset, options: dict) -> dict:
 CLAIM = Claim(CLAIM_ID, PAPER, "activation with an affine segment, widths >= 2: a continuum of spurious local minima",
               instances, certify_data,
               {"--activation": "relu | hard_tanh | relu6 | hard_sigmoid | leaky_relu:S | abs | pl:SL;T1=V1,...;SR",
-               "--loss": "squared | absolute | huber:DELTA | hinge (default squared)",
+               "--loss": "squared | absolute | huber:DELTA | hinge | logistic | pseudo_huber:DELTA (default squared; "
+                         "the last two by the layer-box route: one spurious minimum in a box)",
                "--hidden N": "width of every hidden layer (default 2)", "--depth L": "number of weight layers (default 2)"})

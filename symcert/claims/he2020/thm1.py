@@ -19,6 +19,8 @@ from symcert.inputs.data import Dataset
 
 
 def certify_thm1(data: Dataset, act: dict, loss: dict, widths: list, instance: str, eta=None, better: str = "search") -> dict:
+    if loss["kind"] in ("logistic", "cross_entropy"):
+        return certify_thm1_arb(data, act, loss, widths, instance)
     claim = {"id": "he2020.thm1", "paper": PAPER, "theorem": "Theorem 1", "statement": THM1,
              "conclusion": "spurious_local_minimum", "instance": instance,
              "hypotheses": [
@@ -32,6 +34,51 @@ def certify_thm1(data: Dataset, act: dict, loss: dict, widths: list, instance: s
     require_hypotheses("he2020.thm1", claim["hypotheses"], AM.problem_json(data, widths, act, loss))
     bp = abs_network(act, widths) if better == "abs" else None
     return AM.certify(claim, data, widths, act, loss, lam=fmpq(1) if eta is not None else None, shift=eta, better=bp)
+
+
+def certify_thm1_arb(data: Dataset, act: dict, loss: dict, widths: list, instance: str) -> dict:
+    """The logistic and cross-entropy losses: the minimiser is transcendental, so the certificate is about the point
+    theta* near the rational point that differs from it only in the output layer (claims/layer_box.py)."""
+    from symcert.claims.layer_box import he2020_certificate
+    claim = {"id": "he2020.thm1", "paper": PAPER, "theorem": "Theorem 1", "statement": THM1,
+             "conclusion": "spurious_local_minimum_in_layer_box", "instance": instance,
+             "hypotheses": [
+                 {"id": "H1", "statement": "activation piecewise linear, not linear", "evidence": f"{act.get('name')}",
+                  "check": {"kind": "piecewise_linear_not_affine"}},
+                 {"id": "H2", "statement": "hidden widths >= dy + 1", "evidence": f"widths {widths}", "check": {"kind": "hidden_widths_exceed_output"}},
+                 {"id": "H3", "statement": "loss convex in the output", "evidence": f"{loss['kind']} loss", "check": {"kind": "loss_convex"}},
+                 {"id": "H4", "statement": "the loss has a minimum over the affine maps (the data are not separable)",
+                  "evidence": "the Krawczyk test finds the minimiser", "check": {"kind": "obligation_holds", "obligation": "layer_minimum_box"}},
+             ],
+             "construction": {"carrier_piece": piece_text(act)}}
+    pj = AM.problem_json(data, widths, act, loss)
+    AM.parse(pj)  # labels that the loss does not take: one line naming the field (exit 2)
+    require_hypotheses("he2020.thm1", claim["hypotheses"][:3], pj)
+    return he2020_certificate(claim, pj, act)
+
+
+THM1_ARB = [  # (seed, m, dx, dy, widths, activation, loss): logistic and cross-entropy, by the layer-box route
+    (41, 8, 1, 1, [1, 2, 1], "relu", "logistic"),
+    (42, 10, 2, 1, [2, 3, 3, 1], "leaky", "logistic"),
+    (44, 12, 3, 1, [3, 4, 4, 4, 1], "hard_tanh", "logistic"),
+    (43, 9, 2, 3, [2, 4, 3], "relu", "cross_entropy"),
+    (45, 12, 2, 2, [2, 3, 3, 3, 2], "relu6", "cross_entropy"),
+    (46, 10, 2, 1, [2, 2, 2, 1], "hard_sigmoid", "logistic"),  # hidden width dy + 1 < dx + 1: first-layer variables
+    (47, 14, 3, 2, [3, 3, 2], "abs", "cross_entropy"),
+]
+
+
+def arb_dataset(seed: int, m: int, dx: int, dy: int, loss: str) -> Dataset:
+    """Seeded random inputs k/4 (|k| <= 12); labels +-1 (logistic) or one-hot over dy classes."""
+    import random
+    rng = random.Random(seed)
+    xs = [[fmpq(rng.randint(-12, 12), 4) for _ in range(dx)] for _ in range(m)]
+    if loss == "logistic":
+        ys = [[fmpq(rng.choice((-1, 1))) for _ in range(dy)] for _ in range(m)]
+    else:
+        ys = [[fmpq(int(i == c)) for i in range(dy)] for c in (rng.randrange(dy) for _ in range(m))]
+    from symcert.inputs.data import from_rows
+    return from_rows(xs, ys)
 
 
 THM1_SEEDED = [  # (seed, m, dx, widths, activation, loss)
@@ -83,6 +130,13 @@ def thm1_instances() -> list:
                 data(), SPREAD_ACTS[an](), LOSSES[ln], widths,
                 f"seeded random data: seed {seed}, m = {m}, dx = {dx}, dy = {dy}; {an}; {ln} loss; widths {widths}"),
             f"seed {seed}, dy = {dy}, {an}, {ln}, widths {widths}"))
+    for seed, m, dx, dy, widths, an, ln in THM1_ARB:
+        out.append(Instance(
+            f"thm1-{ln.replace('_', '-')}-s{seed}-m{m}-dx{dx}-dy{dy}-d{len(widths) - 1}-{an}",
+            lambda an=an, ln=ln, widths=widths, seed=seed, m=m, dx=dx, dy=dy: certify_thm1(
+                arb_dataset(seed, m, dx, dy, ln), SPREAD_ACTS[an](), {"kind": ln}, widths,
+                f"seeded random data: seed {seed}, m = {m}, dx = {dx}, dy = {dy}; {an}; {ln} loss; widths {widths}"),
+            f"seed {seed}, {an}, {ln} loss (layer-box route), widths {widths}"))
     for an in ("relu", "leaky"):
         out.append(Instance(
             f"thm1-worked-continuum-{an}-squared",
@@ -114,7 +168,7 @@ def certify_thm1_data(data: Dataset, options: dict) -> dict:
 
 
 OPTIONS = {"--activation": "relu | leaky_relu:S | relu_like:SP,SM | abs | hard_tanh | relu6 | hard_sigmoid | pl:SL;T1=V1,...;SR",
-           "--loss": "squared | absolute | huber:DELTA | hinge (default squared)",
+           "--loss": "squared | absolute | huber:DELTA | hinge | logistic | cross_entropy (default squared)",
            "--hidden N": "width of every hidden layer (default 2; >= dy + 1)",
            "--depth L": "number of weight layers (default 2)"}
 

@@ -34,6 +34,7 @@ from symcert import certificate
 from symcert.checker.api import LINEAR_LEMMA, POLY_T, RATIONAL, FormatError, end_to_end, kernel, parse_point, parse_problem
 from symcert.checker.api import risk_along
 from symcert.claims.base import Claim, Instance
+from symcert.claims.constructions import parse as parse_data_problem
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
 from symcert.inputs.activations import piecewise_linear
@@ -54,8 +55,6 @@ def problem_json(data: Dataset, widths: list, loss: dict | None = None) -> dict:
     return {"network": {"widths": list(widths), "activation": IDENTITY}, "loss": dict(loss or {"kind": "squared"}),
             "data": data.to_json()}
 
-
-# ---- exact linear algebra helpers ---------------------------------------------------------
 
 def identity(n: int) -> fmpq_mat:
     return fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)])
@@ -85,8 +84,6 @@ def _zero_like(prob) -> dict:
 def _nonzero(params: dict) -> bool:
     return any(v != 0 for M in params.values() for v in M.entries())
 
-
-# ---- classification ----------------------------------------------------------------------
 
 def _hidden_at_zero(prob, params: dict) -> list:
     """h_l(0) for l = 0..L-1 (h_0(0) = 0), as column vectors."""
@@ -259,8 +256,6 @@ def classify(pj: dict, params: dict, instance: str = "user point", seed: int = 0
     return certificate.document(claim, pj, params, loss, obligations)
 
 
-# ---- instances ----------------------------------------------------------------------------
-
 def _mat(rows) -> fmpq_mat:
     return fmpq_mat(len(rows), len(rows[0]), [fmpq(v) for r in rows for v in r])
 
@@ -422,7 +417,8 @@ def instances() -> list:
                              f"seeded random data (seed {seed}, m = 10, dx = dy = 2), depth {L}, {kind}", 50 + seed))
     for seed, L, kind in ((67, 3, "global"), (62, 2, "global"), (63, 4, "saddle-zero"), (64, 3, "saddle-zero")):
         out.append(_huber_instance(seed, L, kind))
-    return out
+    from symcert.claims.yun2019.thm4_arb import instances as arb_instances
+    return out + arb_instances()
 
 
 HUBER = {"kind": "huber", "delta": "1/2"}
@@ -444,8 +440,6 @@ def _huber_instance(seed: int, L: int, kind: str) -> Instance:
         return classify(problem_json(rd, widths, HUBER), factor_point(P, c, widths, 70 + seed, True), desc)
     return Instance(name, build, desc)
 
-
-# ---- user entry ---------------------------------------------------------------------------
 
 def read_point(path):
     """The point of --point FILE (or a dict of exact values given through the Python API)."""
@@ -483,18 +477,22 @@ def certify_data(data: Dataset, options: dict) -> dict:
     if widths[-1] != data.dy:
         raise InputError(path, f"W{len(widths) - 1}", widths[-1], f"the output width must be dy = {data.dy}")
     loss = options.get("loss")
-    if loss is not None and loss.get("kind") not in ("squared", "huber"):
+    if loss is not None and loss.get("kind") not in ("squared", "huber", "logistic", "cross_entropy"):
         raise HypothesisViolation(CLAIM_ID, "H2", f"l0 must be convex and differentiable: the {loss.get('kind')} loss has kinks "
-                                  "(use squared or huber:D)")
+                                  "(use squared, huber:D, logistic or cross_entropy)")
     pj = problem_json(data, widths, loss)
+    prob = parse_data_problem(pj)  # the data's labels against the loss: one line naming the field (exit 2)
     try:
-        params = parse_point(doc, parse_problem(pj), "point")
+        params = parse_point(doc, prob, "point")
     except FormatError as exc:
         raise InputError(path, exc.field, exc.value, exc.reason) from None
+    if loss is not None and loss["kind"] in ("logistic", "cross_entropy"):  # transcendental: the layer-box route
+        from symcert.claims.yun2019.thm4_arb import classify_point
+        return classify_point(pj, params, options.get("instance", f"user point {path}"))
     return classify(pj, params, options.get("instance", f"user point {path}"), source=path)
 
 
-CLAIM = Claim(CLAIM_ID, PAPER, "deep linear networks (squared or Huber loss): every critical point is a global minimum or a saddle",
-              instances, certify_data,
-              {"--point FILE": "the critical point to classify (JSON of W1, b1, ..., WL, bL; depth = number of layers)",
-               "--loss": "squared (default) | huber:DELTA (a convex differentiable l0)"})
+CLAIM = Claim(CLAIM_ID, PAPER, "deep linear networks (squared, Huber, logistic loss): a critical point is a global minimum or a saddle",
+              instances, certify_data, {"--point FILE": "the critical point to classify (JSON of W1, b1, ..., WL, bL; depth = number of layers)",
+                                        "--loss": "squared (default) | huber:DELTA | logistic | cross_entropy (convex differentiable l0; "
+                                                  "the last two: global minima in a layer box only)"})

@@ -31,11 +31,12 @@ Proof.
 Qed.
 
 Section Orth.
-  Variable ds : list sample.
-  Variable rr : sample -> R.
+  Context {T : Type}.
+  Variable ds : list T.
+  Variable rr : T -> R.
   Hypothesis sum_r : sum (map rr ds) = 0.
 
-  Lemma orth_dot (X : sample -> list R) w :
+  Lemma orth_dot (X : T -> list R) w :
     (forall l, sum (map (fun s => rr s * nth l (X s) 0) ds) = 0) ->
     sum (map (fun s => rr s * dot w (X s)) ds) = 0.
   Proof.
@@ -56,11 +57,11 @@ Section Orth.
   Qed.
 
   (** Hidden neurons (w, b) whose activation is the affine map of piece (s, c) on every sample. *)
-  Definition on_piece (h : R -> R) (X : sample -> list R) (wb : list R * R) (sc : Q * Q) : Prop :=
+  Definition on_piece (h : R -> R) (X : T -> list R) (wb : list R * R) (sc : Q * Q) : Prop :=
     forall s, In s ds ->
       h (dot (fst wb) (X s) + snd wb) = Q2R (fst sc) * (dot (fst wb) (X s) + snd wb) + Q2R (snd sc).
 
-  Lemma orth_hidden (h : R -> R) (X : sample -> list R) nb scs :
+  Lemma orth_hidden (h : R -> R) (X : T -> list R) nb scs :
     (forall l, sum (map (fun s => rr s * nth l (X s) 0) ds) = 0) ->
     Forall2 (on_piece h X) nb scs ->
     forall v, sum (map (fun s => rr s * dot v (map (fun wb => h (dot (fst wb) (X s) + snd wb)) nb)) ds) = 0.
@@ -77,7 +78,7 @@ Section Orth.
   Qed.
 
   (** sum (a_s)^2 / 2 >= sum (r_s)^2 / 2 when a - r is orthogonal to r. *)
-  Lemma sq_ge (a : sample -> R) :
+  Lemma sq_ge (a : T -> R) :
     sum (map (fun s => rr s * (a s - rr s)) ds) = 0 ->
     sum (map (fun s => rr s ^ 2 / 2) ds) <= sum (map (fun s => a s ^ 2 / 2) ds).
   Proof.
@@ -87,7 +88,7 @@ Section Orth.
     { apply sum_map_ext_in. intros; field. }
     rewrite E, !sum_map_plus, H.
     assert (0 <= sum (map (fun s => (a s - rr s) ^ 2 / 2) ds)).
-    { rewrite <- (sum_map_zero (fun _ : sample => 0) ds) by reflexivity.
+    { rewrite <- (sum_map_zero (fun _ : T => 0) ds) by reflexivity.
       apply sum_map_le. intros s _. pose proof (pow2_ge_0 (a s - rr s)). lra. }
     lra.
   Qed.

@@ -1,0 +1,61 @@
+"""The Krawczyk operator over arb balls, shared by the box routes (trusted; no sympy).
+
+``krawczyk(H, g, r)`` encloses K(B) - c = -Y g(c) + (I - Y H(B)) (B - c) for the sup-norm box B of
+radius r around a centre c, with H(B) an arb enclosure of the Jacobian of the map (here: the
+Hessian of a risk) over B, g(c) its value at c, and Y a point matrix (an approximate inverse of
+mid H(B)). If K(B) lies strictly inside B, the map has exactly one zero in B, and it lies in K(B)
+(Krawczyk 1969; Moore 1977; Rump 1983). Used by checker/krawczyk.py (smooth networks) and
+checker/layer_box.py (logistic and cross-entropy losses).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import flint
+from flint import arb, arb_mat, fmpq
+
+
+@contextmanager
+def precision(prec: int):
+    saved = flint.ctx.prec
+    flint.ctx.prec = prec
+    try:
+        yield
+    finally:
+        flint.ctx.prec = saved
+
+
+def upper_bound(x: arb) -> fmpq:
+    """An exact rational >= every point of the ball."""
+    man, exp = x.upper().mid().man_exp()
+    two = fmpq(2) ** abs(int(exp))
+    return fmpq(man) * two if exp >= 0 else fmpq(man) / two
+
+
+def krawczyk(H: arb_mat, g: list, r: fmpq) -> tuple:
+    """(K(B) - c as a list of balls, u = B - c) or (None, reason) when mid H(B) is singular.
+
+    M is mid H(B) rounded to binary64 numbers (a point matrix), R[i, j] an upper bound of
+    |h - M[i, j]| over the ball H(B)[i, j], so every H' in H(B) is M + D with |D| <= R entrywise.
+    Y is an approximate inverse of M (arb_mat.solve with algorithm "approx", no error bounds, at 53
+    bits), rounded to binary64: any point matrix is sound. Then
+    (I - Y H') u = (I - Y M) u - Y D u and |(Y D u)_i| <= (|Y| R 1)_i r, so the i-th entry of
+    K(B) - c lies in -(Y g(c))_i + ((I - Y M) u)_i + [-1, 1] (|Y| R 1)_i r. The products are of
+    short point matrices (fast); the result encloses K(B) - c."""
+    n = H.nrows()
+    rows = H.tolist()
+    M = arb_mat([[arb(float(x.mid())) for x in row] for row in rows])
+    I = arb_mat(n, n)
+    for i in range(n):
+        I[i, i] = 1
+    try:
+        with precision(53):
+            Y = arb_mat([[arb(float(y.mid())) for y in row] for row in M.solve(I, algorithm="approx").tolist()])
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return None, "the midpoint of H(B) is singular in binary64"
+    u = arb_mat(n, 1, [arb(r) * arb(0, 1) for _ in range(n)])
+    R = arb_mat([[abs(x - M[i, j]).upper() for j, x in enumerate(row)] for i, row in enumerate(rows)])
+    Yabs = arb_mat([[abs(y) for y in row] for row in Y.tolist()])
+    spread = Yabs * (R * arb_mat(n, 1, [arb(1)] * n))
+    K = -(Y * arb_mat(n, 1, g)) + (I - Y * M) * u
+    return [K[i, 0] + spread[i, 0].upper() * arb(r) * arb(0, 1) for i in range(n)], u

@@ -35,7 +35,7 @@ from __future__ import annotations
 from flint import fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.lifted import balance, multipliers
+from symcert.checker.lifted import stationary_in_lifted
 from symcert.checker.obligations import RATIONAL, Context, Outcome
 from symcert.checker.problem import FormatError, PiecewiseLinear, Problem
 from symcert.checker.ledger import CELL_MINIMA_LEMMA as LEMMA
@@ -77,14 +77,10 @@ def check_cell_global_minima(ctx: Context, ob: dict, path: str) -> Outcome:
     if why:
         return Outcome("fails", why, [])
     prob = ctx.prob
-    pre, _, out = ctx.forward(ctx.point)
-    G, bad = multipliers(ctx, ob, path, out)
+    pre, bad = stationary_in_lifted(ctx, ob, path)
     if bad:
         return bad
-    why = balance(prob, pre[0], G)
-    if why:
-        return Outcome("fails", f"the lifted normal equations G Phi = 0 fail at {why}", [RATIONAL])
-    Phi = design(prob, pre[0])
+    Phi = design(prob, pre)
     dim = Phi.ncols() - Phi.rank()
     shape = f"of dimension {dim}" if prob.loss == "squared" else f"containing a manifold of dimension {dim}"
     return Outcome("holds", f"the point minimises the risk over its whole cell (minimum {ctx.risk}); every local minimum in its "

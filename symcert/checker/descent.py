@@ -83,16 +83,20 @@ def risk_along(prob, base: dict, d1: dict, d2: dict | None, higher: dict | None 
                 cs[k] = H[name][i, j]
             return cs
         curve[name] = [[fmpq_poly(coeffs(i, j)) for j in range(B.ncols())] for i in range(B.nrows())]
-    total = fmpq_poly([])
+    return sum((loss_poly(prob, out, y) for out, y in curve_outputs(prob, curve)), fmpq_poly([]))
+
+
+def curve_outputs(prob, curve: dict):
+    """(output, target) for every sample and output entry along the curve, the outputs as
+    polynomials in t (``curve[name][i][j]`` the entry's polynomial; the pieces are those that hold
+    for small t > 0, see ``_piece_poly``)."""
     for s in range(prob.m):
         a = [fmpq_poly([prob.X[k, s]]) for k in range(prob.widths[0])]
         for l in range(1, prob.depth + 1):
             W, b = curve[f"W{l}"], curve[f"b{l}"]
             z = [sum((W[i][k] * a[k] for k in range(len(a))), b[i][0]) for i in range(len(W))]
             a = z if l == prob.depth else [_piece_poly(prob.act, zi) for zi in z]
-        for i, out in enumerate(a):
-            total += loss_poly(prob, out, prob.Y[i, s])
-    return total
+        yield from ((out, prob.Y[i, s]) for i, out in enumerate(a))
 
 
 def loss_poly(prob, out: fmpq_poly, y: fmpq) -> fmpq_poly:

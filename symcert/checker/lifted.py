@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import kernel, losses
+from symcert.checker import losses
 from symcert.checker.obligations import RATIONAL, Context, Outcome, box_radius_needed
 from symcert.checker.ledger import LIFTED_LEMMA as LEMMA
 from symcert.checker.problem import FormatError, PiecewiseLinear, Problem, get, matrix, point, rational
@@ -91,6 +91,19 @@ def balance(prob: Problem, pre: fmpq_mat, G: fmpq_mat) -> str | None:
     return None
 
 
+def stationary_in_lifted(ctx: Context, ob: dict, path: str):
+    """(the hidden pre-activations at the point, None) when the certificate's multipliers are in
+    the loss's subdifferential and G Phi = 0 holds exactly; else (None, the Outcome that fails)."""
+    pre, _, out = ctx.forward(ctx.point)
+    G, bad = multipliers(ctx, ob, path, out)
+    if bad:
+        return None, bad
+    why = balance(ctx.prob, pre[0], G)
+    if why:
+        return None, Outcome("fails", f"the lifted normal equations G Phi = 0 fail at {why}", [RATIONAL])
+    return pre[0], None
+
+
 def check_lifted_normal_equations(ctx: Context, ob: dict, path: str) -> Outcome:
     prob = ctx.prob
     if not isinstance(prob, Problem) or not isinstance(prob.act, PiecewiseLinear):
@@ -102,13 +115,9 @@ def check_lifted_normal_equations(ctx: Context, ob: dict, path: str) -> Outcome:
     r, missing = box_radius_needed(ctx, ob, path)
     if missing:
         return missing
-    pre, _, out = ctx.forward(ctx.point)
-    G, bad = multipliers(ctx, ob, path, out)
+    _, bad = stationary_in_lifted(ctx, ob, path)
     if bad:
         return bad
-    why = balance(prob, pre[0], G)
-    if why:
-        return Outcome("fails", f"the lifted normal equations G Phi = 0 fail at {why}", [RATIONAL])
     n = prob.widths[1] * (prob.widths[0] + 2) + 1
     return Outcome("holds", f"the risk in the box is a convex function of {n} lifted variables per output, minimised "
                             f"at the point (G Phi = 0 exactly); risk {ctx.risk}", [RATIONAL, LEMMA], (("local_min", r),))

@@ -29,7 +29,7 @@ from __future__ import annotations
 from flint import arb, fmpq, fmpq_poly
 
 from symcert.checker import kernel
-from symcert.checker.descent import _piece_poly, higher_terms
+from symcert.checker.descent import curve_outputs, higher_terms
 from symcert.checker.krawczyk_core import precision
 from symcert.checker.ledger import ARB, POLY_T, RATIONAL, TAYLOR_LOGISTIC
 from symcert.checker.obligations import Outcome
@@ -64,15 +64,7 @@ def _outputs(prob, base: dict, terms: dict) -> list:
     top = max(terms)
     curve = {n: [[fmpq_poly([base[n][i, j]] + [terms[k][n][i, j] if k in terms else 0 for k in range(1, top + 1)])
                   for j in range(base[n].ncols())] for i in range(base[n].nrows())] for n in prob.param_names()}
-    outs = []
-    for s in range(prob.m):
-        a = [fmpq_poly([prob.X[k, s]]) for k in range(prob.widths[0])]
-        for l in range(1, prob.depth + 1):
-            W, b = curve[f"W{l}"], curve[f"b{l}"]
-            z = [sum((W[i][k] * a[k] for k in range(len(a))), b[i][0]) for i in range(len(W))]
-            a = z if l == prob.depth else [_piece_poly(prob.act, zi) for zi in z]
-        outs += [(o, prob.Y[i, s]) for i, o in enumerate(a)]
-    return outs
+    return list(curve_outputs(prob, curve))
 
 
 def change(prob, base: dict, terms: dict, n: int):

@@ -228,6 +228,9 @@ def problem(spec, path: str = "problem") -> Problem:
     loss = get(get(spec, "loss", path, dict), "kind", f"{path}.loss", str)
     if loss not in LOSSES:
         raise FormatError(f"{path}.loss.kind", loss, f"unknown loss (known: {', '.join(LOSSES)})")
+    extra = sorted(set(spec["loss"]) - ({"kind", "delta"} if loss in ("huber", "pseudo_huber") else {"kind"}))
+    if extra:  # a field that would be ignored is refused (a stated parameter must be the one used)
+        raise FormatError(f"{path}.loss.{extra[0]}", spec["loss"][extra[0]], f"not a field of the {loss} loss")
     data = get(spec, "data", path, dict)
     inputs = get(data, "inputs", f"{path}.data", list)
     targets = get(data, "targets", f"{path}.data", list)

@@ -226,6 +226,9 @@ def hostile() -> list:
     out.append(("INVALID", "json-deep-objects", '{"a":' * 5000 + "1" + "}" * 5000, "JSON objects nested 5,000 deep: beyond MAX_JSON_DEPTH"))
     text = json.dumps(load(PL)).replace('"loss": "1/3"', '"loss": NaN')
     out.append(("INVALID", "json-nan-loss", text, "the claimed loss is NaN, not an exact number"))
+    doc = load(PL)
+    doc["problem"]["loss"]["scale"] = "2"
+    out.append(("INVALID", "loss-unknown-field", redigest(doc), "a loss field the checker would not use (scale): refused, not ignored"))
     doc = load(SMOOTH)
     doc["problem"]["network"]["widths"] = [1, 4000, 1]
     out.append(("UNKNOWN", "smooth-too-wide", redigest(doc), "a smooth network of 12,001 parameters: beyond MAX_SMOOTH_PARAMETERS"))

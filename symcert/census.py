@@ -46,9 +46,14 @@ class SchedulerUnreachable(SymcertError):
 
 
 def one_blas_thread() -> None:
-    """Before numpy is imported in a worker: one BLAS thread, so a seed gives the same endpoint anywhere."""
+    """One BLAS thread in this process, so a seed gives the same endpoint anywhere: the variables
+    for a numpy not imported yet, and threadpoolctl's limit for one already loaded (a Dask worker or
+    a forked pool worker has numpy in memory, where the variables no longer act)."""
     for var in BLAS_VARS:
         os.environ[var] = "1"
+    if "numpy" in sys.modules:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=1)
 
 
 # ---- specs ----------------------------------------------------------------------------------------

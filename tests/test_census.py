@@ -202,3 +202,14 @@ def test_census_lines_quiet_and_verbose(tmp_path, capsys):
     assert main(base + ["-v", "-o", str(tmp_path / "v.jsonl")]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("seed 0: CERTIFIED") and " steps; orbit " in err[1] and "global_minimum" in err[1]
+
+
+def test_one_blas_thread_limits_a_numpy_already_loaded():
+    """census workers: one BLAS thread even where numpy was imported before the task ran."""
+    import numpy  # noqa: F401
+    from threadpoolctl import threadpool_info
+
+    from symcert.census import one_blas_thread
+    one_blas_thread()
+    blas = [lib for lib in threadpool_info() if lib.get("user_api") == "blas"]
+    assert all(lib["num_threads"] == 1 for lib in blas), blas

@@ -29,13 +29,12 @@ from flint import arb, arb_mat, fmpq
 
 from symcert.checker import balls as B
 from symcert.checker import gauge as G
-from symcert.checker.krawczyk_core import krawczyk as _krawczyk, precision, upper_bound  # noqa: F401 (re-exported)
+from symcert.checker.krawczyk_core import krawczyk as _krawczyk, positive_definite, precision, upper_bound  # noqa: F401 (re-exported)
 from symcert.checker.ledger import CURVATURE, GAUGE, KRAWCZYK, LDL
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.problem import FormatError, enclosure, get, param_values, rational
 from symcert.checker.smooth import SmoothProblem
 
-LEAF = 32  # block size below which the LDL^T runs entry by entry
 
 
 def flat_point(spec, prob, path: str) -> list:
@@ -176,50 +175,6 @@ def check_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:
     return Outcome("holds", f"K(B) strictly inside the box of radius {r}: exactly one critical point in it, within "
                             f"{float(rho):.3g} of the centre; its risk lies in {enc.str(10, radius=True)}", ledger,
                    (("critical_box", r, rho),))
-
-
-def _ldl_leaf(rows: list) -> int | None:
-    """Entry-wise LDL^T of a symmetric ball matrix (lower triangle used): the index of the first
-    pivot not certainly > 0, or None. Argument: on a symmetric point matrix M inside the balls the
-    same operations compute M's exact pivots d_k = det M_k / det M_{k-1} (M_k the leading k x k
-    block), and ball arithmetic encloses them; all d_k > 0 gives every det M_k > 0, so M is
-    positive definite (Sylvester). Using a[j][k] for a[k][j] is exact for symmetric M."""
-    a = [list(row) for row in rows]
-    n = len(a)
-    for k in range(n):
-        p = a[k][k]
-        if not p > 0:
-            return k
-        for i in range(k + 1, n):
-            f = a[i][k] / p
-            for j in range(k + 1, i + 1):
-                a[i][j] -= f * a[j][k]
-    return None
-
-
-def positive_definite(H: arb_mat, start: int = 0) -> int | None:
-    """None if every symmetric matrix in the balls H is positive definite, else the index of the
-    first pivot (block) not proved positive. Block step: with H = [[A, C^T], [C, D]], H is
-    positive definite iff A is and the Schur complement S = D - C A^{-1} C^T is (H is congruent to
-    diag(A, S)). arb_mat.solve encloses A^{-1} C^T for every A, C in the balls, so the ball matrix
-    S encloses S(M) for every M in H."""
-    n = H.nrows()
-    rows = H.tolist()
-    if n <= LEAF:
-        k = _ldl_leaf(rows)
-        return None if k is None else start + k
-    h = n // 2
-    A = arb_mat([row[:h] for row in rows[:h]])
-    C = arb_mat([row[:h] for row in rows[h:]])
-    D = arb_mat([row[h:] for row in rows[h:]])
-    bad = positive_definite(A, start)
-    if bad is not None:
-        return bad
-    try:
-        S = D - C * A.solve(C.transpose())
-    except (ZeroDivisionError, ValueError):
-        return start
-    return positive_definite(S, start + h)
 
 
 def check_hessian_definite_box(ctx, ob: dict, path: str) -> Outcome:

@@ -5,7 +5,8 @@ radius r around a centre c, with H(B) an arb enclosure of the Jacobian of the ma
 Hessian of a risk) over B, g(c) its value at c, and Y a point matrix (an approximate inverse of
 mid H(B)). If K(B) lies strictly inside B, the map has exactly one zero in B, and it lies in K(B)
 (Krawczyk 1969; Moore 1977; Rump 1983). Used by checker/krawczyk.py (smooth networks) and
-checker/layer_box.py (logistic and cross-entropy losses).
+checker/layer_box.py (logistic and cross-entropy losses); with the interval LDL^T
+(``positive_definite``) that checker/krawczyk.py and checker/population_obligations.py use.
 """
 from __future__ import annotations
 
@@ -59,3 +60,50 @@ def krawczyk(H: arb_mat, g: list, r: fmpq) -> tuple:
     spread = Yabs * (R * arb_mat(n, 1, [arb(1)] * n))
     K = -(Y * arb_mat(n, 1, g)) + (I - Y * M) * u
     return [K[i, 0] + spread[i, 0].upper() * arb(r) * arb(0, 1) for i in range(n)], u
+
+
+LEAF = 32  # block size below which the LDL^T runs entry by entry
+
+
+def _ldl_leaf(rows: list) -> int | None:
+    """Entry-wise LDL^T of a symmetric ball matrix (lower triangle used): the index of the first
+    pivot not certainly > 0, or None. Argument: on a symmetric point matrix M inside the balls the
+    same operations compute M's exact pivots d_k = det M_k / det M_{k-1} (M_k the leading k x k
+    block), and ball arithmetic encloses them; all d_k > 0 gives every det M_k > 0, so M is
+    positive definite (Sylvester). Using a[j][k] for a[k][j] is exact for symmetric M."""
+    a = [list(row) for row in rows]
+    n = len(a)
+    for k in range(n):
+        p = a[k][k]
+        if not p > 0:
+            return k
+        for i in range(k + 1, n):
+            f = a[i][k] / p
+            for j in range(k + 1, i + 1):
+                a[i][j] -= f * a[j][k]
+    return None
+
+
+def positive_definite(H: arb_mat, start: int = 0, leaf: int = LEAF) -> int | None:
+    """None if every symmetric matrix in the balls H is positive definite, else the index of the
+    first pivot (block) not proved positive. Block step: with H = [[A, C^T], [C, D]], H is
+    positive definite iff A is and the Schur complement S = D - C A^{-1} C^T is (H is congruent to
+    diag(A, S)). arb_mat.solve encloses A^{-1} C^T for every A, C in the balls, so the ball matrix
+    S encloses S(M) for every M in H."""
+    n = H.nrows()
+    rows = H.tolist()
+    if n <= leaf:
+        k = _ldl_leaf(rows)
+        return None if k is None else start + k
+    h = n // 2
+    A = arb_mat([row[:h] for row in rows[:h]])
+    C = arb_mat([row[:h] for row in rows[h:]])
+    D = arb_mat([row[h:] for row in rows[h:]])
+    bad = positive_definite(A, start, leaf)
+    if bad is not None:
+        return bad
+    try:
+        S = D - C * A.solve(C.transpose())
+    except (ZeroDivisionError, ValueError):
+        return start
+    return positive_definite(S, start + h, leaf)

@@ -30,6 +30,7 @@ from flint import arb, arb_mat, fmpq
 
 from symcert.checker.ledger import ARB, CURVATURE_POP as CURVATURE, GLOBAL_POP as GLOBAL, KRAWCZYK_POP as KRAWCZYK
 from symcert.checker.ledger import RATIONAL as RATIONAL_Q, SYLVESTER_POP as SYLVESTER, TAYLOR_POP as TAYLOR, WEYL_POP as WEYL
+from symcert.checker.krawczyk_core import positive_definite as _pd, precision
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.population import MAX_PREC, Degenerate, Evaluator, PopulationProblem, point  # noqa: F401
 from symcert.checker.problem import FormatError, get, rational
@@ -53,21 +54,6 @@ class PopulationContext(Context):
 
 MAX_RADIUS = fmpq(1, 4)
 LEAF = 24
-
-
-class precision:
-    """Context manager: flint's working precision set to ``prec`` bits, restored after."""
-
-    def __init__(self, prec: int):
-        self.prec = prec
-
-    def __enter__(self):
-        import flint
-        self.saved, flint.ctx.prec = flint.ctx.prec, self.prec
-
-    def __exit__(self, *exc):
-        import flint
-        flint.ctx.prec = self.saved
 
 
 def _fields(ctx, ob: dict, path: str, radius: bool = True):
@@ -152,41 +138,10 @@ def _needs_critical(ctx, r):
     return None
 
 
-def _ldl_leaf(a: list):
-    """Index of the first pivot of the entry-wise LDL^T of the ball matrix ``a`` (lower triangle
-    used) not certainly > 0, or None. For every symmetric point matrix M in the balls the same
-    operations compute M's pivots det M_k / det M_(k-1), and the balls enclose them."""
-    a = [list(row) for row in a]
-    for k in range(len(a)):
-        p = a[k][k]
-        if not p > 0:
-            return k
-        for i in range(k + 1, len(a)):
-            f = a[i][k] / p
-            for j in range(k + 1, i + 1):
-                a[i][j] -= f * a[j][k]
-    return None
-
-
 def positive_definite(H: arb_mat, start: int = 0):
-    """None if every symmetric matrix in the balls is positive definite, else the first pivot
-    index not proved positive. Blocks: H = [[P, C^T], [C, D]] is positive definite iff P is and
-    S = D - C P^-1 C^T is (congruence to diag(P, S)); arb_mat.solve encloses P^-1 C^T for every
-    P, C in the balls, so the ball S encloses every such Schur complement."""
-    n, rows = H.nrows(), H.tolist()
-    if n <= LEAF:
-        k = _ldl_leaf(rows)
-        return None if k is None else start + k
-    h = n // 2
-    P, C, D = (arb_mat([row[c0:c1] for row in rows[r0:r1]]) for r0, r1, c0, c1 in ((0, h, 0, h), (h, n, 0, h), (h, n, h, n)))
-    bad = positive_definite(P, start)
-    if bad is not None:
-        return bad
-    try:
-        S = D - C * P.solve(C.transpose())
-    except (ZeroDivisionError, ValueError):
-        return start + h
-    return positive_definite(S, start + h)
+    """krawczyk_core.positive_definite (interval LDL^T by blocks, its argument written there) with
+    entry-by-entry blocks of at most LEAF rows."""
+    return _pd(H, start, LEAF)
 
 
 def weyl_shifted(H: arb_mat, shift: fmpq) -> arb_mat:

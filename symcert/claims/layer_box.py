@@ -233,3 +233,17 @@ def _spurious(claim: dict, pj: dict, act: dict, prob) -> dict:
     doc = certificate.document(claim, pj, params, fmpq(0), layer_obligations(r, layer, variables, True, cell), better, fmpq(0))
     doc["loss"], doc["better_loss"] = enclosure_json(enc), enclosure_json(rb)
     return finish(doc)
+
+
+def labelled_dataset(seed: int, m: int, dx: int, dy: int, loss: str):
+    """Seeded random inputs k/4 (|k| <= 12); labels +-1 (logistic) or one-hot over dy classes."""
+    import random
+
+    from symcert.inputs.data import from_rows
+    rng = random.Random(seed)
+    xs = [[fmpq(rng.randint(-12, 12), 4) for _ in range(dx)] for _ in range(m)]
+    if loss == "logistic":
+        ys = [[fmpq(rng.choice((-1, 1))) for _ in range(dy)] for _ in range(m)]
+    else:
+        ys = [[fmpq(int(i == c)) for i in range(dy)] for c in (rng.randrange(dy) for _ in range(m))]
+    return from_rows(xs, ys)

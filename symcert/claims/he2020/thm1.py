@@ -13,6 +13,7 @@ from symcert.claims.base import Claim, Instance, require_hypotheses
 from symcert.claims.he2020.common import (ACTS, LOSSES, PAPER, SPREAD_ACTS, THM1, WORKED, abs_network, piece_text, random_dataset,
                                          rows)
 from symcert.claims.he2020.valley import certify_valley
+from symcert.claims.layer_box import labelled_dataset
 from symcert.errors import InputError
 from symcert.exact.rationals import format_rational as fr
 from symcert.inputs.data import Dataset
@@ -68,19 +69,6 @@ THM1_ARB = [  # (seed, m, dx, dy, widths, activation, loss): logistic and cross-
 ]
 
 
-def arb_dataset(seed: int, m: int, dx: int, dy: int, loss: str) -> Dataset:
-    """Seeded random inputs k/4 (|k| <= 12); labels +-1 (logistic) or one-hot over dy classes."""
-    import random
-    rng = random.Random(seed)
-    xs = [[fmpq(rng.randint(-12, 12), 4) for _ in range(dx)] for _ in range(m)]
-    if loss == "logistic":
-        ys = [[fmpq(rng.choice((-1, 1))) for _ in range(dy)] for _ in range(m)]
-    else:
-        ys = [[fmpq(int(i == c)) for i in range(dy)] for c in (rng.randrange(dy) for _ in range(m))]
-    from symcert.inputs.data import from_rows
-    return from_rows(xs, ys)
-
-
 THM1_SEEDED = [  # (seed, m, dx, widths, activation, loss)
     (1, 6, 1, [1, 3, 1], "relu", "squared"),
     (2, 8, 2, [2, 3, 3, 1], "hard_tanh", "absolute"),
@@ -134,7 +122,7 @@ def thm1_instances() -> list:
         out.append(Instance(
             f"thm1-{ln.replace('_', '-')}-s{seed}-m{m}-dx{dx}-dy{dy}-d{len(widths) - 1}-{an}",
             lambda an=an, ln=ln, widths=widths, seed=seed, m=m, dx=dx, dy=dy: certify_thm1(
-                arb_dataset(seed, m, dx, dy, ln), SPREAD_ACTS[an](), {"kind": ln}, widths,
+                labelled_dataset(seed, m, dx, dy, ln), SPREAD_ACTS[an](), {"kind": ln}, widths,
                 f"seeded random data: seed {seed}, m = {m}, dx = {dx}, dy = {dy}; {an}; {ln} loss; widths {widths}"),
             f"seed {seed}, {an}, {ln} loss (layer-box route), widths {widths}"))
     for an in ("relu", "leaky"):

@@ -23,7 +23,7 @@ from symcert import certificate
 from symcert.checker.api import arb_precision, kernel, parse_problem
 from symcert.exact.rationals import format_rational as fr
 from symcert.claims.base import Instance
-from symcert.claims.layer_box import _box, enclosure_json, finish, layer_obligations, or_separable, rational_fit, refine
+from symcert.claims.layer_box import _box, enclosure_json, finish, labelled_dataset, layer_obligations, or_separable, rational_fit, refine
 from symcert.errors import ConstructionFailed, HypothesisViolation
 from symcert.inputs.data import from_rows
 from symcert.provers.affine import pivot_columns
@@ -64,7 +64,7 @@ def _rank_layers(prob, params: dict) -> list:
 
 def classify_point(pj: dict, params: dict, instance: str) -> dict:
     """The certificate of a global minimum theta* in the layer box of the point ``params``."""
-    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT
+    from symcert.claims.yun2019.thm4 import CLAIM_ID
     prob = parse_problem(pj)
     dx, dy = prob.widths[0], prob.widths[-1]
     narrow = [(l, w) for l, w in enumerate(prob.widths[1:-1], start=1) if w < min(dx, dy)]
@@ -78,7 +78,7 @@ def classify_point(pj: dict, params: dict, instance: str) -> dict:
 
 
 def _global(pj: dict, prob, params: dict, instance: str, layers: list) -> dict:
-    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT
+    from symcert.claims.yun2019.thm4 import CLAIM_ID
     if not layers:
         raise ConstructionFailed(f"{CLAIM_ID}: Theorem 4's rank condition holds at no layer of this point; under the "
                                  f"{prob.loss} loss only that case is certified (see docs/papers/yun2019-thm4.md)")
@@ -122,7 +122,7 @@ def saddle_point(pj: dict, prob, params: dict, instance: str) -> dict:
     outputs 0, ell(u, y) - log 2 = (1/4)((u - 2y)^2 / 2 - 2) + O(u^4): the squared loss with targets
     2y, scaled; its descent curve (thm4.descent_witness, exact) is the candidate, checked with the
     logistic loss's exact Taylor series; the ascent line is b_L + t e_1."""
-    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT, _curve_json, _zero_like, descent_witness
+    from symcert.claims.yun2019.thm4 import CLAIM_ID, _curve_json, _zero_like, descent_witness
     proxy = parse_problem(dict(pj, loss={"kind": "squared"}, data={"inputs": pj["data"]["inputs"],
                                                                    "targets": [[fr(2 * fmpq(v)) for v in row] for row in pj["data"]["targets"]]}))
     if any(v != 0 for M in kernel.gradient(proxy, params).values() for v in M.entries()):
@@ -152,17 +152,6 @@ def saddle_point(pj: dict, prob, params: dict, instance: str) -> dict:
     with arb_precision(64):  # a wider ball than the checker's 128-bit one
         doc["loss"] = enclosure_json(arb(prob.m * prob.widths[-1]) * arb(2).log())
     return finish(doc)
-
-
-def labelled_dataset(seed: int, m: int, dx: int, dy: int, loss: str):
-    """Seeded random inputs k/4 (|k| <= 12); labels +-1 (logistic) or one-hot over dy classes."""
-    rng = random.Random(seed)
-    xs = [[fmpq(rng.randint(-12, 12), 4) for _ in range(dx)] for _ in range(m)]
-    if loss == "logistic":
-        ys = [[fmpq(rng.choice((-1, 1))) for _ in range(dy)] for _ in range(m)]
-    else:
-        ys = [[fmpq(int(i == c)) for i in range(dy)] for c in (rng.randrange(dy) for _ in range(m))]
-    return from_rows(xs, ys)
 
 
 CASES = [(71, 2, 12, 2, 1, "logistic"), (72, 3, 12, 2, 1, "logistic"), (74, 4, 14, 3, 1, "logistic"),

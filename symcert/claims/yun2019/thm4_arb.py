@@ -64,7 +64,7 @@ def _rank_layers(prob, params: dict) -> list:
 
 def classify_point(pj: dict, params: dict, instance: str) -> dict:
     """The certificate of a global minimum theta* in the layer box of the point ``params``."""
-    from symcert.claims.yun2019.thm4 import CLAIM_ID
+    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT
     prob = parse_problem(pj)
     dx, dy = prob.widths[0], prob.widths[-1]
     narrow = [(l, w) for l, w in enumerate(prob.widths[1:-1], start=1) if w < min(dx, dy)]
@@ -78,7 +78,7 @@ def classify_point(pj: dict, params: dict, instance: str) -> dict:
 
 
 def _global(pj: dict, prob, params: dict, instance: str, layers: list) -> dict:
-    from symcert.claims.yun2019.thm4 import CLAIM_ID
+    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT
     if not layers:
         raise ConstructionFailed(f"{CLAIM_ID}: Theorem 4's rank condition holds at no layer of this point; under the "
                                  f"{prob.loss} loss only that case is certified (see docs/papers/yun2019-thm4.md)")
@@ -122,7 +122,7 @@ def saddle_point(pj: dict, prob, params: dict, instance: str) -> dict:
     outputs 0, ell(u, y) - log 2 = (1/4)((u - 2y)^2 / 2 - 2) + O(u^4): the squared loss with targets
     2y, scaled; its descent curve (thm4.descent_witness, exact) is the candidate, checked with the
     logistic loss's exact Taylor series; the ascent line is b_L + t e_1."""
-    from symcert.claims.yun2019.thm4 import CLAIM_ID, _curve_json, _zero_like, descent_witness
+    from symcert.claims.yun2019.thm4 import CLAIM_ID, PAPER, STATEMENT, _curve_json, _zero_like, descent_witness
     proxy = parse_problem(dict(pj, loss={"kind": "squared"}, data={"inputs": pj["data"]["inputs"],
                                                                    "targets": [[fr(2 * fmpq(v)) for v in row] for row in pj["data"]["targets"]]}))
     if any(v != 0 for M in kernel.gradient(proxy, params).values() for v in M.entries()):

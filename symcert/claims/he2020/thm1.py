@@ -13,7 +13,6 @@ from symcert.claims.base import Claim, Instance, require_hypotheses
 from symcert.claims.he2020.common import (ACTS, LOSSES, PAPER, SPREAD_ACTS, THM1, WORKED, abs_network, piece_text, random_dataset,
                                          rows)
 from symcert.claims.he2020.valley import certify_valley
-from symcert.claims.layer_box import labelled_dataset
 from symcert.errors import InputError
 from symcert.exact.rationals import format_rational as fr
 from symcert.inputs.data import Dataset
@@ -69,6 +68,11 @@ THM1_ARB = [  # (seed, m, dx, dy, widths, activation, loss): logistic and cross-
 ]
 
 
+def _labelled(seed: int, m: int, dx: int, dy: int, loss: str):
+    from symcert.claims.layer_box import labelled_dataset  # numpy-backed fits: imported only when built
+    return labelled_dataset(seed, m, dx, dy, loss)
+
+
 THM1_SEEDED = [  # (seed, m, dx, widths, activation, loss)
     (1, 6, 1, [1, 3, 1], "relu", "squared"),
     (2, 8, 2, [2, 3, 3, 1], "hard_tanh", "absolute"),
@@ -122,7 +126,7 @@ def thm1_instances() -> list:
         out.append(Instance(
             f"thm1-{ln.replace('_', '-')}-s{seed}-m{m}-dx{dx}-dy{dy}-d{len(widths) - 1}-{an}",
             lambda an=an, ln=ln, widths=widths, seed=seed, m=m, dx=dx, dy=dy: certify_thm1(
-                labelled_dataset(seed, m, dx, dy, ln), SPREAD_ACTS[an](), {"kind": ln}, widths,
+                _labelled(seed, m, dx, dy, ln), SPREAD_ACTS[an](), {"kind": ln}, widths,
                 f"seeded random data: seed {seed}, m = {m}, dx = {dx}, dy = {dy}; {an}; {ln} loss; widths {widths}"),
             f"seed {seed}, {an}, {ln} loss (layer-box route), widths {widths}"))
     for an in ("relu", "leaky"):

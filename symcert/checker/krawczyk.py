@@ -29,6 +29,7 @@ from flint import arb, arb_mat, fmpq
 
 from symcert.checker import balls as B
 from symcert.checker import gauge as G
+from symcert.checker.krawczyk_core import first_outside, reach
 from symcert.checker.krawczyk_core import krawczyk as _krawczyk, positive_definite, precision, upper_bound  # noqa: F401 (re-exported)
 from symcert.checker.ledger import CURVATURE, GAUGE, KRAWCZYK, LDL
 from symcert.checker.obligations import Context, Outcome
@@ -160,12 +161,11 @@ def check_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:
         ledger = [B.ARB(prec), KRAWCZYK] + ([GAUGE] if ctx.fixed else [])
         if K is None:
             return Outcome("fails", f"box of radius {r}: {u}", ledger)
-        rr = arb(r)
-        for i, k in enumerate(K):
-            if not (k < rr and k > -rr):
-                return Outcome("fails", f"K(B) is not strictly inside the box of radius {r}: at {names[i]}, "
-                                        f"K - c = {k.str(5, radius=True)}", ledger)
-        rho = min(upper_bound(max((abs(k) for k in K), key=lambda b: b.upper())), r)
+        i = first_outside(K, r)
+        if i is not None:
+            return Outcome("fails", f"K(B) is not strictly inside the box of radius {r}: at {names[i]}, "
+                                    f"K - c = {K[i].str(5, radius=True)}", ledger)
+        rho = reach(K, r)
         G = arb_mat(len(g), 1, g) + H * u
         enc = Rc + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
         lo, hi = ctx.enclosure

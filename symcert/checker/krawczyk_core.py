@@ -62,6 +62,18 @@ def krawczyk(H: arb_mat, g: list, r: fmpq) -> tuple:
     return [K[i, 0] + spread[i, 0].upper() * arb(r) * arb(0, 1) for i in range(n)], u
 
 
+
+def first_outside(K: list, r: fmpq) -> int | None:
+    """Index of the first ball of K(B) - c not certainly inside (-r, r), or None: K(B) lies strictly
+    inside the box B of radius r (the containment the Krawczyk lemma asks for)."""
+    rr = arb(r)
+    return next((i for i, k in enumerate(K) if not (k < rr and k > -rr)), None)
+
+
+def reach(K: list, r: fmpq) -> fmpq:
+    """An exact rational rho <= r with |x* - c| <= rho for the zero x* in K(B)."""
+    return min(upper_bound(max((abs(k) for k in K), key=lambda b: b.upper())), r)
+
 LEAF = 32  # block size below which the LDL^T runs entry by entry
 
 

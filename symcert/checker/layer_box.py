@@ -49,7 +49,7 @@ from __future__ import annotations
 from flint import arb, arb_mat, fmpq, fmpq_mat
 
 from symcert.checker import kernel, losses
-from symcert.checker.krawczyk_core import krawczyk, precision, upper_bound
+from symcert.checker.krawczyk_core import first_outside, krawczyk, precision, reach
 from symcert.checker.ledger import ARB, KRAWCZYK, LAYER_BOX_LEMMA, RATIONAL
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.problem import FormatError, Problem, enclosure, get, point, rational
@@ -195,12 +195,12 @@ def layer_minimum(prob, pt: dict, layer: int, var: list, r: fmpq, prec: int, cel
         K, u = krawczyk(H, [dc[k, 0] for k in range(len(var))], r)
         if K is None:
             return f"box of radius {r}: {u}", None, None
-        bad = next((k for k, b in enumerate(K) if not (b < arb(r) and b > -arb(r))), None)
+        bad = first_outside(K, r)
         if bad is not None:
             n, i, j = var[bad]
             return (f"K(B) is not strictly inside the box of radius {r} at {n}[{i + 1},{j + 1}]: "
                     f"K - c = {K[bad].str(5, radius=True)}"), None, None
-        rho = min(upper_bound(max((abs(b) for b in K), key=lambda b: b.upper())), r)
+        rho = reach(K, r)
         return None, rho, gc + ((dc + H * u).transpose() * u)[0, 0]
 
 

@@ -30,7 +30,7 @@ from flint import arb, arb_mat, fmpq
 
 from symcert.checker.ledger import ARB, CURVATURE_POP as CURVATURE, GLOBAL_POP as GLOBAL, KRAWCZYK_POP as KRAWCZYK
 from symcert.checker.ledger import RATIONAL as RATIONAL_Q, SYLVESTER_POP as SYLVESTER, TAYLOR_POP as TAYLOR, WEYL_POP as WEYL
-from symcert.checker.krawczyk_core import positive_definite as _pd, precision
+from symcert.checker.krawczyk_core import first_outside, positive_definite as _pd, precision
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.population import MAX_PREC, Degenerate, Evaluator, PopulationProblem, point  # noqa: F401
 from symcert.checker.problem import FormatError, get, rational
@@ -114,11 +114,10 @@ def check_population_krawczyk(ctx, ob: dict, path: str):
         K = krawczyk_image(H, g, r)
         if K is None:
             return Outcome("fails", f"box of radius {r}: the midpoint of H(B) is singular", ledger)
-        rr = arb(r)
-        for i, v in enumerate(K):
-            if not (v < rr and v > -rr):
-                return Outcome("fails", f"K(B) is not strictly inside the box of radius {r}: at {ctx.prob.names()[i]}, "
-                                        f"K - c = {v.str(5, radius=True)}", ledger)
+        i = first_outside(K, r)
+        if i is not None:
+            return Outcome("fails", f"K(B) is not strictly inside the box of radius {r}: at {ctx.prob.names()[i]}, "
+                                    f"K - c = {K[i].str(5, radius=True)}", ledger)
         d = len(K)
         Hu = H * arb_mat(d, 1, K)
         enc = Fc - sum((K[i] * Hu[i, 0] for i in range(d)), arb(0)) / 2

@@ -193,7 +193,7 @@ def classify(net, c: list, r: fmpq, prec: int):
             return None
         G = arb_mat(len(g), 1, g) + H * u
         enc = R.risk(net, th) + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
-        rho = min(K.upper_bound(max((abs(k) for k in Kc), key=lambda b: b.upper())), r)
+        rho = K.reach(Kc, r)
         r2 = r
         while r2 / 2 >= rho and r2 > fmpq(1, fmpz(2) ** (prec - 8)):
             r2 /= 2

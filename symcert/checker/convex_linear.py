@@ -19,9 +19,9 @@ from __future__ import annotations
 from flint import fmpq_mat
 
 from symcert.checker import kernel
-from symcert.checker.linear import end_to_end
+from symcert.checker.linear import stated_end_to_end
 from symcert.checker.obligations import RATIONAL, Outcome
-from symcert.checker.problem import FormatError, get, matrix, vector
+from symcert.checker.problem import FormatError
 from symcert.checker.ledger import CONVEX_LINEAR_LEMMA as LEMMA
 
 
@@ -46,13 +46,10 @@ def check_convex_global_minimum(ctx, ob: dict, path: str) -> Outcome:
     prob = ctx.prob
     if prob.act.breakpoints:
         return Outcome("fails", "the activation has breakpoints: the network is not affine in x for every parameter", [])
-    dx, dy, m = prob.widths[0], prob.widths[-1], prob.m
-    e2e = get(ob, "end_to_end", path, dict)
-    Pc = matrix(get(e2e, "weights", f"{path}.end_to_end"), dy, dx, f"{path}.end_to_end.weights")
-    cc = fmpq_mat(dy, 1, vector(get(e2e, "bias", f"{path}.end_to_end"), dy, f"{path}.end_to_end.bias"))
-    P, c = end_to_end(prob, ctx.point)
-    if P != Pc or c != cc:
-        return Outcome("fails", "the stated end-to-end map differs from the one computed from the point", [RATIONAL])
+    m = prob.m
+    P, c, bad = stated_end_to_end(ctx, ob, path)
+    if bad:
+        return bad
     out = kernel.forward(prob, ctx.point)[2]
     kinks = kernel.loss_kinks(prob, out)
     if kinks:

@@ -35,6 +35,20 @@ def end_to_end(prob: Problem, params: dict) -> tuple[fmpq_mat, fmpq_mat]:
     return P, c
 
 
+def stated_end_to_end(ctx: Context, ob: dict, path: str):
+    """(P, c, None) when the obligation's ``end_to_end`` map equals the one computed from the point,
+    else (None, None, the Outcome that fails)."""
+    prob = ctx.prob
+    dx, dy = prob.widths[0], prob.widths[-1]
+    e2e = get(ob, "end_to_end", path, dict)
+    Pc = matrix(get(e2e, "weights", f"{path}.end_to_end"), dy, dx, f"{path}.end_to_end.weights")
+    cc = fmpq_mat(dy, 1, vector(get(e2e, "bias", f"{path}.end_to_end"), dy, f"{path}.end_to_end.bias"))
+    P, c = end_to_end(prob, ctx.point)
+    if P != Pc or c != cc:
+        return None, None, Outcome("fails", "the stated end-to-end map differs from the one computed from the point", [RATIONAL])
+    return P, c, None
+
+
 def check_linear_global_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
     prob = ctx.prob
     if not isinstance(prob, Problem) or not isinstance(prob.act, PiecewiseLinear):
@@ -45,12 +59,9 @@ def check_linear_global_minimum(ctx: Context, ob: dict, path: str) -> Outcome:
         return Outcome("fails", f"the activation has breakpoints {[str(b) for b in prob.act.breakpoints]}: "
                                 "the network is not affine in x for every parameter", [])
     dx, dy = prob.widths[0], prob.widths[-1]
-    e2e = get(ob, "end_to_end", path, dict)
-    Pc = matrix(get(e2e, "weights", f"{path}.end_to_end"), dy, dx, f"{path}.end_to_end.weights")
-    cc = fmpq_mat(dy, 1, vector(get(e2e, "bias", f"{path}.end_to_end"), dy, f"{path}.end_to_end.bias"))
-    P, c = end_to_end(prob, ctx.point)
-    if P != Pc or c != cc:
-        return Outcome("fails", "the stated end-to-end map differs from the one computed from the point", [RATIONAL])
+    P, c, bad = stated_end_to_end(ctx, ob, path)
+    if bad:
+        return bad
     m = prob.m
     out = kernel.forward(prob, ctx.point)[2]
     if out != P * prob.X + c * kernel.ones_row(m):

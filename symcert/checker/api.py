@@ -102,7 +102,8 @@ def outcomes(doc: dict, smt_timeout_ms: int = 60000) -> list[Outcome]:
 # the smooth machinery needs sympy: imported on first use, so that piecewise-linear work never
 # loads it (start-up time of every command)
 _LAZY = {"smooth": ("symcert.checker.smooth", None), "balls": ("symcert.checker.balls", None),
-         "krawczyk": ("symcert.checker.krawczyk", None), "gauge": ("symcert.checker.gauge", None), "Evaluator": ("symcert.checker.smooth", "Evaluator"),
+         "krawczyk": ("symcert.checker.krawczyk", None), "gauge": ("symcert.checker.gauge", None),
+         "split_box": ("symcert.checker.split_box", None), "Evaluator": ("symcert.checker.smooth", "Evaluator"),
          "SmoothProblem": ("symcert.checker.smooth", "SmoothProblem"),
          "SmoothContext": ("symcert.checker.smooth_obligations", "SmoothContext"),
          "positive_definite": ("symcert.checker.smooth_hessian", "positive_definite")}
@@ -121,6 +122,6 @@ __all__ = [
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "column_test", "count_cells",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "scaled", "kinked_entries", "ledger_for", "losses", "outcomes",
-    "parse_point", "parse_problem", "parse_rational", "piece_fn", "balls", "gauge", "krawczyk", "population", "population_obligations", "positive_definite", "risk_along", "risk_fraction",
+    "parse_point", "parse_problem", "parse_rational", "piece_fn", "balls", "gauge", "krawczyk", "population", "population_obligations", "positive_definite", "split_box", "risk_along", "risk_fraction",
     "combine", "root_free", "layer_minimum", "risk_balls", "arb_precision", "smooth", "split_line", "z3_cell",
 ]

@@ -98,3 +98,10 @@ LAYER_BOX_LEMMA = ("lemma: on a region where every parameter computes an affine 
 
 TAYLOR_LOGISTIC = ("lemma: log(1 + e^(-y u)) - log 2 = -y u / 2 + log cosh(u / 2) is analytic for |u| < pi, so along a curve "
                    "whose outputs vanish at t = 0 the risk change equals its exact Taylor polynomial through t^N up to O(t^(N+1))")  # taylor.py
+
+SPLIT_MAP = ("lemma (split map): s_lambda(p), neuron r duplicated with outgoing weights (1 - lambda) v and lambda v, computes "
+             "the same function as p, and its gradient is the merged gradient, or (1 - lambda) and lambda times r's incoming "
+             "gradient, or r's outgoing gradient: a critical point p maps to a critical point for every lambda")  # split_box.py
+SPLIT_DEGREE = ("lemma: at s_lambda(p) lambda enters only through the copies' outgoing weights (1 - lambda) v, lambda v; "
+                "the outputs' Jacobian and second derivatives are affine in lambda, so each Hessian entry has degree <= 2 and "
+                "d_lambda^T H d_lambda (d_lambda affine) degree <= 4: its values at 5 nodes determine it")  # split_box.py

@@ -87,6 +87,9 @@ KINDS = {
     "box_strictly_lower": _k("krawczyk", (SMOOTH, PL), SQUARED, "lower_point"),
     "layer_minimum_box": _k("layer_box", (PL, LIN), ARB_LOSSES, "layer_min", "layer_global_min"),
     "arb_strictly_lower": _k("layer_box", (PL, LIN), ARB_LOSSES, "lower_point"),
+    "merged_krawczyk_box": _k("split_box", (SMOOTH,), SQUARED, "merged_critical_box"),
+    "merged_definite_box": _k("split_box", (SMOOTH,), SQUARED, "merged_min_box"),
+    "split_negative_curvature_box": _k("split_box", (SMOOTH,), SQUARED, "split_saddle_box"),
     "taylor_critical": _k("taylor", (PL, LIN), LOGISTIC, "critical"),
     "taylor_descent": _k("taylor", (PL, LIN), LOGISTIC, "descent"),
     "taylor_ascent": _k("taylor", (PL, LIN), LOGISTIC, "ascent"),
@@ -151,6 +154,11 @@ CONCLUSIONS = {
     # gauge slice, hence a local minimum (not strict) of the risk (checker/gauge.py)
     "local_minimum_in_box": ("critical_box", "gauged_min_box"),
     "spurious_local_minimum_in_box_gauged": ("critical_box", "gauged_min_box", "lower_point"),
+    # a point on the line of splits s_lambda(p*) of the one critical point p* of the merged network (one neuron
+    # fewer) in an explicit box: a saddle for every lambda in a stated range (checker/split_box.py); with
+    # merged_min_box, p* is a strict local minimum of the merged network whose split is a saddle (Thm 9, D != 0)
+    "split_saddle_in_box": ("merged_critical_box", "split_saddle_box"),
+    "split_saddle_of_minimum_in_box": ("merged_critical_box", "merged_min_box", "split_saddle_box"),
 }
 
 
@@ -186,4 +194,4 @@ def undeclared_facts(kind: str, facts) -> list:
 # conclusions about the one critical point in an explicit box around a float point, whose loss is
 # a rigorous enclosure [lo, hi] (version 2): population problems and smooth networks
 BOX_CONCLUSIONS = ("strict_local_minimum_in_box", "spurious_local_minimum_in_box", "saddle_in_box", "local_minimum_in_box",
-                   "spurious_local_minimum_in_box_gauged")
+                   "spurious_local_minimum_in_box_gauged", "split_saddle_in_box", "split_saddle_of_minimum_in_box")

@@ -8,7 +8,8 @@ classification, so neither reads REFUTED.
 """
 from __future__ import annotations
 
-REFUTING = ("not_local_minimum", "saddle_point", "not_local_minimum_near_float", "saddle_point_near_float", "saddle_in_box")
+REFUTING = ("not_local_minimum", "saddle_point", "not_local_minimum_near_float", "saddle_point_near_float", "saddle_in_box",
+            "split_saddle_in_box", "split_saddle_of_minimum_in_box")
 CLASSIFIES = ("yun2019.thm4",)  # claims whose every certified conclusion is an answer, not a refutation
 
 EXPECT_REFUTED = {  # claim id -> instances that certify a refutation

@@ -39,6 +39,7 @@ MAX_RANK_ENTRIES = 4_000_000  # m * (parameters) of the exact design matrix whos
 MAX_CELLS = 1 << 20  # activation cells of cell_cover (counted before they are streamed)
 MAX_SIMPLIFY_NODES = 400  # nodes of an expression handed to sympy.simplify (its run time is unbounded)
 MAX_MAGNITUDE_BITS = 64  # |value| < 2^64 for smooth parameters and pre-activations before sympy sees them
+MAX_LAMBDA_PIECES = 4096  # pieces of a lambda range, one Hessian enclosure each (split_negative_curvature_box)
 
 
 # ---- messages -------------------------------------------------------------------------------

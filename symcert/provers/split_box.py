@@ -1,0 +1,172 @@
+"""Saddles on a line of split critical points (untrusted generator for checker/split_box.py).
+
+``certify_split(pj_merged, c0, layer, neuron, lam, lam_range)`` refines the merged network's float
+point ``c0`` to a box holding one critical point p* (the Krawczyk route of provers/krawczyk.py),
+picks the direction that moves the two copies of neuron ``neuron`` apart (incoming e, outgoing n:
+the Theorem 9 direction of Petzka & Sminchisescu, whose curvature is
+lambda (1 - lambda) e^T B e + 2 n^T D e), and writes a certificate about the split network's
+point s_lam(c) whose checker re-derives everything. ``near_duplicates`` finds two neurons of a
+trained network with (nearly) equal incoming weights, the usual cause of a singular Hessian.
+"""
+from __future__ import annotations
+
+import numpy as np
+from flint import arb, fmpq
+
+from symcert import __version__, certificate
+from symcert.checker.api import balls as B
+from symcert.checker.api import krawczyk as K
+from symcert.checker.api import check_document, parse_problem
+from symcert.checker.api import split_box as SB
+from symcert.exact.rationals import format_rational
+from symcert.provers import krawczyk as PK
+from symcert.provers import refine as R
+
+PIECES = (1, 16, 64, 256, 1024)  # pieces of the lambda range tried, fewest first
+STATEMENT = ("the merged network (one neuron fewer) has exactly one critical point p* in the box; for every lambda in the "
+             "range the split point s_lambda(p*) is a critical point of the certificate's network, and a saddle")
+
+
+def split_widths(widths, layer: int) -> list:
+    out = list(widths)
+    out[layer] += 1
+    return out
+
+
+def _split_net(merged, layer):
+    return B.Net(tuple(split_widths(merged.widths, layer)), merged.name, merged.h, merged.X, merged.Y)
+
+
+def _reduced(merged, c, layer, j, lam: fmpq, prec: int) -> np.ndarray:
+    """The split Hessian at s_lam(c) on the directions d_lam(e, n) (float; rows e then n)."""
+    net, table = _split_net(merged, layer), SB.coordinate_map(merged, layer, j)
+    d0, d2 = merged.widths[layer - 1] + 1, merged.widths[layer + 1]
+    with K.precision(prec):
+        H = R.hessian(net, [arb(SB.apply(c[i], f, lam)) for i, f in table])
+        Hf = np.array([[float(H[a, b].mid()) for b in range(H.ncols())] for a in range(H.nrows())])
+        cols = []
+        for q in range(d0 + d2):
+            unit = [fmpq(int(q == k)) for k in range(d0 + d2)]
+            cols.append([float(x.mid()) for x in SB.direction_balls(merged, layer, j, unit[:d0], unit[d0:], arb(lam))])
+    M = np.array(cols).T
+    return M.T @ Hf @ M
+
+
+def direction(merged, c, layer, j, lams, prec) -> tuple | None:
+    """(e, n) as dyadic rationals with a negative float curvature at every lambda of ``lams``, or None.
+    The e-n block of the reduced matrix is D (the e-e block mu B, the n-n block 0): e and n are its
+    top singular vectors, n scaled up until mu e^T B e + 2 t n^T D e < 0 at every lambda given."""
+    d0 = merged.widths[layer - 1] + 1
+    mats = [_reduced(merged, c, layer, j, lam, prec) for lam in lams]
+    U, s, Vt = np.linalg.svd(mats[0][d0:, :d0])
+    if not s[0] > 1e-12:
+        return None
+    e, n = Vt[0] / np.max(np.abs(Vt[0])), -U[:, 0] / np.max(np.abs(U[:, 0]))
+    for t in (2.0 ** k for k in range(0, 40)):
+        v = np.concatenate([e, t * n])
+        if all(v @ M @ v < -1e-9 * (1 + np.abs(M).max()) for M in mats):
+            q = lambda x: PK.dyadic(fmpq(*float(x).as_integer_ratio()), 40)  # noqa: E731
+            return [q(x) for x in e], [q(t * x) for x in n]
+    return None
+
+
+def unsplit_float(theta: np.ndarray, widths: list, layer: int, a: int, b: int) -> tuple:
+    """(merged float point, lambda estimate, sup distance): neuron b of ``layer`` removed, its outgoing
+    weights added to neuron a's; lambda = share of b in the outgoing weights (least squares)."""
+    Ws, off = [], 0
+    for l in range(1, len(widths)):
+        d0, d1 = widths[l - 1], widths[l]
+        Ws.append([theta[off:off + d1 * d0].reshape(d1, d0).copy(), theta[off + d1 * d0:off + d1 * d0 + d1].copy()])
+        off += d1 * (d0 + 1)
+    W, bias = Ws[layer - 1]
+    V = Ws[layer][0]
+    va, vb = V[:, a], V[:, b]
+    lam = float(vb @ (va + vb) / ((va + vb) @ (va + vb)))
+    gap = max(np.max(np.abs(W[a] - W[b])), abs(bias[a] - bias[b]))
+    V[:, a] = va + vb
+    keep = [i for i in range(widths[layer]) if i != b]
+    Ws[layer - 1] = [W[keep], bias[keep]]
+    Ws[layer][0] = V[:, keep]
+    return np.concatenate([np.concatenate([M.ravel(), v]) for M, v in Ws]), lam, gap
+
+
+def near_duplicates(theta: np.ndarray, widths: list, tol: float = 1e-4) -> list:
+    """(layer, a, b) for neurons a < b of a hidden layer whose incoming weights and bias differ by at
+    most tol (sup norm, relative to 1 + their size), closest pairs first."""
+    found, off = [], 0
+    for l in range(1, len(widths) - 1):
+        d0, d1 = widths[l - 1], widths[l]
+        W, bias = theta[off:off + d1 * d0].reshape(d1, d0), theta[off + d1 * d0:off + d1 * d0 + d1]
+        rows = np.hstack([W, bias[:, None]])
+        for a in range(d1):
+            for b in range(a + 1, d1):
+                gap = np.max(np.abs(rows[a] - rows[b])) / (1 + np.max(np.abs(rows[a])))
+                if gap <= tol:
+                    found.append((gap, l, a, b))
+        off += d1 * (d0 + 1)
+    return [f[1:] for f in sorted(found)]
+
+
+def _lams(lo: fmpq, hi: fmpq) -> list:
+    out = [lo, hi]
+    return out + [fmpq(1, 2)] if lo < fmpq(1, 2) < hi else out
+
+
+def certify_split(pj_merged: dict, c0: list, layer: int, j: int, lam: fmpq, lam_range=None, name="split",
+                  claim: dict | None = None, construction: dict | None = None, max_distance=PK.MAX_DISTANCE) -> tuple:
+    """(verdict-like answer, certificate or None, message). ``c0``: the merged float point (flat, exact
+    rationals); j: the split neuron (0-based); the copy is appended as the last neuron of ``layer``."""
+    prob = parse_problem(pj_merged)
+    merged = B.Net(prob.widths, *B.activation(pj_merged["network"]["activation"], "problem.network.activation"), prob.X, prob.Y)
+    found, why = PK.locate(merged, c0, max_distance)
+    if found is None:
+        return "unknown", None, f"the merged network: {why}"
+    c, r, prec, out, dist, steps = found
+    enc, pivot, _, r2 = out
+    lo, hi = lam_range or (lam, lam)
+    d = direction(merged, c, layer, j, _lams(lo, hi), prec)
+    if d is None:
+        return "no_direction", None, ("the merged network has one critical point in a box, but no direction that moves the two "
+                                      "copies apart has negative curvature (D^{r,s} is 0 or too small to certify)")
+    split_pj = dict(pj_merged, network=dict(pj_merged["network"], widths=split_widths(prob.widths, layer)))
+    sprob = parse_problem(split_pj)
+    point = [SB.apply(c[i], f, lam) for i, f in SB.coordinate_map(merged, layer, j)]
+    base = dict(layer=layer, neuron=j + 1, **{"lambda": format_rational(lam)})
+    box = dict(base, radius=format_rational(r2), precision=prec)
+    obs = [dict(id="merged_critical", kind="merged_krawczyk_box", radius=format_rational(r), precision=prec, **base,
+                rests_on=[B.ARB(prec), K.KRAWCZYK, SB.SPLIT_MAP])]
+    if pivot is None:
+        obs.append(dict(id="merged_minimum", kind="merged_definite_box", rests_on=[B.ARB(prec), K.LDL], **box))
+    last = None
+    for pieces in PIECES:
+        last = dict(id="split_saddle", kind="split_negative_curvature_box", lambda_range=[format_rational(lo), format_rational(hi)],
+                    pieces=pieces, incoming=[format_rational(x) for x in d[0]], outgoing=[format_rational(x) for x in d[1]],
+                    rests_on=[B.ARB(prec), SB.SPLIT_MAP, K.CURVATURE] + ([SB.SPLIT_DEGREE] if lo != hi else []), **box)
+        if _holds(split_pj, point, obs + [last], enc, prec, pivot):
+            break
+    else:
+        return "unknown", None, f"d^T H d is not certainly negative over the lambda range [{lo}, {hi}] with up to {PIECES[-1]} pieces"
+    conclusion = "split_saddle_of_minimum_in_box" if pivot is None else "split_saddle_in_box"
+    info = dict(construction or {}, newton_steps=steps, merged_widths=list(prob.widths), merged_radius=format_rational(r),
+                distance_from_given_point=format_rational(PK.dyadic(dist, 64, up=True)))
+    doc = {"format": certificate.FORMAT, "version": 2, "generator": f"symcert {__version__}",
+           "claim": dict(claim or {"id": "split.box", "paper": "Petzka, Sminchisescu (JMLR 2021), Thm 9; Krawczyk 1969",
+                                   "theorem": "neuron splitting of a boxed critical point", "instance": name},
+                         statement=STATEMENT, construction=info, conclusion=conclusion),
+           "problem": split_pj, "problem_sha256": certificate.digest(split_pj), "point": PK.point_json(sprob, point),
+           "loss": PK.bounds(enc, prec // 2), "obligations": obs + [last]}
+    doc["rests_on"] = list(dict.fromkeys(x for ob in doc["obligations"] for x in ob["rests_on"]))
+    what = "a strict local minimum" if pivot is None else "a critical point"
+    return "saddle", doc, (f"the merged network {list(prob.widths)} has {what} p* in a box of radius {float(r):.3g}; for every lambda "
+                           f"in [{lo}, {hi}] the split point s_lambda(p*) is a saddle ({last['pieces']} pieces)")
+
+
+def _holds(split_pj, point, obs, enc, prec, pivot) -> bool:
+    """Whether the trusted checker accepts these obligations (the last one decides the search)."""
+    doc = {"format": certificate.FORMAT, "version": 2, "generator": "probe",
+           "claim": {"id": "probe", "conclusion": "split_saddle_in_box"}, "problem": split_pj,
+           "problem_sha256": certificate.digest(split_pj), "point": PK.point_json(parse_problem(split_pj), point),
+           "loss": PK.bounds(enc, prec // 2), "obligations": [ob for ob in obs if ob["kind"] != "merged_definite_box"]}
+    return check_document(doc, "probe", 60000).verdict.name == "CERTIFIED"
+
+

@@ -150,9 +150,9 @@ def certify_split(pj_merged: dict, c0: list, layer: int, j: int, lam: fmpq, lam_
     info = dict(construction or {}, newton_steps=steps, merged_widths=list(prob.widths), merged_radius=format_rational(r),
                 distance_from_given_point=format_rational(PK.dyadic(dist, 64, up=True)))
     doc = {"format": certificate.FORMAT, "version": 2, "generator": f"symcert {__version__}",
-           "claim": dict(claim or {"id": "split.box", "paper": "Petzka, Sminchisescu (JMLR 2021), Thm 9; Krawczyk 1969",
-                                   "theorem": "neuron splitting of a boxed critical point", "instance": name},
-                         statement=STATEMENT, construction=info, conclusion=conclusion),
+           "claim": {"statement": STATEMENT, **(claim or {"id": "split.box", "paper": "Petzka, Sminchisescu (JMLR 2021), Thm 9; "
+                     "Krawczyk 1969", "theorem": "neuron splitting of a boxed critical point", "instance": name}),
+                     "construction": info, "conclusion": conclusion},
            "problem": split_pj, "problem_sha256": certificate.digest(split_pj), "point": PK.point_json(sprob, point),
            "loss": PK.bounds(enc, prec // 2), "obligations": obs + [last]}
     doc["rests_on"] = list(dict.fromkeys(x for ob in doc["obligations"] for x in ob["rests_on"]))
@@ -170,3 +170,45 @@ def _holds(split_pj, point, obs, enc, prec, pivot) -> bool:
     return check_document(doc, "probe", 60000).verdict.name == "CERTIFIED"
 
 
+
+
+# ---- a seeded deep network at a local minimum (numpy; the float point only seeds Newton's method) ----
+
+def levenberg_marquardt(widths, act: str, X, Y, theta, steps: int = 300):
+    """Damped Newton steps on the float risk (finite-difference Hessian of the exact gradient
+    formula), from ``theta``: the float point where the gradient stops decreasing."""
+    h = PK.np_activation({"name": act})
+    f = lambda t: PK.np_risk_grad(widths, h, X, Y, t)  # noqa: E731
+    mu, (r, g), n = 1e-3, f(theta), len(theta)
+    for _ in range(steps):
+        H = np.zeros((n, n))
+        for i in range(n):
+            d = np.zeros(n)
+            d[i] = 1e-6
+            H[:, i] = (f(theta + d)[1] - f(theta - d)[1]) / 2e-6
+        H = (H + H.T) / 2
+        while mu <= 1e8:
+            step = np.linalg.solve(H + mu * np.eye(n), -g)
+            r2, g2 = f(theta + step)
+            if r2 <= r:
+                theta, r, g, mu = theta + step, r2, g2, max(mu / 3, 1e-12)
+                break
+            mu *= 4
+        if mu > 1e8 or np.linalg.norm(g) < 1e-13:
+            break
+    return theta
+
+
+def teacher_minimum(seed: int, widths: list, act: str, m: int, noise: float = 0.03, gd_steps: int = 3000):
+    """(X, Y, float point): inputs on a 1/8 grid, labels a seeded teacher's outputs plus noise on a 1/64
+    grid, the student started next to the teacher, gradient descent, then Levenberg-Marquardt."""
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.uniform(-2, 2, (widths[0], m)) * 8) / 8
+    teacher = np.concatenate([rng.normal(0, 1.2, widths[l] * (widths[l - 1] + 1)) for l in range(1, len(widths))])
+    h = PK.np_activation({"name": act})
+    Y = PK.np_risk_grad(widths, h, X, np.zeros((1, m)), teacher, outputs=True)
+    Y = np.round((Y + noise * rng.normal(0, 1, (1, m))) * 64) / 64
+    theta = teacher + rng.normal(0, 0.1, teacher.shape)
+    for _ in range(gd_steps):
+        theta = theta - 0.5 / m * PK.np_risk_grad(widths, h, X, Y, theta)[1]
+    return X, Y, levenberg_marquardt(widths, act, X, Y, theta)

@@ -134,7 +134,15 @@ def instances() -> list:
             Instance("deep-growth-sigmoid-1-21-21-1", lambda: deep_growth_smooth("sigmoid", 3, 8, 21),
                      "sigmoid (class A): 1-1-1-1 -> 1-21-21-1, 8 samples, local minimum and D^(r,s) = 0"),
             Instance("deep-growth-tanh-1-6-6-1", lambda: deep_growth_smooth("tanh", 6, 6, 6),
-                     "tanh (class A): 1-1-1-1 -> 1-6-6-1, 6 samples, local minimum and D^(r,s) = 0")]
+                     "tanh (class A): 1-1-1-1 -> 1-6-6-1, 6 samples, local minimum and D^(r,s) = 0"),
+            Instance("deep-split-saddle-tanh-2-2-2-1", lambda: _contrast("tanh", 0, [2, 2, 2, 1], 24),
+                     "tanh (class A): a strict local minimum of a trained 2-2-2-1 network (box); its split in layer 1 "
+                     "(D^(r,s) != 0) is a saddle for every lambda in [-1, 2]")]
+
+
+def _contrast(act, seed, widths, m):
+    from symcert.claims.petzka2021.contrast import contrast
+    return contrast(act, seed, widths, m, fmpq(-1), fmpq(2))
 
 
 CLAIM = Claim(CLAIM_ID, PAPER, "deep networks: growth by exact neuron splitting (sigmoid 1-1-1-1 -> 1-21-21-1, tanh, leaky ReLU), D^{r,s} = 0",

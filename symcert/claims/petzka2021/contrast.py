@@ -1,0 +1,32 @@
+"""Petzka & Sminchisescu (2021), Thm 9, the D^{r,s} != 0 contrast (claim ``petzka2021.deep``): a deep
+tanh / sigmoid network at a strict local minimum (certified in a box by the Krawczyk test) whose
+split in a non-last hidden layer is a saddle for every lambda in a range, inside [0, 1] included,
+where a split in the last hidden layer (D irrelevant) would give minima under Thms 5 / 7."""
+from __future__ import annotations
+
+from flint import fmpq
+
+from symcert.claims.petzka2021.common import PAPER
+from symcert.errors import ConstructionFailed
+
+STATEMENT = ("In a non-last hidden layer, the line of split critical points is a region of local minima only if also "
+             "D^{r,s} = 0; with D^{r,s} != 0 the split of a strict local minimum is a saddle for every lambda.")
+
+
+def _exact(x: float) -> fmpq:
+    return fmpq(*float(x).as_integer_ratio())
+
+
+def contrast(act: str, seed: int, widths: list, m: int, lo: fmpq, hi: fmpq, lam: fmpq = fmpq(1, 2)) -> dict:
+    from symcert.provers import split_box as PS
+    X, Y, theta = PS.teacher_minimum(seed, widths, act, m)
+    pj = {"network": {"widths": list(widths), "activation": {"kind": "smooth", "name": act}}, "loss": {"kind": "squared"},
+          "data": {"inputs": [[str(_exact(x)) for x in col] for col in X.T], "targets": [[str(_exact(y))] for y in Y[0]]}}
+    claim = {"id": "petzka2021.deep", "paper": PAPER, "statement": STATEMENT, "theorem": "deep networks: splitting in a non-last hidden layer (Thm 9)",
+             "instance": (f"{act} (the paper's class A), {'-'.join(map(str, widths))} trained with numpy (seed {seed}, m = {m}, "
+                          f"teacher outputs plus noise): neuron 1 of hidden layer 1 split, a saddle for every lambda in [{lo}, {hi}]")}
+    ans, doc, msg = PS.certify_split(pj, [_exact(x) for x in theta], 1, 0, lam, (lo, hi), claim=claim,
+                                     construction={"split": "layer 1 (a non-last hidden layer), neuron 1; the copy is the last neuron"})
+    if doc is None:
+        raise ConstructionFailed(f"petzka2021.deep contrast ({act}, seed {seed}): {msg}")
+    return doc

@@ -2,6 +2,7 @@
 
     .venv/bin/python proofs/own/make_inputs.py && .venv/bin/symcert certify own.model
     .venv/bin/python proofs/own/make_inputs.py --smooth   (only the box-route files: smooth networks, deep leaky ReLU)
+    .venv/bin/python proofs/own/make_inputs.py --split    (only tanh-split-saddle: two near-duplicate neurons)
 
 The certificates are regenerated from the stored files, never by training again.
 """
@@ -94,6 +95,23 @@ def smooth():
     deep_leaky()
 
 
+def split_saddle(lam=0.3):
+    """A 2-3-2-1 tanh network whose neurons 1 and 3 of layer 1 are near-duplicates: the strict local
+    minimum of a trained 2-2-2-1 network (symcert.provers.split_box.teacher_minimum, seed 0) with its
+    neuron 1 split (outgoing weights (1 - lam) v on neuron 1, lam v on neuron 3), the copy's
+    incoming weights moved by 1e-9 (the singular-Hessian case of certify --model)."""
+    sys.path.insert(0, os.path.join(HERE, "..", ".."))
+    from symcert.provers.split_box import teacher_minimum
+    X, Y, th = teacher_minimum(0, [2, 2, 2, 1], "tanh", 24)
+    W1, b1 = th[0:4].reshape(2, 2), th[4:6]
+    W2, b2, W3, b3 = th[6:10].reshape(2, 2), th[10:12], th[12:14].reshape(1, 2), th[14:15]
+    W1s = np.vstack([W1[0], W1[1], W1[0] + 1e-9])
+    b1s = np.array([b1[0], b1[1], b1[0] - 1e-9])
+    W2s = np.hstack([(1 - lam) * W2[:, :1], W2[:, 1:], lam * W2[:, :1]])
+    p = {"W1": W1s, "b1": b1s, "W2": W2s, "b2": b2, "W3": W3, "b3": b3}
+    nets.save_npz(os.path.join(HERE, "tanh-split-saddle.model.npz"), p, X.T, Y.T, os.path.join(HERE, "tanh-split-saddle.data.npz"))
+
+
 def main():
     for name, seed in (("relu-min", 10), ("relu-spurious", 2)):
         p, X, Y, norm = nets.train_relu(seed)
@@ -107,4 +125,4 @@ def main():
 
 
 if __name__ == "__main__":
-    smooth() if "--smooth" in sys.argv else main()
+    split_saddle() if "--split" in sys.argv else smooth() if "--smooth" in sys.argv else main()

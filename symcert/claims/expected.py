@@ -21,7 +21,7 @@ EXPECT_REFUTED = {  # claim id -> instances that certify a refutation
     "petzka2021.split": ("split-sigmoid-lambda-2", "split-sigmoid-lambda-minus1", "split-sigmoid-random-s1-lambda-3-2",
                          "split-sigmoid-random-s5-lambda-3-4", "split-tanh-lambda-3", "split-tanh-random-s2-lambda-3-2",
                          "split-tanh-random-s6-lambda-1-4"),
-    "own.model": ("relu-saddle", "tanh-saddle"),
+    "own.model": ("relu-saddle", "tanh-saddle", "tanh-split-saddle"),
     "yun2018.test": ("absolute-valley-end", "collinear-saddle-k4", "deep-valley-end", "parked-saddle-leaky", "parked-saddle-relu"),
 }
 

@@ -190,8 +190,22 @@ def _smooth(pj, fpoint, data, loss_text, better, restarts=4, name="model"):
         return Verdict.UNKNOWN, None, "the rigorous smooth route is not installed"
     spec = {"network": pj["network"], "loss": loss_text, "data": data.to_json(), "point": certificate.point_json(fpoint),
             "name": name}
-    return certify_smooth_point(spec, better, max_distance=MODEL_DISTANCE,
-                                restarts=restarts)
+    split = _near_duplicate(pj, spec, loss_text, name)
+    if split is not None and split[1] is not None:
+        return Verdict.REFUTED, split[1], split[2]
+    v, doc, msg = certify_smooth_point(spec, better, max_distance=MODEL_DISTANCE, restarts=restarts)
+    return (v, doc, msg) if split is None or doc is not None else (v, doc, f"{msg}; the split route: {split[2]}")
+
+
+def _near_duplicate(pj, spec, loss_text, name):
+    """Two (nearly) duplicate neurons make the Hessian singular: the split route (provers/split_box.py)
+    merges them and tests the line of splits; None when there is no such pair (or the loss is not squared)."""
+    from symcert.provers import krawczyk as PK
+    from symcert.provers.split_box import certify_near_duplicate
+    if loss_text != "squared":
+        return None
+    problem, _, flat = PK.read(dict(spec, loss=loss_text))
+    return certify_near_duplicate(problem, flat, name)
 
 
 def _loss_text(loss: dict) -> str:

@@ -212,3 +212,59 @@ def teacher_minimum(seed: int, widths: list, act: str, m: int, noise: float = 0.
     for _ in range(gd_steps):
         theta = theta - 0.5 / m * PK.np_risk_grad(widths, h, X, Y, theta)[1]
     return X, Y, levenberg_marquardt(widths, act, X, Y, theta)
+
+
+# ---- certify --model: a float point with two (nearly) duplicate neurons --------------------------
+
+def _permute(flat: list, widths: list, layer: int, order: list) -> list:
+    """The flat point with the neurons of hidden ``layer`` reordered (a symmetry of the risk)."""
+    net = B.Net(tuple(widths), "", None, None, None)
+    off, d0, d1 = net.offsets(), widths[layer - 1], widths[layer]
+    out = list(flat)
+    for new, old in enumerate(order):
+        out[off[layer] + new * d0:off[layer] + (new + 1) * d0] = flat[off[layer] + old * d0:off[layer] + (old + 1) * d0]
+        out[off[layer] + d1 * d0 + new] = flat[off[layer] + d1 * d0 + old]
+        for s in range(widths[layer + 1]):
+            out[off[layer + 1] + s * d1 + new] = flat[off[layer + 1] + s * d1 + old]
+    return out
+
+
+def certify_near_duplicate(pj: dict, flat: list, name: str, tol: float = 1e-4):
+    """None when no two neurons of a hidden layer of the float point ``flat`` (exact values) have
+    (nearly) equal incoming weights; else (answer, certificate or None, message) from the split route:
+    the pair is merged, the merged point boxed, and the split line tested for negative curvature."""
+    widths = list(pj["network"]["widths"])
+    theta = np.array([float(x) for x in flat])
+    pairs = near_duplicates(theta, widths, tol)
+    if not pairs:
+        return None
+    layer, a, b = pairs[0]
+    order = [i for i in range(widths[layer]) if i != b] + [b]
+    perm = np.array([float(x) for x in _permute(flat, widths, layer, order)])
+    merged_flat, lam_est, gap = unsplit_float(perm, widths, layer, a, widths[layer] - 1)
+    lam = PK.dyadic(fmpq(*float(lam_est).as_integer_ratio()), 40)
+    merged_pj = dict(pj, network=dict(pj["network"], widths=[w - (k == layer) for k, w in enumerate(widths)]))
+    where = f"neurons {a + 1} and {b + 1} of hidden layer {layer} have incoming weights within {gap:.3g} (relative)"
+    info = {"near_duplicate": where, "neuron_order": [i + 1 for i in order], "lambda_estimate": lam_est,
+            "note": f"the certificate's layer {layer} lists the float network's neurons in the order neuron_order "
+                    f"(a symmetry of the risk): neuron {b + 1} is the copy"}
+    for rng in ((min(fmpq(0), lam), max(fmpq(1), lam)), (lam, lam)):
+        ans, doc, msg = certify_split(merged_pj, [fmpq(*float(x).as_integer_ratio()) for x in merged_flat], layer, a, lam, rng,
+                                      name=name, construction=info, max_distance=fmpq(1))
+        if doc is not None:
+            dist = max(abs(float(x) - y) for x, y in zip(_point_floats(doc, widths), perm))
+            doc["claim"]["construction"]["distance_from_float_point"] = f"{dist:.3g}"
+            return ans, doc, f"{where}: {msg}; the certificate's point is within {dist:.3g} of the float point"
+        if ans != "unknown":
+            break
+    return ans, None, f"{where}: {msg}"
+
+
+def _point_floats(doc: dict, widths: list) -> list:
+    """The certificate's point as floats in coordinate order."""
+    from symcert.exact.rationals import parse_rational
+    out = []
+    for l in range(1, len(widths)):
+        out += [float(parse_rational(x)) for row in doc["point"][f"W{l}"] for x in row]
+        out += [float(parse_rational(x)) for x in doc["point"][f"b{l}"]]
+    return out

@@ -28,6 +28,8 @@ ROWS = [  # name, model file, activation, description
     ("softplus-walk", "softplus-walk.model.npz", "softplus",
      "2-3-1 softplus, gradient descent stopped at 1e-3: Levenberg-Marquardt walk, then a strict local minimum in a box"),
     ("tanh-saddle", "tanh-saddle.model.npz", "tanh", "1-1-1 tanh on odd data, Newton's method from a symmetric start: saddle in a box"),
+    ("tanh-split-saddle", "tanh-split-saddle.model.npz", "tanh",
+     "2-3-2-1 tanh with two near-duplicate neurons (singular Hessian): merged, boxed, and the line of splits a saddle"),
     ("deep-leaky-min", "deep-leaky-min.model.npz", "leaky_relu:1/8",
      "2-3-3-1 leaky ReLU 1/8, gradient descent: local minimum in a box, with a gauge for the rescaling symmetry"),
 ]

@@ -515,6 +515,50 @@ def gauged() -> list:
     return out
 
 
+SPLIT = "petzka2021/deep-split-saddle-tanh-2-2-2-1.json"  # a split-saddle certificate (checker/split_box.py)
+
+
+def split_box() -> list:
+    """The line of splits of a boxed merged critical point: bad boxes, splits and directions."""
+    out = []
+
+    def make(change, verdict, name, why):
+        doc = load(SPLIT)
+        doc.pop("rests_on", None)
+        change(doc)
+        out.append((verdict, name, doc, why))
+
+    def moved(d):  # neuron 1 and its copy (neuron 3) moved together: still a split, of another merged point
+        for i in (0, 2):
+            d["point"]["W1"][i][0] = str(Fraction(d["point"]["W1"][i][0]) + Fraction(1, 1000))
+
+    def each(key, value):
+        return lambda d: [ob.update({key: value}) for ob in d["obligations"]]
+    make(moved, "REJECTED", "box-misses-merged_krawczyk_box",
+         "the merged centre moved by 1/1000 (neuron 1 and its copy together): the box of radius 2^-48 holds no critical point")
+    make(each("lambda", "1/3"), "REJECTED", "wrong-split-merged_krawczyk_box",
+         "lambda 1/3 stated for a point split at lambda 1/2: the outgoing weights are not (2/3) v and (1/3) v")
+    make(lambda d: (d["point"]["W1"][2].__setitem__(1, "0"), d.update(obligations=d["obligations"][2:])), "REJECTED",
+         "wrong-copy-split_negative_curvature_box", "the copy's incoming weight W1[3,2] set to 0: the last neuron is not a copy "
+         "of neuron 1")
+    make(lambda d: d.update(loss=["0", "1/1000000"]), "REJECTED", "enclosure-excludes-merged_krawczyk_box",
+         "a loss enclosure [0, 10^-6] that excludes the risk of the merged critical point")
+    make(lambda d: d["obligations"][1].update(radius="1"), "REJECTED", "box-too-large-merged_definite_box",
+         "the merged Hessian's LDL^T over a box of radius 1: it is not positive definite on all of it")
+    make(lambda d: d["obligations"][2].update(outgoing=["0"] * len(d["obligations"][2]["outgoing"])), "REJECTED",
+         "not-negative-split_negative_curvature_box", "a direction that moves only the incoming weights apart: its curvature "
+         "lambda (1 - lambda) e^T B e is not negative on all of [-1, 2]")
+    make(lambda d: d.update(obligations=d["obligations"][2:]), "REJECTED", "no-merged-box-split_negative_curvature_box",
+         "no merged_krawczyk_box: nothing puts a critical point of the merged network in the box")
+    make(lambda d: d["obligations"][2].update(pieces=100000), "UNKNOWN", "limit-split_negative_curvature_box",
+         "100000 pieces of the lambda range: beyond MAX_LAMBDA_PIECES")
+    make(lambda d: d["obligations"][2]["incoming"].__setitem__(0, 0.5), "INVALID", "float-split_negative_curvature_box",
+         "split_negative_curvature_box: incoming[0] is the JSON float 0.5 (floats are not exact)")
+    make(lambda d: d["obligations"][2].update(lambda_range=["1", "2"]), "INVALID", "range-split_negative_curvature_box",
+         "a lambda range [1, 2] that does not contain the point's lambda 1/2")
+    return out
+
+
 LAYER = "he2020/thm1-logistic-s41-m8-dx1-dy1-d2-relu.json"  # a logistic layer-box certificate (checker/layer_box.py)
 LAYER_CE = "he2020/thm1-cross-entropy-s43-m9-dx2-dy3-d2-relu.json"
 
@@ -590,7 +634,7 @@ def entries() -> list:
     for conclusion in CONCLUSIONS:  # a box conclusion needs a loss enclosure: an exact loss is unreadable for it
         out.append(("INVALID" if conclusion in BOX_CONCLUSIONS else "REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
-    return out + population() + soundness() + later_kinds() + hostile() + smooth_scale() + layer_box()
+    return out + population() + soundness() + later_kinds() + hostile() + smooth_scale() + layer_box() + split_box()
 
 
 def main() -> int:

@@ -53,7 +53,8 @@ def _reduced(merged, c, layer, j, lam: fmpq, prec: int) -> np.ndarray:
 
 
 def direction(merged, c, layer, j, lams, prec) -> tuple | None:
-    """(e, n) as dyadic rationals with a negative float curvature at every lambda of ``lams``, or None.
+    """(e, n, D) with e, n dyadic rationals whose float curvature is negative at every lambda of ``lams``
+    (D: the e-n block, Thm 9's D^(r,s) in floats, rows s), or None.
     The e-n block of the reduced matrix is D (the e-e block mu B, the n-n block 0): e and n are its
     top singular vectors, n scaled up until mu e^T B e + 2 t n^T D e < 0 at every lambda given."""
     d0 = merged.widths[layer - 1] + 1
@@ -66,7 +67,7 @@ def direction(merged, c, layer, j, lams, prec) -> tuple | None:
         v = np.concatenate([e, t * n])
         if all(v @ M @ v < -1e-9 * (1 + np.abs(M).max()) for M in mats):
             q = lambda x: PK.dyadic(fmpq(*float(x).as_integer_ratio()), 40)  # noqa: E731
-            return [q(x) for x in e], [q(t * x) for x in n]
+            return [q(x) for x in e], [q(t * x) for x in n], [[float(f"{x:.6g}") for x in row] for row in mats[0][d0:, :d0]]
     return None
 
 
@@ -126,8 +127,11 @@ def certify_split(pj_merged: dict, c0: list, layer: int, j: int, lam: fmpq, lam_
     lo, hi = lam_range or (lam, lam)
     d = direction(merged, c, layer, j, _lams(lo, hi), prec)
     if d is None:
-        return "no_direction", None, ("the merged network has one critical point in a box, but no direction that moves the two "
-                                      "copies apart has negative curvature (D^{r,s} is 0 or too small to certify)")
+        what = "a strict local minimum" if pivot is None else "one critical point"
+        last = (f"; layer {layer} is the last hidden layer, where D^(r,s) = 0 at every critical point (one output, v != 0), and "
+                "whether the line is one of minima (Thms 5/7, the sign of B^r) is not decided for a float point") if layer == len(prob.widths) - 2 else ""
+        return "no_direction", None, (f"the merged network has {what} in a box, but no direction that moves the two copies "
+                                      f"apart has a certified negative curvature (D^(r,s) is 0 or too small){last}")
     split_pj = dict(pj_merged, network=dict(pj_merged["network"], widths=split_widths(prob.widths, layer)))
     sprob = parse_problem(split_pj)
     point = [SB.apply(c[i], f, lam) for i, f in SB.coordinate_map(merged, layer, j)]
@@ -147,7 +151,7 @@ def certify_split(pj_merged: dict, c0: list, layer: int, j: int, lam: fmpq, lam_
     else:
         return "unknown", None, f"d^T H d is not certainly negative over the lambda range [{lo}, {hi}] with up to {PIECES[-1]} pieces"
     conclusion = "split_saddle_of_minimum_in_box" if pivot is None else "split_saddle_in_box"
-    info = dict(construction or {}, newton_steps=steps, merged_widths=list(prob.widths), merged_radius=format_rational(r),
+    info = dict(construction or {}, D_rs_float=d[2], newton_steps=steps, merged_widths=list(prob.widths), merged_radius=format_rational(r),
                 distance_from_given_point=format_rational(PK.dyadic(dist, 64, up=True)))
     doc = {"format": certificate.FORMAT, "version": 2, "generator": f"symcert {__version__}",
            "claim": {"statement": STATEMENT, **(claim or {"id": "split.box", "paper": "Petzka, Sminchisescu (JMLR 2021), Thm 9; "

@@ -137,12 +137,14 @@ def instances() -> list:
                      "tanh (class A): 1-1-1-1 -> 1-6-6-1, 6 samples, local minimum and D^(r,s) = 0"),
             Instance("deep-split-saddle-tanh-2-2-2-1", lambda: _contrast("tanh", 0, [2, 2, 2, 1], 24),
                      "tanh (class A): a strict local minimum of a trained 2-2-2-1 network (box); its split in layer 1 "
-                     "(D^(r,s) != 0) is a saddle for every lambda in [-1, 2]")]
+                     "(D^(r,s) != 0) is a saddle for every lambda in [-1, 2]"),
+            Instance("deep-split-saddle-tanh-2-3-3-1", lambda: _contrast("tanh", 3, [2, 3, 3, 1], 60, 0.01),
+                     "tanh (class A): the same contrast for a trained 2-3-3-1 network on 60 samples")]
 
 
-def _contrast(act, seed, widths, m):
+def _contrast(act, seed, widths, m, noise=0.03):
     from symcert.claims.petzka2021.contrast import contrast
-    return contrast(act, seed, widths, m, fmpq(-1), fmpq(2))
+    return contrast(act, seed, widths, m, fmpq(-1), fmpq(2), noise=noise)
 
 
 CLAIM = Claim(CLAIM_ID, PAPER, "deep networks: growth by exact neuron splitting (sigmoid 1-1-1-1 -> 1-21-21-1, tanh, leaky ReLU), D^{r,s} = 0",

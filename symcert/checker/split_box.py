@@ -52,7 +52,8 @@ ONE, LAM, REST = "1", "lambda", "1-lambda"  # the factor of a split coordinate o
 
 def _split_fields(ctx, ob: dict, path: str):
     """(layer, j (0-based), lambda0, merged Net, merged centre c) after checking that the
-    certificate's point is s_lambda0(c); a failing Outcome when it is not."""
+    certificate's point is s_lambda0(c); a failing Outcome when it is not (an undecided one when
+    the network exceeds the size limits of checker/balls.py)."""
     if not isinstance(ctx, BoxContext):
         raise FormatError(path, ob.get("kind"), "this obligation needs a box certificate (version 2, loss [lo, hi])")
     net, layer = ctx.net, get(ob, "layer", path, int)
@@ -62,6 +63,9 @@ def _split_fields(ctx, ob: dict, path: str):
     if not 0 <= j < net.widths[layer] - 1:
         raise FormatError(f"{path}.neuron", j + 1, f"a neuron of the merged layer (1..{net.widths[layer] - 1})")
     lam = rational(get(ob, "lambda", path), f"{path}.lambda")
+    limit = B.limits(net, 32)
+    if limit:  # the point of a network this large is not read (BoxContext.read)
+        return Outcome("unknown", f"limit reached: {limit}", [])
     widths = list(net.widths)
     widths[layer] -= 1
     merged = B.Net(tuple(widths), net.name, net.h, net.X, net.Y)

@@ -203,12 +203,12 @@ def levenberg_marquardt(widths, act: str, X, Y, theta, steps: int = 300):
     return theta
 
 
-def teacher_minimum(seed: int, widths: list, act: str, m: int, noise: float = 0.03, gd_steps: int = 3000):
-    """(X, Y, float point): inputs on a 1/8 grid, labels a seeded teacher's outputs plus noise on a 1/64
-    grid, the student started next to the teacher, gradient descent, then Levenberg-Marquardt."""
+def teacher_minimum(seed: int, widths: list, act: str, m: int, noise: float = 0.03, gd_steps: int = 3000, scale: float = 1.2):
+    """(X, Y, float point): inputs on a 1/8 grid, labels a seeded teacher's outputs (weights N(0, scale^2))
+    plus noise on a 1/64 grid, the student started next to the teacher, gradient descent, then Levenberg-Marquardt."""
     rng = np.random.default_rng(seed)
     X = np.round(rng.uniform(-2, 2, (widths[0], m)) * 8) / 8
-    teacher = np.concatenate([rng.normal(0, 1.2, widths[l] * (widths[l - 1] + 1)) for l in range(1, len(widths))])
+    teacher = np.concatenate([rng.normal(0, scale, widths[l] * (widths[l - 1] + 1)) for l in range(1, len(widths))])
     h = PK.np_activation({"name": act})
     Y = PK.np_risk_grad(widths, h, X, np.zeros((1, m)), teacher, outputs=True)
     Y = np.round((Y + noise * rng.normal(0, 1, (1, m))) * 64) / 64

@@ -122,3 +122,13 @@ def test_duplicates_in_the_last_hidden_layer_stay_unknown(cli, tmp_path):
     assert r.returncode == 3, r.stdout + r.stderr
     assert "the split route: neurons 1 and 3 of hidden layer 2" in r.stderr and "negative curvature" in r.stderr, r.stderr
     assert not os.path.exists(tmp_path / "c.json")
+
+
+def test_a_network_beyond_the_size_limit_is_unknown(proofs, monkeypatch):
+    """BoxContext does not read the point of a network beyond checker/balls.py's MAX_PARAMS: every
+    split-box obligation is then undecided, naming the limit (never a crash or a false REJECTED)."""
+    from symcert.checker.api import check_document
+    monkeypatch.setattr(B, "MAX_PARAMS", 10)
+    doc = json.load(open(proofs / "petzka2021" / "deep-split-saddle-tanh-2-2-2-1.json"))
+    rep = check_document(doc, "doc", 60000)
+    assert rep.verdict.name == "UNKNOWN" and "limit reached" in rep.summary and "exceed the limit of 10" in rep.summary, rep.summary

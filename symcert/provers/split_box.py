@@ -272,3 +272,22 @@ def _point_floats(doc: dict, widths: list) -> list:
         out += [float(parse_rational(x)) for row in doc["point"][f"W{l}"] for x in row]
         out += [float(parse_rational(x)) for x in doc["point"][f"b{l}"]]
     return out
+
+
+def tanh_to_sigmoid(theta: np.ndarray, widths: list) -> np.ndarray:
+    """The sigmoid network computing the same function as a tanh network (tanh(u) = 2 sigmoid(2u) - 1):
+    layer 1 (W, b) -> (2W, 2b); a later hidden layer -> (4W, 2(b - W 1)); the output layer -> (2W, b - W 1).
+    An invertible affine map of the parameters, so critical points, minima and saddles correspond."""
+    out, off, L = [], 0, len(widths) - 1
+    for l in range(1, L + 1):
+        d0, d1 = widths[l - 1], widths[l]
+        W, b = theta[off:off + d1 * d0].reshape(d1, d0), theta[off + d1 * d0:off + d1 * (d0 + 1)]
+        off += d1 * (d0 + 1)
+        if l == 1:
+            W2, b2 = 2 * W, 2 * b
+        elif l < L:
+            W2, b2 = 4 * W, 2 * (b - W.sum(axis=1))
+        else:
+            W2, b2 = 2 * W, b - W.sum(axis=1)
+        out += [W2.ravel(), b2]
+    return np.concatenate(out)

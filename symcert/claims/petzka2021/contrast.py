@@ -19,11 +19,14 @@ def _exact(x: float) -> fmpq:
 
 def contrast(act: str, seed: int, widths: list, m: int, lo: fmpq, hi: fmpq, lam: fmpq = fmpq(1, 2), noise: float = 0.03) -> dict:
     from symcert.provers import split_box as PS
-    X, Y, theta = PS.teacher_minimum(seed, widths, act, m, noise)
+    X, Y, theta = PS.teacher_minimum(seed, widths, "tanh" if act == "sigmoid" else act, m, noise)
+    if act == "sigmoid":  # the same function as a sigmoid network: its minimum is certified directly in sigmoid
+        theta = PS.tanh_to_sigmoid(theta, widths)
     pj = {"network": {"widths": list(widths), "activation": {"kind": "smooth", "name": act}}, "loss": {"kind": "squared"},
           "data": {"inputs": [[str(_exact(x)) for x in col] for col in X.T], "targets": [[str(_exact(y))] for y in Y[0]]}}
     claim = {"id": "petzka2021.deep", "paper": PAPER, "statement": STATEMENT, "theorem": "deep networks: splitting in a non-last hidden layer (Thm 9)",
              "instance": (f"{act} (the paper's class A), {'-'.join(map(str, widths))} trained with numpy (seed {seed}, m = {m}, "
+                          + ("as a tanh network, rewritten with tanh(u) = 2 sigmoid(2u) - 1, "  if act == "sigmoid" else "") +
                           f"teacher outputs plus noise {noise}): neuron 1 of hidden layer 1 split, a saddle for every lambda in [{lo}, {hi}]")}
     ans, doc, msg = PS.certify_split(pj, [_exact(x) for x in theta], 1, 0, lam, (lo, hi), claim=claim,
                                      construction={"split": "layer 1 (a non-last hidden layer), neuron 1; the copy is the last neuron"})

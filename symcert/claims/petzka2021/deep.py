@@ -139,7 +139,9 @@ def instances() -> list:
                      "tanh (class A): a strict local minimum of a trained 2-2-2-1 network (box); its split in layer 1 "
                      "(D^(r,s) != 0) is a saddle for every lambda in [-1, 2]"),
             Instance("deep-split-saddle-tanh-2-3-3-1", lambda: _contrast("tanh", 3, [2, 3, 3, 1], 60, 0.01),
-                     "tanh (class A): the same contrast for a trained 2-3-3-1 network on 60 samples")]
+                     "tanh (class A): the same contrast for a trained 2-3-3-1 network on 60 samples"),
+            Instance("deep-split-saddle-sigmoid-2-2-2-1", lambda: _contrast("sigmoid", 0, [2, 2, 2, 1], 24),
+                     "sigmoid (class A): the 2-2-2-1 contrast rewritten as a sigmoid network, certified in sigmoid")]
 
 
 def _contrast(act, seed, widths, m, noise=0.03):

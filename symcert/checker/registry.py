@@ -90,6 +90,7 @@ KINDS = {
     "merged_krawczyk_box": _k("split_box", (SMOOTH,), SQUARED, "merged_critical_box"),
     "merged_definite_box": _k("split_box", (SMOOTH,), SQUARED, "merged_min_box"),
     "split_negative_curvature_box": _k("split_box", (SMOOTH,), SQUARED, "split_saddle_box"),
+    "split_morse_bott_box": _k("split_box", (SMOOTH,), SQUARED, "split_min_box"),
     "taylor_critical": _k("taylor", (PL, LIN), LOGISTIC, "critical"),
     "taylor_descent": _k("taylor", (PL, LIN), LOGISTIC, "descent"),
     "taylor_ascent": _k("taylor", (PL, LIN), LOGISTIC, "ascent"),
@@ -159,6 +160,8 @@ CONCLUSIONS = {
     # merged_min_box, p* is a strict local minimum of the merged network whose split is a saddle (Thm 9, D != 0)
     "split_saddle_in_box": ("merged_critical_box", "split_saddle_box"),
     "split_saddle_of_minimum_in_box": ("merged_critical_box", "merged_min_box", "split_saddle_box"),
+    # ... and a local minimum (not strict) on that line, by the Morse-Bott lemma (Thms 5 / 7 of Petzka & Sminchisescu)
+    "local_minimum_on_split_line_in_box": ("merged_critical_box", "split_min_box"),
 }
 
 
@@ -194,4 +197,5 @@ def undeclared_facts(kind: str, facts) -> list:
 # conclusions about the one critical point in an explicit box around a float point, whose loss is
 # a rigorous enclosure [lo, hi] (version 2): population problems and smooth networks
 BOX_CONCLUSIONS = ("strict_local_minimum_in_box", "spurious_local_minimum_in_box", "saddle_in_box", "local_minimum_in_box",
-                   "spurious_local_minimum_in_box_gauged", "split_saddle_in_box", "split_saddle_of_minimum_in_box")
+                   "spurious_local_minimum_in_box_gauged", "split_saddle_in_box", "split_saddle_of_minimum_in_box",
+                   "local_minimum_on_split_line_in_box")

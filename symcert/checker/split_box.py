@@ -42,7 +42,7 @@ from flint import arb, arb_mat, fmpq
 from symcert.checker import balls as B
 from symcert.checker.krawczyk import BoxContext, _precision
 from symcert.checker.krawczyk_core import first_outside, krawczyk, positive_definite, precision, reach
-from symcert.checker.ledger import CURVATURE, KRAWCZYK, LDL, SPLIT_DEGREE, SPLIT_MAP
+from symcert.checker.ledger import CURVATURE, KRAWCZYK, LDL, MB_LEMMA, SPLIT_DEGREE, SPLIT_MAP
 from symcert.checker.obligations import RATIONAL, Outcome
 from symcert.checker.problem import FormatError, get, rational
 from symcert.exact.limits import MAX_LAMBDA_PIECES
@@ -290,8 +290,53 @@ def check_split_negative_curvature_box(ctx, ob: dict, path: str) -> Outcome:
                    ledger, (("split_saddle_box", lo, hi),))
 
 
+def _tangent_coordinate(merged, layer: int, j: int, c: list, r: fmpq):
+    """(k, s): the copy's outgoing weight to neuron s of layer l + 1 with the largest |v_s| at c, its index k
+    in the split coordinates; None when that v_s is not certainly non-zero over the box (no line)."""
+    off, d1 = merged.offsets(), merged.widths[layer]
+    s = max(range(merged.widths[layer + 1]), key=lambda i: abs(c[off[layer + 1] + i * d1 + j]))
+    if not abs(c[off[layer + 1] + s * d1 + j]) > r:
+        return None
+    split_off = off[layer + 1] + (merged.widths[layer - 1] + 1)  # the copy's incoming weights and bias come first
+    return split_off + s * (d1 + 1) + d1, s
+
+
+def check_split_morse_bott_box(ctx, ob: dict, path: str) -> Outcome:
+    """Local minimum on the line, at the obligation's lambda: the tangent t = d s_lambda(p*) / d lambda
+    (-v, +v on the two outgoing columns) spans the kernel. H t = 0 (differentiate grad = 0 along the
+    line, SPLIT_MAP); if the Hessian without the coordinate k of the copy's outgoing weight with the
+    largest |v_s| (t_k = v_s != 0) is positive definite over the balls s_lambda(B), every x = alpha t + w
+    (w_k = 0) has x^T H x = w^T H w > 0 unless w = 0: H is PSD with kernel exactly the line's tangent,
+    and the Morse-Bott lemma gives a local minimum (not strict: the line has the same risk)."""
+    fields = _split_fields(ctx, ob, path)
+    if isinstance(fields, Outcome):
+        return fields
+    layer, j, lam, merged, c = fields
+    prec, stop = _precision(ctx, ob, path)
+    r = _radius(ob, path)
+    if stop or _needs(ctx, layer, j, r):
+        return stop or _needs(ctx, layer, j, r)
+    tangent, ledger = _tangent_coordinate(merged, layer, j, c, r), [B.ARB(prec), SPLIT_MAP, LDL, MB_LEMMA]
+    if tangent is None:
+        return Outcome("fails", "the split neuron's outgoing weights are not certainly non-zero over the box: no line", ledger)
+    box, k = _box(c, r), tangent[0]
+    with precision(prec):
+        try:
+            H = B.hessian(ctx.net, [apply(box[i], f, lam) for i, f in coordinate_map(merged, layer, j)])
+        except B.Crossing as exc:
+            return Outcome("fails", f"over the split box: {exc}", ledger)
+        keep = [i for i in range(H.nrows()) if i != k]
+        bad = positive_definite(arb_mat([[H[a, b] for b in keep] for a in keep]))
+    if bad is not None:
+        return Outcome("fails", f"the Hessian off the line's tangent at lambda = {lam} is not proved positive definite (LDL^T "
+                                f"pivot {bad + 1})", ledger)
+    return Outcome("holds", f"at lambda = {lam}: the Hessian at s_lambda(p*) is PSD with kernel the line's tangent: a local minimum "
+                            "on the line of split critical points (not strict)", ledger, (("split_min_box", lam),))
+
+
 CHECKS = {
     "merged_krawczyk_box": check_merged_krawczyk_box,
+    "split_morse_bott_box": check_split_morse_bott_box,
     "merged_definite_box": check_merged_definite_box,
     "split_negative_curvature_box": check_split_negative_curvature_box,
 }

@@ -18,7 +18,7 @@ EXPECT_REFUTED = {  # claim id -> instances that certify a refutation
                      "thm-saddle-quadratic-refuted", "thm-saddle-exponential-refuted"),
     "he2020.kink": ("kink-valley-end-leaky", "kink-valley-end-relu"),
     "petzka2021.deep": ("deep-split-saddle-tanh-2-2-2-1", "deep-split-saddle-tanh-2-3-3-1", "deep-split-saddle-sigmoid-2-2-2-1"),
-    "petzka2021.split": ("split-sigmoid-lambda-2", "split-sigmoid-lambda-minus1", "split-sigmoid-random-s1-lambda-3-2",
+    "petzka2021.split": ("split-box-sigmoid-lambda-2", "split-sigmoid-lambda-2", "split-sigmoid-lambda-minus1", "split-sigmoid-random-s1-lambda-3-2",
                          "split-sigmoid-random-s5-lambda-3-4", "split-tanh-lambda-3", "split-tanh-random-s2-lambda-3-2",
                          "split-tanh-random-s6-lambda-1-4"),
     "own.model": ("relu-saddle", "tanh-saddle", "tanh-split-saddle"),

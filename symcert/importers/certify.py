@@ -192,7 +192,7 @@ def _smooth(pj, fpoint, data, loss_text, better, restarts=4, name="model"):
             "name": name}
     split = _near_duplicate(pj, spec, loss_text, name)
     if split is not None and split[1] is not None:
-        return Verdict.REFUTED, split[1], split[2]
+        return (Verdict.REFUTED if split[0] == "saddle" else Verdict.CERTIFIED), split[1], split[2]
     v, doc, msg = certify_smooth_point(spec, better, max_distance=MODEL_DISTANCE, restarts=restarts)
     return (v, doc, msg) if split is None or doc is not None else (v, doc, f"{msg}; the split route: {split[2]}")
 

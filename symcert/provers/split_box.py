@@ -54,20 +54,25 @@ def _reduced(merged, c, layer, j, lam: fmpq, prec: int) -> np.ndarray:
 
 def direction(merged, c, layer, j, lams, prec) -> tuple | None:
     """(e, n, D) with e, n dyadic rationals whose float curvature is negative at every lambda of ``lams``
-    (D: the e-n block, Thm 9's D^(r,s) in floats, rows s), or None.
-    The e-n block of the reduced matrix is D (the e-e block mu B, the n-n block 0): e and n are its
-    top singular vectors, n scaled up until mu e^T B e + 2 t n^T D e < 0 at every lambda given."""
+    (D: the e-n block, Thm 9's D^(r,s) in floats, rows s), or None. The reduced matrix is
+    [[mu B, D^T], [D, 0]] (mu = lambda (1 - lambda)): with D != 0, e and n are D's top singular vectors,
+    n scaled up until mu e^T B e + 2 t n^T D e < 0 at every lambda given; else (or if that fails) e is an
+    eigenvector of B whose eigenvalue has the sign opposite to every mu, and n = 0 (Thm 5: B^r indefinite)."""
     d0 = merged.widths[layer - 1] + 1
     mats = [_reduced(merged, c, layer, j, lam, prec) for lam in lams]
-    U, s, Vt = np.linalg.svd(mats[0][d0:, :d0])
-    if not s[0] > 1e-12:
-        return None
-    e, n = Vt[0] / np.max(np.abs(Vt[0])), -U[:, 0] / np.max(np.abs(U[:, 0]))
-    for t in (2.0 ** k for k in range(0, 40)):
-        v = np.concatenate([e, t * n])
-        if all(v @ M @ v < -1e-9 * (1 + np.abs(M).max()) for M in mats):
-            q = lambda x: PK.dyadic(fmpq(*float(x).as_integer_ratio()), 40)  # noqa: E731
-            return [q(x) for x in e], [q(t * x) for x in n], [[float(f"{x:.6g}") for x in row] for row in mats[0][d0:, :d0]]
+    D = mats[0][d0:, :d0]
+    ok = lambda v: all(v @ M @ v < -1e-9 * (1 + np.abs(M).max()) for M in mats)  # noqa: E731
+    cands = []
+    U, s, Vt = np.linalg.svd(D)
+    if s[0] > 1e-12:
+        e, n = Vt[0] / np.max(np.abs(Vt[0])), -U[:, 0] / np.max(np.abs(U[:, 0]))
+        cands += [np.concatenate([e, t * n]) for t in (2.0 ** k for k in range(0, 40))]
+    w, V = np.linalg.eigh(mats[0][:d0, :d0] + mats[-1][:d0, :d0])
+    cands += [np.concatenate([V[:, i] / np.max(np.abs(V[:, i])), np.zeros(len(D))]) for i in (0, len(w) - 1)]
+    q = lambda x: PK.dyadic(fmpq(*float(x).as_integer_ratio()), 40)  # noqa: E731
+    for v in cands:
+        if ok(v):
+            return [q(x) for x in v[:d0]], [q(x) for x in v[d0:]], [[float(f"{x:.6g}") for x in row] for row in D]
     return None
 
 
@@ -115,7 +120,8 @@ def _lams(lo: fmpq, hi: fmpq) -> list:
 
 def certify_split(pj_merged: dict, c0: list, layer: int, j: int, lam: fmpq, lam_range=None, name="split",
                   claim: dict | None = None, construction: dict | None = None, max_distance=PK.MAX_DISTANCE) -> tuple:
-    """(verdict-like answer, certificate or None, message). ``c0``: the merged float point (flat, exact
+    """(answer, certificate or None, message); answer "saddle", "minimum" (a local minimum on the line, by
+    the Morse-Bott test at lambda), "no_direction" or "unknown". ``c0``: the merged float point (flat, exact
     rationals); j: the split neuron (0-based); the copy is appended as the last neuron of ``layer``."""
     prob = parse_problem(pj_merged)
     merged = B.Net(prob.widths, *B.activation(pj_merged["network"]["activation"], "problem.network.activation"), prob.X, prob.Y)
@@ -125,15 +131,7 @@ def certify_split(pj_merged: dict, c0: list, layer: int, j: int, lam: fmpq, lam_
     c, r, prec, out, dist, steps = found
     enc, pivot, _, r2 = out
     lo, hi = lam_range or (lam, lam)
-    d = direction(merged, c, layer, j, _lams(lo, hi), prec)
-    if d is None:
-        what = "a strict local minimum" if pivot is None else "one critical point"
-        last = (f"; layer {layer} is the last hidden layer, where D^(r,s) = 0 at every critical point (one output, v != 0), and "
-                "whether the line is one of minima (Thms 5/7, the sign of B^r) is not decided for a float point") if layer == len(prob.widths) - 2 else ""
-        return "no_direction", None, (f"the merged network has {what} in a box, but no direction that moves the two copies "
-                                      f"apart has a certified negative curvature (D^(r,s) is 0 or too small){last}")
     split_pj = dict(pj_merged, network=dict(pj_merged["network"], widths=split_widths(prob.widths, layer)))
-    sprob = parse_problem(split_pj)
     point = [SB.apply(c[i], f, lam) for i, f in SB.coordinate_map(merged, layer, j)]
     base = dict(layer=layer, neuron=j + 1, **{"lambda": format_rational(lam)})
     box = dict(base, radius=format_rational(r2), precision=prec)
@@ -141,34 +139,59 @@ def certify_split(pj_merged: dict, c0: list, layer: int, j: int, lam: fmpq, lam_
                 rests_on=[B.ARB(prec), K.KRAWCZYK, SB.SPLIT_MAP])]
     if pivot is None:
         obs.append(dict(id="merged_minimum", kind="merged_definite_box", rests_on=[B.ARB(prec), K.LDL], **box))
-    last = None
-    for pieces in PIECES:
-        last = dict(id="split_saddle", kind="split_negative_curvature_box", lambda_range=[format_rational(lo), format_rational(hi)],
-                    pieces=pieces, incoming=[format_rational(x) for x in d[0]], outgoing=[format_rational(x) for x in d[1]],
-                    rests_on=[B.ARB(prec), SB.SPLIT_MAP, K.CURVATURE] + ([SB.SPLIT_DEGREE] if lo != hi else []), **box)
-        if _holds(split_pj, point, obs + [last], enc, prec, pivot):
-            break
+    probe = lambda ob: _holds(split_pj, point, obs + [ob], enc, prec)  # noqa: E731
+    d = direction(merged, c, layer, j, _lams(lo, hi), prec)
+    last = _saddle(d, lo, hi, box, prec, probe) if d is not None else None
+    what = "a strict local minimum" if pivot is None else "a critical point"
+    head = f"the merged network {list(prob.widths)} has {what} p* in a box of radius {float(r):.3g}"
+    if last is not None:
+        conclusion = "split_saddle_of_minimum_in_box" if pivot is None else "split_saddle_in_box"
+        where = f"for every lambda in [{lo}, {hi}] ({last['pieces']} pieces)" if lo != hi else f"at lambda = {lo}"
+        answer, msg = "saddle", f"{head}; {where} the split point s_lambda(p*) is a saddle"
     else:
-        return "unknown", None, f"d^T H d is not certainly negative over the lambda range [{lo}, {hi}] with up to {PIECES[-1]} pieces"
-    conclusion = "split_saddle_of_minimum_in_box" if pivot is None else "split_saddle_in_box"
-    info = dict(construction or {}, D_rs_float=d[2], newton_steps=steps, merged_widths=list(prob.widths), merged_radius=format_rational(r),
-                distance_from_given_point=format_rational(PK.dyadic(dist, 64, up=True)))
+        last = dict(id="split_minimum", kind="split_morse_bott_box", rests_on=[B.ARB(prec), SB.SPLIT_MAP, K.LDL, SB.MB_LEMMA], **box)
+        if not probe(last):
+            return "no_direction", None, _no_direction(pivot, layer, prob, d is None)
+        conclusion, answer = "local_minimum_on_split_line_in_box", "minimum"
+        msg = (f"{head}; the split point s_lambda(p*) at lambda = {lam} is a local minimum, not strict: the Hessian is PSD with kernel "
+               f"the tangent of the line of split critical points (Morse-Bott)")
+    info = dict(construction or {}, D_rs_float=d[2] if d else None, newton_steps=steps, merged_widths=list(prob.widths),
+                merged_radius=format_rational(r), distance_from_given_point=format_rational(PK.dyadic(dist, 64, up=True)))
     doc = {"format": certificate.FORMAT, "version": 2, "generator": f"symcert {__version__}",
            "claim": {"statement": STATEMENT, **(claim or {"id": "split.box", "paper": "Petzka, Sminchisescu (JMLR 2021), Thm 9; "
                      "Krawczyk 1969", "theorem": "neuron splitting of a boxed critical point", "instance": name}),
                      "construction": info, "conclusion": conclusion},
-           "problem": split_pj, "problem_sha256": certificate.digest(split_pj), "point": PK.point_json(sprob, point),
+           "problem": split_pj, "problem_sha256": certificate.digest(split_pj), "point": PK.point_json(parse_problem(split_pj), point),
            "loss": PK.bounds(enc, prec // 2), "obligations": obs + [last]}
     doc["rests_on"] = list(dict.fromkeys(x for ob in doc["obligations"] for x in ob["rests_on"]))
-    what = "a strict local minimum" if pivot is None else "a critical point"
-    return "saddle", doc, (f"the merged network {list(prob.widths)} has {what} p* in a box of radius {float(r):.3g}; for every lambda "
-                           f"in [{lo}, {hi}] the split point s_lambda(p*) is a saddle ({last['pieces']} pieces)")
+    return answer, doc, msg
 
 
-def _holds(split_pj, point, obs, enc, prec, pivot) -> bool:
+def _saddle(d, lo, hi, box, prec, probe):
+    """The split_negative_curvature_box obligation with the fewest pieces the checker accepts, or None."""
+    for pieces in PIECES:
+        ob = dict(id="split_saddle", kind="split_negative_curvature_box", lambda_range=[format_rational(lo), format_rational(hi)],
+                  pieces=pieces, incoming=[format_rational(x) for x in d[0]], outgoing=[format_rational(x) for x in d[1]],
+                  rests_on=[B.ARB(prec), SB.SPLIT_MAP, K.CURVATURE] + ([SB.SPLIT_DEGREE] if lo != hi else []), **box)
+        if probe(ob):
+            return ob
+    return None
+
+
+def _no_direction(pivot, layer, prob, none_found: bool) -> str:
+    what = "a strict local minimum" if pivot is None else "one critical point"
+    last = (f"; layer {layer} is the last hidden layer, where D^(r,s) = 0 at every critical point (one output, v != 0)"
+            if layer == len(prob.widths) - 2 else "")
+    return (f"the merged network has {what} in a box, but no direction that moves the two copies apart has a certified negative "
+            f"curvature (D^(r,s) is 0 or too small){last}, and the Hessian off the line's tangent is not proved positive definite "
+            "(Morse-Bott)" + ("" if none_found else "; a direction was tried over the whole lambda range"))
+
+
+def _holds(split_pj, point, obs, enc, prec) -> bool:
     """Whether the trusted checker accepts these obligations (the last one decides the search)."""
+    conclusion = "split_saddle_in_box" if obs[-1]["kind"] == "split_negative_curvature_box" else "local_minimum_on_split_line_in_box"
     doc = {"format": certificate.FORMAT, "version": 2, "generator": "probe",
-           "claim": {"id": "probe", "conclusion": "split_saddle_in_box"}, "problem": split_pj,
+           "claim": {"id": "probe", "conclusion": conclusion}, "problem": split_pj,
            "problem_sha256": certificate.digest(split_pj), "point": PK.point_json(parse_problem(split_pj), point),
            "loss": PK.bounds(enc, prec // 2), "obligations": [ob for ob in obs if ob["kind"] != "merged_definite_box"]}
     return check_document(doc, "probe", 60000).verdict.name == "CERTIFIED"
@@ -259,7 +282,7 @@ def certify_near_duplicate(pj: dict, flat: list, name: str, tol: float = 1e-4):
             dist = max(abs(float(x) - y) for x, y in zip(_point_floats(doc, widths), perm))
             doc["claim"]["construction"]["distance_from_float_point"] = f"{dist:.3g}"
             return ans, doc, f"{where}: {msg}; the certificate's point is within {dist:.3g} of the float point"
-        if ans != "unknown":
+        if ans == "unknown":  # the merged network itself was not boxed: no other range helps
             break
     return ans, None, f"{where}: {msg}"
 

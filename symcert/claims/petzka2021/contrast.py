@@ -33,3 +33,25 @@ def contrast(act: str, seed: int, widths: list, m: int, lo: fmpq, hi: fmpq, lam:
     if doc is None:
         raise ConstructionFailed(f"petzka2021.deep contrast ({act}, seed {seed}): {msg}")
     return doc
+
+
+def thm5_box(lam: fmpq, act: str = "sigmoid") -> dict:
+    """Thm 5 by the box route: the section-4 one-hidden-layer instance (u = ln 2, b1 = +-2 ln 2, v = 1,
+    b2 = 0, B^r positive definite) given as a float point; its critical point is boxed (Krawczyk), and
+    the split at ``lam`` certified a local minimum on the line (Morse-Bott, 0 < lam < 1) or a saddle."""
+    import math
+
+    from symcert.claims.petzka2021.common import SMOOTH, _smooth_problem
+    from symcert.provers import split_box as PS
+    b1 = 2 * math.log(2) if SMOOTH[act].b1 == "2*log(2)" else -2 * math.log(2)
+    c0 = [_exact(math.log(2)), _exact(b1), fmpq(1), fmpq(0)]
+    claim = {"id": "petzka2021.split", "paper": PAPER, "theorem": "Thm 5 (one hidden layer): B^r positive definite",
+             "statement": "A split of an isolated local minimum with B^r positive definite is a local minimum for 0 < lambda < 1 "
+                          "and a saddle outside [0, 1].",
+             "instance": (f"{act}, the section-4 instance given as a float point (u = ln 2 rounded to binary64): its critical point "
+                          f"boxed, the split at lambda = {lam} by the box route")}
+    ans, doc, msg = PS.certify_split(_smooth_problem(1, act), c0, 1, 0, lam, claim=claim,
+                                     construction={"split": "layer 1 (the only hidden layer), neuron 1; the copy is neuron 2"})
+    if doc is None:
+        raise ConstructionFailed(f"petzka2021.split box route ({act}, lambda {lam}): {msg}")
+    return doc

@@ -341,6 +341,9 @@ def instances() -> list:
                                          f"lambda = {SC.real_text(lam)}: {kind}",
                                     act=seeded_smooth(act, seed)["instance"], seeded=seeded_smooth(act, seed)),
                                 f"{act}, seed {seed}, B^r {sign} definite, lambda = {SC.real_text(lam)}: {kind}"))
+    for lam, tag in ((fmpq(1, 2), "1-2"), (fmpq(2), "2")):  # Thm 5 by the box route (contrast.thm5_box)
+        out.append(Instance(f"split-box-sigmoid-lambda-{tag}", lambda lam=lam: _box(lam),
+                            f"sigmoid from a float point, lambda = {lam}: the box route (Morse-Bott minimum or saddle)"))
     for lam, tag in ((Fraction(1, 2), "1-2"), (Fraction(3), "3")):
         out.append(Instance(f"split-relu-yun-lambda-{tag}", lambda lam=lam: relu_split(
             lam, Y._rows(*Y.CASE1), 2, f"ReLU (outside the paper's class A), split of the yun2019.thm1 worked local minimum at lambda = {SC.real_text(lam)}"),
@@ -404,6 +407,11 @@ def certify_data(data, options: dict) -> dict:
              "instance": options.get("instance", f"user point {path}"),
              "construction": {"split": {"layer": layer, "neuron": neuron, "lambda": fr(lam)}}}
     return certify_split(pj, params, layer, neuron, lam, claim)
+
+
+def _box(lam):
+    from symcert.claims.petzka2021.contrast import thm5_box
+    return thm5_box(lam)
 
 
 CLAIM = Claim(CLAIM_ID, PAPER, "neuron splitting: a critical point becomes a line of critical points (minima inside [0, 1], saddles outside)",

@@ -2,7 +2,7 @@
 
     .venv/bin/python proofs/own/make_inputs.py && .venv/bin/symcert certify own.model
     .venv/bin/python proofs/own/make_inputs.py --smooth   (only the box-route files: smooth networks, deep leaky ReLU)
-    .venv/bin/python proofs/own/make_inputs.py --split    (only tanh-split-saddle: two near-duplicate neurons)
+    .venv/bin/python proofs/own/make_inputs.py --split    (only tanh-split-saddle, sigmoid-split-min: near-duplicate neurons)
 
 The certificates are regenerated from the stored files, never by training again.
 """
@@ -112,6 +112,20 @@ def split_saddle(lam=0.3):
     nets.save_npz(os.path.join(HERE, "tanh-split-saddle.model.npz"), p, X.T, Y.T, os.path.join(HERE, "tanh-split-saddle.data.npz"))
 
 
+def split_min(lam=0.4):
+    """A 1-2-1 sigmoid network whose two neurons are near-duplicates: the one-hidden-layer instance of
+    docs/papers/petzka2021.md section 4 (u = ln 2, b1 = 2 ln 2, v = 1, b2 = 0; B^r positive definite)
+    split at lam, the copy's incoming weight moved by 1e-9; labels as binary64 (a Morse-Bott minimum
+    on the line of splits)."""
+    sys.path.insert(0, os.path.join(HERE, "..", ".."))
+    from symcert.claims.petzka2021.common import SIG_X, SIG_Y
+    u, b = np.log(2.0), 2 * np.log(2.0)
+    p = {"W1": np.array([[u], [u + 1e-9]]), "b1": np.array([b, b]), "W2": np.array([[1 - lam, lam]]), "b2": np.array([0.0])}
+    X = np.array([[float(x)] for x in SIG_X])
+    Y = np.array([[float(y)] for y in SIG_Y])
+    nets.save_npz(os.path.join(HERE, "sigmoid-split-min.model.npz"), p, X, Y, os.path.join(HERE, "sigmoid-split-min.data.npz"))
+
+
 def main():
     for name, seed in (("relu-min", 10), ("relu-spurious", 2)):
         p, X, Y, norm = nets.train_relu(seed)
@@ -125,4 +139,8 @@ def main():
 
 
 if __name__ == "__main__":
-    split_saddle() if "--split" in sys.argv else smooth() if "--smooth" in sys.argv else main()
+    if "--split" in sys.argv:
+        split_saddle()
+        split_min()
+    else:
+        smooth() if "--smooth" in sys.argv else main()

@@ -115,12 +115,39 @@ def test_model_with_duplicate_neurons_is_a_saddle_through_the_cli(cli, tmp_path)
     assert c.returncode == 0 and "split_saddle_of_minimum_in_box" in c.stdout
 
 
-def test_duplicates_in_the_last_hidden_layer_stay_unknown(cli, tmp_path):
+def test_duplicates_in_the_last_hidden_layer_are_a_saddle_by_b(cli, tmp_path):
+    """In the last hidden layer D^(r,s) = 0; this trained network's B^r is indefinite, so the split
+    at the float point's lambda is a saddle along an eigenvector of B^r (Thm 5)."""
     p, X, Y = _duplicated(2)
     model, data = _save(tmp_path, p, X, Y)
-    r = cli("certify", "--model", model, "--data", data, "--activation", "tanh", "-o", str(tmp_path / "c.json"))
+    cert = str(tmp_path / "c.json")
+    r = cli("certify", "--model", model, "--data", data, "--activation", "tanh", "-o", cert)
+    assert r.returncode == 4 and "neurons 1 and 3 of hidden layer 2" in r.stderr and "is a saddle" in r.stderr, r.stderr
+    doc = json.load(open(cert))
+    assert doc["obligations"][-1]["outgoing"] == ["0"]  # e alone (one output): the B^r direction
+
+
+def test_a_morse_bott_minimum_through_the_cli(cli, root, tmp_path):
+    """The stored 1-2-1 sigmoid network with near-duplicate neurons (B^r positive definite): CERTIFIED,
+    a local minimum on the line of splits."""
+    own = root / "proofs" / "own"
+    cert = str(tmp_path / "c.json")
+    r = cli("certify", "--model", str(own / "sigmoid-split-min.model.npz"), "--data", str(own / "sigmoid-split-min.data.npz"),
+            "--activation", "sigmoid", "-o", cert)
+    assert r.returncode == 0 and "is a local minimum, not strict" in r.stderr, r.stderr
+    assert json.load(open(cert))["claim"]["conclusion"] == "local_minimum_on_split_line_in_box"
+
+
+def test_a_dead_copy_stays_unknown(cli, tmp_path):
+    """The copy's outgoing weight exactly 0 (lambda = 0): the line's point has a flat direction the
+    Morse-Bott test cannot absorb and no negative curvature; UNKNOWN with the split route's reason."""
+    from symcert.claims.petzka2021.common import SIG_X, SIG_Y
+    u, b = np.log(2.0), 2 * np.log(2.0)
+    p = {"W1": np.array([[u], [u]]), "b1": np.array([b, b]), "W2": np.array([[1.0, 0.0]]), "b2": np.array([0.0])}
+    model, data = _save(tmp_path, p, np.array([[float(x) for x in SIG_X]]), np.array([[float(y) for y in SIG_Y]]))
+    r = cli("certify", "--model", model, "--data", data, "--activation", "sigmoid", "-o", str(tmp_path / "c.json"))
     assert r.returncode == 3, r.stdout + r.stderr
-    assert "the split route: neurons 1 and 3 of hidden layer 2" in r.stderr and "negative curvature" in r.stderr, r.stderr
+    assert "the split route: neurons 1 and 2 of hidden layer 1" in r.stderr and "not proved positive definite" in r.stderr, r.stderr
     assert not os.path.exists(tmp_path / "c.json")
 
 

@@ -556,7 +556,26 @@ def split_box() -> list:
          "split_negative_curvature_box: incoming[0] is the JSON float 0.5 (floats are not exact)")
     make(lambda d: d["obligations"][2].update(lambda_range=["1", "2"]), "INVALID", "range-split_negative_curvature_box",
          "a lambda range [1, 2] that does not contain the point's lambda 1/2")
+
+    def minimum_at_saddle(d):  # Thm 5's saddle (lambda = 2) stated as a Morse-Bott minimum
+        ob = d["obligations"][2]
+        d["obligations"][2] = {k: ob[k] for k in ("layer", "neuron", "lambda", "radius", "precision")}
+        d["obligations"][2].update(id="split_minimum", kind="split_morse_bott_box")
+        d["claim"]["conclusion"] = "local_minimum_on_split_line_in_box"
+    out.append(("REJECTED", "not-definite-split_morse_bott_box", _split_doc("petzka2021/split-box-sigmoid-lambda-2.json",
+                minimum_at_saddle), "a Morse-Bott minimum claimed at lambda = 2, where the split of the sigmoid minimum is a "
+                "saddle: the Hessian off the line's tangent is not positive definite"))
+    out.append(("REJECTED", "no-merged-box-split_morse_bott_box", _split_doc("petzka2021/split-box-sigmoid-lambda-1-2.json",
+                lambda d: d.update(obligations=d["obligations"][2:])), "split_morse_bott_box without the merged_krawczyk_box "
+                "that puts a critical point in the box"))
     return out
+
+
+def _split_doc(rel, change):
+    doc = load(rel)
+    doc.pop("rests_on", None)
+    change(doc)
+    return doc
 
 
 LAYER = "he2020/thm1-logistic-s41-m8-dx1-dy1-d2-relu.json"  # a logistic layer-box certificate (checker/layer_box.py)

@@ -30,6 +30,8 @@ ROWS = [  # name, model file, activation, description
     ("tanh-saddle", "tanh-saddle.model.npz", "tanh", "1-1-1 tanh on odd data, Newton's method from a symmetric start: saddle in a box"),
     ("tanh-split-saddle", "tanh-split-saddle.model.npz", "tanh",
      "2-3-2-1 tanh with two near-duplicate neurons (singular Hessian): merged, boxed, and the line of splits a saddle"),
+    ("sigmoid-split-min", "sigmoid-split-min.model.npz", "sigmoid",
+     "1-2-1 sigmoid with two near-duplicate neurons (B^r positive definite): a local minimum on the line of splits (Morse-Bott)"),
     ("deep-leaky-min", "deep-leaky-min.model.npz", "leaky_relu:1/8",
      "2-3-3-1 leaky ReLU 1/8, gradient descent: local minimum in a box, with a gauge for the rescaling symmetry"),
 ]

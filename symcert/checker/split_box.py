@@ -34,6 +34,10 @@ the merged risk gives a critical point s_lambda(p*) of the split risk, for every
     lambda (1 - lambda) e^T B^r e + 2 n^T D^{r} e with Thm 9's B^r and D^{r,s}: D != 0 makes it
     negative for a suitable n; the checker evaluates the full Hessian and relies on none of this.)
     Fact ``("split_saddle_box", lo, hi)``.
+``split_morse_bott_box``  At the obligation's lambda: the Hessian over s_lambda(B') without the one
+    coordinate of the line's tangent named in check_split_morse_bott_box is positive definite (the
+    interval LDL^T): s_lambda(p*) is a local minimum, not strict (Morse-Bott). Fact
+    ``("split_min_box", lambda)``.
 """
 from __future__ import annotations
 

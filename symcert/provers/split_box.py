@@ -104,11 +104,9 @@ def near_duplicates(theta: np.ndarray, widths: list, tol: float = 1e-4) -> list:
         d0, d1 = widths[l - 1], widths[l]
         W, bias = theta[off:off + d1 * d0].reshape(d1, d0), theta[off + d1 * d0:off + d1 * d0 + d1]
         rows = np.hstack([W, bias[:, None]])
-        for a in range(d1):
-            for b in range(a + 1, d1):
-                gap = np.max(np.abs(rows[a] - rows[b])) / (1 + np.max(np.abs(rows[a])))
-                if gap <= tol:
-                    found.append((gap, l, a, b))
+        for a in range(d1 - 1):  # one vectorised comparison of neuron a with every later neuron
+            gaps = np.max(np.abs(rows[a + 1:] - rows[a]), axis=1) / (1 + np.max(np.abs(rows[a])))
+            found += [(float(gaps[k]), l, a, a + 1 + int(k)) for k in np.flatnonzero(gaps <= tol)]
         off += d1 * (d0 + 1)
     return [f[1:] for f in sorted(found)]
 

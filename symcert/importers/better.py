@@ -7,6 +7,11 @@ exactly the fit's loss, whatever cell it lies in, so any candidate below the min
 certified better point (obligation ``strictly_lower``). Neurons are tried weakest first
 (smallest ||W2_i|| ||(W1_i, b1_i)||, so switched-off neurons come first); the amount of work is
 bounded (MAX_WORK multiply-adds of the hidden layer).
+
+The caller passes the float point the user gave, not the snapped one: any point of lower risk
+will do, and the float point's entries are short dyadics, while the snapped point's carry the
+lifted solution's denominator (thousands of bits for a network of a few hundred lifted
+variables), which made every candidate's exact least-squares fit hundreds of times slower.
 """
 from __future__ import annotations
 

@@ -128,7 +128,7 @@ def _cell_doc(prob, pj, fpoint, sn, name, better, layout_note) -> tuple[dict, st
                     "near_kinks": str(len(sn.near)), "radius": fr(r)}
     how = "given by --better"
     if better is None:
-        better, _, tried = search(prob, pt, risk)
+        better, _, tried = search(prob, fpoint, risk)  # candidates built on the float point: small dyadics, not the snap's big rationals
         construction["better_search"] = f"{tried} candidates"
         how = f"found by the search ({tried} candidates)"
     if better is not None and kernel.risk(prob, better) < risk:

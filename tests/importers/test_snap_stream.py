@@ -68,3 +68,17 @@ def test_box_radius_float_cell_and_risk_equal_the_plain_formulas():
                         for t in prob.act.breakpoints if abs(pre[i, j] - t) <= S.KINK_TOL]
         assert S.risk(prob, params) == kernel.risk(prob, params)
     assert found > 50
+
+
+def test_search_losses_equal_the_rational_least_squares_fit():
+    from symcert.importers import better
+    from symcert.provers.affine import least_squares
+    rng = random.Random(9)
+    checked = 0
+    for _ in range(40):
+        prob, params = _case(rng)
+        fits = better._Fits(prob, params)
+        for W1, b1, (i, j, k, s) in list(better.candidates(prob, params))[:6]:
+            assert fits.loss(i, fits.row(k, j, s)) == least_squares(better._hidden(prob, W1, b1), prob.Y).loss
+            checked += 1
+    assert checked > 100

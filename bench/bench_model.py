@@ -66,7 +66,7 @@ def main() -> None:
         model, data = read_model(mp), read_data(dp)
         prob = problem(_problem(model, data, relu(), {"kind": "squared"}))
         fpoint = model.point()
-        pieces, _ = S.float_cell(prob, fpoint)  # the float point's cell (part of certify, not of the baseline)
+        pieces, _, _ = S.float_cell(prob, fpoint)  # the float point's cell (part of certify, not of the baseline)
         t0 = time.perf_counter()  # baseline: the exact lifted least-squares solve alone (design, normal equations, solve)
         Fn, D, desc = S.design(prob, pieces, list(range(d1)))
         z = S.solve_squared(prob, Fn, D, S.lifted_float(fpoint, desc, 1))

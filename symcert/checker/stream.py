@@ -6,10 +6,11 @@ denominator of the lifted least-squares solution, tens of thousands of bits for 
 lifted variables, so holding Z at once (scaled.forward) takes gigabytes. This module computes
 the same quantities holding one row of Z at a time (m integers over one denominator):
 
-* Row i. z_i = W1_i X + b1_i 1^T is ``scaled.affine`` applied to the 1 x dx row W1_i and the
-  1 x 1 bias b1_i: integer numerators over the row's own denominator d_i > 0, the same values
-  as row i of scaled.forward's Z (same identity, scaled.py's docstring).
-* Pieces and kinks of z_i: ``scaled.pieces`` on that row (integer sign comparisons).
+* Row i. z_i = W1_i X + b1_i 1^T by the identity of ``scaled.affine`` for the 1 x dx row W1_i
+  and the bias b1_i: integer numerators over the row's own denominator d_i > 0, the same values
+  as row i of scaled.forward's Z (scaled.py's docstring).
+* Pieces and kinks of z_i: the rule of ``scaled.pieces`` (sign(z - p / q) = sign(q n - p d)),
+  with the integers q n - p d formed for the whole row at once (``pieces``).
 * The box test of ``interior_cell``: ``scaled.interior_one_layer`` on that row alone (its rule
   is per entry: rad_j depends on sample j only, and the piece ends on the entry's piece).
 * The output. out = sum_i W2[:, i] h(z_i) + b2 1^T. h(z_i) = ``scaled.activate`` of the row
@@ -49,10 +50,42 @@ class Layer:
     kink: tuple | None
 
 
+def augmented(xs: Scaled) -> fmpz_mat:
+    """[Xn; 1^T]: the data numerators with a row of ones, formed once per check."""
+    if "_augmented" not in xs.__dict__:
+        m = xs.N.ncols()
+        object.__setattr__(xs, "_augmented", fmpz_mat(xs.N.nrows() + 1, m, list(xs.N.entries()) + [1] * m))
+    return xs.__dict__["_augmented"]
+
+
 def row(W1: fmpq_mat, b1: fmpq_mat, i: int, xs: Scaled) -> Scaled:
-    """z_i = W1_i X + b1_i 1^T (1 x m) over its own denominator."""
-    Wi = fmpq_mat(1, W1.ncols(), [W1[i, k] for k in range(W1.ncols())])
-    return scaled.affine(scaled.of(Wi), xs, scaled.of(fmpq_mat(1, 1, [b1[i, 0]])))
+    """z_i = W1_i X + b1_i 1^T (1 x m) over L = lcm(dW dX, db), as in scaled.affine:
+    z_i = [Wn (L / (dW dX)), bn (L / db)] [Xn; 1^T] / L, one integer product (the scalars
+    multiply the short row of weights, not the long row of results)."""
+    W = scaled.of(fmpq_mat(1, W1.ncols(), [W1[i, k] for k in range(W1.ncols())]))
+    b = scaled.of(fmpq_mat(1, 1, [b1[i, 0]]))
+    L = (W.d * xs.d).lcm(b.d)
+    f = L // (W.d * xs.d)
+    wt = fmpz_mat(1, W1.ncols() + 1, [v * f for v in W.N.entries()] + [b.N[0, 0] * (L // b.d)])
+    return Scaled(wt * augmented(xs), L)
+
+
+def pieces(act, Z: Scaled) -> list:
+    """scaled.pieces of a 1 x m row (same result): for each breakpoint p / q in increasing order,
+    the signs of the integer row q N - p d 1^T, formed by one matrix operation; an entry's piece
+    is the number of breakpoints it lies strictly above, and it is on a breakpoint if one sign is 0."""
+    m = Z.N.ncols()
+    k, on, done = [0] * m, [False] * m, [False] * m
+    for bp in act.breakpoints:
+        S = Z.N if bp.p == 0 and bp.q == 1 else Z.N * bp.q - scaled.ones(1, m) * (bp.p * Z.d)
+        for j, v in enumerate(S.entries()):
+            if done[j]:
+                continue
+            if v > 0:
+                k[j] += 1
+            else:
+                on[j], done[j] = v == 0, True
+    return list(zip(k, on))
 
 
 def wanted(prob, params: dict) -> bool:
@@ -82,26 +115,26 @@ def layer(prob, params: dict, xs: Scaled) -> Layer:
     W1, b1, W2 = params["W1"], params["b1"], params["W2"]
     b2 = scaled.of(params["b2"])
     out = Scaled(b2.N * scaled.ones(1, prob.m), b2.d)
-    pieces, kink = [], None
+    rows, kink = [], None
     for i in range(W1.nrows()):
         Z = row(W1, b1, i, xs)
-        pcs = scaled.pieces(prob.act, Z)
-        pieces.append(bytes(k for k, _ in pcs))
+        pcs = pieces(prob.act, Z)
+        rows.append(bytes(k for k, _ in pcs))
         if kink is None:
             j = next((j for j, (_, on) in enumerate(pcs) if on), None)
             kink = None if j is None else (i, j, Z.entry(0, j))
         col = fmpq_mat(W2.nrows(), 1, [W2[r, i] for r in range(W2.nrows())])
         out = add(out, times_column(col, scaled.activate(prob.act, Z, pcs)))
-    return Layer(out, pieces, kink)
+    return Layer(out, rows, kink)
 
 
 def of_forward(fwd) -> Layer:
     """The same Layer from a full scaled.forward of a one-hidden-layer network."""
     (Z,), (pcs,), _, out = fwd
     m = Z.N.ncols()
-    pieces = [bytes(k for k, _ in pcs[i * m:(i + 1) * m]) for i in range(Z.N.nrows())]
+    rows = [bytes(k for k, _ in pcs[i * m:(i + 1) * m]) for i in range(Z.N.nrows())]
     t = next((t for t, (_, on) in enumerate(pcs) if on), None)
-    return Layer(out, pieces, None if t is None else (t // m, t % m, Z.entry(t // m, t % m)))
+    return Layer(out, rows, None if t is None else (t // m, t % m, Z.entry(t // m, t % m)))
 
 
 def interior(prob, params: dict, xs: Scaled, r) -> tuple | None:
@@ -112,7 +145,7 @@ def interior(prob, params: dict, xs: Scaled, r) -> tuple | None:
     leaves = None
     for i in range(W1.nrows()):
         Z = row(W1, b1, i, xs)
-        pcs = scaled.pieces(prob.act, Z)
+        pcs = pieces(prob.act, Z)
         j = next((j for j, (_, on) in enumerate(pcs) if on), None)
         if j is not None:
             return "kink", i, j, Z.entry(0, j)
@@ -122,7 +155,7 @@ def interior(prob, params: dict, xs: Scaled, r) -> tuple | None:
     return leaves
 
 
-def balance(prob, xs: Scaled, G: Scaled, pieces: list) -> str | None:
+def balance(prob, xs: Scaled, G: Scaled, rows: list) -> str | None:
     """None if G Phi = 0, else which column block fails (module docstring), in lifted.py's order."""
     Gn, m = G.N, prob.m
     if any(v != 0 for v in (Gn * scaled.ones(m, 1)).entries()):
@@ -133,7 +166,7 @@ def balance(prob, xs: Scaled, G: Scaled, pieces: list) -> str | None:
     s = [(a * D).p for a in prob.act.slopes]
     c = [(b * D).p for b in prob.act.intercepts]
     Xt = xs.N.transpose().tolist()  # m rows (x_j numerators)
-    for i, ks in enumerate(pieces):
+    for i, ks in enumerate(rows):
         Phi = fmpz_mat(m, len(Xt[0]) + 1, [s[k] * v for j, k in enumerate(ks) for v in (*Xt[j], xs.d)])
         if any(v != 0 for v in (Gn * Phi).entries()):
             return f"the block of neuron {i + 1}'s lifted weights U_{i + 1} (sum_j G_j a_ij x~_j != 0)"

@@ -53,6 +53,7 @@ def test_layer_equals_the_full_forward_pass():
         kinked += lay.kink is not None
         for i in range(pre[0].nrows()):
             Z = stream.row(params["W1"], params["b1"], i, xs)
+            assert stream.pieces(prob.act, Z) == scaled.pieces(prob.act, Z)
             assert [Z.entry(0, j) for j in range(prob.m)] == [pre[0][i, j] for j in range(prob.m)]
     assert 0 < kinked < 300
 

@@ -62,7 +62,7 @@ def test_box_radius_float_cell_and_risk_equal_the_plain_formulas():
             found += 1
             assert stream.interior(prob, params, scaled.of(prob.X), r) is None
         pre = kernel.forward(prob, params)[0][0]
-        pieces, near = S.float_cell(prob, params)
+        pieces, near, _ = S.float_cell(prob, params)
         assert pieces == [bytes(prob.act.piece(pre[i, j])[0] for j in range(prob.m)) for i in range(pre.nrows())]
         assert near == [(i, j, pre[i, j], t) for i in range(pre.nrows()) for j in range(prob.m)
                         for t in prob.act.breakpoints if abs(pre[i, j] - t) <= S.KINK_TOL]
@@ -82,3 +82,20 @@ def test_search_losses_equal_the_rational_least_squares_fit():
             assert fits.loss(i, fits.row(k, j, s)) == least_squares(better._hidden(prob, W1, b1), prob.Y).loss
             checked += 1
     assert checked > 100
+
+
+def test_settle_equals_the_separate_passes():
+    rng = random.Random(12)
+    seen = {True: 0, False: 0}
+    for _ in range(200):
+        prob, params = _case(rng)
+        pieces, _, slack = S.float_cell(prob, params)
+        r = S.radius_below(slack)
+        where, why, box, out = S.settle(prob, pieces, params, params, r)
+        pre, _, want = kernel.forward(prob, params)
+        assert out.rational() == want
+        assert where == ("kink" if kernel.kinks(prob, [pre[0]]) else "")
+        if r is not None and not where:
+            assert box == (stream.interior(prob, params, scaled.of(prob.X), r) is None)
+            seen[box] += 1
+    assert seen[True] > 20, seen

@@ -82,7 +82,9 @@ def main() -> None:
         t0 = time.perf_counter()
         rep = check_document(doc)
         t_check = time.perf_counter() - t0
+    longest = max(len(v) for name in doc["point"] for row in doc["point"][name] for v in (row if isinstance(row, list) else [row]))
     print(f"# bench_model: {X.shape[1]}-{d1}-1 ReLU, {m} samples, Python {platform.python_version()}")
+    print(f"longest number in the certificate's point: {longest} characters; loss: {len(doc['loss'])} characters")
     print(f"check of the certificate               : {t_check:8.2f} s ({rep.verdict.name})")
     print(f"ratio certify / least squares          : {t_cert / t_ls:8.2f}")
     print(f"ratio (certify + check) / least squares: {(t_cert + t_check) / t_ls:8.2f}")

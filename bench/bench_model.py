@@ -50,9 +50,10 @@ def train(m: int, d1: int, dx: int = 10, seed: int = 0, noise: float = 0.001, ma
     return {"fc1.weight": W1, "fc1.bias": b1, "fc2.weight": W2, "fc2.bias": b2}, X, Y
 
 
-def main() -> None:
-    m = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
-    d1 = int(sys.argv[2]) if len(sys.argv) > 2 else 64
+def main(argv: list | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    m = int(argv[0]) if len(argv) > 0 else 10000
+    d1 = int(argv[1]) if len(argv) > 1 else 64
     params, X, Y = train(m, d1)
     from symcert.checker.problem import problem
     from symcert.importers import read_data, read_model

@@ -7,7 +7,8 @@ is listed in one place:
 
 * check entry points and the verdict table: ``check_document``, ``check_file``, ``Verdict``;
 * readers of problems, points and numbers: ``parse_problem``, ``parse_point``, ``parse_rational``;
-* the exact kernel (``kernel``, ``losses``) and the smooth evaluator (``smooth``, ``Evaluator``);
+* the exact kernel (``kernel``, ``losses``, and ``scaled`` / ``stream``: integer numerators, one
+  hidden layer one neuron at a time) and the smooth evaluator (``smooth``, ``Evaluator``);
 * the population class (``population``: problem reader and arb evaluator; ``population_obligations``:
   Krawczyk image, LDL^T, Weyl shift), which the generator uses to choose radius, shift and
   enclosure exactly as the checker will re-derive them;
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import importlib
 
-from symcert.checker import hypotheses, kernel, losses, population, population_obligations, scaled
+from symcert.checker import hypotheses, kernel, losses, population, population_obligations, scaled, stream
 from symcert.checker import problem as _problem
 from symcert.checker import reading as _reading
 from symcert.checker.cells import MAX_CELLS, column_test, count_cells, cover_radii, enumerate_cells, kinked_entries, ledger_for, z3_cell

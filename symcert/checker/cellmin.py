@@ -77,10 +77,10 @@ def check_cell_global_minima(ctx: Context, ob: dict, path: str) -> Outcome:
     if why:
         return Outcome("fails", why, [])
     prob = ctx.prob
-    pre, bad = stationary_in_lifted(ctx, ob, path)
+    _, bad = stationary_in_lifted(ctx, ob, path)
     if bad:
         return bad
-    Phi = design(prob, pre)
+    Phi = design(prob, ctx.forward(ctx.point)[0][0])
     dim = Phi.ncols() - Phi.rank()
     shape = f"of dimension {dim}" if prob.loss == "squared" else f"containing a manifold of dimension {dim}"
     return Outcome("holds", f"the point minimises the risk over its whole cell (minimum {ctx.risk}); every local minimum in its "

@@ -33,7 +33,10 @@ onto near theta (dy = 1, W2_i != 0) only for the converse, which the generator u
 point: a local minimum in a cell must solve the lifted problem.
 
 The checker computes G Phi column block by column block: for neuron i the (dx+1) block is
-(G with column j scaled by a_ij) X~^T, the intercept column is G c_i^T, and the last is G 1.
+sum_j G_j a_ij x~_j, the intercept column is G c_i^T, and the last is G 1. It does so over
+integers, one neuron at a time (symcert.checker.stream: the output and the pieces come from
+``Context.layer``, which holds one row of pre-activations at a time when the point's numbers are
+large, as after an exact snap), so G (dy x m) is the one large matrix it holds.
 
 ``float_distance`` records the float point the user gave (every entry exact, normally a dyadic
 rational read from a binary float) and the sup-norm distance ``distance`` from it to the point;
@@ -41,67 +44,46 @@ the checker recomputes the distance exactly. Fact ``("near_float", d)``.
 """
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 
-from symcert.checker import losses
+from symcert.checker import losses, scaled, stream
 from symcert.checker.obligations import RATIONAL, Context, Outcome, box_radius_needed
 from symcert.checker.ledger import LIFTED_LEMMA as LEMMA
 from symcert.checker.problem import FormatError, PiecewiseLinear, Problem, get, matrix, point, rational
+from symcert.checker.scaled import Scaled
 
 MAX_ENTRIES = 50_000_000  # d1 * m bound before any work
 
 
-def multipliers(ctx: Context, ob: dict, path: str, out: fmpq_mat):
-    """G and None, or None and a failing Outcome."""
+def multipliers(ctx: Context, ob: dict, path: str, out: Scaled):
+    """G (as integer numerators over one denominator) and None, or None and a failing Outcome."""
     prob = ctx.prob
     if "multipliers" not in ob:
         if prob.loss != "squared":
             raise FormatError(f"{path}.multipliers", None, f"missing (needed for the {prob.loss} loss)")
-        return out - prob.Y, None
+        return out.minus(scaled.of(prob.Y)), None
     G = matrix(get(ob, "multipliers", path), prob.widths[-1], prob.m, f"{path}.multipliers")
     n = prob.m
-    for k, (o, y, g) in enumerate(zip(out.entries(), prob.Y.entries(), G.entries())):
+    for k, (o, y, g) in enumerate(zip(out.rational().entries(), prob.Y.entries(), G.entries())):
         lo, hi = losses.subdifferential(prob.loss, prob.loss_delta, o, y)
         if not lo <= g <= hi:
             return None, Outcome("fails", f"multiplier {g} at output {k // n + 1} sample {k % n + 1} is not in the "
                                           f"subdifferential [{lo}, {hi}] of the {prob.loss} loss at {o} (target {y})", [RATIONAL])
-    return G, None
-
-
-def _scaled(G: fmpq_mat, row: list) -> fmpq_mat:
-    """G with column j multiplied by row[j]."""
-    m = G.ncols()
-    return fmpq_mat(G.nrows(), m, [g * row[k % m] for k, g in enumerate(G.entries())])
-
-
-def balance(prob: Problem, pre: fmpq_mat, G: fmpq_mat) -> str | None:
-    """None if G Phi = 0, else which column block fails."""
-    m = prob.m
-    Xt = fmpq_mat(prob.X.nrows() + 1, m, list(prob.X.entries()) + [1] * m).transpose()  # m x (dx+1)
-    if any(v != 0 for v in (G * fmpq_mat(m, 1, [1] * m)).entries()):
-        return "G 1 != 0 (the output bias column)"
-    for i in range(pre.nrows()):
-        ks = [prob.act.piece(pre[i, j])[0] for j in range(m)]
-        a = [prob.act.slopes[k] for k in ks]
-        c = [prob.act.intercepts[k] for k in ks]
-        if any(v != 0 for v in (_scaled(G, a) * Xt).entries()):
-            return f"the block of neuron {i + 1}'s lifted weights U_{i + 1} (sum_j G_j a_ij x~_j != 0)"
-        if any(v != 0 for v in (G * fmpq_mat(m, 1, c)).entries()):
-            return f"the intercept column of neuron {i + 1} (sum_j G_j c_ij != 0)"
-    return None
+    return scaled.of(G), None
 
 
 def stationary_in_lifted(ctx: Context, ob: dict, path: str):
-    """(the hidden pre-activations at the point, None) when the certificate's multipliers are in
-    the loss's subdifferential and G Phi = 0 holds exactly; else (None, the Outcome that fails)."""
-    pre, _, out = ctx.forward(ctx.point)
-    G, bad = multipliers(ctx, ob, path, out)
+    """(the point's stream.Layer, None) when the certificate's multipliers are in the loss's
+    subdifferential and G Phi = 0 holds exactly (stream.balance, block by block); else (None,
+    the Outcome that fails)."""
+    lay = ctx.layer(ctx.point)
+    G, bad = multipliers(ctx, ob, path, lay.out)
     if bad:
         return None, bad
-    why = balance(ctx.prob, pre[0], G)
+    why = stream.balance(ctx.prob, ctx.xs(), G, lay.pieces)
     if why:
         return None, Outcome("fails", f"the lifted normal equations G Phi = 0 fail at {why}", [RATIONAL])
-    return pre[0], None
+    return lay, None
 
 
 def check_lifted_normal_equations(ctx: Context, ob: dict, path: str) -> Outcome:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
-from symcert.checker import kernel, scaled
+from symcert.checker import kernel, scaled, stream
 from symcert.checker.problem import FormatError, Problem, get, matrix, not_for, rational, vector
 from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL
 
@@ -34,6 +34,8 @@ class Context:
     _risk: fmpq | None = None
     _forward: dict = field(default_factory=dict)  # id(params) -> (params, kernel.forward(prob, params))
     _scaled: dict = field(default_factory=dict)  # id(params) -> (params, scaled.forward(prob, params))
+    _layer: dict = field(default_factory=dict)  # id(params) -> (params, stream.Layer)
+    _xs: scaled.Scaled | None = None
 
     def forward(self, params: dict):
         """``kernel.forward(self.prob, params)``, computed once per parameter set (the
@@ -47,14 +49,33 @@ class Context:
         """``scaled.forward(self.prob, params)`` (integer numerators), computed once per parameter set."""
         key = id(params)
         if key not in self._scaled:
-            xs = next(iter(self._scaled.values()))[1][2][0] if self._scaled else None  # X over its denominator, once
-            self._scaled[key] = (params, scaled.forward(self.prob, params, xs))
+            self._scaled[key] = (params, scaled.forward(self.prob, params, self.xs()))
         return self._scaled[key][1]
+
+    def xs(self) -> scaled.Scaled:
+        """X over its denominator, computed once."""
+        if self._xs is None:
+            self._xs = scaled.of(self.prob.X)
+        return self._xs
+
+    def streams(self, params: dict) -> bool:
+        """One hidden layer, no full forward pass cached, and one would be large (stream.wanted)."""
+        return self.prob.depth == 2 and id(params) not in self._scaled and stream.wanted(self.prob, params)
+
+    def layer(self, params: dict) -> stream.Layer:
+        """Output, pieces and first kink of a one-hidden-layer network, computed once per
+        parameter set: row by row when ``streams``, else from the full forward pass."""
+        key = id(params)
+        if key not in self._layer:
+            lay = stream.layer(self.prob, params, self.xs()) if self.streams(params) else stream.of_forward(self.scaled(params))
+            self._layer[key] = (params, lay)
+        return self._layer[key][1]
 
     def risk_of(self, params: dict) -> fmpq:
         """The exact risk at ``params``; the squared loss over integer numerators (scaled.half_sq_norm)."""
         if self.prob.loss == "squared":
-            return scaled.half_sq_norm(self.scaled(params)[3].minus(scaled.of(self.prob.Y)))
+            out = self.layer(params).out if id(params) in self._layer or self.streams(params) else self.scaled(params)[3]
+            return scaled.half_sq_norm(out.minus(scaled.of(self.prob.Y)))
         return kernel.loss_value(self.prob, self.forward(params)[2])
 
     @property
@@ -183,7 +204,10 @@ def check_interior_cell(ctx: Context, ob: dict, path: str) -> Outcome:
 
 
 def _interior_one_layer(ctx: Context, r: fmpq) -> Outcome:
-    """interior_cell for one hidden layer, from the integer numerators of the pre-activations."""
+    """interior_cell for one hidden layer, from the integer numerators of the pre-activations
+    (one neuron at a time when ``ctx.streams``: stream.interior, same order and messages)."""
+    if ctx.streams(ctx.point):
+        return _interior_streamed(ctx, r)
     fwd = ctx.scaled(ctx.point)
     k = scaled.first_kink(fwd[1], ctx.prob.m)
     if k:
@@ -194,6 +218,17 @@ def _interior_one_layer(ctx: Context, r: fmpq) -> Outcome:
         i, j, z, rad, lo, hi = bad
         return Outcome("fails", f"layer 1 neuron {i + 1} sample {j + 1}: pre-activation {z} +- {rad} leaves its piece ({lo}, {hi})", [RATIONAL])
     cnt = fwd[0][0].N.nrows() * fwd[0][0].N.ncols()
+    return Outcome("holds", f"all {cnt} hidden pre-activations stay strictly inside their pieces over the box of radius {r}", [RATIONAL], (("cell_box", r),))
+
+
+def _interior_streamed(ctx: Context, r: fmpq) -> Outcome:
+    bad = stream.interior(ctx.prob, ctx.point, ctx.xs(), r)
+    if bad and bad[0] == "kink":
+        return Outcome("fails", f"layer 1 neuron {bad[1] + 1} sample {bad[2] + 1}: pre-activation {bad[3]} is on a breakpoint", [RATIONAL])
+    if bad:
+        _, i, j, z, rad, lo, hi = bad
+        return Outcome("fails", f"layer 1 neuron {i + 1} sample {j + 1}: pre-activation {z} +- {rad} leaves its piece ({lo}, {hi})", [RATIONAL])
+    cnt = ctx.point["W1"].nrows() * ctx.prob.m
     return Outcome("holds", f"all {cnt} hidden pre-activations stay strictly inside their pieces over the box of radius {r}", [RATIONAL], (("cell_box", r),))
 
 

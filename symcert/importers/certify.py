@@ -116,19 +116,19 @@ def _cell_doc(prob, pj, fpoint, sn, name, better, layout_note) -> tuple[dict, st
     from symcert.checker.api import kernel
     from symcert.importers.better import search
     pt = sn.point
-    r = S.box_radius(prob, S.hidden_pre(prob, pt))
+    r = sn.radius
     if r is None:
         raise ConstructionFailed("no box radius 2^-k (k <= 400) keeps the snapped point's pre-activations inside their pieces")
     lifted = {"id": "lifted", "kind": "lifted_normal_equations", "radius": fr(r), "rests_on": [RATIONAL, LEMMA]}
     if sn.multipliers is not None:
         lifted["multipliers"] = certificate.mat_json(sn.multipliers)
     obs = [{"id": "cell", "kind": "interior_cell", "radius": fr(r)}, lifted, _float_ob(fpoint, pt)]
-    risk = kernel.risk(prob, pt)
-    construction = {"distance": fr(S.sup_distance(pt, fpoint)), "float_risk": fr(kernel.risk(prob, fpoint)),
+    risk = sn.risk if sn.risk is not None else S.risk(prob, pt)
+    construction = {"distance": fr(S.sup_distance(pt, fpoint)), "float_risk": fr(S.risk(prob, fpoint)),
                     "near_kinks": str(len(sn.near)), "radius": fr(r)}
     how = "given by --better"
     if better is None:
-        better, _, tried = search(prob, pt, risk)
+        better, _, tried = search(prob, fpoint, risk)  # candidates built on the float point: small dyadics, not the snap's big rationals
         construction["better_search"] = f"{tried} candidates"
         how = f"found by the search ({tried} candidates)"
     if better is not None and kernel.risk(prob, better) < risk:

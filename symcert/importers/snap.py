@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
-from symcert.checker.api import kernel
+from symcert.checker.api import kernel, scaled, stream
 from symcert.exact.rationals import format_rational as fr
 from symcert.provers.affine import pivot_columns
 
@@ -31,19 +31,28 @@ class Snap:
     near: list = field(default_factory=list)  # (neuron, sample, pre-activation, breakpoint)
     multipliers: fmpq_mat | None = None
     stats: dict = field(default_factory=dict)
+    radius: fmpq | None = None  # status "cell": a box radius the checker's interior test accepts
+    risk: fmpq | None = None  # status "cell": the exact risk at the point
 
 
-def near_kinks(prob, Z: fmpq_mat, tol=KINK_TOL) -> list:
-    """(neuron, sample, value, breakpoint) of every pre-activation within tol of a breakpoint."""
-    out = []
-    bps = prob.act.breakpoints
-    for i in range(Z.nrows()):
-        for j in range(Z.ncols()):
-            z = Z[i, j]
-            for t in bps:
-                if abs(z - t) <= tol:
-                    out.append((i, j, z, t))
-    return out
+def float_cell(prob, fpoint: dict, tol=KINK_TOL) -> tuple[list, list, float | None]:
+    """(piece index of every pre-activation, one bytes object per neuron; (neuron, sample,
+    value, breakpoint) of every pre-activation within tol of a breakpoint; an estimate of the
+    slack, min_ij dist(z_ij, ends of its piece) / (|x_j|_1 + 1)), one neuron at a time over
+    integer numerators (z = n / d: |z - p / q| <= tol iff |q n - p d| tol.q <= tol.p q d)."""
+    xs, slack, scale = scaled.of(prob.X), None, _scale(prob)
+    pieces, near = [], []
+    bps = [(t, t.p, t.q) for t in prob.act.breakpoints]
+    for i in range(fpoint["W1"].nrows()):
+        Z = stream.row(fpoint["W1"], fpoint["b1"], i, xs)
+        pcs = stream.pieces(prob.act, Z)
+        pieces.append(bytes(k for k, _ in pcs))
+        slack = _min(slack, _row_slack(prob, Z, pcs, scale))
+        for j, n in enumerate(Z.N.entries()):
+            for t, p, q in bps:
+                if abs(q * n - p * Z.d) * tol.q <= tol.p * q * Z.d:
+                    near.append((i, j, Z.entry(0, j), t))
+    return pieces, near, slack
 
 
 def _common_den(values) -> fmpz:
@@ -55,11 +64,11 @@ def _common_den(values) -> fmpz:
     return d
 
 
-def design(prob, Z: fmpq_mat, neurons: list):
+def design(prob, pieces: list, neurons: list):
     """The lifted design as an integer matrix Fn (rows = features, columns = samples), its
-    denominator D (F = Fn / D) and a description of each row: ("U", i, k), ("V", i) or ("b",)."""
+    denominator D (F = Fn / D) and a description of each row: ("U", i, k), ("V", i) or ("b",).
+    ``pieces[i][j]`` is the piece of neuron i on sample j (float_cell)."""
     m, dx = prob.m, prob.widths[0]
-    pieces = [[prob.act.piece(Z[i, j])[0] for j in range(m)] for i in range(Z.nrows())]
     Dx = _common_den(prob.X.entries())
     Da = _common_den(list(prob.act.slopes) + list(prob.act.intercepts))
     Xn = [[int(prob.X[k, j] * Dx) for j in range(m)] for k in range(dx)] + [[int(Dx)] * m]
@@ -236,62 +245,107 @@ def project_parked(prob, point: dict, parked: list) -> str:
     return ""
 
 
-def hidden_pre(prob, point: dict) -> fmpq_mat:
-    """W1 X + b1 1^T computed one row at a time: each row keeps its own common denominator (the
-    snapped rows (W1_i, b1_i) = U_i / W2_i have different ones, whose product would otherwise
-    enter every entry of one big integer product)."""
-    W1, b1 = point["W1"], point["b1"]
-    rows = []
-    for i in range(W1.nrows()):
-        Wi = fmpq_mat(1, W1.ncols(), [W1[i, k] for k in range(W1.ncols())])
-        rows.extend(kernel.affine(Wi, prob.X, fmpq_mat(1, 1, [b1[i, 0]])).entries())
-    return fmpq_mat(W1.nrows(), prob.m, rows)
+def _approx(num, den) -> float:
+    """num / den as a float (den > 0), from the leading bits of two big integers."""
+    sh = max(0, den.bit_length() - 64)
+    a = int(num) >> sh if num >= 0 else -((-int(num)) >> sh)
+    if sh and abs(a) < (1 << 24):  # too few leading bits left: exactly
+        return float(fmpq(num, den))
+    return a / (int(den) >> sh)
 
 
-def box_radius(prob, pre: fmpq_mat, max_halvings: int = 400) -> fmpq | None:
-    """The largest 2^-k with r (|x_j|_1 + 1) < the distance from every pre-activation z_ij to the
-    ends of its piece (the checker's first-layer propagation rule for interior_cell)."""
-    scale = [sum(abs(prob.X[k, j]) for k in range(prob.X.nrows())) + 1 for j in range(prob.m)]
-    slack = None
-    for i in range(pre.nrows()):
-        for j in range(pre.ncols()):
-            z = pre[i, j]
-            lo, hi = prob.act.piece_bounds(prob.act.piece(z)[0])
-            for d in ([z - lo] if lo is not None else []) + ([hi - z] if hi is not None else []):
-                q = d / scale[j]
-                slack = q if slack is None or q < slack else slack
+def _min(a, b):
+    return b if a is None or (b is not None and b < a) else a
+
+
+def _scale(prob) -> list:
+    """|x_j|_1 + 1 for every sample, as floats."""
+    return [float(sum(abs(prob.X[k, j]) for k in range(prob.X.nrows())) + 1) for j in range(prob.m)]
+
+
+def _row_slack(prob, Z, pcs, scale: list) -> float | None:
+    """min_j dist(z_j, ends of its piece) / scale[j] for one row, in floating point."""
+    ends, slack = [prob.act.piece_bounds(k) for k in range(len(prob.act.slopes))], None
+    for j, (n, (k, _)) in enumerate(zip(Z.N.entries(), pcs)):
+        for t in ends[k]:
+            if t is not None:
+                slack = _min(slack, abs(_approx(t.q * n - t.p * Z.d, t.q * Z.d)) / scale[j])
+    return slack
+
+
+def radius_below(slack: float | None, max_halvings: int = 400) -> fmpq | None:
+    """The largest 2^-k a hair below the slack estimate (k <= max_halvings), or None."""
     r = fmpq(1)
     for _ in range(max_halvings):
-        if slack is None or r < slack:
+        if slack is None or float(r) < slack * (1 - 1e-9):
             return r
         r /= 2
     return None
 
 
-def same_cell(prob, pre_f: fmpq_mat, point: dict) -> tuple[str, str]:
-    """("", "") if the point's pre-activations use the same pieces as pre_f and none is on a
-    breakpoint; ("kink", why) if some land exactly on a breakpoint of their piece and none changes
-    piece; else ("leaves", why)."""
-    pre = hidden_pre(prob, point)
-    on = None
-    for i in range(pre.nrows()):
-        for j in range(pre.ncols()):
-            k, kink = prob.act.piece(pre[i, j])
-            k_f = prob.act.piece(pre_f[i, j])[0]
-            moved = f"(pre-activation {float(pre_f[i, j]):.6g} -> {float(pre[i, j]):.6g})"
+def box_radius(prob, point: dict, max_halvings: int = 400, start: fmpq | None = None) -> fmpq | None:
+    """The largest 2^-k with r (|x_j|_1 + 1) < the distance from every pre-activation z_ij to the
+    ends of its piece (the checker's first-layer rule for interior_cell), one neuron at a time:
+    the distances are estimated in floating point from the exact integer numerators (or ``start``
+    is given), the radius is taken a hair below the estimate and then confirmed by the checker's
+    own exact test (stream.interior), halving while it fails."""
+    xs, r = scaled.of(prob.X), start
+    if r is None:
+        slack, scale = None, _scale(prob)
+        for i in range(point["W1"].nrows()):
+            Z = stream.row(point["W1"], point["b1"], i, xs)
+            slack = _min(slack, _row_slack(prob, Z, stream.pieces(prob.act, Z), scale))
+        r = radius_below(slack, max_halvings)
+    for _ in range(max_halvings if r is not None else 0):
+        if stream.interior(prob, point, xs, r) is None:
+            return r
+        r /= 2
+    return None
+
+
+def settle(prob, pieces_f: list, fpoint: dict, point: dict, r: fmpq | None):
+    """One pass over the snapped point's neurons, one row of pre-activations at a time:
+    (where, why, box, out). (where, why) is ("", "") if the point's pre-activations use the
+    float point's pieces (``pieces_f``) and none is on a breakpoint; ("kink", why) if some land
+    exactly on a breakpoint of their piece and none changes piece; else ("leaves", why). ``box``
+    says whether the box of radius r passes the checker's interior test (scaled.interior_one_layer
+    on every row); ``out`` is the network's output (stream.add of W2[:, i] h(z_i), and b2)."""
+    xs, W2, b2 = scaled.of(prob.X), point["W2"], scaled.of(point["b2"])
+    out, on, box = scaled.Scaled(b2.N * scaled.ones(1, prob.m), b2.d), None, r is not None
+    for i in range(point["W1"].nrows()):
+        Z = stream.row(point["W1"], point["b1"], i, xs)
+        pcs = stream.pieces(prob.act, Z)
+        for j, (k, kink) in enumerate(pcs):
+            k_f = pieces_f[i][j]
             # on breakpoint k (between pieces k and k + 1) the float point's piece must be one of the two
             adjacent = k_f in (k, k + 1) if kink else k_f == k
+            if adjacent and not (kink and on is None):
+                continue
+            z_f = stream.row(fpoint["W1"], fpoint["b1"], i, xs).entry(0, j)
+            moved = f"(pre-activation {float(z_f):.6g} -> {float(Z.entry(0, j)):.6g})"
             if not adjacent:
-                return "leaves", f"the snapped point leaves the cell: neuron {i + 1} on sample {j + 1} changes piece {moved}"
-            if kink and on is None:
-                on = f"the snapped point has neuron {i + 1} on sample {j + 1} exactly on a breakpoint {moved}"
-    return ("kink", on) if on else ("", "")
+                return "leaves", f"the snapped point leaves the cell: neuron {i + 1} on sample {j + 1} changes piece {moved}", False, None
+            on = f"the snapped point has neuron {i + 1} on sample {j + 1} exactly on a breakpoint {moved}"
+        box = box and on is None and scaled.interior_one_layer(prob, point, ([Z], [pcs], [xs]), r) is None
+        col = fmpq_mat(W2.nrows(), 1, [W2[t, i] for t in range(W2.nrows())])
+        out = stream.add(out, stream.times_column(col, scaled.activate(prob.act, Z, pcs)))
+    return ("kink", on, False, out) if on else ("", "", box, out)
+
+
+def _risk_of(prob, out) -> fmpq:
+    if prob.loss == "squared":
+        return scaled.half_sq_norm(out.minus(scaled.of(prob.Y)))
+    return kernel.loss_value(prob, out.rational())
+
+
+def risk(prob, point: dict) -> fmpq:
+    """The exact risk of a one-hidden-layer network, one neuron at a time (stream.layer)."""
+    return _risk_of(prob, stream.layer(prob, point, scaled.of(prob.X)).out)
 
 
 def snap(prob, fpoint: dict) -> Snap:
     """Snap the float point (exact dyadic entries) of a one-hidden-layer PL network."""
-    pre = kernel.forward(prob, fpoint)[0][0]
-    near = near_kinks(prob, pre)
+    pieces, near, slack = float_cell(prob, fpoint)
     on = [(i, j) for i, j, z, t in near if z == t]
     if on:
         return Snap("kink", {k: fmpq_mat(v) for k, v in fpoint.items()}, "pre-activation exactly on a breakpoint "
@@ -299,7 +353,7 @@ def snap(prob, fpoint: dict) -> Snap:
     W2 = fpoint["W2"]
     parked = [i for i in range(W2.ncols()) if all(W2[r, i] == 0 for r in range(W2.nrows()))]
     neurons = [i for i in range(W2.ncols()) if i not in parked]
-    Fn, D, desc = design(prob, pre, neurons)
+    Fn, D, desc = design(prob, pieces, neurons)
     z0 = lifted_float(fpoint, desc, prob.widths[-1])
     G = None
     if prob.loss == "squared":
@@ -317,7 +371,8 @@ def snap(prob, fpoint: dict) -> Snap:
         why = project_parked(prob, pt, parked) if prob.loss == "squared" else ""
         if why:
             return Snap("unknown", reason=why, near=near)
-    where, why = same_cell(prob, pre, pt)
+    r = radius_below(slack)  # from the float point; the snapped point is within ~1e-15 of it, and settle() tests it exactly
+    where, why, box, out = settle(prob, pieces, fpoint, pt, r)
     if where == "leaves":
         return Snap("unknown", reason=why, near=near)
     stats = {"lifted_variables": len(desc), "parked": len(parked)}
@@ -325,11 +380,20 @@ def snap(prob, fpoint: dict) -> Snap:
         return Snap("kink", pt, why, near, stats=stats)
     if parked:
         return Snap("kink", pt, f"{len(parked)} neuron(s) with W2 = 0 (first: neuron {parked[0] + 1})", near, stats=stats)
-    return Snap("cell", pt, "", near, G, stats)
+    if not box:
+        r = box_radius(prob, pt, start=None if r is None else r / 2)
+    return Snap("cell", pt, "", near, G, stats, r, _risk_of(prob, out))
+
+
+_LAST_DISTANCE: list = []  # [(a, b, distance)]: the last pair asked for (the certificate asks three times)
 
 
 def sup_distance(a: dict, b: dict) -> fmpq:
-    return max(abs(v) for k in a for v in (a[k] - b[k]).entries())
+    if _LAST_DISTANCE and _LAST_DISTANCE[0][0] is a and _LAST_DISTANCE[0][1] is b:
+        return _LAST_DISTANCE[0][2]
+    d = max(abs(v) for k in a for v in (a[k] - b[k]).entries())
+    _LAST_DISTANCE[:] = [(a, b, d)]
+    return d
 
 
 def describe_near(near: list, limit: int = 5) -> str:

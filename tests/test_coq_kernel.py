@@ -27,9 +27,11 @@ pytestmark = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc not f
 SAMPLE = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case2-leaky.json", "yun2019/thm1-random-s5-m20-dx5-d2-relu.json",
           "yun2019/thm2-relu.json", "he2020/kink-valley-end-relu.json", "yun2018/absolute-valley-end.json",
           "yun2019/thm4-huber-s63-depth4-saddle-zero.json", "yun2019/thm4-depth2-global.json",
-          "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json", "yun2019/thm4-huber-s62-depth2-global.json"]
+          "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json", "yun2019/thm4-huber-s62-depth2-global.json",
+          "he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json", "christof2023/thm-random-s27-m10-dx3-d4-leaky-absolute.json"]
 SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values", "curve_down_sound", "curve_up_sound", "saddle_sound",
-             "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values"]
+             "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values",
+             "deep_sound", "deep_spurious", "deep_values"]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,7 @@ def test_sources_have_no_axioms_or_shortcuts():
 
 
 def test_soundness_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
-    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
+    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Deep.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
     res = coq_run(libdir, tmp_path, text)
     assert res.returncode == 0, res.stderr
     axioms = set(K._axioms(res.stdout))
@@ -184,6 +186,38 @@ def test_tampered_convex_loss_certificates_are_rejected(libdir, tmp_path, path):
         doc = json.load(fh)
     assert get_at(doc, ("obligations", 1, "kind")) == "affine_optimality"
     set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.REJECTED, rep.summary
+
+
+DEEP = "he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json"  # 2 hidden layers, 3 outputs
+
+
+def test_deep_instance_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
+    from symcert.kernel_coq.export import export
+    with open(os.path.join(PROOFS, DEEP)) as fh:
+        text = export(json.load(fh))
+    assert "check_deep net data evidence" in text
+    res = coq_run(libdir, tmp_path, text + "\nPrint Assumptions spurious.\nPrint Assumptions claimed_risks.\n")
+    assert res.returncode == 0, res.stderr
+    assert set(K._axioms(res.stdout)) <= set(L.STANDARD_AXIOMS)
+
+
+@pytest.mark.parametrize("path", [("point", "W2", 1, 2), ("point", "b3", 2), ("obligations", 2, "multipliers", 1, 3),
+                                  ("obligations", 2, "affine_fit", "bias", 0), ("obligations", 1, "radius"),
+                                  ("better_loss",), ("problem", "data", "targets", 4, 1)])
+def test_tampered_deep_certificates_are_rejected(libdir, tmp_path, path):
+    """Several hidden layers and outputs: a changed hidden weight, output bias, multiplier, fit
+    bias, box radius (now too large for the cells), claimed loss or target (digest updated)
+    makes the certificate false; the Python checker rejects it and the kernel does not accept it."""
+    with open(os.path.join(PROOFS, DEEP)) as fh:
+        doc = json.load(fh)
+    assert [o["kind"] for o in doc["obligations"]][1:3] == ["interior_cell", "affine_optimality"]
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    doc["problem_sha256"] = certificate.digest(doc["problem"])
     f = tmp_path / "m.json"
     f.write_bytes(certificate.canonical_bytes(doc))
     assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED

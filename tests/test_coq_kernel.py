@@ -156,7 +156,8 @@ def curve_oracle(doc):
 
 
 @pytest.mark.parametrize("name,k", [("yun2019/thm1-case1-relu.json", 6), ("he2020/kink-valley-end-relu.json", 4),
-                                    ("yun2019/thm4-depth2-saddle-zero.json", 4), ("yun2019/thm4-depth2-global.json", 4)])
+                                    ("yun2019/thm4-depth2-saddle-zero.json", 4), ("yun2019/thm4-depth2-global.json", 4),
+                                    ("he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json", 4)])
 def test_tampered_certificates_are_rejected_unless_still_true(libdir, tmp_path, name, k):
     """Single numbers changed (the digest updated, as a careful forger would): the kernel
     rejects the change unless the Python checker and the sympy oracle of test_mutations

@@ -84,14 +84,16 @@ Definition check_deep (n : network) (data0 : list sample) (c : deep_cert) : bool
   let r := d_radius c in
   let lps := layers ws p in
   let ks := first_pieces a lps (fst (hd ([], []) data)) in
-  let gd := combine (d_mults c) data in
-  let P := d_fit_w c in
-  let cb := d_fit_b c in
+  let ms := map (map (rescale (common_den (concat (d_mults c))))) (d_mults c) in
+  let gd := combine ms data in
+  let dF := common_den (concat (d_fit_b c :: d_fit_w c)) in
+  let P := map (map (rescale dF)) (d_fit_w c) in
+  let cb := map (rescale dF) (d_fit_b c) in
   let rp := risk_lq a l ws data p in
   let rb := risk_lq a l ws data pb in
   loss_ok l && continuous (breakpoints a) (pieces a) && Nat.leb 2 (length ws) &&
   Nat.eqb (length (d_point c)) (nparams ws) && Nat.eqb (length (d_better c)) (nparams ws) &&
-  Nat.eqb (length P) dy && Nat.eqb (length cb) dy && Nat.eqb (length (d_mults c)) (length data) &&
+  Nat.eqb (length P) dy && Nat.eqb (length cb) dy && Nat.eqb (length ms) (length data) &&
   forallb (fun s => Nat.eqb (length (fst s)) dx && Nat.eqb (length (snd s)) dy) data &&
   qlt 0 r && forallb (fun r' => qlt 0 r' && qle r' r) (d_radii c) &&
   forallb (fun s => box_ok a r lps ks (map (fun v => (v, 0%Q)) (fst s))) data &&
@@ -323,7 +325,9 @@ Proof.
   set (ds := rescale_data data). set (p := over_common (d_point c)). set (pb := over_common (d_better c)).
   set (r := d_radius c). set (lps := layers ws p).
   set (ks := first_pieces (activ n) lps (fst (hd ([], []) ds))).
-  set (gd := combine (d_mults c) ds). set (P := d_fit_w c). set (cb := d_fit_b c).
+  set (ms := map (map (rescale (common_den (concat (d_mults c))))) (d_mults c)). set (gd := combine ms ds).
+  set (dF := common_den (concat (d_fit_b c :: d_fit_w c))).
+  set (P := map (map (rescale dF)) (d_fit_w c)). set (cb := map (rescale dF) (d_fit_b c)).
   set (l := lossk n). set (rp := risk_lq (activ n) l ws ds p). set (rb := risk_lq (activ n) l ws ds pb).
   intro H. rewrite !andb_true_iff in H.
   destruct H as [[[[[[[[[[[[[[[[Hok _] Hws] Hlp] Hlb] HlP] Hlc] Hlm] Hds] Hr] _] Hbox] Hnorm] Hl0] Hloss] Hbl] Hlt].

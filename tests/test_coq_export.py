@@ -166,10 +166,18 @@ def test_round_trip_deep_and_multi_output(name):
     assert E.theorems(vtext) == ["spurious", "claimed_risks"]
 
 
-def test_deep_spurious_minimum_needs_multipliers():
+def test_deep_affine_reduction_has_no_multipliers():
+    """The squared loss's affine_reduction (no multipliers: the checker uses the residuals);
+    other losses need affine_optimality."""
     doc = copy.deepcopy(load(DEEP[0]))
     ob = next(o for o in doc["obligations"] if o["kind"] == "affine_optimality")
     ob["kind"] = "affine_reduction"
+    del ob["multipliers"]
+    ob["radius"] = "1/32"
+    ev = definition(E.export(doc), "evidence")
+    assert "d_mults := None" in ev and rationals(ev.split("d_radii := ")[1].split("]")[0]) == [fmpq(1, 32)]
+    doc = copy.deepcopy(load(DEEP[2]))  # absolute loss
+    next(o for o in doc["obligations"] if o["kind"] == "affine_optimality")["kind"] = "affine_reduction"
     with pytest.raises(E.Unsupported, match="affine_optimality"):
         E.export(doc)
 

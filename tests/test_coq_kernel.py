@@ -207,6 +207,27 @@ def test_deep_instance_theorems_rest_only_on_the_standard_real_axioms(libdir, tm
     assert set(K._axioms(res.stdout)) <= set(L.STANDARD_AXIOMS)
 
 
+def test_deep_affine_reduction_is_kernel_checked_and_a_changed_fit_rejected(libdir, tmp_path):
+    """The squared loss without multipliers (affine_reduction: check_deep uses the residuals)."""
+    from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL
+    with open(os.path.join(PROOFS, DEEP)) as fh:
+        doc = json.load(fh)
+    ob = doc["obligations"][2]
+    assert ob["kind"] == "affine_optimality"
+    ob["kind"] = ob["id"] = "affine_reduction"
+    del ob["multipliers"]
+    ob["rests_on"] = [RATIONAL, AFFINE_LEMMA]
+    doc["rests_on"] = [AFFINE_LEMMA if "subdifferential" in r else r for r in doc["rests_on"]]
+    for change, verdict in ((None, Verdict.CERTIFIED), ("1", Verdict.REJECTED)):
+        if change:
+            ob["affine_fit"]["bias"][1] = format_rational(parse_rational(ob["affine_fit"]["bias"][1]) + parse_rational(change))
+        f = tmp_path / "r.json"
+        f.write_bytes(certificate.canonical_bytes(doc))
+        assert check_document(json.loads(f.read_text())).verdict is verdict
+        rep = K.check_file(str(f))
+        assert rep.verdict is verdict, rep.summary
+
+
 @pytest.mark.parametrize("path", [("point", "W2", 1, 2), ("obligations", 2, "multipliers", 1, 3),
                                   ("obligations", 2, "affine_fit", "bias", 0), ("obligations", 1, "radius"),
                                   ("problem", "data", "targets", 4, 1)])

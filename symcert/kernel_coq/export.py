@@ -151,19 +151,18 @@ def _shallow(prob) -> bool:
 
 
 def _read_deep_fit(obs: dict, prob) -> dict:
-    """affine_optimality of a network with several hidden layers or outputs: the dy x dx fit,
-    its dy biases, and the dy x m multipliers, written per sample (column j of the matrix)."""
-    if "affine_optimality" not in obs:
-        raise Unsupported(f"spurious minima of widths {list(prob.widths)} are kernel-checked from an affine_optimality obligation (multipliers)")
-    n, ob = obs["affine_optimality"][0]
+    """The fit of a network with several hidden layers or outputs: the dy x dx weights, the dy
+    biases, and for affine_optimality the dy x m multipliers, written per sample (column j)."""
+    kind = next(k for k in FITS if k in obs)
+    n, ob = obs[kind][0]
     path, dx, dy = f"obligations[{n}]", prob.widths[0], prob.widths[-1]
     fit = P.get(ob, "affine_fit", path, dict)
     W = P.matrix(P.get(fit, "weights", f"{path}.affine_fit"), dy, dx, f"{path}.affine_fit.weights")
-    G = P.matrix(P.get(ob, "multipliers", path), dy, prob.m, f"{path}.multipliers")
+    G = P.matrix(P.get(ob, "multipliers", path), dy, prob.m, f"{path}.multipliers") if kind == "affine_optimality" else None
     radius = lambda kind: [P.rational(P.get(o, "radius", f"obligations[{k}]"), f"obligations[{k}].radius") for k, o in obs.get(kind, [])]
-    return {"route": "spurious_deep", "radius": radius("interior_cell")[0], "radii": radius("affine_optimality") + radius("smt_cell_minimum"),
+    return {"route": "spurious_deep", "radius": radius("interior_cell")[0], "radii": radius(kind) + radius("smt_cell_minimum"),
             "fit_W": [[W[i, k] for k in range(dx)] for i in range(dy)], "fit_bv": list(P.vector(fit.get("bias"), dy, f"{path}.affine_fit.bias")),
-            "mults_by_sample": [[G[i, j] for i in range(dy)] for j in range(prob.m)]}
+            "mults_by_sample": None if G is None else [[G[i, j] for i in range(dy)] for j in range(prob.m)]}
 
 
 def unsupported(doc) -> str | None:
@@ -304,15 +303,15 @@ Proof. exact (value_sound net data point claimed_loss checked_risk). Qed.
 
 
 def _body_deep(c) -> str:
-    mults = ";\n    ".join(qlist(g) for g in c["mults_by_sample"])
+    G = c["mults_by_sample"]  # None: affine_reduction (squared loss), the residuals
+    mults = "None" if G is None else "Some [\n    " + ";\n    ".join(qlist(g) for g in G) + "]"
     return _lower(c) + f"""
 Definition evidence : deep_cert := {{|
   d_point := point; d_better := better_point;
   d_loss := claimed_loss; d_better_loss := claimed_better_loss;
   d_radius := {q(c["radius"])}; d_radii := {qlist(c["radii"])};
   d_fit_w := [{"; ".join(qlist(r) for r in c["fit_W"])}]; d_fit_b := {qlist(c["fit_bv"])};
-  d_mults := [
-    {mults}] |}}.
+  d_mults := {mults} |}}.
 
 Lemma checked : check_deep net data evidence = true.
 Proof. vm_cast_no_check (eq_refl true). Qed.

@@ -24,7 +24,9 @@ Record deep_cert := {
   d_radii : list Q;           (** radii of the other obligations: each in (0, d_radius] *)
   d_fit_w : list (list Q);    (** the affine fit: dy rows of dx weights *)
   d_fit_b : list Q;           (** and dy biases *)
-  d_mults : list (list Q) }.  (** per sample, its dy multipliers *)
+  d_mults : option (list (list Q)) }.
+  (** per sample, its dy multipliers (affine_optimality); [None] (affine_reduction, squared
+      loss): the loss's derivative at the fit, [dloss], for the squared loss the residuals *)
 
 (** The piece of [z]: the number of breakpoints at or below it. *)
 Definition pidx (bs : list Q) (z : Q) : nat := length (filter (fun b => qle b z) bs).
@@ -84,11 +86,14 @@ Definition check_deep (n : network) (data0 : list sample) (c : deep_cert) : bool
   let r := d_radius c in
   let lps := layers ws p in
   let ks := first_pieces a lps (fst (hd ([], []) data)) in
-  let ms := map (map (rescale (common_den (concat (d_mults c))))) (d_mults c) in
-  let gd := combine ms data in
   let dF := common_den (concat (d_fit_b c :: d_fit_w c)) in
   let P := map (map (rescale dF)) (d_fit_w c) in
   let cb := map (rescale dF) (d_fit_b c) in
+  let ms := match d_mults c with
+            | Some G => map (map (rescale (common_den (concat G)))) G
+            | None => map (fun s => map (fun i => lgrad l P cb i s) (seq 0 dy)) data
+            end in
+  let gd := combine ms data in
   let rp := risk_lq a l ws data p in
   let rb := risk_lq a l ws data pb in
   loss_ok l && continuous (breakpoints a) (pieces a) && Nat.leb 2 (length ws) &&
@@ -325,10 +330,15 @@ Proof.
   set (ds := rescale_data data). set (p := over_common (d_point c)). set (pb := over_common (d_better c)).
   set (r := d_radius c). set (lps := layers ws p).
   set (ks := first_pieces (activ n) lps (fst (hd ([], []) ds))).
-  set (ms := map (map (rescale (common_den (concat (d_mults c))))) (d_mults c)). set (gd := combine ms ds).
   set (dF := common_den (concat (d_fit_b c :: d_fit_w c))).
   set (P := map (map (rescale dF)) (d_fit_w c)). set (cb := map (rescale dF) (d_fit_b c)).
-  set (l := lossk n). set (rp := risk_lq (activ n) l ws ds p). set (rb := risk_lq (activ n) l ws ds pb).
+  set (l := lossk n).
+  set (ms := match d_mults c with
+             | Some G => map (map (rescale (common_den (concat G)))) G
+             | None => map (fun s => map (fun i => lgrad l P cb i s) (seq 0 dy)) ds
+             end).
+  set (gd := combine ms ds).
+  set (rp := risk_lq (activ n) l ws ds p). set (rb := risk_lq (activ n) l ws ds pb).
   intro H. rewrite !andb_true_iff in H.
   destruct H as [[[[[[[[[[[[[[[[Hok _] Hws] Hlp] Hlb] HlP] Hlc] Hlm] Hds] Hr] _] Hbox] Hnorm] Hl0] Hloss] Hbl] Hlt].
   apply Nat.leb_le in Hws. apply Nat.eqb_eq in Hlp, Hlb, HlP, Hlc, Hlm.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark: Coq kernel check of yun2019.thm1 certificates against the Python checker.
 
-For each m (dx = 10 inputs, d1 = 2 hidden ReLU units, dy = 1) the script builds the seeded
+For each m (dx = 10 inputs, d1 = 2 hidden ReLU units, dy = 1; with --deep: he2020.thm1 on
+seeded random data, widths [3, 4, 4, 2], ReLU, squared loss, checked by check_deep) the script builds the seeded
 random data of bench/bench_yun2019.py (``bench_dataset``), certifies it (``smt="never"``),
 then times, in this same run,
 
@@ -20,6 +21,7 @@ Usage (from the repository root)::
     .venv/bin/python bench/bench_coq.py                 # m = 10 (n/a at dx = 10), 12, 100, 1000
     .venv/bin/python bench/bench_coq.py --m 10 100 1000 10000
     .venv/bin/python bench/bench_coq.py --no-proofs     # sizes only
+    .venv/bin/python bench/bench_coq.py --deep --m 100 1000 --no-proofs   # check_deep: widths [3, 4, 4, 2]
 """
 from __future__ import annotations
 
@@ -38,7 +40,17 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 SEED = 2019
 
 
-def run_size(m: int, dx: int, timeout: float) -> dict:
+DEEP_WIDTHS = [3, 4, 4, 2]  # --deep: he2020.thm1, two hidden ReLU layers, two outputs, squared loss (check_deep)
+
+
+def certify_deep(m: int) -> dict:
+    from symcert.claims.he2020.common import LOSSES, SPREAD_ACTS, random_dataset
+    from symcert.claims.he2020.thm1 import certify_thm1
+    return certify_thm1(random_dataset(SEED, m, DEEP_WIDTHS[0], "real", DEEP_WIDTHS[-1]), SPREAD_ACTS["relu"](), LOSSES["squared"],
+                        DEEP_WIDTHS, f"benchmark: seed {SEED}, m = {m}, widths {DEEP_WIDTHS}")
+
+
+def run_size(m: int, dx: int, timeout: float, deep: bool = False) -> dict:
     from bench_yun2019 import bench_dataset
     from symcert import certificate
     from symcert.checker import check_document
@@ -48,10 +60,11 @@ def run_size(m: int, dx: int, timeout: float) -> dict:
 
     from symcert.errors import HypothesisViolation
     try:
-        doc = yun2019.certify(bench_dataset(SEED, m, dx), parse_activation("relu"), hidden=2,
-                              instance=f"benchmark: seed {SEED}, m = {m}, dx = {dx}", smt="never")
+        doc = certify_deep(m) if deep else yun2019.certify(bench_dataset(SEED, m, dx), parse_activation("relu"), hidden=2,
+                                                           instance=f"benchmark: seed {SEED}, m = {m}, dx = {dx}", smt="never")
     except HypothesisViolation as exc:  # m <= dx + 1: an affine map fits generic data exactly
         return {"m": m, "dx": dx, "not_applicable": exc.hypothesis}
+    dx = DEEP_WIDTHS[0] if deep else dx
     blob = certificate.canonical_bytes(doc)
     t0, c0 = time.perf_counter(), time.process_time()
     rep_py = check_document(json.loads(blob))
@@ -94,6 +107,7 @@ def main(argv=None) -> int:
     ap.add_argument("--dx", type=int, default=10)
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--no-proofs", action="store_true")
+    ap.add_argument("--deep", action="store_true", help=f"he2020.thm1 of widths {DEEP_WIDTHS}, squared loss, instead of yun2019.thm1 (--dx ignored)")
     args = ap.parse_args(argv)
     from symcert.kernel_coq import library
     t0 = time.perf_counter()
@@ -103,7 +117,7 @@ def main(argv=None) -> int:
     print("| m | dx | Python checker: wall (CPU) s | verdict | Coq kernel: wall (coqc CPU) s | verdict | kernel / Python (CPU) |")
     print("|---:|---:|---:|---|---:|---|---:|")
     for m in args.m:
-        r = run_size(m, args.dx, args.timeout)
+        r = run_size(m, args.dx, args.timeout, args.deep)
         if "not_applicable" in r:
             print(f"| {m} | {r['dx']} | n/a ({r['not_applicable']}: the theorem does not apply) | | | | |", flush=True)
             continue

@@ -22,6 +22,8 @@ CURVES = ["he2020/kink-valley-end-relu.json", "yun2018/deep-valley-end.json", "y
           "yun2019/thm4-depth2-saddle-zero.json", "yun2019/thm4-depth5-saddle-rank1.json", "yun2019/thm4-huber-s63-depth4-saddle-zero.json"]
 CONVEX = ["he2020/thm1-worked-d2-relu-absolute.json", "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json",
           "he2020/thm1-worked-d2-leaky-huber.json"]
+DEEP = ["he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json", "he2020/thm1-spread-s23-m9-dx3-dy3-d2-leaky-huber.json",
+        "christof2023/thm-random-s27-m10-dx3-d4-leaky-absolute.json", "he2020/thm1-spread-s34-m7-dx2-dy1-d3-abs-hinge.json"]
 GLOBAL = ["yun2019/thm4-depth2-global.json", "yun2019/thm4-random-s3-depth5-global.json", "yun2019/thm4-huber-s67-depth3-global.json"]
 TERM = re.compile(r"\((-?\d+) # (\d+)\)")
 
@@ -136,6 +138,50 @@ def test_round_trip_convex_losses(name):
     assert "Theorem spurious : spurious_local_min (risk net data) (params point)." in vtext
 
 
+@pytest.mark.parametrize("name", DEEP)
+def test_round_trip_deep_and_multi_output(name):
+    """Several hidden layers or outputs: the fit (dy x dx), its biases, the radii and the
+    multipliers (dy x m in the certificate, written per sample) read back from the .v file."""
+    doc = load(name)
+    vtext = E.export(doc, name)
+    prob = check_common(vtext, doc)
+    assert not (len(prob.widths) == 3 and prob.widths[-1] == 1)
+    assert rationals(definition(vtext, "better_point")) == flat_of(doc, prob, doc["better_point"])
+    assert rationals(definition(vtext, "claimed_better_loss")) == [P.rational(doc["better_loss"], "b")]
+    ob = next(o for o in doc["obligations"] if o["kind"] == "affine_optimality")
+    cell = next(o for o in doc["obligations"] if o["kind"] == "interior_cell")
+    ev = definition(vtext, "evidence")
+    field = lambda name, end: ev.split(f"{name} := ")[1].split(end)[0]
+    assert rationals(field("d_radius", ";")) == [P.rational(cell["radius"], "r")]
+    assert rationals(field("d_radii", "]")) == [P.rational(ob["radius"], "r")]
+    rows = re.findall(r"\[([^\[\]]*)\]", field("d_fit_w", "; d_fit_b"))
+    assert [rationals(f"[{r}]") for r in rows] == [[P.rational(v, "w") for v in row] for row in ob["affine_fit"]["weights"]]
+    assert len(rows) == prob.widths[-1]
+    assert rationals(field("d_fit_b", "]")) == [P.rational(v, "b") for v in ob["affine_fit"]["bias"]]
+    per_sample = re.findall(r"\[([^\[\]]*)\]", ev.split("d_mults := ")[1])
+    G = ob["multipliers"]
+    assert [rationals(f"[{g}]") for g in per_sample] == [[P.rational(G[i][j], "g") for i in range(len(G))] for j in range(prob.m)]
+    assert "Lemma checked : check_deep net data evidence = true." in vtext
+    assert "Theorem spurious : spurious_local_min (risk net data) (params point)." in vtext
+    assert E.theorems(vtext) == ["spurious", "claimed_risks"]
+
+
+def test_deep_affine_reduction_has_no_multipliers():
+    """The squared loss's affine_reduction (no multipliers: the checker uses the residuals);
+    other losses need affine_optimality."""
+    doc = copy.deepcopy(load(DEEP[0]))
+    ob = next(o for o in doc["obligations"] if o["kind"] == "affine_optimality")
+    ob["kind"] = "affine_reduction"
+    del ob["multipliers"]
+    ob["radius"] = "1/32"
+    ev = definition(E.export(doc), "evidence")
+    assert "d_mults := None" in ev and rationals(ev.split("d_radii := ")[1].split("]")[0]) == [fmpq(1, 32)]
+    doc = copy.deepcopy(load(DEEP[2]))  # absolute loss
+    next(o for o in doc["obligations"] if o["kind"] == "affine_optimality")["kind"] = "affine_reduction"
+    with pytest.raises(E.Unsupported, match="affine_optimality"):
+        E.export(doc)
+
+
 @pytest.mark.parametrize("name", GLOBAL)
 def test_round_trip_global_minima(name):
     doc = load(name)
@@ -160,8 +206,6 @@ def test_the_statement_uses_only_the_instance_and_the_library_definitions():
     ("safran2018/k9-seed2.json", "version-2"),
     ("own/relu-saddle.json", "saddle_point_near_float"),
     ("yun2019/thm2-sigmoid.json", "transcendental"),
-    ("christof2023/thm-random-s22-m10-dx2-d3-relu6-absolute.json", "one hidden layer"),
-    ("he2020/thm1-random-s4-m10-dx3-d3-leaky-squared.json", "one hidden layer"),
 ])
 def test_unsupported_kinds_are_named(name, why):
     with pytest.raises(E.Unsupported, match=why):
@@ -205,7 +249,7 @@ def test_docs_state_the_sizes_of_the_kernel_route():
     kernel_md = open(os.path.join(root, "docs", "kernel.md"), encoding="utf-8").read()
     trust_md = open(os.path.join(root, "docs", "trust-model.md"), encoding="utf-8").read()
     base = os.path.join(root, "symcert", "kernel_coq")
-    for name in ("Defs.v", "QSem.v", "Lists.v", "Affine.v", "Thm1.v", "Curves.v", "Subgrad.v", "Linear.v", "Convex1.v"):
+    for name in ("Defs.v", "QSem.v", "Lists.v", "Affine.v", "Thm1.v", "Curves.v", "Subgrad.v", "Linear.v", "Convex1.v", "Deep.v"):
         n = sum(1 for _ in open(os.path.join(base, "coq", name), encoding="utf-8"))
         assert f"| `{name}` | {n} |" in kernel_md, name
     for name in ("export.py", "kernel.py", "library.py"):

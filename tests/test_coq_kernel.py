@@ -27,9 +27,11 @@ pytestmark = pytest.mark.skipif(shutil.which("coqc") is None, reason="coqc not f
 SAMPLE = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case2-leaky.json", "yun2019/thm1-random-s5-m20-dx5-d2-relu.json",
           "yun2019/thm2-relu.json", "he2020/kink-valley-end-relu.json", "yun2018/absolute-valley-end.json",
           "yun2019/thm4-huber-s63-depth4-saddle-zero.json", "yun2019/thm4-depth2-global.json",
-          "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json", "yun2019/thm4-huber-s62-depth2-global.json"]
+          "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json", "yun2019/thm4-huber-s62-depth2-global.json",
+          "he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json", "christof2023/thm-random-s27-m10-dx3-d4-leaky-absolute.json"]
 SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values", "curve_down_sound", "curve_up_sound", "saddle_sound",
-             "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values"]
+             "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values",
+             "deep_sound", "deep_spurious", "deep_values"]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,7 @@ def test_sources_have_no_axioms_or_shortcuts():
 
 
 def test_soundness_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
-    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
+    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Deep.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
     res = coq_run(libdir, tmp_path, text)
     assert res.returncode == 0, res.stderr
     axioms = set(K._axioms(res.stdout))
@@ -154,7 +156,8 @@ def curve_oracle(doc):
 
 
 @pytest.mark.parametrize("name,k", [("yun2019/thm1-case1-relu.json", 6), ("he2020/kink-valley-end-relu.json", 4),
-                                    ("yun2019/thm4-depth2-saddle-zero.json", 4), ("yun2019/thm4-depth2-global.json", 4)])
+                                    ("yun2019/thm4-depth2-saddle-zero.json", 4), ("yun2019/thm4-depth2-global.json", 4),
+                                    ("he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json", 4)])
 def test_tampered_certificates_are_rejected_unless_still_true(libdir, tmp_path, name, k):
     """Single numbers changed (the digest updated, as a careful forger would): the kernel
     rejects the change unless the Python checker and the sympy oracle of test_mutations
@@ -184,6 +187,59 @@ def test_tampered_convex_loss_certificates_are_rejected(libdir, tmp_path, path):
         doc = json.load(fh)
     assert get_at(doc, ("obligations", 1, "kind")) == "affine_optimality"
     set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.REJECTED, rep.summary
+
+
+DEEP = "he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json"  # 2 hidden layers, 3 outputs
+
+
+def test_deep_instance_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
+    from symcert.kernel_coq.export import export
+    with open(os.path.join(PROOFS, DEEP)) as fh:
+        text = export(json.load(fh))
+    assert "check_deep net data evidence" in text
+    res = coq_run(libdir, tmp_path, text + "\nPrint Assumptions spurious.\nPrint Assumptions claimed_risks.\n")
+    assert res.returncode == 0, res.stderr
+    assert set(K._axioms(res.stdout)) <= set(L.STANDARD_AXIOMS)
+
+
+def test_deep_affine_reduction_is_kernel_checked_and_a_changed_fit_rejected(libdir, tmp_path):
+    """The squared loss without multipliers (affine_reduction: check_deep uses the residuals)."""
+    from symcert.checker.ledger import AFFINE_LEMMA, RATIONAL
+    with open(os.path.join(PROOFS, DEEP)) as fh:
+        doc = json.load(fh)
+    ob = doc["obligations"][2]
+    assert ob["kind"] == "affine_optimality"
+    ob["kind"] = ob["id"] = "affine_reduction"
+    del ob["multipliers"]
+    ob["rests_on"] = [RATIONAL, AFFINE_LEMMA]
+    doc["rests_on"] = [AFFINE_LEMMA if "subdifferential" in r else r for r in doc["rests_on"]]
+    for change, verdict in ((None, Verdict.CERTIFIED), ("1", Verdict.REJECTED)):
+        if change:
+            ob["affine_fit"]["bias"][1] = format_rational(parse_rational(ob["affine_fit"]["bias"][1]) + parse_rational(change))
+        f = tmp_path / "r.json"
+        f.write_bytes(certificate.canonical_bytes(doc))
+        assert check_document(json.loads(f.read_text())).verdict is verdict
+        rep = K.check_file(str(f))
+        assert rep.verdict is verdict, rep.summary
+
+
+@pytest.mark.parametrize("path", [("point", "W2", 1, 2), ("obligations", 2, "multipliers", 1, 3),
+                                  ("obligations", 2, "affine_fit", "bias", 0), ("obligations", 1, "radius"),
+                                  ("problem", "data", "targets", 4, 1)])
+def test_tampered_deep_certificates_are_rejected(libdir, tmp_path, path):
+    """Several hidden layers and outputs: a changed hidden weight, multiplier, fit bias, box
+    radius (now too large for the cells) or target (digest updated) makes the certificate
+    false; the Python checker rejects it and the kernel does not accept it."""
+    with open(os.path.join(PROOFS, DEEP)) as fh:
+        doc = json.load(fh)
+    assert [o["kind"] for o in doc["obligations"]][1:3] == ["interior_cell", "affine_optimality"]
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    doc["problem_sha256"] = certificate.digest(doc["problem"])
     f = tmp_path / "m.json"
     f.write_bytes(certificate.canonical_bytes(doc))
     assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED

@@ -96,8 +96,6 @@ def read(doc) -> dict:
     if P.get(P.get(spec, "network", "problem", dict), "activation", "problem.network", dict).get("kind") != "piecewise_linear":
         raise Unsupported("smooth activations rest on arb ball arithmetic (transcendental values), which the Coq library does not cover")
     prob = P.problem(spec)
-    if conclusion == "spurious_local_minimum" and (len(prob.widths) != 3 or prob.widths[2] != 1):
-        raise Unsupported(f"the Coq library checks spurious minima of one hidden layer, scalar output (here widths {list(prob.widths)})")
     if sum(len(x) for x in (spec["data"]["inputs"])) + prob.m > MAX_NUMBERS:
         raise P.FormatError("problem.data", prob.m, f"more than {MAX_NUMBERS} numbers")
     obs = _obligations(doc, ROUTES[conclusion], conclusion, prob.loss)
@@ -112,7 +110,7 @@ def read(doc) -> dict:
         if kind in obs:
             c[kind] = curve_terms(obs[kind][0][1], prob, f"obligations[{obs[kind][0][0]}]")
     if conclusion == "spurious_local_minimum":
-        c.update(_read_fit(obs, prob))
+        c.update(_read_fit(obs, prob) if _shallow(prob) else _read_deep_fit(obs, prob))
     for n, ob in obs.get("linear_global_minimum", []) + obs.get("convex_global_minimum", []):
         e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
         dx, dy = prob.widths[0], prob.widths[-1]
@@ -147,6 +145,26 @@ def _read_fit(obs: dict, prob) -> dict:
             "mults": mults, "fit_w": list(Wb.entries()), "fit_b": bb[0]}
 
 
+def _shallow(prob) -> bool:
+    """One hidden layer and a scalar output: check_thm1 / check_opt1; otherwise check_deep."""
+    return len(prob.widths) == 3 and prob.widths[2] == 1
+
+
+def _read_deep_fit(obs: dict, prob) -> dict:
+    """The fit of a network with several hidden layers or outputs: the dy x dx weights, the dy
+    biases, and for affine_optimality the dy x m multipliers, written per sample (column j)."""
+    kind = next(k for k in FITS if k in obs)
+    n, ob = obs[kind][0]
+    path, dx, dy = f"obligations[{n}]", prob.widths[0], prob.widths[-1]
+    fit = P.get(ob, "affine_fit", path, dict)
+    W = P.matrix(P.get(fit, "weights", f"{path}.affine_fit"), dy, dx, f"{path}.affine_fit.weights")
+    G = P.matrix(P.get(ob, "multipliers", path), dy, prob.m, f"{path}.multipliers") if kind == "affine_optimality" else None
+    radius = lambda kind: [P.rational(P.get(o, "radius", f"obligations[{k}]"), f"obligations[{k}].radius") for k, o in obs.get(kind, [])]
+    return {"route": "spurious_deep", "radius": radius("interior_cell")[0], "radii": radius(kind) + radius("smt_cell_minimum"),
+            "fit_W": [[W[i, k] for k in range(dx)] for i in range(dy)], "fit_bv": list(P.vector(fit.get("bias"), dy, f"{path}.affine_fit.bias")),
+            "mults_by_sample": None if G is None else [[G[i, j] for i in range(dy)] for j in range(prob.m)]}
+
+
 def unsupported(doc) -> str | None:
     """None when the certificate has a kernel route, else the reason it has none."""
     try:
@@ -175,7 +193,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1.
+From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Deep.
 Import ListNotations.
 Local Open Scope Q_scope.
 
@@ -190,7 +208,7 @@ Definition data : list sample := [
 Definition point : list Q := {qlist(c["point"])}.
 Definition claimed_loss : Q := {q(c["loss"])}.
 """
-    return head + BODIES[c["conclusion"]](c)
+    return head + BODIES[c.get("route", c["conclusion"])](c)
 
 
 def _curve(name: str, terms: list) -> str:
@@ -284,5 +302,29 @@ Proof. exact (value_sound net data point claimed_loss checked_risk). Qed.
 """
 
 
-BODIES = {"spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent, "saddle_point": _body_saddle,
+def _body_deep(c) -> str:
+    G = c["mults_by_sample"]  # None: affine_reduction (squared loss), the residuals
+    mults = "None" if G is None else "Some [\n    " + ";\n    ".join(qlist(g) for g in G) + "]"
+    return _lower(c) + f"""
+Definition evidence : deep_cert := {{|
+  d_point := point; d_better := better_point;
+  d_loss := claimed_loss; d_better_loss := claimed_better_loss;
+  d_radius := {q(c["radius"])}; d_radii := {qlist(c["radii"])};
+  d_fit_w := [{"; ".join(qlist(r) for r in c["fit_W"])}]; d_fit_b := {qlist(c["fit_bv"])};
+  d_mults := {mults} |}}.
+
+Lemma checked : check_deep net data evidence = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem spurious : spurious_local_min (risk net data) (params point).
+Proof. exact (deep_spurious net data evidence checked). Qed.
+
+Theorem claimed_risks :
+  risk net data (params point) = Q2R claimed_loss /\\
+  risk net data (params better_point) = Q2R claimed_better_loss.
+Proof. exact (deep_values net data evidence checked). Qed.
+"""
+
+
+BODIES = {"spurious_deep": _body_deep, "spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent, "saddle_point": _body_saddle,
           "global_minimum": _body_global}

@@ -22,9 +22,10 @@ THM1_KINDS = {"gradient_zero": (0, 1), "interior_cell": (1, 1), "affine_reductio
 DESCENT_KINDS = {"descent_curve": (1, 1), "strictly_lower": (1, 1)}
 SADDLE_KINDS = {"gradient_zero": (0, 1), "descent_curve": (1, 1), "ascent_curve": (1, 1)}
 GLOBAL_KINDS = {"gradient_zero": (0, 1), "linear_global_minimum": (0, 1), "convex_global_minimum": (0, 1)}
+COVER_KINDS = {"cell_cover": (1, 1)}
 E2E = ("linear_global_minimum", "convex_global_minimum")  # exactly one of them (global_minimum)
 ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KINDS, "saddle_point": SADDLE_KINDS,
-          "global_minimum": GLOBAL_KINDS}
+          "global_minimum": GLOBAL_KINDS, "local_minimum": COVER_KINDS}
 FITS = ("affine_reduction", "affine_optimality")  # exactly one of them (spurious_local_minimum)
 MAX_NUMBERS = 2_000_000
 
@@ -113,6 +114,8 @@ def read(doc) -> dict:
             c[kind] = curve_terms(obs[kind][0][1], prob, f"obligations[{obs[kind][0][0]}]")
     if conclusion == "spurious_local_minimum":
         c.update(_read_fit(obs, prob))
+    if conclusion == "local_minimum":
+        c.update(_read_cover(obs["cell_cover"][0], prob, c["point"]))
     for n, ob in obs.get("linear_global_minimum", []) + obs.get("convex_global_minimum", []):
         e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
         dx, dy = prob.widths[0], prob.widths[-1]
@@ -147,6 +150,33 @@ def _read_fit(obs: dict, prob) -> dict:
             "mults": mults, "fit_w": list(Wb.entries()), "fit_b": bb[0]}
 
 
+def _read_cover(n_ob, prob, point: list) -> dict:
+    """A cell_cover obligation the Coq library checks (Cover.v): one hidden layer, scalar output,
+    squared loss, every cell by affine_exceptions, and no kinked hidden pre-activation on a sample
+    where the affine fit's residual is nonzero."""
+    n, ob = n_ob
+    path = f"obligations[{n}]"
+    proofs = {P.get(ent, "proof", f"{path}.cells[{k}]", str) for k, ent in enumerate(P.get(ob, "cells", path, list))}
+    if proofs - {"affine_exceptions"}:
+        raise Unsupported(f"cells settled by {', '.join(sorted(proofs - {'affine_exceptions'}))}: z3's nonlinear 'unsat' has no proof object")
+    if len(prob.widths) != 3 or prob.widths[2] != 1 or prob.loss != "squared":
+        raise Unsupported(f"the Coq library checks cell covers of one hidden layer, scalar output, squared loss (here widths {list(prob.widths)}, {prob.loss} loss)")
+    fit = P.get(ob, "affine_fit", path, dict)
+    dx, h = prob.widths[0], prob.widths[1]
+    W = P.matrix(P.get(fit, "weights", f"{path}.affine_fit"), 1, dx, f"{path}.affine_fit.weights")
+    b = P.vector(fit.get("bias"), 1, f"{path}.affine_fit.bias")[0]
+    for j in range(prob.m):
+        x = [prob.X[k, j] for k in range(dx)]
+        if sum((W[0, k] * x[k] for k in range(dx)), b) == prob.Y[0, j]:
+            continue
+        for i in range(h):
+            z = sum((point[i * dx + k] * x[k] for k in range(dx)), point[h * dx + i])
+            if z in prob.act.breakpoints:
+                raise Unsupported(f"hidden neuron {i + 1} is on a breakpoint at sample {j + 1}, where the fit's residual is nonzero: "
+                                  "the cell cover's pattern argument is not modelled in Coq (only kinks on samples of residual 0)")
+    return {"radius": P.rational(P.get(ob, "radius", path), f"{path}.radius"), "fit_w": list(W.entries()), "fit_b": b}
+
+
 def unsupported(doc) -> str | None:
     """None when the certificate has a kernel route, else the reason it has none."""
     try:
@@ -175,7 +205,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1.
+From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Cover.
 Import ListNotations.
 Local Open Scope Q_scope.
 
@@ -284,5 +314,22 @@ Proof. exact (value_sound net data point claimed_loss checked_risk). Qed.
 """
 
 
+def _body_cover(c) -> str:
+    return f"""
+Definition evidence : cover_cert := {{|
+  cv_point := point; cv_loss := claimed_loss; cv_radius := {q(c["radius"])};
+  cv_fit_w := {qlist(c["fit_w"])}; cv_fit_b := {q(c["fit_b"])} |}}.
+
+Lemma checked : check_cover net data evidence = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem local_minimum : local_min (risk net data) (params point).
+Proof. exact (cover_local_min net data evidence checked). Qed.
+
+Theorem claimed_risk : risk net data (params point) = Q2R claimed_loss.
+Proof. exact (cover_value net data evidence checked). Qed.
+"""
+
+
 BODIES = {"spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent, "saddle_point": _body_saddle,
-          "global_minimum": _body_global}
+          "global_minimum": _body_global, "local_minimum": _body_cover}

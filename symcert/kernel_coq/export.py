@@ -23,9 +23,12 @@ DESCENT_KINDS = {"descent_curve": (1, 1), "strictly_lower": (1, 1)}
 SADDLE_KINDS = {"gradient_zero": (0, 1), "descent_curve": (1, 1), "ascent_curve": (1, 1)}
 GLOBAL_KINDS = {"gradient_zero": (0, 1), "linear_global_minimum": (0, 1), "convex_global_minimum": (0, 1)}
 COVER_KINDS = {"cell_cover": (1, 1)}
+VALLEY_KINDS = {"valley_path": (1, 1)}
+CONTINUUM_KINDS = {"valley_path": (1, 1), "strictly_lower": (1, 1)}
 E2E = ("linear_global_minimum", "convex_global_minimum")  # exactly one of them (global_minimum)
 ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KINDS, "saddle_point": SADDLE_KINDS,
-          "global_minimum": GLOBAL_KINDS, "local_minimum": COVER_KINDS}
+          "global_minimum": GLOBAL_KINDS, "local_minimum": COVER_KINDS,
+          "valley_of_local_minima": VALLEY_KINDS, "continuum_of_spurious_local_minima": CONTINUUM_KINDS}
 FITS = ("affine_reduction", "affine_optimality")  # exactly one of them (spurious_local_minimum)
 MAX_NUMBERS = 2_000_000
 
@@ -116,6 +119,8 @@ def read(doc) -> dict:
         c.update(_read_fit(obs, prob))
     if conclusion == "local_minimum":
         c.update(_read_cover(obs["cell_cover"][0], prob, c["point"]))
+    if "valley_path" in obs:
+        c.update(_read_valley(obs["valley_path"][0], prob))
     for n, ob in obs.get("linear_global_minimum", []) + obs.get("convex_global_minimum", []):
         e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
         dx, dy = prob.widths[0], prob.widths[-1]
@@ -177,6 +182,46 @@ def _read_cover(n_ob, prob, point: list) -> dict:
     return {"radius": P.rational(P.get(ob, "radius", path), f"{path}.radius"), "fit_w": list(W.entries()), "fit_b": b}
 
 
+def _read_valley(n_ob, prob) -> dict:
+    """A valley_path obligation (Valley.v): one hidden layer, scalar output; the path as one
+    coefficient list per parameter, in the order of the point."""
+    n, ob = n_ob
+    path = f"obligations[{n}]"
+    if len(prob.widths) != 3 or prob.widths[2] != 1:
+        raise Unsupported(f"the Coq library checks valleys of one hidden layer, scalar output (here widths {list(prob.widths)})")
+    spec, flat = P.get(ob, "path", path, dict), []
+    for name in prob.param_names():
+        r, cols = prob.param_shape(name)
+        rows = P.get(spec, name, f"{path}.path", list)
+        rows = [[v] for v in rows] if name[0] == "b" else rows
+        if len(rows) != r or any(not isinstance(row, list) or len(row) != cols for row in rows):
+            raise P.FormatError(f"{path}.path.{name}", rows, f"expected {r} x {cols} coefficient lists")
+        for i, row in enumerate(rows):
+            for j, coeffs in enumerate(row):
+                where = f"{path}.path.{name}[{i}][{j}]"
+                if not isinstance(coeffs, list) or not 1 <= len(coeffs) <= 17:
+                    raise P.FormatError(where, coeffs, "expected a list of 1..17 coefficients")
+                flat.append([P.rational(v, f"{where}[{k}]") for k, v in enumerate(coeffs)])
+    ends = P.get(ob, "interval", path, list)
+    if len(ends) != 2:
+        raise P.FormatError(f"{path}.interval", ends, "expected [lo, hi] (null for an infinite end)")
+    lo, hi = (None if e is None else P.rational(e, f"{path}.interval[{k}]") for k, e in enumerate(ends))
+    at = P.rational(P.get(ob, "at", path), f"{path}.at")
+    mults = P.matrix(P.get(ob, "multipliers", path), 1, prob.m, f"{path}.multipliers").entries()
+    return {"path": flat, "lo": lo, "hi": hi, "at": at, "other": _other_member(flat, lo, hi, at), "mults": list(mults)}
+
+
+def _other_member(flat: list, lo, hi, at):
+    """A parameter value of the interval whose member differs from the point's (a witness the
+    kernel re-checks: the path is not constant); ``at`` itself if none of the tried values is."""
+    val = lambda cs, t: sum((c * t ** k for k, c in enumerate(cs)), fmpq(0))
+    for k in range(24):
+        for t in (at + fmpq(1, 2 ** k), at - fmpq(1, 2 ** k)):
+            if (lo is None or lo < t) and (hi is None or t < hi) and any(val(cs, t) != val(cs, at) for cs in flat):
+                return t
+    return at
+
+
 def unsupported(doc) -> str | None:
     """None when the certificate has a kernel route, else the reason it has none."""
     try:
@@ -205,7 +250,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Cover.
+From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Cover Paths Valley.
 Import ListNotations.
 Local Open Scope Q_scope.
 
@@ -331,5 +376,46 @@ Proof. exact (cover_value net data evidence checked). Qed.
 """
 
 
+def _opt(v) -> str:
+    return "None" if v is None else f"(Some {q(v)})"
+
+
+def _body_valley(c) -> str:
+    lower = _lower(c) if "better" in c else ""
+    rows = ";\n  ".join(qlist(cs) for cs in c["path"])
+    text = lower + f"""Definition path : list poly := [
+  {rows}].
+Definition eta_lo : option Q := {_opt(c["lo"])}.
+Definition eta_hi : option Q := {_opt(c["hi"])}.
+Definition eta_at : Q := {q(c["at"])}.
+
+Definition evidence : valley_cert := {{|
+  vl_path := path; vl_lo := eta_lo; vl_hi := eta_hi; vl_at := eta_at; vl_other := {q(c["other"])};
+  vl_point := point; vl_mults := {qlist(c["mults"])}; vl_loss := claimed_loss |}}.
+
+Lemma checked : check_valley net data evidence = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem valley_of_minima : valley (risk net data) path eta_lo eta_hi (Q2R claimed_loss).
+Proof. exact (valley_minima net data evidence checked). Qed.
+
+Theorem point_on_path : member path (Q2R eta_at) = params point /\\ in_interval eta_lo eta_hi (Q2R eta_at).
+Proof. exact (valley_through_point net data evidence checked). Qed.
+"""
+    if lower:
+        text += """
+Lemma checked_risks : check_lower net data point claimed_loss better_point claimed_better_loss = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem claimed_risks :
+  risk net data (params point) = Q2R claimed_loss /\\
+  risk net data (params better_point) = Q2R claimed_better_loss /\\
+  (risk net data (params better_point) < risk net data (params point))%R.
+Proof. exact (lower_sound net data point claimed_loss better_point claimed_better_loss checked_risks). Qed.
+"""
+    return text
+
+
 BODIES = {"spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent, "saddle_point": _body_saddle,
-          "global_minimum": _body_global, "local_minimum": _body_cover}
+          "global_minimum": _body_global, "local_minimum": _body_cover,
+          "valley_of_local_minima": _body_valley, "continuum_of_spurious_local_minima": _body_valley}

@@ -23,6 +23,8 @@ CURVES = ["he2020/kink-valley-end-relu.json", "yun2018/deep-valley-end.json", "y
 CONVEX = ["he2020/thm1-worked-d2-relu-absolute.json", "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json",
           "he2020/thm1-worked-d2-leaky-huber.json"]
 GLOBAL = ["yun2019/thm4-depth2-global.json", "yun2019/thm4-random-s3-depth5-global.json", "yun2019/thm4-huber-s67-depth3-global.json"]
+VALLEY = ["he2020/valley-worked-relu-squared.json", "he2020/valley-worked-relu-huber.json", "he2020/valley-worked-hard_tanh-squared.json",
+          "he2020/thm1-worked-continuum-leaky-squared.json"]
 COVER = ["yun2018/boundary-min-relu.json", "yun2018/boundary-min-leaky-3.json", "yun2018/collinear-min-k6.json"]
 TERM = re.compile(r"\((-?\d+) # (\d+)\)")
 
@@ -221,6 +223,37 @@ def test_round_trip_cell_cover(name):
     assert "Theorem claimed_risk : risk net data (params point) = Q2R claimed_loss." in vtext
 
 
+@pytest.mark.parametrize("name", VALLEY)
+def test_round_trip_valley(name):
+    """Valley (Valley.v): the path, interval, member, multipliers, problem and point come back from the .v file."""
+    doc = load(name)
+    vtext = E.export(doc, name)
+    prob = P.problem(doc["problem"])
+    ob = next(o for o in doc["obligations"] if o["kind"] == "valley_path")
+    flat = [v for n in prob.param_names() for v in P.point(doc["point"], prob, "p")[n].entries()]
+    assert rationals(definition(vtext, "point")) == flat
+    assert rationals(definition(vtext, "claimed_loss")) == [P.rational(doc["loss"], "loss")]
+    rows = re.findall(r"^  (\[.*?\])", definition(vtext, "path"), flags=re.M)
+    coeffs = [c for n in prob.param_names() for row in ob["path"][n] for c in ([row] if n[0] == "b" else row)]
+    assert [rationals(r) for r in rows] == [[P.rational(v, "c") for v in cs] for cs in coeffs]
+    for name_, end in (("eta_lo", ob["interval"][0]), ("eta_hi", ob["interval"][1])):
+        assert definition(vtext, name_) == "None" if end is None else rationals(definition(vtext, name_)) == [P.rational(end, "e")]
+    assert rationals(definition(vtext, "eta_at")) == [P.rational(ob["at"], "at")]
+    ev = definition(vtext, "evidence")
+    assert rationals(ev.split("vl_mults")[1].split("vl_loss")[0]) == [P.rational(v, "g") for v in ob["multipliers"][0]]
+    data = re.findall(r"^  \((\[.*?\]), (\[.*?\])\)", definition(vtext, "data"), flags=re.M)
+    assert [(rationals(x), rationals(y)) for x, y in data] == \
+        [([prob.X[i, j] for i in range(prob.widths[0])], [prob.Y[0, j]]) for j in range(prob.m)]
+    assert "Theorem valley_of_minima : valley (risk net data) path eta_lo eta_hi (Q2R claimed_loss)." in vtext
+    if "better_point" in doc:
+        assert rationals(definition(vtext, "better_point")) == [v for n in prob.param_names() for v in P.point(doc["better_point"], prob, "p")[n].entries()]
+        assert "Theorem claimed_risks" in vtext
+
+
+def test_deep_valleys_are_not_exported():
+    assert "one hidden layer" in E.unsupported(load("christof2023/thm-worked-continuum-relu-squared.json"))
+
+
 @pytest.mark.parametrize("name,why", [("yun2018/deep-abs-global-min.json", "z3"), ("yun2018/hinge-boundary-min.json", "z3")])
 def test_cell_covers_resting_on_z3_are_not_exported(name, why):
     assert why in E.unsupported(load(name))
@@ -244,7 +277,7 @@ def test_docs_state_the_sizes_of_the_kernel_route():
     kernel_md = open(os.path.join(root, "docs", "kernel.md"), encoding="utf-8").read()
     trust_md = open(os.path.join(root, "docs", "trust-model.md"), encoding="utf-8").read()
     base = os.path.join(root, "symcert", "kernel_coq")
-    for name in ("Defs.v", "QSem.v", "Lists.v", "Affine.v", "Thm1.v", "Curves.v", "Subgrad.v", "Linear.v", "Convex1.v", "Cover.v"):
+    for name in ("Defs.v", "QSem.v", "Lists.v", "Affine.v", "Thm1.v", "Curves.v", "Subgrad.v", "Linear.v", "Convex1.v", "Cover.v", "Paths.v", "Valley.v"):
         n = sum(1 for _ in open(os.path.join(base, "coq", name), encoding="utf-8"))
         assert f"| `{name}` | {n} |" in kernel_md, name
     for name in ("export.py", "kernel.py", "library.py"):

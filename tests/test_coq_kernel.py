@@ -28,10 +28,10 @@ SAMPLE = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case2-leaky.json", "yun2
           "yun2019/thm2-relu.json", "he2020/kink-valley-end-relu.json", "yun2018/absolute-valley-end.json",
           "yun2019/thm4-huber-s63-depth4-saddle-zero.json", "yun2019/thm4-depth2-global.json",
           "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json", "yun2019/thm4-huber-s62-depth2-global.json",
-          "yun2018/collinear-min-k6.json"]
+          "yun2018/collinear-min-k6.json", "he2020/valley-worked-relu-huber.json"]
 SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values", "curve_down_sound", "curve_up_sound", "saddle_sound",
              "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values",
-             "cover_sound", "cover_local_min", "cover_value"]
+             "cover_sound", "cover_local_min", "cover_value", "valley_sound", "valley_minima", "valley_through_point"]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_sources_have_no_axioms_or_shortcuts():
 
 
 def test_soundness_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
-    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Cover.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
+    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Cover Valley.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
     res = coq_run(libdir, tmp_path, text)
     assert res.returncode == 0, res.stderr
     axioms = set(K._axioms(res.stdout))
@@ -211,6 +211,23 @@ def test_tampered_cell_cover_certificates_are_not_kernel_checked(libdir, tmp_pat
     assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
     rep = K.check_file(str(f))
     assert rep.verdict is verdict, rep.summary
+
+
+@pytest.mark.parametrize("path", [("loss",), ("obligations", 0, "multipliers", 0, 0), ("obligations", 0, "at"),
+                                  ("obligations", 0, "path", "b2", 0, 1), ("problem", "data", "targets", 1, 0)])
+def test_tampered_valley_certificates_are_rejected(libdir, tmp_path, path):
+    """Valley (Valley.v): a changed claimed loss, multiplier, member parameter, path coefficient or
+    target (the digest updated) is false (the Python checker rejects it too) and the kernel does not
+    accept it."""
+    with open(os.path.join(PROOFS, "he2020/valley-worked-relu-absolute.json")) as fh:
+        doc = json.load(fh)
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    doc["problem_sha256"] = certificate.digest(doc["problem"])
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.REJECTED, rep.summary
 
 
 def test_instance_cell_cover_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):

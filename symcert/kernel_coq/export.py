@@ -25,10 +25,12 @@ GLOBAL_KINDS = {"gradient_zero": (0, 1), "linear_global_minimum": (0, 1), "conve
 COVER_KINDS = {"cell_cover": (1, 1)}
 VALLEY_KINDS = {"valley_path": (1, 1)}
 CONTINUUM_KINDS = {"valley_path": (1, 1), "strictly_lower": (1, 1)}
+CELL_KINDS = {"cell_global_minima": (1, 1)}
 E2E = ("linear_global_minimum", "convex_global_minimum")  # exactly one of them (global_minimum)
 ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KINDS, "saddle_point": SADDLE_KINDS,
           "global_minimum": GLOBAL_KINDS, "local_minimum": COVER_KINDS,
-          "valley_of_local_minima": VALLEY_KINDS, "continuum_of_spurious_local_minima": CONTINUUM_KINDS}
+          "valley_of_local_minima": VALLEY_KINDS, "continuum_of_spurious_local_minima": CONTINUUM_KINDS,
+          "global_minima_of_cell": CELL_KINDS}
 FITS = ("affine_reduction", "affine_optimality")  # exactly one of them (spurious_local_minimum)
 MAX_NUMBERS = 2_000_000
 
@@ -121,6 +123,8 @@ def read(doc) -> dict:
         c.update(_read_cover(obs["cell_cover"][0], prob, c["point"]))
     if "valley_path" in obs:
         c.update(_read_valley(obs["valley_path"][0], prob))
+    if "cell_global_minima" in obs:
+        c.update(_read_cell(obs["cell_global_minima"][0], prob))
     for n, ob in obs.get("linear_global_minimum", []) + obs.get("convex_global_minimum", []):
         e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
         dx, dy = prob.widths[0], prob.widths[-1]
@@ -211,6 +215,18 @@ def _read_valley(n_ob, prob) -> dict:
     return {"path": flat, "lo": lo, "hi": hi, "at": at, "other": _other_member(flat, lo, hi, at), "mults": list(mults)}
 
 
+def _read_cell(n_ob, prob) -> dict:
+    """A cell_global_minima obligation (Cell.v): one hidden layer, one output; the multipliers
+    (absent for the squared loss, where they are the residuals, computed by the kernel)."""
+    n, ob = n_ob
+    if len(prob.widths) != 3 or prob.widths[2] != 1:
+        raise Unsupported(f"the Coq library checks cells of one hidden layer, one output (here widths {list(prob.widths)})")
+    mults = None
+    if "multipliers" in ob:
+        mults = list(P.matrix(ob["multipliers"], 1, prob.m, f"obligations[{n}].multipliers").entries())
+    return {"cell_mults": mults}
+
+
 def _other_member(flat: list, lo, hi, at):
     """A parameter value of the interval whose member differs from the point's (a witness the
     kernel re-checks: the path is not constant); ``at`` itself if none of the tried values is."""
@@ -250,7 +266,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Cover Paths Valley.
+From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Cover Paths Valley CellDefs Cell CellSound.
 Import ListNotations.
 Local Open Scope Q_scope.
 
@@ -416,6 +432,23 @@ Proof. exact (lower_sound net data point claimed_loss better_point claimed_bette
     return text
 
 
+def _body_cell(c) -> str:
+    mults = "None" if c["cell_mults"] is None else "(Some " + qlist(c["cell_mults"]) + ")"
+    return f"""
+Definition evidence : cell_cert := {{| cl_point := point; cl_mults := {mults}; cl_loss := claimed_loss |}}.
+
+Lemma checked : check_cell net data evidence = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem minima_of_cell : cell_minima net data (params point).
+Proof. exact (cell_minima_sound net data evidence checked). Qed.
+
+Theorem claimed_risk : risk net data (params point) = Q2R claimed_loss.
+Proof. exact (cell_value net data evidence checked). Qed.
+"""
+
+
 BODIES = {"spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent, "saddle_point": _body_saddle,
           "global_minimum": _body_global, "local_minimum": _body_cover,
-          "valley_of_local_minima": _body_valley, "continuum_of_spurious_local_minima": _body_valley}
+          "valley_of_local_minima": _body_valley, "continuum_of_spurious_local_minima": _body_valley,
+          "global_minima_of_cell": _body_cell}

@@ -25,6 +25,7 @@ CONVEX = ["he2020/thm1-worked-d2-relu-absolute.json", "he2020/thm1-random-s5-m8-
 GLOBAL = ["yun2019/thm4-depth2-global.json", "yun2019/thm4-random-s3-depth5-global.json", "yun2019/thm4-huber-s67-depth3-global.json"]
 VALLEY = ["he2020/valley-worked-relu-squared.json", "he2020/valley-worked-relu-huber.json", "he2020/valley-worked-hard_tanh-squared.json",
           "he2020/thm1-worked-continuum-leaky-squared.json"]
+CELLS = ["he2020/cell-worked-relu-squared-t1.json", "he2020/cell-s49-m10-dx2-n3-relu-hinge.json", "he2020/cell-s45-m10-dx2-n4-relu-huber.json"]
 COVER = ["yun2018/boundary-min-relu.json", "yun2018/boundary-min-leaky-3.json", "yun2018/collinear-min-k6.json"]
 TERM = re.compile(r"\((-?\d+) # (\d+)\)")
 
@@ -250,6 +251,29 @@ def test_round_trip_valley(name):
         assert "Theorem claimed_risks" in vtext
 
 
+@pytest.mark.parametrize("name", CELLS)
+def test_round_trip_cell(name):
+    """Cell minima (Cell.v): problem, point, claimed loss and multipliers come back from the .v file."""
+    doc = load(name)
+    vtext = E.export(doc, name)
+    prob = P.problem(doc["problem"])
+    ob = doc["obligations"][0]
+    assert ob["kind"] == "cell_global_minima"
+    flat = [v for n in prob.param_names() for v in P.point(doc["point"], prob, "p")[n].entries()]
+    assert rationals(definition(vtext, "point")) == flat
+    assert rationals(definition(vtext, "claimed_loss")) == [P.rational(doc["loss"], "loss")]
+    data = re.findall(r"^  \((\[.*?\]), (\[.*?\])\)", definition(vtext, "data"), flags=re.M)
+    assert [(rationals(x), rationals(y)) for x, y in data] == \
+        [([prob.X[i, j] for i in range(prob.widths[0])], [prob.Y[0, j]]) for j in range(prob.m)]
+    net = definition(vtext, "net")
+    assert rationals(net.split("pieces")[1].split("lossk")[0]) == [v for s, c in zip(prob.act.slopes, prob.act.intercepts) for v in (s, c)]
+    ev = definition(vtext, "evidence")
+    mults = rationals(ev.split("cl_mults")[1].split("cl_loss")[0])
+    assert mults == ([P.rational(v, "g") for v in ob["multipliers"][0]] if "multipliers" in ob else [])
+    assert ("cl_mults := None" in ev) == ("multipliers" not in ob)
+    assert "Theorem minima_of_cell : cell_minima net data (params point)." in vtext
+
+
 def test_deep_valleys_are_not_exported():
     assert "one hidden layer" in E.unsupported(load("christof2023/thm-worked-continuum-relu-squared.json"))
 
@@ -277,7 +301,8 @@ def test_docs_state_the_sizes_of_the_kernel_route():
     kernel_md = open(os.path.join(root, "docs", "kernel.md"), encoding="utf-8").read()
     trust_md = open(os.path.join(root, "docs", "trust-model.md"), encoding="utf-8").read()
     base = os.path.join(root, "symcert", "kernel_coq")
-    for name in ("Defs.v", "QSem.v", "Lists.v", "Affine.v", "Thm1.v", "Curves.v", "Subgrad.v", "Linear.v", "Convex1.v", "Cover.v", "Paths.v", "Valley.v"):
+    for name in ("Defs.v", "QSem.v", "Lists.v", "Affine.v", "Thm1.v", "Curves.v", "Subgrad.v", "Linear.v", "Convex1.v", "Cover.v", "Paths.v", "Valley.v", "CellDefs.v", "Cell.v",
+                 "CellPath.v", "CellSound.v"):
         n = sum(1 for _ in open(os.path.join(base, "coq", name), encoding="utf-8"))
         assert f"| `{name}` | {n} |" in kernel_md, name
     for name in ("export.py", "kernel.py", "library.py"):

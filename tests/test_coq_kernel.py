@@ -28,10 +28,12 @@ SAMPLE = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case2-leaky.json", "yun2
           "yun2019/thm2-relu.json", "he2020/kink-valley-end-relu.json", "yun2018/absolute-valley-end.json",
           "yun2019/thm4-huber-s63-depth4-saddle-zero.json", "yun2019/thm4-depth2-global.json",
           "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json", "yun2019/thm4-huber-s62-depth2-global.json",
-          "yun2018/collinear-min-k6.json", "he2020/valley-worked-relu-huber.json"]
+          "yun2018/collinear-min-k6.json", "he2020/valley-worked-relu-huber.json",
+          "he2020/cell-s49-m10-dx2-n3-relu-hinge.json"]
 SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values", "curve_down_sound", "curve_up_sound", "saddle_sound",
              "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values",
-             "cover_sound", "cover_local_min", "cover_value", "valley_sound", "valley_minima", "valley_through_point"]
+             "cover_sound", "cover_local_min", "cover_value", "valley_sound", "valley_minima", "valley_through_point",
+             "cell_sound", "cell_minima_sound", "cell_value"]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,7 @@ def test_sources_have_no_axioms_or_shortcuts():
 
 
 def test_soundness_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
-    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Cover Valley.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
+    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Cover Valley CellSound.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
     res = coq_run(libdir, tmp_path, text)
     assert res.returncode == 0, res.stderr
     axioms = set(K._axioms(res.stdout))
@@ -220,6 +222,24 @@ def test_tampered_valley_certificates_are_rejected(libdir, tmp_path, path):
     target (the digest updated) is false (the Python checker rejects it too) and the kernel does not
     accept it."""
     with open(os.path.join(PROOFS, "he2020/valley-worked-relu-absolute.json")) as fh:
+        doc = json.load(fh)
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    doc["problem_sha256"] = certificate.digest(doc["problem"])
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.REJECTED, rep.summary
+
+
+@pytest.mark.parametrize("name,path", [("he2020/cell-worked-relu-squared-t1.json", ("loss",)),
+                                       ("he2020/cell-worked-relu-squared-t1.json", ("point", "b2", 0)),
+                                       ("he2020/cell-worked-relu-squared-t1.json", ("problem", "data", "targets", 0, 0)),
+                                       ("he2020/cell-s44-m9-dx1-n3-abs-absolute.json", ("obligations", 0, "multipliers", 0, 0))])
+def test_tampered_cell_certificates_are_rejected(libdir, tmp_path, name, path):
+    """Cell minima (Cell.v): a changed claimed loss, point entry, target (the digest updated) or
+    multiplier is false (the Python checker rejects it too) and the kernel does not accept it."""
+    with open(os.path.join(PROOFS, name)) as fh:
         doc = json.load(fh)
     set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
     doc["problem_sha256"] = certificate.digest(doc["problem"])

@@ -274,6 +274,18 @@ def test_round_trip_cell(name):
     assert "Theorem minima_of_cell : cell_minima net data (params point)." in vtext
 
 
+def test_bad_valley_path_is_invalid_naming_the_field(tmp_path):
+    doc = copy.deepcopy(load(VALLEY[0]))
+    doc["obligations"][0]["path"]["b1"][0][1] = "x"
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps(doc))
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.INVALID and "obligations[0].path.b1[0][0][1]" in rep.summary and "'x'" in rep.summary
+    doc["obligations"][0]["path"]["b1"] = [["1"]]
+    with pytest.raises(P.FormatError, match="expected 2 x 1 coefficient lists"):
+        E.export(doc)
+
+
 def test_deep_valleys_are_not_exported():
     assert "one hidden layer" in E.unsupported(load("christof2023/thm-worked-continuum-relu-squared.json"))
 

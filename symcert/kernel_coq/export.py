@@ -196,10 +196,10 @@ def _read_valley(n_ob, prob) -> dict:
     spec, flat = P.get(ob, "path", path, dict), []
     for name in prob.param_names():
         r, cols = prob.param_shape(name)
-        rows = P.get(spec, name, f"{path}.path", list)
-        rows = [[v] for v in rows] if name[0] == "b" else rows
+        given = P.get(spec, name, f"{path}.path", list)
+        rows = [[v] for v in given] if name[0] == "b" else given
         if len(rows) != r or any(not isinstance(row, list) or len(row) != cols for row in rows):
-            raise P.FormatError(f"{path}.path.{name}", rows, f"expected {r} x {cols} coefficient lists")
+            raise P.FormatError(f"{path}.path.{name}", given, f"expected {r} x {cols} coefficient lists")
         for i, row in enumerate(rows):
             for j, coeffs in enumerate(row):
                 where = f"{path}.path.{name}[{i}][{j}]"

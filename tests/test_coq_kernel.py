@@ -28,10 +28,13 @@ SAMPLE = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case2-leaky.json", "yun2
           "yun2019/thm2-relu.json", "he2020/kink-valley-end-relu.json", "yun2018/absolute-valley-end.json",
           "yun2019/thm4-huber-s63-depth4-saddle-zero.json", "yun2019/thm4-depth2-global.json",
           "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json", "yun2019/thm4-huber-s62-depth2-global.json",
+          "yun2018/collinear-min-k6.json", "he2020/valley-worked-relu-huber.json",
+          "he2020/cell-s49-m10-dx2-n3-relu-hinge.json",
           "he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json", "christof2023/thm-random-s27-m10-dx3-d4-leaky-absolute.json"]
 SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values", "curve_down_sound", "curve_up_sound", "saddle_sound",
              "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values",
-             "deep_sound", "deep_spurious", "deep_values"]
+             "cover_sound", "cover_local_min", "cover_value", "valley_sound", "valley_minima", "valley_through_point",
+             "cell_sound", "cell_minima_sound", "cell_value", "deep_sound", "deep_spurious", "deep_values"]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +62,7 @@ def test_sources_have_no_axioms_or_shortcuts():
 
 
 def test_soundness_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
-    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Deep.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
+    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Cover Valley CellSound Deep.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
     res = coq_run(libdir, tmp_path, text)
     assert res.returncode == 0, res.stderr
     axioms = set(K._axioms(res.stdout))
@@ -192,6 +195,71 @@ def test_tampered_convex_loss_certificates_are_rejected(libdir, tmp_path, path):
     assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
     rep = K.check_file(str(f))
     assert rep.verdict is Verdict.REJECTED, rep.summary
+
+
+@pytest.mark.parametrize("path,verdict", [(("loss",), Verdict.REJECTED), (("point", "b2", 0), Verdict.REJECTED),
+                                          (("obligations", 0, "radius"), Verdict.REJECTED),
+                                          (("problem", "data", "inputs", 0, 0), Verdict.REJECTED),
+                                          (("obligations", 0, "affine_fit", "bias", 0), Verdict.UNKNOWN)])
+def test_tampered_cell_cover_certificates_are_not_kernel_checked(libdir, tmp_path, path, verdict):
+    """Cell cover (Cover.v): a changed claimed loss, point entry, radius (+1 leaves the cell) or
+    input (the digest updated) is false and the kernel rejects it; a changed affine fit puts a
+    nonzero residual on a sample with a kinked neuron, which the Coq library does not model
+    (UNKNOWN, never CERTIFIED)."""
+    with open(os.path.join(PROOFS, "yun2018/boundary-min-relu.json")) as fh:
+        doc = json.load(fh)
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    doc["problem_sha256"] = certificate.digest(doc["problem"])
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is verdict, rep.summary
+
+
+@pytest.mark.parametrize("path", [("loss",), ("obligations", 0, "multipliers", 0, 0), ("obligations", 0, "at"),
+                                  ("obligations", 0, "path", "b2", 0, 1), ("problem", "data", "targets", 1, 0)])
+def test_tampered_valley_certificates_are_rejected(libdir, tmp_path, path):
+    """Valley (Valley.v): a changed claimed loss, multiplier, member parameter, path coefficient or
+    target (the digest updated) is false (the Python checker rejects it too) and the kernel does not
+    accept it."""
+    with open(os.path.join(PROOFS, "he2020/valley-worked-relu-absolute.json")) as fh:
+        doc = json.load(fh)
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    doc["problem_sha256"] = certificate.digest(doc["problem"])
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.REJECTED, rep.summary
+
+
+@pytest.mark.parametrize("name,path", [("he2020/cell-worked-relu-squared-t1.json", ("loss",)),
+                                       ("he2020/cell-worked-relu-squared-t1.json", ("point", "b2", 0)),
+                                       ("he2020/cell-worked-relu-squared-t1.json", ("problem", "data", "targets", 0, 0)),
+                                       ("he2020/cell-s44-m9-dx1-n3-abs-absolute.json", ("obligations", 0, "multipliers", 0, 0))])
+def test_tampered_cell_certificates_are_rejected(libdir, tmp_path, name, path):
+    """Cell minima (Cell.v): a changed claimed loss, point entry, target (the digest updated) or
+    multiplier is false (the Python checker rejects it too) and the kernel does not accept it."""
+    with open(os.path.join(PROOFS, name)) as fh:
+        doc = json.load(fh)
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    doc["problem_sha256"] = certificate.digest(doc["problem"])
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.REJECTED, rep.summary
+
+
+def test_instance_cell_cover_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
+    from symcert.kernel_coq.export import export
+    with open(os.path.join(PROOFS, "yun2018/boundary-min-leaky-3.json")) as fh:
+        text = export(json.load(fh))
+    assert "Theorem local_minimum : local_min (risk net data) (params point)." in text
+    res = coq_run(libdir, tmp_path, text + "\nPrint Assumptions local_minimum.\nPrint Assumptions claimed_risk.\n")
+    assert res.returncode == 0, res.stderr
+    assert set(K._axioms(res.stdout)) <= set(L.STANDARD_AXIOMS) and res.stdout.count("Axioms:") == 2
 
 
 DEEP = "he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json"  # 2 hidden layers, 3 outputs

@@ -22,9 +22,15 @@ THM1_KINDS = {"gradient_zero": (0, 1), "interior_cell": (1, 1), "affine_reductio
 DESCENT_KINDS = {"descent_curve": (1, 1), "strictly_lower": (1, 1)}
 SADDLE_KINDS = {"gradient_zero": (0, 1), "descent_curve": (1, 1), "ascent_curve": (1, 1)}
 GLOBAL_KINDS = {"gradient_zero": (0, 1), "linear_global_minimum": (0, 1), "convex_global_minimum": (0, 1)}
+COVER_KINDS = {"cell_cover": (1, 1)}
+VALLEY_KINDS = {"valley_path": (1, 1)}
+CONTINUUM_KINDS = {"valley_path": (1, 1), "strictly_lower": (1, 1)}
+CELL_KINDS = {"cell_global_minima": (1, 1)}
 E2E = ("linear_global_minimum", "convex_global_minimum")  # exactly one of them (global_minimum)
 ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KINDS, "saddle_point": SADDLE_KINDS,
-          "global_minimum": GLOBAL_KINDS}
+          "global_minimum": GLOBAL_KINDS, "local_minimum": COVER_KINDS,
+          "valley_of_local_minima": VALLEY_KINDS, "continuum_of_spurious_local_minima": CONTINUUM_KINDS,
+          "global_minima_of_cell": CELL_KINDS}
 FITS = ("affine_reduction", "affine_optimality")  # exactly one of them (spurious_local_minimum)
 MAX_NUMBERS = 2_000_000
 
@@ -111,6 +117,12 @@ def read(doc) -> dict:
             c[kind] = curve_terms(obs[kind][0][1], prob, f"obligations[{obs[kind][0][0]}]")
     if conclusion == "spurious_local_minimum":
         c.update(_read_fit(obs, prob) if _shallow(prob) else _read_deep_fit(obs, prob))
+    if conclusion == "local_minimum":
+        c.update(_read_cover(obs["cell_cover"][0], prob, c["point"]))
+    if "valley_path" in obs:
+        c.update(_read_valley(obs["valley_path"][0], prob))
+    if "cell_global_minima" in obs:
+        c.update(_read_cell(obs["cell_global_minima"][0], prob))
     for n, ob in obs.get("linear_global_minimum", []) + obs.get("convex_global_minimum", []):
         e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
         dx, dy = prob.widths[0], prob.widths[-1]
@@ -165,6 +177,85 @@ def _read_deep_fit(obs: dict, prob) -> dict:
             "mults_by_sample": None if G is None else [[G[i, j] for i in range(dy)] for j in range(prob.m)]}
 
 
+def _read_cover(n_ob, prob, point: list) -> dict:
+    """A cell_cover obligation the Coq library checks (Cover.v): one hidden layer, scalar output,
+    squared loss, every cell by affine_exceptions, and no kinked hidden pre-activation on a sample
+    where the affine fit's residual is nonzero."""
+    n, ob = n_ob
+    path = f"obligations[{n}]"
+    proofs = {P.get(ent, "proof", f"{path}.cells[{k}]", str) for k, ent in enumerate(P.get(ob, "cells", path, list))}
+    if proofs - {"affine_exceptions"}:
+        raise Unsupported(f"cells settled by {', '.join(sorted(proofs - {'affine_exceptions'}))}: z3's nonlinear 'unsat' has no proof object")
+    if len(prob.widths) != 3 or prob.widths[2] != 1 or prob.loss != "squared":
+        raise Unsupported(f"the Coq library checks cell covers of one hidden layer, scalar output, squared loss (here widths {list(prob.widths)}, {prob.loss} loss)")
+    fit = P.get(ob, "affine_fit", path, dict)
+    dx, h = prob.widths[0], prob.widths[1]
+    W = P.matrix(P.get(fit, "weights", f"{path}.affine_fit"), 1, dx, f"{path}.affine_fit.weights")
+    b = P.vector(fit.get("bias"), 1, f"{path}.affine_fit.bias")[0]
+    for j in range(prob.m):
+        x = [prob.X[k, j] for k in range(dx)]
+        if sum((W[0, k] * x[k] for k in range(dx)), b) == prob.Y[0, j]:
+            continue
+        for i in range(h):
+            z = sum((point[i * dx + k] * x[k] for k in range(dx)), point[h * dx + i])
+            if z in prob.act.breakpoints:
+                raise Unsupported(f"hidden neuron {i + 1} is on a breakpoint at sample {j + 1}, where the fit's residual is nonzero: "
+                                  "the cell cover's pattern argument is not modelled in Coq (only kinks on samples of residual 0)")
+    return {"radius": P.rational(P.get(ob, "radius", path), f"{path}.radius"), "fit_w": list(W.entries()), "fit_b": b}
+
+
+def _read_valley(n_ob, prob) -> dict:
+    """A valley_path obligation (Valley.v): one hidden layer, scalar output; the path as one
+    coefficient list per parameter, in the order of the point."""
+    n, ob = n_ob
+    path = f"obligations[{n}]"
+    if len(prob.widths) != 3 or prob.widths[2] != 1:
+        raise Unsupported(f"the Coq library checks valleys of one hidden layer, scalar output (here widths {list(prob.widths)})")
+    spec, flat = P.get(ob, "path", path, dict), []
+    for name in prob.param_names():
+        r, cols = prob.param_shape(name)
+        given = P.get(spec, name, f"{path}.path", list)
+        rows = [[v] for v in given] if name[0] == "b" else given
+        if len(rows) != r or any(not isinstance(row, list) or len(row) != cols for row in rows):
+            raise P.FormatError(f"{path}.path.{name}", given, f"expected {r} x {cols} coefficient lists")
+        for i, row in enumerate(rows):
+            for j, coeffs in enumerate(row):
+                where = f"{path}.path.{name}[{i}][{j}]"
+                if not isinstance(coeffs, list) or not 1 <= len(coeffs) <= 17:
+                    raise P.FormatError(where, coeffs, "expected a list of 1..17 coefficients")
+                flat.append([P.rational(v, f"{where}[{k}]") for k, v in enumerate(coeffs)])
+    ends = P.get(ob, "interval", path, list)
+    if len(ends) != 2:
+        raise P.FormatError(f"{path}.interval", ends, "expected [lo, hi] (null for an infinite end)")
+    lo, hi = (None if e is None else P.rational(e, f"{path}.interval[{k}]") for k, e in enumerate(ends))
+    at = P.rational(P.get(ob, "at", path), f"{path}.at")
+    mults = P.matrix(P.get(ob, "multipliers", path), 1, prob.m, f"{path}.multipliers").entries()
+    return {"path": flat, "lo": lo, "hi": hi, "at": at, "other": _other_member(flat, lo, hi, at), "mults": list(mults)}
+
+
+def _read_cell(n_ob, prob) -> dict:
+    """A cell_global_minima obligation (Cell.v): one hidden layer, one output; the multipliers
+    (absent for the squared loss, where they are the residuals, computed by the kernel)."""
+    n, ob = n_ob
+    if len(prob.widths) != 3 or prob.widths[2] != 1:
+        raise Unsupported(f"the Coq library checks cells of one hidden layer, one output (here widths {list(prob.widths)})")
+    mults = None
+    if "multipliers" in ob:
+        mults = list(P.matrix(ob["multipliers"], 1, prob.m, f"obligations[{n}].multipliers").entries())
+    return {"cell_mults": mults}
+
+
+def _other_member(flat: list, lo, hi, at):
+    """A parameter value of the interval whose member differs from the point's (a witness the
+    kernel re-checks: the path is not constant); ``at`` itself if none of the tried values is."""
+    val = lambda cs, t: sum((c * t ** k for k, c in enumerate(cs)), fmpq(0))
+    for k in range(24):
+        for t in (at + fmpq(1, 2 ** k), at - fmpq(1, 2 ** k)):
+            if (lo is None or lo < t) and (hi is None or t < hi) and any(val(cs, t) != val(cs, at) for cs in flat):
+                return t
+    return at
+
+
 def unsupported(doc) -> str | None:
     """None when the certificate has a kernel route, else the reason it has none."""
     try:
@@ -193,7 +284,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Deep.
+From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Deep Cover Paths Valley CellDefs Cell CellSound.
 Import ListNotations.
 Local Open Scope Q_scope.
 
@@ -326,5 +417,80 @@ Proof. exact (deep_values net data evidence checked). Qed.
 """
 
 
-BODIES = {"spurious_deep": _body_deep, "spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent, "saddle_point": _body_saddle,
-          "global_minimum": _body_global}
+def _body_cover(c) -> str:
+    return f"""
+Definition evidence : cover_cert := {{|
+  cv_point := point; cv_loss := claimed_loss; cv_radius := {q(c["radius"])};
+  cv_fit_w := {qlist(c["fit_w"])}; cv_fit_b := {q(c["fit_b"])} |}}.
+
+Lemma checked : check_cover net data evidence = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem local_minimum : local_min (risk net data) (params point).
+Proof. exact (cover_local_min net data evidence checked). Qed.
+
+Theorem claimed_risk : risk net data (params point) = Q2R claimed_loss.
+Proof. exact (cover_value net data evidence checked). Qed.
+"""
+
+
+def _opt(v) -> str:
+    return "None" if v is None else f"(Some {q(v)})"
+
+
+def _body_valley(c) -> str:
+    lower = _lower(c) if "better" in c else ""
+    rows = ";\n  ".join(qlist(cs) for cs in c["path"])
+    text = lower + f"""Definition path : list poly := [
+  {rows}].
+Definition eta_lo : option Q := {_opt(c["lo"])}.
+Definition eta_hi : option Q := {_opt(c["hi"])}.
+Definition eta_at : Q := {q(c["at"])}.
+
+Definition evidence : valley_cert := {{|
+  vl_path := path; vl_lo := eta_lo; vl_hi := eta_hi; vl_at := eta_at; vl_other := {q(c["other"])};
+  vl_point := point; vl_mults := {qlist(c["mults"])}; vl_loss := claimed_loss |}}.
+
+Lemma checked : check_valley net data evidence = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem valley_of_minima : valley (risk net data) path eta_lo eta_hi (Q2R claimed_loss).
+Proof. exact (valley_minima net data evidence checked). Qed.
+
+Theorem point_on_path : member path (Q2R eta_at) = params point /\\ in_interval eta_lo eta_hi (Q2R eta_at).
+Proof. exact (valley_through_point net data evidence checked). Qed.
+"""
+    if lower:
+        text += """
+Lemma checked_risks : check_lower net data point claimed_loss better_point claimed_better_loss = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem claimed_risks :
+  risk net data (params point) = Q2R claimed_loss /\\
+  risk net data (params better_point) = Q2R claimed_better_loss /\\
+  (risk net data (params better_point) < risk net data (params point))%R.
+Proof. exact (lower_sound net data point claimed_loss better_point claimed_better_loss checked_risks). Qed.
+"""
+    return text
+
+
+def _body_cell(c) -> str:
+    mults = "None" if c["cell_mults"] is None else "(Some " + qlist(c["cell_mults"]) + ")"
+    return f"""
+Definition evidence : cell_cert := {{| cl_point := point; cl_mults := {mults}; cl_loss := claimed_loss |}}.
+
+Lemma checked : check_cell net data evidence = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem minima_of_cell : cell_minima net data (params point).
+Proof. exact (cell_minima_sound net data evidence checked). Qed.
+
+Theorem claimed_risk : risk net data (params point) = Q2R claimed_loss.
+Proof. exact (cell_value net data evidence checked). Qed.
+"""
+
+
+BODIES = {"spurious_deep": _body_deep, "spurious_local_minimum": _body_thm1, "not_local_minimum": _body_descent,
+          "saddle_point": _body_saddle, "global_minimum": _body_global, "local_minimum": _body_cover,
+          "valley_of_local_minima": _body_valley, "continuum_of_spurious_local_minima": _body_valley,
+          "global_minima_of_cell": _body_cell}

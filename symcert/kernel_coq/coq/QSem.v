@@ -2,8 +2,9 @@
 
     [qadd] adds two rationals of the same denominator without multiplying denominators, so sums
     of numbers over a common denominator stay over that denominator (integers over a common
-    denominator); otherwise it is [Qplus]. Nothing is reduced. Every operation is proved to
-    agree with the real operation through [Q2R]. *)
+    denominator); it scales the smaller denominator when it divides the larger, and otherwise
+    cross-multiplies. Nothing is reduced. Every operation is proved to agree with the real
+    operation through [Q2R]. *)
 From Coq Require Import List QArith Reals Qreals Lra Lia.
 From Symcert Require Import Defs.
 Import ListNotations.

@@ -32,7 +32,7 @@ Definition in_piece (bs : list Q) (k : nat) (z rad : Q) : bool :=
   forallb (fun b => qlt b (qsub z rad)) (firstn k bs) &&
   forallb (fun b => qlt (qadd z rad) b) (skipn k bs).
 
-Definition preact (wb : list Q * Q) (x : list Q) : Q := qadd (qdot (fst wb) x) (snd wb).
+Definition preact (wb : list Q * Q) (x : list Q) : Q := neuron_q (fst wb) (snd wb) x.
 
 (** The piece of a hidden neuron: the one its pre-activation occupies on the first sample; it
     must hold every sample's pre-activation, widened by r (|x|_1 + 1), strictly inside. *)
@@ -56,12 +56,12 @@ Fixpoint collect {A} (l : list (option A)) : option (list A) :=
   end.
 
 Definition resid (fw : list Q) (fb : Q) (s : sample) : Q :=
-  qsub (qadd (qdot fw (fst s)) fb) (hd 0%Q (snd s)).
+  qsub (neuron_q fw fb (fst s)) (hd 0%Q (snd s)).
 
 Definition normal_eqs (dx : nat) (fw : list Q) (fb : Q) (data : list sample) : bool :=
   let rx := map (fun s => (resid fw fb s, fst s)) data in  (* each residual computed once *)
   Qeq_bool (qsum (map fst rx)) 0 &&
-  forallb (fun l => Qeq_bool (qsum (map (fun p => fst p * nth l (snd p) 0)%Q rx)) 0)
+  forallb (fun l => Qeq_bool (qsum (map (fun p => qmul (fst p) (nth l (snd p) 0%Q)) rx)) 0)
           (seq 0 dx).
 
 Definition rescale_data (data : list sample) : list sample :=
@@ -81,7 +81,7 @@ Definition check_core (a : activation) (dx h : nat) (data : list sample) (c : th
   let b1 := firstn h (skipn (h * dx) p) in
   let rp := risk_q a ws data p in
   let rb := risk_q a ws data pb in
-  let l0 := qsum (map (fun s => resid fw fb s * resid fw fb s * (1 # 2))%Q data) in
+  let l0 := half_sq_sum (map (resid fw fb) data) in
   continuous (breakpoints a) (pieces a) &&
   Nat.eqb (length (t1_point c)) (nparams ws) && Nat.eqb (length (t1_better c)) (nparams ws) &&
   Nat.eqb (length (t1_fit_w c)) dx &&
@@ -145,7 +145,7 @@ Lemma params_over_common l : params (over_common l) = params l.
 Proof. apply over_common_R. Qed.
 
 Lemma preact_R wb x : Q2R (preact wb x) = dot (map Q2R (fst wb)) (map Q2R x) + Q2R (snd wb).
-Proof. unfold preact. rewrite qadd_R, qdot_R. reflexivity. Qed.
+Proof. unfold preact. apply neuron_q_R. Qed.
 
 Lemma radius_R r x :
   Q2R (r * qadd (qsum (map qabs x)) 1)%Q = Q2R r * (sum (map Rabs (map Q2R x)) + 1).
@@ -201,15 +201,15 @@ Proof.
   - intro l. destruct (Nat.lt_ge_cases l dx) as [L|L].
     + rewrite forallb_forall in H1. specialize (H1 l (proj2 (in_seq dx 0 l) (conj (Nat.le_0_l l) L))).
       apply qeq_R in H1. rewrite qsum_R, !map_map, Q2R_0 in H1.
-      transitivity (sum (map (fun s => Q2R (resid fw fb s * nth l (fst s) 0)%Q) ds)); [|exact H1].
-      apply sum_map_ext_in. intros s _. rewrite qmul_R, nth_map_Q2R. reflexivity.
+      transitivity (sum (map (fun s => Q2R (qmul (resid fw fb s) (nth l (fst s) 0%Q))) ds)); [|exact H1].
+      apply sum_map_ext_in. intros s _. rewrite qmul_eq, qmul_R, nth_map_Q2R. reflexivity.
     + apply sum_map_zero_in. intros s Hs. rewrite nth_overflow; [ring|].
       rewrite map_length, Hlen by exact Hs. exact L.
 Qed.
 
 Lemma resid_R fw fb s :
   Q2R (resid fw fb s) = dot (map Q2R fw) (map Q2R (fst s)) + Q2R fb - Q2R (hd 0%Q (snd s)).
-Proof. unfold resid. rewrite qsub_R, qadd_R, qdot_R. reflexivity. Qed.
+Proof. unfold resid. rewrite qsub_R, neuron_q_R. reflexivity. Qed.
 
 Lemma half_sq_R x : Q2R (x * x * (1 # 2))%Q = Q2R x ^ 2 / 2.
 Proof. rewrite !qmul_R. replace (Q2R (1 # 2)) with (/ 2) by (unfold Q2R; simpl; field). field. Qed.
@@ -237,7 +237,7 @@ Proof.
   set (r := t1_radius c) in H.
   set (rp := risk_q (activ n) [dx; h; 1%nat] ds p) in H.
   set (rb := risk_q (activ n) [dx; h; 1%nat] ds pb) in H.
-  set (l0 := qsum (map (fun s => resid fw fb s * resid fw fb s * (1 # 2))%Q ds)) in H.
+  set (l0 := half_sq_sum (map (resid fw fb) ds)) in H.
   split_and H.
   rename H into Hcont, C11 into Hlp, C10 into Hlb, C9 into Hlf, C8 into Hds, C7 into Hr,
     C6 into Hradii, C5 into Hcol, C4 into Hne, C3 into Hl0, C2 into Hloss, C1 into Hbl, C0 into Hlt.
@@ -284,7 +284,7 @@ Proof.
     intros [wq bq] [s c'] [[w b] [[H1 H2] H3]] s' Hs'. simpl in *.
     apply (neuron_sound _ _ _ _ _ _ _ _ _ H3 H1 H2). apply in_map. exact Hs'. }
   apply Rle_trans with (sum (map (fun s => rr s ^ 2 / 2) ds)).
-  { unfold l0. rewrite qsum_R, map_map. right. apply sum_map_ext_in. intros s _. apply half_sq_R. }
+  { unfold l0. rewrite half_sq_sum_R, map_map. right. apply sum_map_ext_in. intros s _. unfold half_sq. rewrite !qmul_eq. apply half_sq_R. }
   apply Rle_trans with (sum (map (fun s => (dot v (map (act (activ n)) (apply_layer (rows h dx q, firstn h (skipn (h * dx) q)) (X s))) + b2 - Q2R (hd 0%Q (snd s))) ^ 2 / 2) ds)).
   2: { right. unfold risk. apply sum_map_ext_in. intros s Hs. symmetry. apply sample_loss_2; auto. }
   apply sq_ge.

@@ -99,12 +99,12 @@ def _claim_options(args) -> dict:
     return opts
 
 
-def _write_and_check(doc: dict, path: str | None, args) -> int:
+def _write_and_check(doc: dict, path: str | None, args, reads: tuple = ()) -> int:
     from symcert import certificate, progress
     from symcert.checker.api import check_document
     blob, doc = certificate.canonical_bytes(doc), None  # checked, then written: the same bytes, serialised once; the document is dropped
-    rep = check_document(json.loads(blob), path or "<stdout>", args.smt_timeout * 1000,
-                         progress.obligation_hook(args, path or "certificate"))
+    rep = check_document(json.loads(blob), path or "<stdout>", args.smt_timeout * 1000,  # reads: data texts the checker read already
+                         progress.obligation_hook(args, path or "certificate"), reads)
     if path:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     certificate.write_bytes(blob, path)
@@ -194,9 +194,9 @@ def cmd_certify(args) -> int:
         t0 = time.perf_counter()
         from symcert import progress
         progress.stage(args, f"{claim.id} on {args.data}: {data.m} samples, building the certificate ...")
-        built, data = [claim.certify_data(data, _claim_options(args))], None  # rows and document freed before the check (_write_and_check)
+        built, reads, data = [claim.certify_data(data, _claim_options(args))], data.reads, None  # rows and document freed before the check
         progress.stage(args, f"{claim.id} on {args.data}: built in {time.perf_counter() - t0:.2f} s; checking it ...")
-        verdict, rep = _write_and_check(built.pop(), args.output, args)
+        verdict, rep = _write_and_check(built.pop(), args.output, args, reads)
         answer, headline = _answer(claim.id, verdict, rep)
         _progress(args, f"{claim.id} on {args.data}: {headline} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
                   + (f" -> {args.output}" if args.output else ""))

@@ -81,6 +81,33 @@ def vector(value, n: int, path: str) -> list[fmpq]:
     return [rational(v, f"{path}[{i}]") for i, v in enumerate(value)]
 
 
+@dataclass(frozen=True)
+class Read:
+    """``matrix(value, rows, cols, ...)`` and its result M, made only by :func:`read_matrix`;
+    ``value`` is kept as a tuple of tuples (a copy no caller can change)."""
+
+    value: tuple
+    M: fmpq_mat
+
+
+def read_matrix(value, rows: int, cols: int, path: str) -> Read:
+    """Read a matrix once, so that a problem statement holding the same texts reuses it (``reads``
+    of :func:`problem`; e.g. ``certify --data`` reads a CSV file's cells, which become the
+    certificate's data, and checks the certificate's bytes without reading them again)."""
+    return Read(tuple(map(tuple, value)), matrix(value, rows, cols, path))
+
+
+def _matrix(value, rows: int, cols: int, path: str, reads: tuple) -> fmpq_mat:
+    """``matrix(value, rows, cols, path)``, or a copy of a Read's M whose value equals ``value``
+    text for text: :func:`matrix` is a function of the texts and the shape only, so the result
+    is the same (both shapes are compared too)."""
+    for r in reads:
+        if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and isinstance(value, list) and \
+                all(type(row) is list for row in value) and tuple(map(tuple, value)) == r.value:
+            return fmpq_mat(r.M)
+    return matrix(value, rows, cols, path)
+
+
 def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
     if not isinstance(value, list) or len(value) != rows:
         raise FormatError(path, value, f"expected {rows} rows of {cols} numbers")
@@ -214,7 +241,7 @@ class SmoothParts:
     Y: fmpq_mat
 
 
-def problem(spec, path: str = "problem") -> Problem:
+def problem(spec, path: str = "problem", reads: tuple = ()) -> Problem:
     net = get(spec, "network", path, dict)
     widths = get(net, "widths", f"{path}.network", list)
     if len(widths) < 2 or len(widths) > MAX_LAYERS + 1 or not all(
@@ -242,8 +269,8 @@ def problem(spec, path: str = "problem") -> Problem:
         raise FormatError(f"{path}.data.inputs", f"{m} samples", f"samples x hidden neurons exceeds MAX_SMOOTH_EVALUATIONS ({MAX_SMOOTH_EVALUATIONS})")
     if m == 0 or len(targets) != m:
         raise FormatError(f"{path}.data.targets", len(targets), f"expected one target row per input row ({m})")
-    X = matrix(inputs, m, widths[0], f"{path}.data.inputs").transpose()
-    Y = matrix(targets, m, widths[-1], f"{path}.data.targets").transpose()
+    X = _matrix(inputs, m, widths[0], f"{path}.data.inputs", reads).transpose()  # reads: matrices read before (read_matrix)
+    Y = _matrix(targets, m, widths[-1], f"{path}.data.targets", reads).transpose()
     if smooth:  # read by symcert.checker.smooth (symcert.checker.reading dispatches)
         return SmoothParts(spec, path, tuple(widths), loss, X, Y)
     delta = None

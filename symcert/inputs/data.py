@@ -30,6 +30,7 @@ class Dataset:
     inputs: tuple  # m rows of dx fmpq
     targets: tuple  # m rows of dy fmpq
     text: tuple | None = field(default=None, compare=False, repr=False)  # (inputs, targets) as format_rational writes them
+    reads: tuple = field(default=(), compare=False, repr=False)  # the checker's reading of text (checker.api.read_matrix)
 
     @property
     def m(self) -> int:
@@ -250,6 +251,9 @@ def _plain(rows: list, width: int, xi: list, yi: list) -> Dataset | None:
     cols = xi + yi
     cells = [v for _, row in rows for v in row] if cols == list(range(width)) else [row[k] for _, row in rows for k in cols]
     n, w, dx = len(rows), len(cols), len(xi)
+    read = _read_canonical(cells, n, w, dx)
+    if read is not None:
+        return read
     M = parse_plain_matrix(cells, n, w)
     if M is None:
         cells = [v.strip() for v in cells]
@@ -261,6 +265,27 @@ def _plain(rows: list, width: int, xi: list, yi: list) -> Dataset | None:
     if _canonical(cells):
         text = ([cells[i:i + dx] for i in range(0, n * w, w)], [cells[i + dx:i + w] for i in range(0, n * w, w)])
     return Dataset(tuple(tuple(e[i:i + dx]) for i in range(0, n * w, w)), tuple(tuple(e[i + dx:i + w]) for i in range(0, n * w, w)), text)
+
+
+def _read_canonical(cells: list, n: int, w: int, dx: int) -> Dataset | None:
+    """When every cell is plain and canonical (:func:`_canonical`), the dataset read by the
+    checker's own reader (read_matrix), which certify's check then reuses for the same texts
+    instead of reading them again; else None."""
+    from symcert.checker.api import FormatError, read_matrix
+    text = "".join(cells)
+    try:
+        if not (text.isascii() and _PLAIN_CHARS.issuperset(text) and _canonical(cells)):
+            return None
+        xs, ys = [cells[i:i + dx] for i in range(0, n * w, w)], [cells[i + dx:i + w] for i in range(0, n * w, w)]
+        reads = (read_matrix(xs, n, dx, "inputs"), read_matrix(ys, n, w - dx, "targets"))
+    except (ValueError, FormatError):  # not plain after all (e.g. "1-2"): the caller reads cell by cell
+        return None
+    ex, ey = reads[0].M.entries(), reads[1].M.entries()
+    return Dataset(tuple(tuple(ex[i:i + dx]) for i in range(0, n * dx, dx)),
+                   tuple(tuple(ey[i:i + w - dx]) for i in range(0, n * (w - dx), w - dx)), (xs, ys), reads)
+
+
+_PLAIN_CHARS = frozenset("0123456789-/")  # no "+": a canonical text has none
 
 
 def _canonical(cells: list) -> bool:

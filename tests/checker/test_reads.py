@@ -1,0 +1,64 @@
+"""A matrix read once (problem.read_matrix) is reused by the problem reader only where the texts
+are equal; anything else is read again, so the result is always the reading of the texts given."""
+import json
+import subprocess
+import sys
+
+from flint import fmpq, fmpq_mat
+
+from symcert.checker.api import check_document, parse_problem, read_matrix
+from symcert.checker.problem import Read
+
+ACT = {"kind": "piecewise_linear", "name": "relu", "breakpoints": ["0"], "pieces": [["0", "0"], ["1", "0"]]}
+
+
+def _spec(inputs, targets):
+    return {"network": {"widths": [2, 2, 1], "activation": ACT}, "loss": {"kind": "squared"},
+            "data": {"inputs": inputs, "targets": targets}}
+
+
+def test_equal_texts_reuse_the_reading_and_a_copy_is_returned():
+    xs, ys = [["1/2", "-3"], ["0", "5/4"]], [["1"], ["-1/3"]]
+    reads = (read_matrix(xs, 2, 2, "x"), read_matrix(ys, 2, 1, "y"))
+    prob = parse_problem(_spec(json.loads(json.dumps(xs)), json.loads(json.dumps(ys))), "problem", reads)
+    assert prob.X == fmpq_mat(2, 2, [fmpq(1, 2), 0, -3, fmpq(5, 4)])
+    prob.X[0, 0] = 7  # the problem's matrix is a copy: the reading is unchanged
+    assert reads[0].M[0, 0] == fmpq(1, 2)
+
+
+def test_other_texts_are_read_again():
+    xs, ys = [["1/2", "-3"], ["0", "5/4"]], [["1"], ["-1/3"]]
+    reads = (read_matrix(xs, 2, 2, "x"), read_matrix(ys, 2, 1, "y"))
+    prob = parse_problem(_spec([["1/2", "-3"], ["0", "5/3"]], [["1"], ["2/6"]]), "problem", reads)
+    assert prob.X[1, 1] == fmpq(5, 3) and prob.Y[0, 1] == fmpq(1, 3)
+
+
+def test_a_reading_of_other_texts_is_not_used():
+    # a Read of other texts (made by hand here, with a matrix that is not their reading) is ignored:
+    # reuse needs the texts to be equal
+    forged = Read((("1", "2"), ("3", "4")), fmpq_mat(2, 2, [9, 9, 9, 9]))
+    prob = parse_problem(_spec([["1", "2"], ["3", "5"]], [["1"], ["2"]]), "problem", (forged,))
+    assert prob.X == fmpq_mat(2, 2, [1, 3, 2, 5])
+
+
+def test_certify_data_checks_with_the_reading_of_the_csv(tmp_path, root):
+    """certify --data on canonical cells: the certificate is the same, and its check certifies it."""
+    from symcert.claims.yun2019 import thm1
+    from symcert.inputs.data import read_dataset
+    csv = tmp_path / "d.csv"
+    csv.write_text("x1,x2,y\n0,1/2,1\n1,-3/4,0\n2,5,1\n3,1,-1/2\n-1,7/3,2\n", encoding="ascii")
+    data = read_dataset(str(csv))
+    assert data.reads and data.text is not None
+    doc = thm1.certify_data(data, {"activation": thm1.relu(), "smt": "never"})
+    blob = json.dumps(doc)
+    with_reads = check_document(json.loads(blob), "c", reads=data.reads)
+    without = check_document(json.loads(blob), "c")
+    assert with_reads.verdict.name == without.verdict.name == "CERTIFIED"
+    assert with_reads.obligations == without.obligations
+
+
+def test_certify_one_claim_does_not_import_sympy_or_other_claims(root):
+    code = ("import sys; from symcert import claims; c = claims.find('yun2019.thm1'); "
+            "print(c.id, 'sympy' in sys.modules, 'symcert.claims.yun2019.thm2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True).stdout.split()
+    assert out == ["yun2019.thm1", "False", "False"]

@@ -62,3 +62,27 @@ def test_certify_one_claim_does_not_import_sympy_or_other_claims(root):
             "print(c.id, 'sympy' in sys.modules, 'symcert.claims.yun2019.thm2' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True).stdout.split()
     assert out == ["yun2019.thm1", "False", "False"]
+
+
+def test_no_affine_fit_over_integer_rows_agrees_with_the_rational_ranks():
+    """The hypothesis reads both ranks off the Gram matrix of the integer rows [NX; 1; NY]; on
+    random data (some with an exact affine fit) they are the ranks of the rational [X; 1; Y]."""
+    import random
+    from types import SimpleNamespace
+
+    from symcert.checker import hypotheses as H
+    rng = random.Random(16)
+    for trial in range(40):
+        m, dx = rng.randint(1, 7), rng.randint(1, 3)
+        X = fmpq_mat(dx, m, [fmpq(rng.randint(-5, 5), rng.choice((1, 2, 3, 4))) for _ in range(dx * m)])
+        w = [fmpq(rng.randint(-3, 3), rng.randint(1, 3)) for _ in range(dx)]
+        fits = trial % 3 == 0
+        Y = fmpq_mat(1, m, [sum((w[k] * X[k, j] for k in range(dx)), fmpq(1, 2)) if fits else fmpq(rng.randint(-4, 4), 5)
+                            for j in range(m)])
+        ones = fmpq_mat(1, m, [1] * m)
+        A1 = fmpq_mat(dx + 1, m, [*X.entries(), *ones.entries()])
+        A = fmpq_mat(dx + 2, m, [*X.entries(), *ones.entries(), *Y.entries()])
+        prob = SimpleNamespace(X=X, Y=Y, m=m, widths=(dx, 2, 1))
+        holds, detail = H._no_affine_fit(prob, None, None, None)
+        assert holds == (A.rank() > A1.rank()), detail
+        assert detail == f"rank [X; 1; Y] = {A.rank()} {'>' if holds else '='} rank [X; 1] = {A1.rank()}"

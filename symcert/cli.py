@@ -190,7 +190,7 @@ def cmd_certify(args) -> int:
             raise InputError(None, "--smt", args.smt, f"{claim.id} has no z3 cross-check to choose (see `symcert list`)")
         if getattr(args, "continuum", False) and "--continuum" not in claim.options:
             raise InputError(None, "--continuum", None, f"{claim.id} does not take --continuum (yun2019.thm1 does)")
-        data = read_dataset(args.data, args.x_columns, args.y_column)
+        data = read_dataset(args.data, args.x_columns, args.y_column, claim.data_rows)
         t0 = time.perf_counter()
         from symcert import progress
         progress.stage(args, f"{claim.id} on {args.data}: {data.m} samples, building the certificate ...")

@@ -5,6 +5,7 @@ the JSON path of the field and the offending value.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
@@ -83,27 +84,31 @@ def vector(value, n: int, path: str) -> list[fmpq]:
 
 @dataclass(frozen=True)
 class Read:
-    """``matrix(value, rows, cols, ...)`` and its result M, made only by :func:`read_matrix`;
-    ``value`` is kept as a tuple of tuples (a copy no caller can change)."""
+    """``matrix(value, rows, cols, ...)`` = M, made only by :func:`read_matrix`; ``value`` is kept
+    as its JSON text (:func:`_text`), which is shorter than the texts as Python strings."""
 
-    value: tuple
+    text: str
     M: fmpq_mat
+
+
+def _text(value) -> str:
+    """The JSON text of a value; equal texts are equal values (json.loads inverts it)."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
 
 
 def read_matrix(value, rows: int, cols: int, path: str) -> Read:
     """Read a matrix once, so that a problem statement holding the same texts reuses it (``reads``
     of :func:`problem`; e.g. ``certify --data`` reads a CSV file's cells, which become the
     certificate's data, and checks the certificate's bytes without reading them again)."""
-    return Read(tuple(map(tuple, value)), matrix(value, rows, cols, path))
+    return Read(_text(value), matrix(value, rows, cols, path))
 
 
 def _matrix(value, rows: int, cols: int, path: str, reads: tuple) -> fmpq_mat:
-    """``matrix(value, rows, cols, path)``, or a copy of a Read's M whose value equals ``value``
-    text for text: :func:`matrix` is a function of the texts and the shape only, so the result
-    is the same (both shapes are compared too)."""
+    """``matrix(value, rows, cols, path)``, or a copy of the M of a Read of an equal value:
+    :func:`matrix` is a function of the value and the shape only (the shapes are compared too)."""
+    text = _text(value) if reads else None
     for r in reads:
-        if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and isinstance(value, list) and \
-                all(type(row) is list for row in value) and tuple(map(tuple, value)) == r.value:
+        if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and r.text == text:
             return fmpq_mat(r.M)
     return matrix(value, rows, cols, path)
 

@@ -36,7 +36,7 @@ def test_other_texts_are_read_again():
 def test_a_reading_of_other_texts_is_not_used():
     # a Read of other texts (made by hand here, with a matrix that is not their reading) is ignored:
     # reuse needs the texts to be equal
-    forged = Read((("1", "2"), ("3", "4")), fmpq_mat(2, 2, [9, 9, 9, 9]))
+    forged = Read('[["1","2"],["3","4"]]', fmpq_mat(2, 2, [9, 9, 9, 9]))
     prob = parse_problem(_spec([["1", "2"], ["3", "5"]], [["1"], ["2"]]), "problem", (forged,))
     assert prob.X == fmpq_mat(2, 2, [1, 3, 2, 5])
 
@@ -86,3 +86,19 @@ def test_no_affine_fit_over_integer_rows_agrees_with_the_rational_ranks():
         holds, detail = H._no_affine_fit(prob, None, None, None)
         assert holds == (A.rank() > A1.rank()), detail
         assert detail == f"rank [X; 1; Y] = {A.rank()} {'>' if holds else '='} rank [X; 1] = {A1.rank()}"
+
+
+def test_matrix_rows_behave_like_the_tuple_of_rows(tmp_path):
+    from symcert.inputs.data import MatrixRows, read_dataset
+    csv = tmp_path / "d.csv"
+    csv.write_text("x1,x2,y\n0,1/2,1\n1,-3/4,0\n2,5,1\n", encoding="ascii")
+    lazy, full = read_dataset(str(csv), want_rows=False), read_dataset(str(csv))
+    assert isinstance(lazy.inputs, MatrixRows) and isinstance(full.inputs, tuple)
+    assert lazy == full and hash(lazy) == hash(full) and lazy.inputs == full.inputs and full.inputs == lazy.inputs
+    assert (lazy.m, lazy.dx, lazy.dy) == (3, 2, 1)
+    assert lazy.inputs[1] == (fmpq(1), fmpq(-3, 4)) and lazy.inputs[-1] == full.inputs[-1]
+    assert lazy.inputs[1:] == full.inputs[1:] and list(lazy.targets) == list(full.targets)
+    assert lazy.to_json() == full.to_json()
+    import pytest
+    with pytest.raises(IndexError):
+        lazy.inputs[3]

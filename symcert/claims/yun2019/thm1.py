@@ -363,4 +363,5 @@ CLAIM = Claim(CLAIM_ID, PAPER, "ReLU-like one-hidden-layer nets: spurious local 
                "--smt MODE": "z3 cross-check of the cell: auto (small instances, if proved within 2 s; default) | always "
                              "(required within --smt-timeout, else UNKNOWN) | never",
 
-               "--continuum": "prove the minimum for every alpha > 0 at once (alpha a symbol; not with --alpha)"})
+               "--continuum": "prove the minimum for every alpha > 0 at once (alpha a symbol; not with --alpha)"},
+              data_rows=False)

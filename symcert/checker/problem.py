@@ -91,9 +91,13 @@ class Read:
     M: fmpq_mat
 
 
-def _text(value) -> str:
-    """The JSON text of a value; equal texts are equal values (json.loads inverts it)."""
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+def _text(value) -> str | None:
+    """The JSON text of a value (equal texts are equal values: json.loads inverts it); None for a
+    value that is not JSON, which then matches no Read and is read (and refused) as usual."""
+    try:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def read_matrix(value, rows: int, cols: int, path: str) -> Read:
@@ -108,7 +112,7 @@ def _matrix(value, rows: int, cols: int, path: str, reads: tuple) -> fmpq_mat:
     :func:`matrix` is a function of the value and the shape only (the shapes are compared too)."""
     text = _text(value) if reads else None
     for r in reads:
-        if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and r.text == text:
+        if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and text is not None and r.text == text:
             return fmpq_mat(r.M)
     return matrix(value, rows, cols, path)
 

@@ -102,3 +102,11 @@ def test_matrix_rows_behave_like_the_tuple_of_rows(tmp_path):
     import pytest
     with pytest.raises(IndexError):
         lazy.inputs[3]
+
+
+def test_a_value_that_is_not_json_is_read_as_usual():
+    from symcert.checker.api import FormatError
+    import pytest
+    reads = (read_matrix([["1"]], 1, 1, "x"),)
+    with pytest.raises(FormatError):
+        parse_problem(_spec([[fmpq(1), "2"], ["3", "4"]], [["1"], ["2"]]), "problem", reads)

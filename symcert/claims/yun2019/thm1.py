@@ -218,7 +218,7 @@ def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: 
     read = _read_problem(pj, data)
     sp, sm, X, Y, fit, records = check_hypotheses(data, hidden, act, read)
     # the checker's reading of the problem; its data either read already (read) or exact already (X, Y)
-    prob = read or dataclasses.replace(parse_problem({**pj, "data": {"inputs": pj["data"]["inputs"][:1], "targets": pj["data"]["targets"][:1]}}), X=X, Y=Y)
+    prob = read if read is not None else dataclasses.replace(parse_problem({**pj, "data": {"inputs": pj["data"]["inputs"][:1], "targets": pj["data"]["targets"][:1]}}), X=X, Y=Y)
     point, eta = local_minimum(fit, hidden, data.dx, sp, alpha)
     fwd = scaled.forward(prob, point)  # integer numerators over common denominators (checker/scaled.py)
     loss = _risk(prob, point, fwd)

@@ -99,12 +99,12 @@ def _claim_options(args) -> dict:
     return opts
 
 
-def _write_and_check(doc: dict, path: str | None, args) -> int:
+def _write_and_check(doc: dict, path: str | None, args, reads: tuple = ()) -> int:
     from symcert import certificate, progress
     from symcert.checker.api import check_document
     blob, doc = certificate.canonical_bytes(doc), None  # checked, then written: the same bytes, serialised once; the document is dropped
-    rep = check_document(json.loads(blob), path or "<stdout>", args.smt_timeout * 1000,
-                         progress.obligation_hook(args, path or "certificate"))
+    rep = check_document(json.loads(blob), path or "<stdout>", args.smt_timeout * 1000,  # reads: data texts the checker read already
+                         progress.obligation_hook(args, path or "certificate"), reads)
     if path:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     certificate.write_bytes(blob, path)
@@ -152,11 +152,11 @@ def _answer(claim_id: str, verdict, rep):
 
 
 def cmd_certify(args) -> int:
-    from symcert.claims import CLAIMS
+    from symcert import claims as registry
     from symcert.errors import InputError
     from symcert.inputs.data import read_dataset
-
-    if args.jobs and (getattr(args, "model", None) or args.data or args.spec or not (args.all or args.claim in CLAIMS)
+    known = registry.find(args.claim) if args.claim and not args.all else None  # only that claim's module: a quick start
+    if args.jobs and (getattr(args, "model", None) or args.data or args.spec or not (args.all or known)
                       or census_cli.searching(args)):
         raise InputError(None, "--jobs", args.jobs, "builds named instances at once (CLAIM or --all); one request runs alone")
     if getattr(args, "model", None):
@@ -170,16 +170,16 @@ def cmd_certify(args) -> int:
     if args.smt != "auto" and not args.data:
         raise InputError(None, "--smt", args.smt, "chooses the z3 cross-check of a certificate built from --data "
                          "(spec files and named instances have their own)")
-    if args.spec or (args.claim and args.claim not in CLAIMS and args.claim.endswith(".json") and os.path.isfile(args.claim)):
+    if args.spec or (args.claim and not known and args.claim.endswith(".json") and os.path.isfile(args.claim)):
         return _certify_spec(args, args.spec or args.claim)
     if args.all:
-        claims = list(CLAIMS.values())
+        claims = list(registry.CLAIMS.values())
     else:
         if not args.claim:
             raise InputError(None, "CLAIM", None, "name a claim (see `symcert list`) or use --all")
-        if args.claim not in CLAIMS:
-            raise InputError(None, "CLAIM", args.claim, f"unknown claim (known: {', '.join(CLAIMS)})")
-        claims = [CLAIMS[args.claim]]
+        if not known:
+            raise InputError(None, "CLAIM", args.claim, f"unknown claim (known: {', '.join(registry.CLAIMS)})")
+        claims = [known]
     if census_cli.searching(args):  # certify safran2018 --k K ...
         return census_cli.certify_search(args, lambda msg: _progress(args, msg))
     if args.data:
@@ -190,13 +190,13 @@ def cmd_certify(args) -> int:
             raise InputError(None, "--smt", args.smt, f"{claim.id} has no z3 cross-check to choose (see `symcert list`)")
         if getattr(args, "continuum", False) and "--continuum" not in claim.options:
             raise InputError(None, "--continuum", None, f"{claim.id} does not take --continuum (yun2019.thm1 does)")
-        data = read_dataset(args.data, args.x_columns, args.y_column)
+        data = read_dataset(args.data, args.x_columns, args.y_column, claim.data_rows)
         t0 = time.perf_counter()
         from symcert import progress
         progress.stage(args, f"{claim.id} on {args.data}: {data.m} samples, building the certificate ...")
-        built, data = [claim.certify_data(data, _claim_options(args))], None  # rows and document freed before the check (_write_and_check)
+        built, reads, data = [claim.certify_data(data, _claim_options(args))], data.reads, None  # rows and document freed before the check
         progress.stage(args, f"{claim.id} on {args.data}: built in {time.perf_counter() - t0:.2f} s; checking it ...")
-        verdict, rep = _write_and_check(built.pop(), args.output, args)
+        verdict, rep = _write_and_check(built.pop(), args.output, args, reads)
         answer, headline = _answer(claim.id, verdict, rep)
         _progress(args, f"{claim.id} on {args.data}: {headline} ({rep.summary}) in {time.perf_counter() - t0:.2f} s"
                   + (f" -> {args.output}" if args.output else ""))

@@ -42,7 +42,7 @@ from symcert.checker.ledger import AFFINE_LEMMA, CONVEX_LINEAR_LEMMA, LAURENT_LE
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.path import _risk_fraction as risk_fraction
 from symcert.checker.path import root_free
-from symcert.checker.problem import FormatError, Problem, matrix
+from symcert.checker.problem import FormatError, Problem, matrix, read_matrix
 from symcert.checker.layer_box import layer_minimum, risk_balls
 from symcert.checker.krawczyk_core import precision as arb_precision
 from symcert.checker.registry import CHECKS
@@ -119,7 +119,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "AFFINE_LEMMA", "CELL_MINIMA_LEMMA", "lifted_design", "CONVEX_LINEAR_LEMMA", "LAURENT_LEMMA", "LAURENT_POLY", "LIFTED_LEMMA", "matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
+    "AFFINE_LEMMA", "CELL_MINIMA_LEMMA", "lifted_design", "CONVEX_LINEAR_LEMMA", "LAURENT_LEMMA", "LAURENT_POLY", "LIFTED_LEMMA", "matrix", "read_matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "column_test", "count_cells",
     "cover_radii", "end_to_end", "enumerate_cells", "kernel", "scaled", "kinked_entries", "ledger_for", "losses", "outcomes",

@@ -75,10 +75,12 @@ def _has(facts: set, name: str) -> bool:
     return any(f == name or (isinstance(f, tuple) and f[0] == name) for f in facts)
 
 
-def check_document(doc, source: str = "", smt_timeout_ms: int = 60000, on_obligation=None) -> Report:
+def check_document(doc, source: str = "", smt_timeout_ms: int = 60000, on_obligation=None, reads: tuple = ()) -> Report:
+    """Check a decoded certificate; ``reads`` (problem.read_matrix) are matrices already read from
+    texts that the problem's data may repeat, reused only where the texts are equal."""
     rep = Report(Verdict.INVALID, source)
     try:
-        return _check(doc, rep, smt_timeout_ms, on_obligation or _silent)
+        return _check(doc, rep, smt_timeout_ms, on_obligation or _silent, reads)
     except P.FormatError as exc:
         rep.verdict, rep.summary = Verdict.INVALID, str(exc)
     except LimitReached as exc:  # a bound of symcert.exact.limits, reached while deciding
@@ -93,7 +95,7 @@ def check_document(doc, source: str = "", smt_timeout_ms: int = 60000, on_obliga
     return rep
 
 
-def _read(doc, rep: Report):
+def _read(doc, rep: Report, reads: tuple = ()):
     """Step 1: every field read and validated; returns (problem, context arguments, obligations)."""
     if P.get(doc, "format", "", str) != FORMAT:
         raise P.FormatError("format", doc.get("format"), f"expected {FORMAT!r}")
@@ -106,7 +108,7 @@ def _read(doc, rep: Report):
     if rep.conclusion not in R.CONCLUSIONS:
         raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(R.CONCLUSIONS)})")
     hyps = H.read(claim.get("hypotheses"), "claim.hypotheses")
-    prob = reading.problem(P.get(doc, "problem", "", dict))
+    prob = reading.problem(P.get(doc, "problem", "", dict), "problem", reads)
     if R.problem_class(prob) == R.POP:
         return prob, _read_population(doc, version, prob), None, _obligations(doc), hyps
     boxed = rep.conclusion in R.BOX_CONCLUSIONS
@@ -208,8 +210,8 @@ def _run(ctx, parsed, rep: Report, ledger: list, hook=_silent) -> tuple[bool, bo
     return failed, unknown
 
 
-def _check(doc, rep: Report, smt_timeout_ms: int, hook=_silent) -> Report:
-    prob, args, claimed, parsed, hyps = _read(doc, rep)
+def _check(doc, rep: Report, smt_timeout_ms: int, hook=_silent, reads: tuple = ()) -> Report:
+    prob, args, claimed, parsed, hyps = _read(doc, rep, reads)
     ctx = _make_context(prob, args, smt_timeout_ms)
     ledger: list = []
     failed, unknown = True, False

@@ -36,7 +36,7 @@ obligation_holds (obligation)      the certificate's obligation with that id hol
 """
 from __future__ import annotations
 
-from flint import fmpq_mat
+from flint import fmpz_mat
 
 from symcert.checker import kernel
 from symcert.checker.problem import FormatError, get
@@ -56,10 +56,13 @@ def _hidden(prob):
 
 def _no_affine_fit(prob, ctx, obs, p):
     # rank A = rank A A^T for a real matrix A, so both ranks are read off the Gram matrix G of the
-    # rows of [X; 1; Y] (G = A A^T, of size dx + 1 + dy) and its leading block of size dx + 1
+    # rows of [X; 1; Y] (G = A A^T, of size dx + 1 + dy) and its leading block of size dx + 1.
+    # X = NX / dX and Y = NY / dY (dX, dY > 0): rows scaled by positive numbers keep both ranks,
+    # so G is taken over the integer rows of [NX; 1; NY]
     n = prob.widths[0] + 1
-    G = kernel.row_gram([prob.X, kernel.ones_row(prob.m), prob.Y])
-    rx = fmpq_mat(n, n, [G[i, j] for i in range(n) for j in range(n)]).rank()
+    NX, NY = prob.X.numer_denom()[0], prob.Y.numer_denom()[0]
+    G = kernel.row_gram([NX, fmpz_mat(1, prob.m, [1] * prob.m), NY])
+    rx = fmpz_mat(n, n, [G[i, j] for i in range(n) for j in range(n)]).rank()
     rxy = G.rank()
     return rxy > rx, f"rank [X; 1; Y] = {rxy} {'>' if rxy > rx else '='} rank [X; 1] = {rx}"
 

@@ -50,12 +50,12 @@ def equal_columns(M: fmpq_mat) -> tuple[int, int] | None:
     return None
 
 
-def row_gram(blocks: list) -> fmpq_mat:
-    """A A^T for A the rows of the matrices ``blocks`` (each with m columns) stacked, computed
-    block by block (A itself is never formed)."""
+def row_gram(blocks: list):
+    """A A^T for A the rows of the matrices ``blocks`` (each with m columns, all fmpq_mat or all
+    fmpz_mat) stacked, computed block by block (A itself is never formed)."""
     sizes = [B.nrows() for B in blocks]
     n = sum(sizes)
-    G = fmpq_mat(n, n)
+    G = type(blocks[0])(n, n)
     r0 = 0
     for a, A in enumerate(blocks):
         c0 = r0

@@ -5,6 +5,7 @@ the JSON path of the field and the offending value.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from flint import fmpq, fmpq_mat
@@ -79,6 +80,41 @@ def vector(value, n: int, path: str) -> list[fmpq]:
     if not isinstance(value, list) or len(value) != n:
         raise FormatError(path, value, f"expected a list of {n} numbers")
     return [rational(v, f"{path}[{i}]") for i, v in enumerate(value)]
+
+
+@dataclass(frozen=True)
+class Read:
+    """``matrix(value, rows, cols, ...)`` = M, made only by :func:`read_matrix`; ``value`` is kept
+    as its JSON text (:func:`_text`), which is shorter than the texts as Python strings."""
+
+    text: str
+    M: fmpq_mat
+
+
+def _text(value) -> str | None:
+    """The JSON text of a value (equal texts are equal values: json.loads inverts it); None for a
+    value that is not JSON, which then matches no Read and is read (and refused) as usual."""
+    try:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def read_matrix(value, rows: int, cols: int, path: str) -> Read:
+    """Read a matrix once, so that a problem statement holding the same texts reuses it (``reads``
+    of :func:`problem`; e.g. ``certify --data`` reads a CSV file's cells, which become the
+    certificate's data, and checks the certificate's bytes without reading them again)."""
+    return Read(_text(value), matrix(value, rows, cols, path))
+
+
+def _matrix(value, rows: int, cols: int, path: str, reads: tuple) -> fmpq_mat:
+    """``matrix(value, rows, cols, path)``, or a copy of the M of a Read of an equal value:
+    :func:`matrix` is a function of the value and the shape only (the shapes are compared too)."""
+    text = _text(value) if reads else None
+    for r in reads:
+        if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and text is not None and r.text == text:
+            return fmpq_mat(r.M)
+    return matrix(value, rows, cols, path)
 
 
 def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
@@ -214,7 +250,7 @@ class SmoothParts:
     Y: fmpq_mat
 
 
-def problem(spec, path: str = "problem") -> Problem:
+def problem(spec, path: str = "problem", reads: tuple = ()) -> Problem:
     net = get(spec, "network", path, dict)
     widths = get(net, "widths", f"{path}.network", list)
     if len(widths) < 2 or len(widths) > MAX_LAYERS + 1 or not all(
@@ -242,8 +278,8 @@ def problem(spec, path: str = "problem") -> Problem:
         raise FormatError(f"{path}.data.inputs", f"{m} samples", f"samples x hidden neurons exceeds MAX_SMOOTH_EVALUATIONS ({MAX_SMOOTH_EVALUATIONS})")
     if m == 0 or len(targets) != m:
         raise FormatError(f"{path}.data.targets", len(targets), f"expected one target row per input row ({m})")
-    X = matrix(inputs, m, widths[0], f"{path}.data.inputs").transpose()
-    Y = matrix(targets, m, widths[-1], f"{path}.data.targets").transpose()
+    X = _matrix(inputs, m, widths[0], f"{path}.data.inputs", reads).transpose()  # reads: matrices read before (read_matrix)
+    Y = _matrix(targets, m, widths[-1], f"{path}.data.targets", reads).transpose()
     if smooth:  # read by symcert.checker.smooth (symcert.checker.reading dispatches)
         return SmoothParts(spec, path, tuple(widths), loss, X, Y)
     delta = None

@@ -11,13 +11,13 @@ from __future__ import annotations
 from symcert.checker import problem as P
 
 
-def problem(spec, path: str = "problem"):
+def problem(spec, path: str = "problem", reads: tuple = ()):
     """The problem statement ``spec`` as a :class:`~symcert.checker.problem.Problem` or a
-    :class:`~symcert.checker.smooth.SmoothProblem`."""
+    :class:`~symcert.checker.smooth.SmoothProblem` (``reads``: see problem.read_matrix)."""
     if isinstance(spec, dict) and spec.get("class") == "population":
         from symcert.checker import population
         return population.problem(spec, path)
-    out = P.problem(spec, path)
+    out = P.problem(spec, path, reads)
     if isinstance(out, P.SmoothParts):
         from symcert.checker import smooth as S
         return S.problem(out.spec, out.path, out.widths, out.loss, out.X, out.Y)

@@ -150,7 +150,8 @@ def gradient_squared(prob, params: dict, fwd) -> dict:
 def abs_col_sums(X: Scaled) -> list:
     """S = 1^T |N| for X = N / d (the column sums of |X| are S / d), computed once per X."""
     if "_abs_col_sums" not in X.__dict__:
-        S = [sum(map(abs, col), fmpz(0)) for col in X.N.transpose().tolist()]  # one list per column of N
+        N, rows = X.N, range(X.N.nrows())  # entry by entry: no Python copy of all of N at once
+        S = [sum([abs(N[k, j]) for k in rows], fmpz(0)) for j in range(N.ncols())]
         object.__setattr__(X, "_abs_col_sums", S)
     return X.__dict__["_abs_col_sums"]
 

@@ -7,6 +7,7 @@ means adding its folder and one line to ``PAPERS`` (docs/adding-a-paper.md).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 from symcert.claims.base import Claim, Instance
 
@@ -33,6 +34,25 @@ def registry(papers=PAPERS) -> dict[str, Claim]:
     return out
 
 
-CLAIMS: dict[str, Claim] = registry()
+def find(cid: str) -> Claim | None:
+    """The claim ``cid``, or None. A claim ``paper.theorem`` defined as ``CLAIM`` in
+    symcert/claims/<paper>/<theorem>.py is found by importing that module alone (``certify CLAIM
+    --data`` then starts without every other claim's imports); any other id is looked up in CLAIMS."""
+    paper, _, name = cid.partition(".")
+    if paper in PAPERS and name.isidentifier() and importlib.util.find_spec(f"symcert.claims.{paper}.{name}") is not None:
+        claim = getattr(importlib.import_module(f"symcert.claims.{paper}.{name}"), "CLAIM", None)
+        if isinstance(claim, Claim) and claim.id == cid:
+            return claim
+    return __getattr__("CLAIMS").get(cid)
 
-__all__ = ["CLAIMS", "PAPERS", "Claim", "Instance", "registry"]
+
+def __getattr__(name: str):
+    """``CLAIMS`` (claim id -> Claim, every paper) is built on first use, not on import."""
+    if name != "CLAIMS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    global CLAIMS
+    CLAIMS = registry()
+    return CLAIMS
+
+
+__all__ = ["CLAIMS", "PAPERS", "Claim", "Instance", "find", "registry"]

@@ -23,6 +23,7 @@ class Claim:
     instances: Callable[[], list]  # -> list[Instance]: the paper's worked instances and seeded random ones
     certify_data: Callable | None = None  # (dataset, options: dict) -> certificate document
     options: dict = field(default_factory=dict)  # option name -> help text, for `symcert list`
+    data_rows: bool = True  # False: certify_data reads a --data file's rows as a sequence made on demand (inputs.data.MatrixRows)
 
 
 def require_hypotheses(claim_id: str, records: list, problem_json: dict) -> None:

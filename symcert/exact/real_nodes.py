@@ -10,14 +10,16 @@ import operator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import isqrt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import flint
-import sympy
 from flint import arb, fmpq
 
 from symcert.exact.limits import MAX_EXPONENT, MAX_REAL_BITS as MAX_BITS, MAX_REAL_DEPTH as MAX_DEPTH
 from symcert.exact.limits import MAX_REAL_LENGTH as MAX_LENGTH
+
+if TYPE_CHECKING:
+    import sympy
 
 CONSTANTS, FUNCTIONS = ("e", "pi"), ("exp", "log", "sqrt")
 _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
@@ -121,7 +123,7 @@ class Real:
         finally:
             flint.ctx.prec = saved
 
-    def to_sympy(self) -> sympy.Expr:
+    def to_sympy(self) -> "sympy.Expr":
         """Exact sympy expression, built constructively (no string parsing).
         Definedness is first certified with :meth:`to_arb` (up to 4096 bits),
         so sympy never silently yields ``zoo`` or a complex logarithm."""
@@ -336,7 +338,8 @@ def _arb(node: Real, prec: int) -> arb:
     raise TypeError(f"not a Real node: {node!r}")
 
 
-def _sym(node: Real) -> sympy.Expr:
+def _sym(node: Real) -> "sympy.Expr":
+    import sympy  # imported on use: a certificate without smooth facts never loads sympy
     if node._value is not None:
         return sympy.Rational(node._value.numerator, node._value.denominator)
     match node:

@@ -16,6 +16,7 @@ import json
 import math
 import numbers
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flint import fmpq, fmpz
@@ -30,6 +31,7 @@ class Dataset:
     inputs: tuple  # m rows of dx fmpq
     targets: tuple  # m rows of dy fmpq
     text: tuple | None = field(default=None, compare=False, repr=False)  # (inputs, targets) as format_rational writes them
+    reads: tuple = field(default=(), compare=False, repr=False)  # the checker's reading of text (checker.api.read_matrix)
 
     @property
     def m(self) -> int:
@@ -68,6 +70,38 @@ class Dataset:
             "inputs": [[format_rational(v) for v in row] for row in self.inputs],
             "targets": [[format_rational(v) for v in row] for row in self.targets],
         }
+
+
+class MatrixRows(Sequence):
+    """The rows of an fmpq_mat as tuples of fmpq, made when asked for: a large data set read from
+    a CSV file is then held once, as the matrix, not as millions of fmpq objects. Equal to the
+    tuple of its rows (and hashed like it)."""
+
+    __slots__ = ("_M",)
+
+    def __init__(self, M):
+        self._M = M
+
+    def __len__(self) -> int:
+        return self._M.nrows()
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(*i.indices(len(self))))
+        i = i + len(self) if i < 0 else i
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return tuple(self._M[i, j] for j in range(self._M.ncols()))
+
+    def __iter__(self):
+        e, c = self._M.entries(), self._M.ncols()
+        return (tuple(e[i:i + c]) for i in range(0, len(e), c))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (tuple, MatrixRows)) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
 
 def _quote(v) -> str:
@@ -213,9 +247,10 @@ def _columns(header: list, x_columns, y_column, path: str) -> tuple[list, list]:
     return xi, yi
 
 
-def read_csv(path: str, x_columns=None, y_column=None) -> Dataset:
+def read_csv(path: str, x_columns=None, y_column=None, want_rows: bool = True) -> Dataset:
     """Read a CSV dataset: UTF-8 with or without a byte-order mark; delimiter , ; or TAB (detected
-    from the header); columns x1..xd and y by default, or chosen by name."""
+    from the header); columns x1..xd and y by default, or chosen by name. ``want_rows=False``: when the
+    cells are canonical, inputs and targets are MatrixRows (made on demand) instead of tuples."""
     try:
         with open(path, "rb") as fh:
             text = fh.read().decode("utf-8-sig")
@@ -229,7 +264,7 @@ def read_csv(path: str, x_columns=None, y_column=None) -> Dataset:
         raise InputError(path, "header", None, "empty file (expected a header x1,...,xd,y)")
     header = [h.strip() for h in rows[0][1]]
     xi, yi = _columns(header, x_columns, y_column, path)
-    fast = _plain(rows[1:], len(header), xi, yi)
+    fast = _plain(rows[1:], len(header), xi, yi, want_rows)
     if fast is not None:
         return fast
     inputs, targets = [], []
@@ -241,7 +276,7 @@ def read_csv(path: str, x_columns=None, y_column=None) -> Dataset:
     return from_rows(inputs, targets, path)
 
 
-def _plain(rows: list, width: int, xi: list, yi: list) -> Dataset | None:
+def _plain(rows: list, width: int, xi: list, yi: list, want_rows: bool = True) -> Dataset | None:
     """The dataset of CSV rows whose chosen cells are all plain integers or fractions, read in one
     pass (:func:`~symcert.exact.rationals.parse_plain_matrix`: the values of the strict parser);
     None when some row or cell is not (the caller then reads cell by cell and names the bad one)."""
@@ -250,6 +285,9 @@ def _plain(rows: list, width: int, xi: list, yi: list) -> Dataset | None:
     cols = xi + yi
     cells = [v for _, row in rows for v in row] if cols == list(range(width)) else [row[k] for _, row in rows for k in cols]
     n, w, dx = len(rows), len(cols), len(xi)
+    read = _read_canonical(cells, n, w, dx, want_rows)
+    if read is not None:
+        return read
     M = parse_plain_matrix(cells, n, w)
     if M is None:
         cells = [v.strip() for v in cells]
@@ -261,6 +299,29 @@ def _plain(rows: list, width: int, xi: list, yi: list) -> Dataset | None:
     if _canonical(cells):
         text = ([cells[i:i + dx] for i in range(0, n * w, w)], [cells[i + dx:i + w] for i in range(0, n * w, w)])
     return Dataset(tuple(tuple(e[i:i + dx]) for i in range(0, n * w, w)), tuple(tuple(e[i + dx:i + w]) for i in range(0, n * w, w)), text)
+
+
+def _read_canonical(cells: list, n: int, w: int, dx: int, want_rows: bool = True) -> Dataset | None:
+    """When every cell is plain and canonical (:func:`_canonical`), the dataset read by the
+    checker's own reader (read_matrix), which certify's check then reuses for the same texts
+    instead of reading them again; else None."""
+    from symcert.checker.api import FormatError, read_matrix
+    text = "".join(cells)
+    try:
+        if not (text.isascii() and _PLAIN_CHARS.issuperset(text) and _canonical(cells)):
+            return None
+        xs, ys = [cells[i:i + dx] for i in range(0, n * w, w)], [cells[i + dx:i + w] for i in range(0, n * w, w)]
+        reads = (read_matrix(xs, n, dx, "inputs"), read_matrix(ys, n, w - dx, "targets"))
+    except (ValueError, FormatError):  # not plain after all (e.g. "1-2"): the caller reads cell by cell
+        return None
+    if not want_rows:
+        return Dataset(MatrixRows(reads[0].M), MatrixRows(reads[1].M), (xs, ys), reads)
+    ex, ey = reads[0].M.entries(), reads[1].M.entries()
+    return Dataset(tuple(tuple(ex[i:i + dx]) for i in range(0, n * dx, dx)),
+                   tuple(tuple(ey[i:i + w - dx]) for i in range(0, n * (w - dx), w - dx)), (xs, ys), reads)
+
+
+_PLAIN_CHARS = frozenset("0123456789-/")  # no "+": a canonical text has none
 
 
 def _canonical(cells: list) -> bool:
@@ -308,11 +369,12 @@ def dataset_from_json(doc, path: str) -> Dataset:
     return from_rows(inputs, targets, path)
 
 
-def read_dataset(path: str, x_columns=None, y_column=None) -> Dataset:
-    """Read a dataset from a ``.csv`` or ``.json`` file (columns can be chosen in CSV files only)."""
+def read_dataset(path: str, x_columns=None, y_column=None, want_rows: bool = True) -> Dataset:
+    """Read a dataset from a ``.csv`` or ``.json`` file (columns can be chosen in CSV files only;
+    ``want_rows``: see :func:`read_csv`)."""
     if path.lower().endswith(".json"):
         if x_columns is not None or y_column is not None:
             raise InputError(path, "--x-columns" if x_columns is not None else "--y-column", x_columns or y_column,
                              "columns are chosen in CSV files only (a JSON dataset has inputs and targets)")
         return read_json(path)
-    return read_csv(path, x_columns, y_column)
+    return read_csv(path, x_columns, y_column, want_rows)

@@ -17,7 +17,7 @@ from flint import fmpq, fmpq_mat
 
 from symcert import certificate
 from symcert.checker.api import kernel, scaled
-from symcert.checker.api import parse_problem
+from symcert.checker.api import FormatError, parse_problem
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
 from symcert.exact.rationals import format_rational as fr
@@ -59,8 +59,9 @@ def _rows_text(rows) -> list:
     return [flat[i:i + n] for i in range(0, len(flat), n)]
 
 
-def check_hypotheses(data: Dataset, hidden: int, act: dict):
-    """Check C1.1-C1.4; return (s+, s-, affine fit, hypothesis records) or raise."""
+def check_hypotheses(data: Dataset, hidden: int, act: dict, prob=None):
+    """Check C1.1-C1.4; return (s+, s-, affine fit, hypothesis records) or raise. ``prob``: the
+    checker's reading of the problem, whose X and Y are then used instead of the rows of ``data``."""
     slopes = relu_like_slopes(act)
     if slopes is None or not (slopes[0] > 0 and slopes[1] >= 0 and slopes[0] != slopes[1]):
         raise HypothesisViolation(CLAIM_ID, "C1.3", f"activation {act.get('name')} is not ReLU-like with s+ > 0, s- >= 0, s+ != s-")
@@ -69,13 +70,12 @@ def check_hypotheses(data: Dataset, hidden: int, act: dict):
         raise HypothesisViolation(CLAIM_ID, "C1.1", f"the output must be scalar (dy = 1), got dy = {data.dy}")
     if hidden < 2:
         raise HypothesisViolation(CLAIM_ID, "C1.4", f"hidden width d1 = {hidden} < 2")
-    Xrows = fmpq_mat(data.m, data.dx, [v for row in data.inputs for v in row])
-    X = Xrows.transpose()
+    X = prob.X if prob is not None else fmpq_mat(data.m, data.dx, [v for row in data.inputs for v in row]).transpose()
     same = kernel.equal_columns(X)
     if same:
         x = data.inputs[same[1]]
         raise HypothesisViolation(CLAIM_ID, "C1.2", f"samples {same[0] + 1} and {same[1] + 1} have the same input ({', '.join(fr(v) for v in x)})")
-    Y = fmpq_mat(data.m, 1, [row[0] for row in data.targets]).transpose()
+    Y = prob.Y if prob is not None else fmpq_mat(data.m, 1, [row[0] for row in data.targets]).transpose()
     fit = least_squares(X, Y)
     if fit.loss == 0:
         raise HypothesisViolation(CLAIM_ID, "C1.1", "an affine map fits the data exactly (least-squares loss 0): "
@@ -88,6 +88,17 @@ def check_hypotheses(data: Dataset, hidden: int, act: dict):
         {"id": "C1.4", "statement": "hidden width d1 >= 2", "evidence": f"d1 = {hidden}", "check": {"kind": "hidden_widths_at_least", "min": 2}},
     ]
     return sp, sm, X, Y, fit, records
+
+
+def _read_problem(pj: dict, data: Dataset):
+    """The checker's reading of the problem when the data's texts were read by it already
+    (data.reads, from a CSV file's canonical cells; nothing is read twice), else None."""
+    if not data.reads or data.dy != 1:
+        return None
+    try:
+        return parse_problem(pj, "problem", data.reads)
+    except FormatError:  # e.g. more data than the checker reads: the check says so
+        return None
 
 
 def _risk(prob, params: dict, fwd=None) -> fmpq:
@@ -203,10 +214,11 @@ def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: 
     alpha = fmpq(alpha)
     if not alpha > 0:
         raise InputError(None, "alpha", fr(alpha), "alpha must be positive")
-    sp, sm, X, Y, fit, records = check_hypotheses(data, hidden, act)
     pj = _problem_json(data, hidden, act)
-    # the checker's reading of the problem, without re-parsing the data: X and Y are exact already
-    prob = dataclasses.replace(parse_problem({**pj, "data": {"inputs": pj["data"]["inputs"][:1], "targets": pj["data"]["targets"][:1]}}), X=X, Y=Y)
+    read = _read_problem(pj, data)
+    sp, sm, X, Y, fit, records = check_hypotheses(data, hidden, act, read)
+    # the checker's reading of the problem; its data either read already (read) or exact already (X, Y)
+    prob = read if read is not None else dataclasses.replace(parse_problem({**pj, "data": {"inputs": pj["data"]["inputs"][:1], "targets": pj["data"]["targets"][:1]}}), X=X, Y=Y)
     point, eta = local_minimum(fit, hidden, data.dx, sp, alpha)
     fwd = scaled.forward(prob, point)  # integer numerators over common denominators (checker/scaled.py)
     loss = _risk(prob, point, fwd)
@@ -351,4 +363,5 @@ CLAIM = Claim(CLAIM_ID, PAPER, "ReLU-like one-hidden-layer nets: spurious local 
                "--smt MODE": "z3 cross-check of the cell: auto (small instances, if proved within 2 s; default) | always "
                              "(required within --smt-timeout, else UNKNOWN) | never",
 
-               "--continuum": "prove the minimum for every alpha > 0 at once (alpha a symbol; not with --alpha)"})
+               "--continuum": "prove the minimum for every alpha > 0 at once (alpha a symbol; not with --alpha)"},
+              data_rows=False)

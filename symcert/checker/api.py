@@ -122,7 +122,7 @@ __all__ = [
     "AFFINE_LEMMA", "CELL_MINIMA_LEMMA", "lifted_design", "CONVEX_LINEAR_LEMMA", "LAURENT_LEMMA", "LAURENT_POLY", "LIFTED_LEMMA", "matrix", "read_matrix", "CONVEX_LEMMA", "EXIT_CODE_TABLE", "Evaluator", "FORMAT", "FormatError", "LINEAR_LEMMA",
     "MAX_CELLS", "MULTILINEAR_POLY", "Outcome", "POLY_LAMBDA", "POLY_T", "Problem", "RATIONAL", "Report", "SmoothProblem", "hypotheses",
     "VALLEY_POLY", "VERSION", "Verdict", "Z3_NRA", "check_document", "check_file", "check_obligation", "column_test", "count_cells",
-    "cover_radii", "end_to_end", "enumerate_cells", "kernel", "scaled", "kinked_entries", "ledger_for", "losses", "outcomes",
+    "cover_radii", "end_to_end", "enumerate_cells", "kernel", "scaled", "stream", "kinked_entries", "ledger_for", "losses", "outcomes",
     "parse_point", "parse_problem", "parse_rational", "piece_fn", "balls", "gauge", "krawczyk", "population", "population_obligations", "positive_definite", "split_box", "risk_along", "risk_fraction",
     "combine", "root_free", "layer_minimum", "risk_balls", "arb_precision", "smooth", "split_line", "z3_cell",
 ]

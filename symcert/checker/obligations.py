@@ -55,7 +55,7 @@ class Context:
     def xs(self) -> scaled.Scaled:
         """X over its denominator, computed once."""
         if self._xs is None:
-            self._xs = scaled.of(self.prob.X)
+            self._xs = scaled.inputs(self.prob)
         return self._xs
 
     def streams(self, params: dict) -> bool:

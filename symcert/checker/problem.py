@@ -6,11 +6,11 @@ the JSON path of the field and the offending value.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
-from symcert.exact.rationals import RationalSyntaxError, parse_plain_matrix, parse_rational
+from symcert.exact.rationals import RationalSyntaxError, parse_plain_scaled, parse_rational
 
 from symcert.exact.limits import (MAX_DATA_ENTRIES, MAX_LAYERS, MAX_PL_PARAMETERS, MAX_SAMPLES, MAX_SMOOTH_EVALUATIONS,
                                   MAX_SMOOTH_PARAMETERS, MAX_WIDTH)
@@ -89,6 +89,7 @@ class Read:
 
     text: str
     M: fmpq_mat
+    row_abs: tuple | None = None  # (R, den): R[i] = den * sum_j |M[i, j]| (parse_plain_scaled), or None
 
 
 def _text(value) -> str | None:
@@ -104,30 +105,36 @@ def read_matrix(value, rows: int, cols: int, path: str) -> Read:
     """Read a matrix once, so that a problem statement holding the same texts reuses it (``reads``
     of :func:`problem`; e.g. ``certify --data`` reads a CSV file's cells, which become the
     certificate's data, and checks the certificate's bytes without reading them again)."""
-    return Read(_text(value), matrix(value, rows, cols, path))
+    return Read(_text(value), *matrix_abs(value, rows, cols, path))
 
 
-def _matrix(value, rows: int, cols: int, path: str, reads: tuple) -> fmpq_mat:
-    """``matrix(value, rows, cols, path)``, or a copy of the M of a Read of an equal value:
-    :func:`matrix` is a function of the value and the shape only (the shapes are compared too)."""
+def _matrix(value, rows: int, cols: int, path: str, reads: tuple) -> tuple[fmpq_mat, tuple | None]:
+    """``matrix_abs(value, rows, cols, path)``, or a copy of the M (and the row sums) of a Read of an
+    equal value: :func:`matrix_abs` is a function of the value and the shape only (the shapes are compared too)."""
     text = _text(value) if reads else None
     for r in reads:
         if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and text is not None and r.text == text:
-            return fmpq_mat(r.M)
-    return matrix(value, rows, cols, path)
+            return fmpq_mat(r.M), r.row_abs
+    return matrix_abs(value, rows, cols, path)
 
 
 def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
+    return matrix_abs(value, rows, cols, path)[0]
+
+
+def matrix_abs(value, rows: int, cols: int, path: str) -> tuple[fmpq_mat, tuple | None]:
+    """(M, A): the matrix, and A = (R, den) with R[i] = den * sum_j |M[i, j]| when its texts were
+    all plain (:func:`~symcert.exact.rationals.parse_plain_scaled`), else None."""
     if not isinstance(value, list) or len(value) != rows:
         raise FormatError(path, value, f"expected {rows} rows of {cols} numbers")
     if all(type(row) is list and len(row) == cols for row in value):  # plain texts in one pass; else entry by entry
-        fast = parse_plain_matrix([v for row in value for v in row], rows, cols)
+        fast = parse_plain_scaled([v for row in value for v in row], rows, cols)
         if fast is not None:
             return fast
     flat = []
     for i, row in enumerate(value):
         flat.extend(vector(row, cols, f"{path}[{i}]"))
-    return fmpq_mat(rows, cols, flat)
+    return fmpq_mat(rows, cols, flat), None
 
 
 @dataclass(frozen=True)
@@ -216,6 +223,8 @@ class Problem(NetworkShape):
     X: fmpq_mat  # dx x m, one column per sample
     Y: fmpq_mat  # dy x m
     loss_delta: fmpq | None = None  # the Huber parameter (losses "huber" and "pseudo_huber" only)
+    # (X, R, den) as read: den * (column sums of |X|) = R, for this X object only (scaled.inputs)
+    x_abs: tuple | None = field(default=None, compare=False, repr=False)
 
 
 LOSSES = ("squared", "absolute", "huber", "hinge", "logistic", "cross_entropy", "pseudo_huber")  # formulas: symcert.checker.losses
@@ -278,8 +287,8 @@ def problem(spec, path: str = "problem", reads: tuple = ()) -> Problem:
         raise FormatError(f"{path}.data.inputs", f"{m} samples", f"samples x hidden neurons exceeds MAX_SMOOTH_EVALUATIONS ({MAX_SMOOTH_EVALUATIONS})")
     if m == 0 or len(targets) != m:
         raise FormatError(f"{path}.data.targets", len(targets), f"expected one target row per input row ({m})")
-    X = _matrix(inputs, m, widths[0], f"{path}.data.inputs", reads).transpose()  # reads: matrices read before (read_matrix)
-    Y = _matrix(targets, m, widths[-1], f"{path}.data.targets", reads).transpose()
+    X, x_abs = _matrix(inputs, m, widths[0], f"{path}.data.inputs", reads)  # reads: matrices read before (read_matrix)
+    X, Y = X.transpose(), _matrix(targets, m, widths[-1], f"{path}.data.targets", reads)[0].transpose()
     if smooth:  # read by symcert.checker.smooth (symcert.checker.reading dispatches)
         return SmoothParts(spec, path, tuple(widths), loss, X, Y)
     delta = None
@@ -288,7 +297,7 @@ def problem(spec, path: str = "problem", reads: tuple = ()) -> Problem:
         if not delta > 0:
             raise FormatError(f"{path}.loss.delta", spec["loss"]["delta"], f"the {'Huber' if loss == 'huber' else 'pseudo-Huber'} parameter must be positive")
     _labels(loss, Y, f"{path}.data.targets")
-    return Problem(tuple(widths), act, loss, X, Y, delta)
+    return Problem(tuple(widths), act, loss, X, Y, delta, None if x_abs is None else (X, *x_abs))
 
 
 def _labels(loss: str, Y: fmpq_mat, path: str) -> None:

@@ -100,8 +100,8 @@ def activate(act, Z: Scaled, pcs: list) -> Scaled:
 def forward(prob, params: dict, xs: Scaled | None = None) -> tuple:
     """(pre-activations, their pieces, layer inputs [X, h(Z1), ...], output), each a Scaled
     except the pieces (lists of (k, on a breakpoint?) per pre-activation, row by row); ``xs``,
-    if given, is ``of(prob.X)``."""
-    pre, pcs, acts = [], [], [of(prob.X) if xs is None else xs]
+    if given, is ``inputs(prob)``."""
+    pre, pcs, acts = [], [], [inputs(prob) if xs is None else xs]
     for l in range(1, prob.depth + 1):
         Z = affine(of(params[f"W{l}"]), acts[-1], of(params[f"b{l}"]))
         if l == prob.depth:
@@ -145,6 +145,18 @@ def gradient_squared(prob, params: dict, fwd) -> dict:
             vals = [v * slope[k] for v, (k, _) in zip(back.N.entries(), pcs[l - 2])]
             G = Scaled(fmpz_mat(back.N.nrows(), back.N.ncols(), vals), back.d * D)
     return grad
+
+
+def inputs(prob) -> Scaled:
+    """``of(prob.X)``; its column sums of |N| (abs_col_sums) are taken from the reading when
+    prob.x_abs = (X0, R, den) was made for this very X (X0 is prob.X): den sum_k |X_kj| = R_j, so
+    S_j = sum_k |N_kj| = d R_j / den, an integer (checked: else they are computed entry by entry)."""
+    X, seed = of(prob.X), getattr(prob, "x_abs", None)
+    if seed is not None and seed[0] is prob.X and len(seed[1]) == X.N.ncols():
+        S = [divmod(X.d * r, seed[2]) for r in seed[1]]
+        if all(rem == 0 for _, rem in S):
+            object.__setattr__(X, "_abs_col_sums", [q for q, _ in S])
+    return X
 
 
 def abs_col_sums(X: Scaled) -> list:

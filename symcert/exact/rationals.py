@@ -68,7 +68,17 @@ _CHUNK = 1 << 16  # texts split at a time
 
 
 def parse_plain_matrix(values: list, rows: int, cols: int) -> fmpq_mat | None:
-    """The ``rows`` x ``cols`` matrix of the row-major texts ``values`` when every one is a plain
+    """:func:`parse_plain_scaled` without the row sums."""
+    read = parse_plain_scaled(values, rows, cols)
+    return None if read is None else read[0]
+
+
+def parse_plain_scaled(values: list, rows: int, cols: int) -> tuple[fmpq_mat, tuple | None] | None:
+    """(M, A) with M as described below and A = (R, den): R[i] = den * sum_j |M[i, j]| (Python
+    ints, from the integer entries of M over den before FLINT reduces them), or A = None when den
+    exceeds FAST_MAX_DENOMINATOR_BITS; None when not every text is plain.
+
+    The ``rows`` x ``cols`` matrix of the row-major texts ``values`` when every one is a plain
     integer or fraction (``-3``, ``+7``, ``3/4``: the first two forms of :func:`parse_rational`,
     no whitespace, at most FAST_MAX_CHARS characters); else None, and the caller parses each
     entry with :func:`parse_rational` (which names the bad one).
@@ -84,7 +94,8 @@ def parse_plain_matrix(values: list, rows: int, cols: int) -> fmpq_mat | None:
         return None
     try:
         if "/" not in text:
-            return fmpq_mat(fmpz_mat(rows, cols, list(map(int, values))))
+            ints = list(map(int, values))
+            return fmpq_mat(fmpz_mat(rows, cols, ints)), (_row_abs(ints, rows, cols), 1)
         if "/+" in text or "/-" in text:
             return None  # "3/-4", "3/+4": the strict parser gives the message
         nums, dens = [], []
@@ -105,9 +116,15 @@ def parse_plain_matrix(values: list, rows: int, cols: int) -> fmpq_mat | None:
     for q in set(dens):
         den = math.lcm(den, q)
     if den.bit_length() > FAST_MAX_DENOMINATOR_BITS:
-        return fmpq_mat(rows, cols, [fmpq(p, q) for p, q in zip(nums, dens)])
+        return fmpq_mat(rows, cols, [fmpq(p, q) for p, q in zip(nums, dens)]), None
     scale = {q: den // q for q in set(dens)}
-    return fmpq_mat(fmpz_mat(rows, cols, [p * scale[q] for p, q in zip(nums, dens)])) / den
+    ints = [p * scale[q] for p, q in zip(nums, dens)]  # M[i, j] = ints[i cols + j] / den
+    return fmpq_mat(fmpz_mat(rows, cols, ints)) / den, (_row_abs(ints, rows, cols), den)
+
+
+def _row_abs(ints: list, rows: int, cols: int) -> list:
+    """The sums of |.| of each row of the row-major ``rows`` x ``cols`` list ``ints``."""
+    return [sum(map(abs, ints[k * cols:(k + 1) * cols])) for k in range(rows)]
 
 
 def digits_to_fmpz(s: str) -> fmpz:

@@ -1,8 +1,9 @@
 """symcert.checker.scaled (integer numerators over one denominator) gives the values, pieces,
 risk, gradient and interior test of the rational kernel, on random networks and activations."""
+import dataclasses
 import random
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz
 
 from symcert.checker import kernel, scaled
 from symcert.checker.problem import PiecewiseLinear, Problem
@@ -98,3 +99,31 @@ def test_generator_radius_equals_interior_radius():
         assert interior_radius_one_layer(prob, params, scaled.forward(prob, params)) == r
         found += r is not None
     assert found > 10
+
+
+def _abs_sums_entry_by_entry(X):
+    return [sum((abs(X.N[k, j]) for k in range(X.N.nrows())), fmpz(0)) for j in range(X.N.ncols())]
+
+
+def test_column_sums_of_the_reading_equal_the_sums_entry_by_entry():
+    """scaled.inputs takes S = 1^T |N| from the reading (den * row sums of |.|, parse_plain_scaled):
+    the same sums as entry by entry, for plain texts with and without fractions, not in lowest
+    terms, signs, and for entries that are not plain (decimals: no sums from the reading)."""
+    from symcert.checker.problem import problem
+    rng = random.Random(16)
+    forms = [lambda: str(rng.randint(-9, 9)), lambda: f"{rng.randint(-40, 40)}/{rng.choice([1, 2, 4, 6, 9])}",
+             lambda: f"+{rng.randint(0, 9)}", lambda: f"{rng.randint(-9, 9)}.{rng.randint(0, 99)}"]
+    for trial in range(30):
+        m, dx, kinds = rng.randint(1, 12), rng.randint(1, 5), rng.sample(forms, rng.randint(1, 3))
+        inputs = [[rng.choice(kinds)() for _ in range(dx)] for _ in range(m)]
+        spec = {"network": {"widths": [dx, 2, 1], "activation": {"kind": "piecewise_linear", "breakpoints": ["0"], "pieces": [["0", "0"], ["1", "0"]]}},
+                "loss": {"kind": "squared"}, "data": {"inputs": inputs, "targets": [[str(i)] for i in range(m)]}}
+        prob = problem(spec)
+        plain = all("." not in v for row in inputs for v in row)
+        assert (prob.x_abs is not None) == plain
+        X = scaled.inputs(prob)
+        assert ("_abs_col_sums" in X.__dict__) == plain
+        assert scaled.abs_col_sums(X) == _abs_sums_entry_by_entry(scaled.of(prob.X))
+        other = dataclasses.replace(prob, X=prob.X * 2)  # a sum read for another X is not used
+        assert "_abs_col_sums" not in scaled.inputs(other).__dict__
+        assert scaled.abs_col_sums(scaled.inputs(other)) == _abs_sums_entry_by_entry(scaled.of(prob.X * 2))

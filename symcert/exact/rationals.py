@@ -87,7 +87,7 @@ def parse_plain_scaled(values: list, rows: int, cols: int) -> tuple[fmpq_mat, tu
     ``0-9 + - /`` occur (checked on all texts at once), so ``int`` accepts exactly
     ``[+-]?[0-9]+`` on each side of the slash, and a denominator must be positive. The entries
     are numerators over one common denominator, reduced by FLINT when the matrix is divided by it."""
-    if len(values) != rows * cols or not all(type(v) is str for v in values):
+    if len(values) != rows * cols or not set(map(type, values)) <= {str}:
         return None
     text = "".join(values)
     if not text.isascii() or not _PLAIN.issuperset(text) or max(map(len, values), default=0) > FAST_MAX_CHARS:

@@ -5,7 +5,7 @@ the JSON path of the field and the offending value.
 """
 from __future__ import annotations
 
-from itertools import chain
+import json
 from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
@@ -85,36 +85,36 @@ def vector(value, n: int, path: str) -> list[fmpq]:
 @dataclass(frozen=True)
 class Read:
     """``matrix_abs(value, rows, cols, ...)`` = (M, row_abs), made only by :func:`read_matrix`;
-    ``value`` is kept as :func:`_rows` of it (tuples of the same str objects: no copy of a text)."""
+    ``value`` is kept as its JSON text (:func:`_text`), which is shorter than the texts as Python
+    strings (which keeping them alive would cost)."""
 
-    rows: tuple | None
+    text: str
     M: fmpq_mat
     row_abs: tuple | None = None  # (R, den): R[i] = den * sum_j |M[i, j]| (parse_plain_scaled), or None
 
 
-def _rows(value) -> tuple | None:
-    """A list of lists of str as a tuple of tuples (equal results are equal values: the same
-    lists of the same texts); None for any other value, which then matches no Read and is read
-    (and refused) as usual."""
-    if type(value) is not list or not all(type(row) is list for row in value):
+def _text(value) -> str | None:
+    """The JSON text of a value (equal texts are equal values: json.loads inverts it); None for a
+    value that is not JSON, which then matches no Read and is read (and refused) as usual."""
+    try:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
         return None
-    rows = tuple(map(tuple, value))
-    return rows if set(map(type, chain.from_iterable(rows))) <= {str} else None
 
 
 def read_matrix(value, rows: int, cols: int, path: str) -> Read:
     """Read a matrix once, so that a problem statement holding the same texts reuses it (``reads``
     of :func:`problem`; e.g. ``certify --data`` reads a CSV file's cells, which become the
     certificate's data, and checks the certificate's bytes without reading them again)."""
-    return Read(_rows(value), *matrix_abs(value, rows, cols, path))
+    return Read(_text(value), *matrix_abs(value, rows, cols, path))
 
 
 def _matrix(value, rows: int, cols: int, path: str, reads: tuple) -> tuple[fmpq_mat, tuple | None]:
     """``matrix_abs(value, rows, cols, path)``, or a copy of the M (and the row sums) of a Read of an
     equal value: :func:`matrix_abs` is a function of the value and the shape only (the shapes are compared too)."""
-    text = _rows(value) if reads else None
+    text = _text(value) if reads else None
     for r in reads:
-        if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and text is not None and r.rows == text:
+        if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and text is not None and r.text == text:
             return fmpq_mat(r.M), r.row_abs
     return matrix_abs(value, rows, cols, path)
 

@@ -110,16 +110,3 @@ def test_a_value_that_is_not_json_is_read_as_usual():
     reads = (read_matrix([["1"]], 1, 1, "x"),)
     with pytest.raises(FormatError):
         parse_problem(_spec([[fmpq(1), "2"], ["3", "4"]], [["1"], ["2"]]), "problem", reads)
-
-
-def test_a_reading_matches_only_lists_of_the_same_strings():
-    """A Read is used only for a list of lists of str equal to the one read: a tuple, an int or an
-    fmpq among the texts, or other rows, are read as usual (and the values say so)."""
-    from symcert.checker.problem import _matrix, _rows
-    reads = (read_matrix([["1", "2"], ["3", "1/2"]], 2, 2, "x"),)
-    assert reads[0].rows == (("1", "2"), ("3", "1/2"))
-    M, _ = _matrix([["1", "2"], ["3", "1/2"]], 2, 2, "x", reads)
-    assert M == reads[0].M and M is not reads[0].M
-    assert _matrix([["1", "2"], ["3", "2/4"]], 2, 2, "x", reads)[0] == reads[0].M  # other texts, same values: read again
-    assert _rows([["1", 2]]) is None and _rows([("1", "2")]) is None and _rows((["1", "2"],)) is None
-    assert _rows([["1", fmpq(2)]]) is None and _rows([["1", "2"]]) == (("1", "2"),)

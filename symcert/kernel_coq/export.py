@@ -284,7 +284,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Deep Cover Paths Valley CellDefs Cell CellSound.
+From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Deep Cover Paths Valley CellDefs Cell CellSound FloatDefs Near.
 Import ListNotations.
 Local Open Scope Q_scope.
 

@@ -433,3 +433,11 @@ def test_round_trip_near_float(name):
         assert rationals(ev.split("cl_mults")[1].split("cl_loss")[0]) == \
             ([P.rational(v, "g") for v in ob["multipliers"][0]] if "multipliers" in ob else [])
 
+
+
+def test_near_float_minimum_with_a_zero_output_weight_is_not_exported():
+    """check_cell needs every output weight nonzero; the exporter names it (UNKNOWN, not a false REJECTED)."""
+    doc = copy.deepcopy(load("own/relu-min.json"))
+    doc["point"]["W2"][0][1] = "0"
+    assert "output weight is 0" in E.unsupported(doc)
+    assert E.unsupported(load("own/relu-min.json")) is None

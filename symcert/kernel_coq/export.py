@@ -33,7 +33,7 @@ ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KIN
           "global_minima_of_cell": CELL_KINDS}
 FITS = ("affine_reduction", "affine_optimality")  # exactly one of them (spurious_local_minimum)
 MAX_NUMBERS = 2_000_000
-MORE: dict = {}  # obligation kind -> reader, filled by export_more
+MORE: dict = {}  # obligation kind -> reader(n_ob, prob, c), filled by export_more
 
 
 class Unsupported(Exception):
@@ -125,7 +125,7 @@ def read(doc) -> dict:
     if "cell_global_minima" in obs:
         c.update(_read_cell(obs["cell_global_minima"][0], prob))
     for kind in MORE.keys() & obs.keys():
-        c.update(MORE[kind](obs[kind][0], prob))
+        c.update(MORE[kind](obs[kind][0], prob, c))
     for n, ob in obs.get("linear_global_minimum", []) + obs.get("convex_global_minimum", []):
         e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
         dx, dy = prob.widths[0], prob.widths[-1]

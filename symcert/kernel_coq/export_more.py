@@ -17,11 +17,20 @@ ROUTES = {"local_minimum_near_float": NEAR_MIN,
           "saddle_point_near_float": {**E.SADDLE_KINDS, "strictly_lower": (0, 1), "float_distance": (1, 1)}}
 
 
-def _read_float(n_ob, prob) -> dict:
+def _read_float(n_ob, prob, c) -> dict:
     n, ob = n_ob
     path = f"obligations[{n}]"
     fp = E.flat_point(P.point(P.get(ob, "float_point", path), prob, f"{path}.float_point"), prob)
     return {"float_point": fp, "distance": P.rational(P.get(ob, "distance", path), f"{path}.distance")}
+
+
+def _read_lifted(n_ob, prob, c) -> dict:
+    """The lifted_normal_equations obligation, read as a cell's (Cell.v); check_cell also needs
+    every output weight nonzero, which the Python obligation does not: UNKNOWN otherwise."""
+    h = prob.widths[1]
+    if not all(c["point"][h * prob.widths[0] + h:][:h]):
+        raise E.Unsupported("an output weight is 0: check_cell (Cell.v) needs every output weight nonzero")
+    return E._read_cell(n_ob, prob)
 
 
 def _distance(c) -> str:
@@ -87,4 +96,4 @@ def _body_saddle(c) -> str:
 E.ROUTES.update(ROUTES)
 E.BODIES.update({"local_minimum_near_float": _body_min, "spurious_local_minimum_near_float": _body_spurious,
                  "saddle_point_near_float": _body_saddle})
-E.MORE.update({"float_distance": _read_float, "lifted_normal_equations": E._read_cell})
+E.MORE.update({"float_distance": _read_float, "lifted_normal_equations": _read_lifted})

@@ -361,3 +361,20 @@ def test_tampered_near_float_certificates_are_rejected(libdir, tmp_path, name, p
     assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
     rep = K.check_file(str(f))
     assert rep.verdict is Verdict.REJECTED, rep.summary
+
+
+def test_descent_near_float_is_kernel_checked_and_a_changed_curve_rejected(libdir, tmp_path):
+    """not_local_minimum_near_float (none in proofs/): own/relu-saddle without its ascent curve."""
+    with open(os.path.join(PROOFS, "own/relu-saddle.json")) as fh:
+        doc = json.load(fh)
+    doc["claim"]["conclusion"] = "not_local_minimum_near_float"
+    doc["obligations"] = [o for o in doc["obligations"] if o["kind"] not in ("gradient_zero", "ascent_curve", "strictly_lower")]
+    ob = doc["obligations"][0]
+    assert ob["kind"] == "descent_curve"
+    for change, verdict in ((False, Verdict.CERTIFIED), (True, Verdict.REJECTED)):
+        if change:
+            ob["direction"]["W2"] = [[format_rational(-parse_rational(v)) for v in row] for row in ob["direction"]["W2"]]  # now an ascent
+        f = tmp_path / "d.json"
+        f.write_bytes(certificate.canonical_bytes(doc))
+        rep = K.check_file(str(f))
+        assert rep.verdict is verdict, rep.summary

@@ -1,8 +1,9 @@
 """Certificate -> Coq file, for the conclusions near a float point (trusted, like export.py).
 
-``local_minimum_near_float``, ``spurious_local_minimum_near_float`` and ``saddle_point_near_float``
-(own/ certificates): the point is an exact snap of a float point. The minimum is checked by
-``check_cell`` (the ``lifted_normal_equations`` argument, Near.v), the saddle by its curves, and
+``local_minimum_near_float``, ``spurious_local_minimum_near_float``, ``saddle_point_near_float`` and
+``not_local_minimum_near_float`` (own/ certificates, ``certify --model``): the point is an exact snap
+of a float point. The minimum is checked by ``check_cell`` (the ``lifted_normal_equations``
+argument, Near.v), the saddle and the descent by their curves, and
 ``float_distance`` by ``check_distance``, which proves the sup-norm distance to the float point.
 Registered into export.py's tables when that module is imported.
 """
@@ -14,7 +15,8 @@ from symcert.kernel_coq import export as E
 NEAR_MIN = {"interior_cell": (1, 1), "lifted_normal_equations": (1, 1), "float_distance": (1, 1)}
 ROUTES = {"local_minimum_near_float": NEAR_MIN,
           "spurious_local_minimum_near_float": {**NEAR_MIN, "strictly_lower": (1, 1)},
-          "saddle_point_near_float": {**E.SADDLE_KINDS, "strictly_lower": (0, 1), "float_distance": (1, 1)}}
+          "saddle_point_near_float": {**E.SADDLE_KINDS, "strictly_lower": (0, 1), "float_distance": (1, 1)},
+          "not_local_minimum_near_float": {**E.DESCENT_KINDS, "strictly_lower": (0, 1), "float_distance": (1, 1)}}
 
 
 def _read_float(n_ob, prob, c) -> dict:
@@ -93,7 +95,19 @@ def _body_saddle(c) -> str:
     return (E._lower(c) if "better" in c else "") + E._body_saddle(c) + (_risks(c) if "better" in c else "") + _distance(c)
 
 
+def _body_descent(c) -> str:
+    if "better" in c:
+        return E._body_descent(c) + _distance(c)
+    return E._curve("descent", c["descent_curve"]) + """
+Lemma checked : check_curve net data point descent Lt = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem not_minimum : not_local_min (risk net data) (params point).
+Proof. exact (curve_down_sound net data point descent checked). Qed.
+""" + _distance(c)
+
+
 E.ROUTES.update(ROUTES)
 E.BODIES.update({"local_minimum_near_float": _body_min, "spurious_local_minimum_near_float": _body_spurious,
-                 "saddle_point_near_float": _body_saddle})
+                 "saddle_point_near_float": _body_saddle, "not_local_minimum_near_float": _body_descent})
 E.MORE.update({"float_distance": _read_float, "lifted_normal_equations": _read_lifted})

@@ -28,6 +28,7 @@ GLOBAL = ["yun2019/thm4-depth2-global.json", "yun2019/thm4-random-s3-depth5-glob
 VALLEY = ["he2020/valley-worked-relu-squared.json", "he2020/valley-worked-relu-huber.json", "he2020/valley-worked-hard_tanh-squared.json",
           "he2020/thm1-worked-continuum-leaky-squared.json"]
 CELLS = ["he2020/cell-worked-relu-squared-t1.json", "he2020/cell-s49-m10-dx2-n3-relu-hinge.json", "he2020/cell-s45-m10-dx2-n4-relu-huber.json"]
+NEAR = ["own/relu-min.json", "own/leaky-min-f32.json", "own/relu-spurious.json", "own/relu-saddle.json"]
 COVER = ["yun2018/boundary-min-relu.json", "yun2018/boundary-min-leaky-3.json", "yun2018/collinear-min-k6.json"]
 TERM = re.compile(r"\((-?\d+) # (\d+)\)")
 
@@ -209,7 +210,7 @@ def test_the_statement_uses_only_the_instance_and_the_library_definitions():
     ("yun2018/deep-abs-global-min.json", "cells settled by z3"),
     ("petzka2021/deep-growth-2-4-4-1.json", "not kernel-checkable for local_minimum"),
     ("safran2018/k9-seed2.json", "version-2"),
-    ("own/relu-saddle.json", "saddle_point_near_float"),
+    ("he2020/thm2-s11-d2-relu.json", "cell_multilinear"),
     ("yun2019/thm2-sigmoid.json", "transcendental"),
 ])
 def test_unsupported_kinds_are_named(name, why):
@@ -358,14 +359,15 @@ def test_docs_state_the_sizes_of_the_kernel_route():
     trust_md = open(os.path.join(root, "docs", "trust-model.md"), encoding="utf-8").read()
     base = os.path.join(root, "symcert", "kernel_coq")
     for name in ("Defs.v", "QSem.v", "Lists.v", "Affine.v", "Thm1.v", "Curves.v", "Subgrad.v", "Linear.v", "Convex1.v", "Deep.v", "Cover.v", "Paths.v", "Valley.v",
-                 "CellDefs.v", "Cell.v", "CellPath.v", "CellSound.v"):
+                 "CellDefs.v", "Cell.v", "CellPath.v", "CellSound.v", "FloatDefs.v", "Near.v"):
         n = sum(1 for _ in open(os.path.join(base, "coq", name), encoding="utf-8"))
         assert f"| `{name}` | {n} |" in kernel_md, name
-    for name in ("export.py", "kernel.py", "library.py"):
+    for name in ("export.py", "export_more.py", "kernel.py", "library.py"):
         n = sum(1 for _ in open(os.path.join(base, name), encoding="utf-8"))
         assert f"`symcert/kernel_coq/{name}` | {n} |" in trust_md, name
-    n = sum(1 for _ in open(os.path.join(base, "coq", "Defs.v"), encoding="utf-8"))
-    assert f"`symcert/kernel_coq/coq/Defs.v` | {n} |" in trust_md
+    for name in ("Defs.v", "FloatDefs.v"):
+        n = sum(1 for _ in open(os.path.join(base, "coq", name), encoding="utf-8"))
+        assert f"`symcert/kernel_coq/coq/{name}` | {n} |" in trust_md, name
 
 
 def test_cli_export_writes_one_file_or_names_why_not(tmp_path, capsys):
@@ -400,3 +402,52 @@ def test_kernel_route_imports_nothing_from_the_generator():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             for n in names:
                 assert not n.startswith(generator), (f, n)
+
+
+def descent_near_float(keep_better: bool):
+    """own/relu-saddle as a not_local_minimum_near_float certificate (none is in proofs/)."""
+    doc = copy.deepcopy(load("own/relu-saddle.json"))
+    doc["claim"]["conclusion"] = "not_local_minimum_near_float"
+    drop = ("gradient_zero", "ascent_curve") + (() if keep_better else ("strictly_lower",))
+    doc["obligations"] = [o for o in doc["obligations"] if o["kind"] not in drop]
+    return doc
+
+
+@pytest.mark.parametrize("name", NEAR + ["descent-with-better", "descent-alone"])
+def test_round_trip_near_float(name):
+    """Near a float point (export_more.py): the point, the float point, the distance, the better
+    point and the multipliers come back from the .v file, with the statements of the conclusion."""
+    doc = descent_near_float(name == "descent-with-better") if name.startswith("descent") else load(name)
+    vtext = E.export(doc, name)
+    prob = P.problem(doc["problem"])
+    obs = {o["kind"]: o for o in doc["obligations"]}
+    assert rationals(definition(vtext, "point")) == flat_of(doc, prob, doc["point"])
+    assert rationals(definition(vtext, "float_point")) == flat_of(doc, prob, obs["float_distance"]["float_point"])
+    assert rationals(definition(vtext, "distance")) == [P.rational(obs["float_distance"]["distance"], "d")]
+    assert rationals(definition(vtext, "claimed_loss")) == [P.rational(doc["loss"], "loss")]
+    data = re.findall(r"^  \((\[.*?\]), (\[.*?\])\)", definition(vtext, "data"), flags=re.M)
+    assert [(rationals(x), rationals(y)) for x, y in data] == \
+        [([prob.X[i, j] for i in range(prob.widths[0])], [prob.Y[0, j]]) for j in range(prob.m)]
+    assert "Theorem float_distance : at_distance (params point) (params float_point) (Q2R distance)." in vtext
+    if "strictly_lower" in obs:
+        assert rationals(definition(vtext, "better_point")) == flat_of(doc, prob, doc["better_point"])
+        assert "Theorem claimed_risks :" in vtext
+    statement = {"not_local_minimum_near_float": "Theorem not_minimum : not_local_min (risk net data) (params point).",
+                 "local_minimum_near_float": "Theorem local_minimum : local_min (risk net data) (params point).",
+                 "spurious_local_minimum_near_float": "Theorem spurious : spurious_local_min (risk net data) (params point).",
+                 "saddle_point_near_float": "Theorem saddle_point : saddle (risk net data) (params point)."}
+    assert statement[doc["claim"]["conclusion"]] in vtext
+    if "lifted_normal_equations" in obs:
+        ev = definition(vtext, "evidence")
+        ob = obs["lifted_normal_equations"]
+        assert rationals(ev.split("cl_mults")[1].split("cl_loss")[0]) == \
+            ([P.rational(v, "g") for v in ob["multipliers"][0]] if "multipliers" in ob else [])
+
+
+
+def test_near_float_minimum_with_a_zero_output_weight_is_not_exported():
+    """check_cell needs every output weight nonzero; the exporter names it (UNKNOWN, not a false REJECTED)."""
+    doc = copy.deepcopy(load("own/relu-min.json"))
+    doc["point"]["W2"][0][1] = "0"
+    assert "output weight is 0" in E.unsupported(doc)
+    assert E.unsupported(load("own/relu-min.json")) is None

@@ -30,11 +30,13 @@ SAMPLE = ["yun2019/thm1-case1-relu.json", "yun2019/thm1-case2-leaky.json", "yun2
           "he2020/thm1-random-s5-m8-dx2-d2-relu-hinge.json", "yun2019/thm4-huber-s62-depth2-global.json",
           "yun2018/collinear-min-k6.json", "he2020/valley-worked-relu-huber.json",
           "he2020/cell-s49-m10-dx2-n3-relu-hinge.json",
-          "he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json", "christof2023/thm-random-s27-m10-dx3-d4-leaky-absolute.json"]
+          "he2020/thm1-spread-s27-m8-dx2-dy3-d3-abs-squared.json", "christof2023/thm-random-s27-m10-dx3-d4-leaky-absolute.json",
+          "own/relu-min.json", "own/relu-saddle.json"]
 SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values", "curve_down_sound", "curve_up_sound", "saddle_sound",
              "value_sound", "lower_sound", "linear_sound", "subgrad_sound", "opt1_sound", "opt1_spurious", "opt1_values",
              "cover_sound", "cover_local_min", "cover_value", "valley_sound", "valley_minima", "valley_through_point",
-             "cell_sound", "cell_minima_sound", "cell_value", "deep_sound", "deep_spurious", "deep_values"]
+             "cell_sound", "cell_minima_sound", "cell_value", "deep_sound", "deep_spurious", "deep_values",
+             "distance_sound", "near_local_min", "near_spurious"]
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +64,7 @@ def test_sources_have_no_axioms_or_shortcuts():
 
 
 def test_soundness_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
-    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Cover Valley CellSound Deep.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
+    text = "From Symcert Require Import Thm1 Curves Subgrad Linear Convex1 Cover Valley CellSound Deep Near.\n" + "".join(f"Print Assumptions {t}.\n" for t in SOUNDNESS)
     res = coq_run(libdir, tmp_path, text)
     assert res.returncode == 0, res.stderr
     axioms = set(K._axioms(res.stdout))
@@ -341,3 +343,38 @@ def test_bench_script_runs_one_small_size(libdir):
     assert r["python"] == r["kernel"] == "CERTIFIED", r
     assert r["kernel_cpu"] >= 0 and r["python_s"] >= 0
     assert "not_applicable" in bench_coq.run_size(3, 2, 600)
+
+
+@pytest.mark.parametrize("name,path", [("own/relu-min.json", ("obligations", 2, "distance")),
+                                       ("own/relu-min.json", ("obligations", 2, "float_point", "b2", 0)),
+                                       ("own/relu-min.json", ("point", "W2", 0, 1)),
+                                       ("own/relu-saddle.json", ("obligations", 4, "distance"))])
+def test_tampered_near_float_certificates_are_rejected(libdir, tmp_path, name, path):
+    """Near a float point (Near.v): a changed distance, float-point entry or point entry is false
+    (the Python checker rejects it too) and the kernel does not accept it."""
+    with open(os.path.join(PROOFS, name)) as fh:
+        doc = json.load(fh)
+    assert path[0] == "point" or doc["obligations"][path[1]]["kind"] == "float_distance"
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is Verdict.REJECTED, rep.summary
+
+
+def test_descent_near_float_is_kernel_checked_and_a_changed_curve_rejected(libdir, tmp_path):
+    """not_local_minimum_near_float (none in proofs/): own/relu-saddle without its ascent curve."""
+    with open(os.path.join(PROOFS, "own/relu-saddle.json")) as fh:
+        doc = json.load(fh)
+    doc["claim"]["conclusion"] = "not_local_minimum_near_float"
+    doc["obligations"] = [o for o in doc["obligations"] if o["kind"] not in ("gradient_zero", "ascent_curve", "strictly_lower")]
+    ob = doc["obligations"][0]
+    assert ob["kind"] == "descent_curve"
+    for change, verdict in ((False, Verdict.CERTIFIED), (True, Verdict.REJECTED)):
+        if change:
+            ob["direction"]["W2"] = [[format_rational(-parse_rational(v)) for v in row] for row in ob["direction"]["W2"]]  # now an ascent
+        f = tmp_path / "d.json"
+        f.write_bytes(certificate.canonical_bytes(doc))
+        rep = K.check_file(str(f))
+        assert rep.verdict is verdict, rep.summary

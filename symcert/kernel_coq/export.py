@@ -33,6 +33,7 @@ ROUTES = {"spurious_local_minimum": THM1_KINDS, "not_local_minimum": DESCENT_KIN
           "global_minima_of_cell": CELL_KINDS}
 FITS = ("affine_reduction", "affine_optimality")  # exactly one of them (spurious_local_minimum)
 MAX_NUMBERS = 2_000_000
+MORE: dict = {}  # obligation kind -> reader(n_ob, prob, c), filled by export_more
 
 
 class Unsupported(Exception):
@@ -123,6 +124,8 @@ def read(doc) -> dict:
         c.update(_read_valley(obs["valley_path"][0], prob))
     if "cell_global_minima" in obs:
         c.update(_read_cell(obs["cell_global_minima"][0], prob))
+    for kind in MORE.keys() & obs.keys():
+        c.update(MORE[kind](obs[kind][0], prob, c))
     for n, ob in obs.get("linear_global_minimum", []) + obs.get("convex_global_minimum", []):
         e2e, path = P.get(ob, "end_to_end", f"obligations[{n}]", dict), f"obligations[{n}].end_to_end"
         dx, dy = prob.widths[0], prob.widths[-1]
@@ -234,8 +237,7 @@ def _read_valley(n_ob, prob) -> dict:
 
 
 def _read_cell(n_ob, prob) -> dict:
-    """A cell_global_minima obligation (Cell.v): one hidden layer, one output; the multipliers
-    (absent for the squared loss, where they are the residuals, computed by the kernel)."""
+    """A cell_global_minima (or lifted_normal_equations) obligation (Cell.v): one hidden layer, one output."""
     n, ob = n_ob
     if len(prob.widths) != 3 or prob.widths[2] != 1:
         raise Unsupported(f"the Coq library checks cells of one hidden layer, one output (here widths {list(prob.widths)})")
@@ -284,7 +286,7 @@ def export(doc, source: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_./-]", "_", source)[:200]  # no comment delimiters in the comment
     head = f"""(* symcert kernel export of {name} *)
 From Coq Require Import List QArith Reals.
-From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Deep Cover Paths Valley CellDefs Cell CellSound.
+From Symcert Require Import Defs Thm1 Curves Subgrad Linear Convex1 Deep Cover Paths Valley CellDefs Cell CellSound FloatDefs Near.
 Import ListNotations.
 Local Open Scope Q_scope.
 
@@ -434,7 +436,7 @@ Proof. exact (cover_value net data evidence checked). Qed.
 """
 
 
-def _opt(v) -> str:
+def _opt(v) -> str:  # an option Q
     return "None" if v is None else f"(Some {q(v)})"
 
 
@@ -494,3 +496,5 @@ BODIES = {"spurious_deep": _body_deep, "spurious_local_minimum": _body_thm1, "no
           "saddle_point": _body_saddle, "global_minimum": _body_global, "local_minimum": _body_cover,
           "valley_of_local_minima": _body_valley, "continuum_of_spurious_local_minima": _body_valley,
           "global_minima_of_cell": _body_cell}
+
+from symcert.kernel_coq import export_more  # noqa: E402,F401  (registers the near-float routes)

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 
-SOURCES = ("Defs", "QSem", "Lists", "Affine", "Thm1", "Curves", "Subgrad", "Linear", "Convex1", "Deep", "Cover", "Paths", "Valley", "CellDefs", "Cell", "CellPath", "CellSound")  # in dependency order
+SOURCES = ("Defs", "QSem", "Lists", "Affine", "Thm1", "Curves", "Subgrad", "Linear", "Convex1", "Deep", "Cover", "Paths", "Valley", "CellDefs", "Cell", "CellPath", "CellSound", "FloatDefs", "Near")  # in dependency order
 SOURCE_DIR = os.path.join(os.path.dirname(__file__), "coq")
 LOGICAL = "Symcert"
 # the axioms of Coq's standard library of real numbers; nothing else may appear

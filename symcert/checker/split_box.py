@@ -162,15 +162,22 @@ def check_merged_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:
                             f"point of the split network for every lambda", ledger, (("merged_critical_box", layer, j + 1, r, rho),))
 
 
-def check_merged_definite_box(ctx, ob: dict, path: str) -> Outcome:
+def _boxed_fields(ctx, ob: dict, path: str):
+    """(layer, j, lambda, merged Net, c, precision, radius) for an obligation that needs the merged
+    critical point within its radius (a merged_krawczyk_box before it); else the Outcome that stops it."""
     fields = _split_fields(ctx, ob, path)
     if isinstance(fields, Outcome):
         return fields
-    layer, j, _, merged, c = fields
     prec, stop = _precision(ctx, ob, path)
     r = _radius(ob, path)
-    if stop or _needs(ctx, layer, j, r):
-        return stop or _needs(ctx, layer, j, r)
+    return stop or _needs(ctx, *fields[:2], r) or (*fields, prec, r)
+
+
+def check_merged_definite_box(ctx, ob: dict, path: str) -> Outcome:
+    got = _boxed_fields(ctx, ob, path)
+    if isinstance(got, Outcome):
+        return got
+    layer, j, _, merged, c, prec, r = got
     ledger = [B.ARB(prec), LDL]
     with precision(prec):
         try:
@@ -312,14 +319,10 @@ def check_split_morse_bott_box(ctx, ob: dict, path: str) -> Outcome:
     largest |v_s| (t_k = v_s != 0) is positive definite over the balls s_lambda(B), every x = alpha t + w
     (w_k = 0) has x^T H x = w^T H w > 0 unless w = 0: H is PSD with kernel exactly the line's tangent,
     and the Morse-Bott lemma gives a local minimum (not strict: the line has the same risk)."""
-    fields = _split_fields(ctx, ob, path)
-    if isinstance(fields, Outcome):
-        return fields
-    layer, j, lam, merged, c = fields
-    prec, stop = _precision(ctx, ob, path)
-    r = _radius(ob, path)
-    if stop or _needs(ctx, layer, j, r):
-        return stop or _needs(ctx, layer, j, r)
+    got = _boxed_fields(ctx, ob, path)
+    if isinstance(got, Outcome):
+        return got
+    layer, j, lam, merged, c, prec, r = got
     tangent, ledger = _tangent_coordinate(merged, layer, j, c, r), [B.ARB(prec), SPLIT_MAP, LDL, MB_LEMMA]
     if tangent is None:
         return Outcome("fails", "the split neuron's outgoing weights are not certainly non-zero over the box: no line", ledger)

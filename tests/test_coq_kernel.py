@@ -39,6 +39,20 @@ SOUNDNESS = ["thm1_sound", "thm1_spurious", "thm1_values", "curve_down_sound", "
              "distance_sound", "near_local_min", "near_spurious"]
 
 
+def assert_tamper_not_certified(doc, path, tmp_path, verdict=Verdict.REJECTED, digest=True):
+    """Add 1 to the number at ``path`` (updating problem_sha256 unless ``digest`` is False, as a
+    careful forger would): the Python checker must not certify the copy, and the kernel route must
+    give ``verdict``."""
+    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
+    if digest:
+        doc["problem_sha256"] = certificate.digest(doc["problem"])
+    f = tmp_path / "m.json"
+    f.write_bytes(certificate.canonical_bytes(doc))
+    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
+    rep = K.check_file(str(f))
+    assert rep.verdict is verdict, rep.summary
+
+
 @pytest.fixture(scope="module")
 def libdir():
     return L.library_dir()
@@ -191,12 +205,7 @@ def test_tampered_convex_loss_certificates_are_rejected(libdir, tmp_path, path):
     with open(os.path.join(PROOFS, "he2020/thm1-worked-d2-relu-absolute.json")) as fh:
         doc = json.load(fh)
     assert get_at(doc, ("obligations", 1, "kind")) == "affine_optimality"
-    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
-    f = tmp_path / "m.json"
-    f.write_bytes(certificate.canonical_bytes(doc))
-    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
-    rep = K.check_file(str(f))
-    assert rep.verdict is Verdict.REJECTED, rep.summary
+    assert_tamper_not_certified(doc, path, tmp_path, digest=False)
 
 
 @pytest.mark.parametrize("path,verdict", [(("loss",), Verdict.REJECTED), (("point", "b2", 0), Verdict.REJECTED),
@@ -210,13 +219,7 @@ def test_tampered_cell_cover_certificates_are_not_kernel_checked(libdir, tmp_pat
     (UNKNOWN, never CERTIFIED)."""
     with open(os.path.join(PROOFS, "yun2018/boundary-min-relu.json")) as fh:
         doc = json.load(fh)
-    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
-    doc["problem_sha256"] = certificate.digest(doc["problem"])
-    f = tmp_path / "m.json"
-    f.write_bytes(certificate.canonical_bytes(doc))
-    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
-    rep = K.check_file(str(f))
-    assert rep.verdict is verdict, rep.summary
+    assert_tamper_not_certified(doc, path, tmp_path, verdict)
 
 
 @pytest.mark.parametrize("path", [("loss",), ("obligations", 0, "multipliers", 0, 0), ("obligations", 0, "at"),
@@ -227,13 +230,7 @@ def test_tampered_valley_certificates_are_rejected(libdir, tmp_path, path):
     accept it."""
     with open(os.path.join(PROOFS, "he2020/valley-worked-relu-absolute.json")) as fh:
         doc = json.load(fh)
-    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
-    doc["problem_sha256"] = certificate.digest(doc["problem"])
-    f = tmp_path / "m.json"
-    f.write_bytes(certificate.canonical_bytes(doc))
-    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
-    rep = K.check_file(str(f))
-    assert rep.verdict is Verdict.REJECTED, rep.summary
+    assert_tamper_not_certified(doc, path, tmp_path)
 
 
 @pytest.mark.parametrize("name,path", [("he2020/cell-worked-relu-squared-t1.json", ("loss",)),
@@ -245,13 +242,7 @@ def test_tampered_cell_certificates_are_rejected(libdir, tmp_path, name, path):
     multiplier is false (the Python checker rejects it too) and the kernel does not accept it."""
     with open(os.path.join(PROOFS, name)) as fh:
         doc = json.load(fh)
-    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
-    doc["problem_sha256"] = certificate.digest(doc["problem"])
-    f = tmp_path / "m.json"
-    f.write_bytes(certificate.canonical_bytes(doc))
-    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
-    rep = K.check_file(str(f))
-    assert rep.verdict is Verdict.REJECTED, rep.summary
+    assert_tamper_not_certified(doc, path, tmp_path)
 
 
 def test_instance_cell_cover_theorems_rest_only_on_the_standard_real_axioms(libdir, tmp_path):
@@ -308,13 +299,7 @@ def test_tampered_deep_certificates_are_rejected(libdir, tmp_path, path):
     with open(os.path.join(PROOFS, DEEP)) as fh:
         doc = json.load(fh)
     assert [o["kind"] for o in doc["obligations"]][1:3] == ["interior_cell", "affine_optimality"]
-    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
-    doc["problem_sha256"] = certificate.digest(doc["problem"])
-    f = tmp_path / "m.json"
-    f.write_bytes(certificate.canonical_bytes(doc))
-    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
-    rep = K.check_file(str(f))
-    assert rep.verdict is Verdict.REJECTED, rep.summary
+    assert_tamper_not_certified(doc, path, tmp_path)
 
 
 @pytest.mark.slow
@@ -355,12 +340,7 @@ def test_tampered_near_float_certificates_are_rejected(libdir, tmp_path, name, p
     with open(os.path.join(PROOFS, name)) as fh:
         doc = json.load(fh)
     assert path[0] == "point" or doc["obligations"][path[1]]["kind"] == "float_distance"
-    set_at(doc, path, format_rational(parse_rational(get_at(doc, path)) + 1))
-    f = tmp_path / "m.json"
-    f.write_bytes(certificate.canonical_bytes(doc))
-    assert check_document(json.loads(f.read_text())).verdict is not Verdict.CERTIFIED
-    rep = K.check_file(str(f))
-    assert rep.verdict is Verdict.REJECTED, rep.summary
+    assert_tamper_not_certified(doc, path, tmp_path, digest=False)
 
 
 def test_descent_near_float_is_kernel_checked_and_a_changed_curve_rejected(libdir, tmp_path):

@@ -338,16 +338,10 @@ Proof. exact ({pre}_values net data evidence checked). Qed.
 """
 
 
-def _body_descent(c) -> str:
-    return _lower(c) + _curve("descent", c["descent_curve"]) + """
-Lemma checked : check_curve net data point descent Lt = true.
-Proof. vm_cast_no_check (eq_refl true). Qed.
-
+# the better point's risk is strictly lower (Curves.v's check_lower); after _lower's definitions
+RISKS = """
 Lemma checked_risks : check_lower net data point claimed_loss better_point claimed_better_loss = true.
 Proof. vm_cast_no_check (eq_refl true). Qed.
-
-Theorem not_minimum : not_local_min (risk net data) (params point).
-Proof. exact (curve_down_sound net data point descent checked). Qed.
 
 Theorem claimed_risks :
   risk net data (params point) = Q2R claimed_loss /\\
@@ -355,6 +349,16 @@ Theorem claimed_risks :
   (risk net data (params better_point) < risk net data (params point))%R.
 Proof. exact (lower_sound net data point claimed_loss better_point claimed_better_loss checked_risks). Qed.
 """
+
+
+def _body_descent(c) -> str:
+    return _lower(c) + _curve("descent", c["descent_curve"]) + """
+Lemma checked : check_curve net data point descent Lt = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Theorem not_minimum : not_local_min (risk net data) (params point).
+Proof. exact (curve_down_sound net data point descent checked). Qed.
+""" + RISKS
 
 
 def _body_saddle(c) -> str:
@@ -462,18 +466,7 @@ Proof. exact (valley_minima net data evidence checked). Qed.
 Theorem point_on_path : member path (Q2R eta_at) = params point /\\ in_interval eta_lo eta_hi (Q2R eta_at).
 Proof. exact (valley_through_point net data evidence checked). Qed.
 """
-    if lower:
-        text += """
-Lemma checked_risks : check_lower net data point claimed_loss better_point claimed_better_loss = true.
-Proof. vm_cast_no_check (eq_refl true). Qed.
-
-Theorem claimed_risks :
-  risk net data (params point) = Q2R claimed_loss /\\
-  risk net data (params better_point) = Q2R claimed_better_loss /\\
-  (risk net data (params better_point) < risk net data (params point))%R.
-Proof. exact (lower_sound net data point claimed_loss better_point claimed_better_loss checked_risks). Qed.
-"""
-    return text
+    return text + (RISKS if lower else "")
 
 
 def _body_cell(c) -> str:

@@ -68,21 +68,8 @@ Proof. exact (cell_value net data evidence checked). Qed.
 """ + _distance(c)
 
 
-def _risks(c) -> str:
-    return """
-Lemma checked_risks : check_lower net data point claimed_loss better_point claimed_better_loss = true.
-Proof. vm_cast_no_check (eq_refl true). Qed.
-
-Theorem claimed_risks :
-  risk net data (params point) = Q2R claimed_loss /\\
-  risk net data (params better_point) = Q2R claimed_better_loss /\\
-  (risk net data (params better_point) < risk net data (params point))%R.
-Proof. exact (lower_sound net data point claimed_loss better_point claimed_better_loss checked_risks). Qed.
-"""
-
-
 def _body_spurious(c) -> str:
-    return E._lower(c) + _cell_evidence(c) + _risks(c) + """
+    return E._lower(c) + _cell_evidence(c) + E.RISKS + """
 Lemma checked_length : Nat.eqb (length better_point) (length point) = true.
 Proof. vm_cast_no_check (eq_refl true). Qed.
 
@@ -92,7 +79,7 @@ Proof. exact (near_spurious net data evidence better_point claimed_better_loss c
 
 
 def _body_saddle(c) -> str:
-    return (E._lower(c) if "better" in c else "") + E._body_saddle(c) + (_risks(c) if "better" in c else "") + _distance(c)
+    return (E._lower(c) if "better" in c else "") + E._body_saddle(c) + (E.RISKS if "better" in c else "") + _distance(c)
 
 
 def _body_descent(c) -> str:

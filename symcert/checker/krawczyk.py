@@ -29,7 +29,7 @@ from flint import arb, arb_mat, fmpq
 
 from symcert.checker import balls as B
 from symcert.checker import gauge as G
-from symcert.checker.krawczyk_core import first_outside, reach
+from symcert.checker.krawczyk_core import first_outside, reach, risk_at_zero
 from symcert.checker.krawczyk_core import krawczyk as _krawczyk, positive_definite, precision, upper_bound  # noqa: F401 (re-exported)
 from symcert.checker.ledger import CURVATURE, GAUGE, KRAWCZYK, LDL
 from symcert.checker.obligations import Context, Outcome
@@ -166,8 +166,7 @@ def check_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:
             return Outcome("fails", f"K(B) is not strictly inside the box of radius {r}: at {names[i]}, "
                                     f"K - c = {K[i].str(5, radius=True)}", ledger)
         rho = reach(K, r)
-        G = arb_mat(len(g), 1, g) + H * u
-        enc = Rc + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
+        enc = risk_at_zero(Rc, g, H, u)
         lo, hi = ctx.enclosure
         if not (enc >= arb(lo) and enc <= arb(hi)):
             return Outcome("fails", f"the loss enclosure [{lo}, {hi}] does not contain the risk of the critical point, "

@@ -74,6 +74,14 @@ def reach(K: list, r: fmpq) -> fmpq:
     """An exact rational rho <= r with |x* - c| <= rho for the zero x* in K(B)."""
     return min(upper_bound(max((abs(k) for k in K), key=lambda b: b.upper())), r)
 
+def risk_at_zero(Rc: arb, g: list, H: arb_mat, u: arb_mat) -> arb:
+    """An enclosure of R(x*) for the zero x* of the gradient in B: R(x*) = R(c) + integral over
+    t in [0, 1] of grad R(c + t s) . s with s = x* - c in u = B - c, and grad R(c + t s) lies in
+    g(c) + H(B) (t s) inside g(c) + H(B) u, since u is symmetric about 0 (t s is in u)."""
+    G = arb_mat(len(g), 1, g) + H * u
+    return Rc + sum((G[k, 0] * u[k, 0] for k in range(len(g))), arb(0))
+
+
 LEAF = 32  # block size below which the LDL^T runs entry by entry
 
 

@@ -49,7 +49,7 @@ from __future__ import annotations
 from flint import arb, arb_mat, fmpq, fmpq_mat
 
 from symcert.checker import kernel, losses
-from symcert.checker.krawczyk_core import first_outside, krawczyk, precision, reach
+from symcert.checker.krawczyk_core import first_outside, krawczyk, precision, reach, risk_at_zero
 from symcert.checker.ledger import ARB, KRAWCZYK, LAYER_BOX_LEMMA, RATIONAL
 from symcert.checker.obligations import Context, Outcome
 from symcert.checker.problem import FormatError, Problem, enclosure, get, point, rational
@@ -192,7 +192,8 @@ def layer_minimum(prob, pt: dict, layer: int, var: list, r: fmpq, prec: int, cel
     with precision(prec):
         _, _, H = _g(prob, effects, N0, [arb(c) + arb(r) * arb(0, 1) for c in v0])
         gc, dc, _ = _g(prob, effects, N0, [arb(c) for c in v0])
-        K, u = krawczyk(H, [dc[k, 0] for k in range(len(var))], r)
+        dg = [dc[k, 0] for k in range(len(var))]
+        K, u = krawczyk(H, dg, r)
         if K is None:
             return f"box of radius {r}: {u}", None, None
         bad = first_outside(K, r)
@@ -201,7 +202,7 @@ def layer_minimum(prob, pt: dict, layer: int, var: list, r: fmpq, prec: int, cel
             return (f"K(B) is not strictly inside the box of radius {r} at {n}[{i + 1},{j + 1}]: "
                     f"K - c = {K[bad].str(5, radius=True)}"), None, None
         rho = reach(K, r)
-        return None, rho, gc + ((dc + H * u).transpose() * u)[0, 0]
+        return None, rho, risk_at_zero(gc, dg, H, u)
 
 
 def check_layer_minimum_box(ctx, ob: dict, path: str) -> Outcome:

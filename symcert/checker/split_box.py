@@ -45,7 +45,7 @@ from flint import arb, arb_mat, fmpq
 
 from symcert.checker import balls as B
 from symcert.checker.krawczyk import BoxContext, _precision
-from symcert.checker.krawczyk_core import first_outside, krawczyk, positive_definite, precision, reach
+from symcert.checker.krawczyk_core import first_outside, krawczyk, positive_definite, precision, reach, risk_at_zero
 from symcert.checker.ledger import CURVATURE, KRAWCZYK, LDL, MB_LEMMA, SPLIT_DEGREE, SPLIT_MAP
 from symcert.checker.obligations import RATIONAL, Outcome
 from symcert.checker.problem import FormatError, get, rational
@@ -151,8 +151,7 @@ def check_merged_krawczyk_box(ctx, ob: dict, path: str) -> Outcome:
             return Outcome("fails", f"K(B) is not strictly inside the merged box of radius {r} (coordinate {i + 1}): the box does "
                                     f"not certify one critical point of the merged network", ledger)
         rho = reach(K, r)
-        G = arb_mat(len(g), 1, g) + H * u
-        enc = Rc + sum((G[k, 0] * u[k, 0] for k in range(len(g))), arb(0))
+        enc = risk_at_zero(Rc, g, H, u)
         lo, hi = ctx.enclosure
         if not (enc >= arb(lo) and enc <= arb(hi)):
             return Outcome("fails", f"the loss enclosure [{lo}, {hi}] does not contain the risk of the merged critical point, "

@@ -191,8 +191,7 @@ def classify(net, c: list, r: fmpq, prec: int):
         Kc, u = K._krawczyk(H, g, r)
         if Kc is None or not all(k < arb(r) and k > -arb(r) for k in Kc):
             return None
-        G = arb_mat(len(g), 1, g) + H * u
-        enc = R.risk(net, th) + sum((G[i, 0] * u[i, 0] for i in range(len(g))), arb(0))
+        enc = K.risk_at_zero(R.risk(net, th), g, H, u)
         rho = K.reach(Kc, r)
         r2 = r
         while r2 / 2 >= rho and r2 > fmpq(1, fmpz(2) ** (prec - 8)):

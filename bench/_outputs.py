@@ -27,3 +27,15 @@ def guard(path: str | None, update_docs: bool) -> None:
         print(f"{sys.argv[0]}: error: {path} is tracked by git; pass --update-docs to overwrite it, "
               "or write somewhere else", file=sys.stderr)
         sys.exit(2)
+
+
+def replace_section(path: str, marks: tuple, text: str) -> None:
+    """Write ``text`` between the two marker lines ``marks`` of the doc at ``path``; exits with a
+    one-line error naming the file when a marker is missing."""
+    with open(path) as fh:
+        doc = fh.read()
+    if marks[0] not in doc or marks[1] not in doc:
+        raise SystemExit(f"{sys.argv[0]}: error: {path} has no {marks[0]} ... {marks[1]} section")
+    head, rest = doc.split(marks[0], 1)
+    with open(path, "w") as fh:
+        fh.write(f"{head}{marks[0]}\n{text}\n{marks[1]}{rest.split(marks[1], 1)[1]}")

@@ -32,7 +32,9 @@ import time
 import sympy
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # bench/_outputs.py
 
+from _outputs import replace_section  # noqa: E402
 from symcert import certificate  # noqa: E402
 from symcert.checker import check_document  # noqa: E402
 from symcert.checker import smooth as S  # noqa: E402
@@ -143,13 +145,7 @@ def machine() -> str:
 
 
 def write_docs(text: str) -> None:
-    with open(DOC) as fh:
-        doc = fh.read()
-    if MARK[0] not in doc or MARK[1] not in doc:
-        raise SystemExit(f"{sys.argv[0]}: error: {DOC} has no {MARK[0]} ... {MARK[1]} section")
-    head, rest = doc.split(MARK[0], 1)
-    with open(DOC, "w") as fh:
-        fh.write(f"{head}{MARK[0]}\n{text}\n{MARK[1]}{rest.split(MARK[1], 1)[1]}")
+    replace_section(DOC, MARK, text)
 
 
 def update_docs() -> int:

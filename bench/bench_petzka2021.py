@@ -30,7 +30,9 @@ import time
 from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # bench/_outputs.py
 
+from _outputs import replace_section  # noqa: E402
 from symcert import certificate  # noqa: E402
 from symcert.checker import Verdict, check_document  # noqa: E402
 from symcert.claims.petzka2021 import deep as PD  # noqa: E402
@@ -118,14 +120,7 @@ def table(c: dict) -> str:
 
 
 def write_docs(text: str) -> None:
-    with open(DOC) as fh:
-        doc = fh.read()
-    if MARK[0] not in doc or MARK[1] not in doc:
-        raise SystemExit(f"{sys.argv[0]}: error: {DOC} has no {MARK[0]} ... {MARK[1]} section")
-    head, rest = doc.split(MARK[0], 1)
-    tail = rest.split(MARK[1], 1)[1]
-    with open(DOC, "w") as fh:
-        fh.write(f"{head}{MARK[0]}\n{text}\n{MARK[1]}{tail}")
+    replace_section(DOC, MARK, text)
 
 
 def main() -> int:

@@ -75,7 +75,14 @@ def fill_ledgers_checked(doc: dict):
 
 
 FORMAT = "symcert-certificate"
-VERSION = 1
+VERSION = 1  # the version written when nothing needs a later one: 2 rigorous loss enclosures, 3 packed data
+PACKED_VERSION = 3
+
+
+def packed_data(problem: dict) -> bool:
+    """Whether a problem statement's data is written packed (exact/packed.py: version 3)."""
+    data = problem.get("data") if isinstance(problem, dict) else None
+    return isinstance(data, dict) and any(isinstance(data.get(k), dict) for k in ("inputs", "targets"))
 
 
 def canonical_bytes(doc: dict) -> bytes:
@@ -137,7 +144,7 @@ def document(claim: dict, problem: dict, point: dict, loss, obligations: list,
     """The certificate document; obligations of known kinds get their ledger (declare_ledger)."""
     doc = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": PACKED_VERSION if packed_data(problem) else VERSION,
         "generator": f"symcert {__version__}",
         "claim": claim,
         "problem": problem,

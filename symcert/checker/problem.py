@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
+from symcert.exact import packed
 from symcert.exact.rationals import RationalSyntaxError, parse_plain_scaled, parse_rational
 
 from symcert.exact.limits import (MAX_DATA_ENTRIES, MAX_LAYERS, MAX_PL_PARAMETERS, MAX_SAMPLES, MAX_SMOOTH_EVALUATIONS,
@@ -55,7 +56,8 @@ def get(obj: dict, key: str, path: str, kind=None):
         raise FormatError(f"{path}.{key}" if path else key, None, "missing")
     value = obj[key]
     if kind is not None and not isinstance(value, kind) or isinstance(value, bool) and kind is int:
-        raise FormatError(f"{path}.{key}" if path else key, value, f"expected {getattr(kind, '__name__', kind)}")
+        names = " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else getattr(kind, "__name__", kind)
+        raise FormatError(f"{path}.{key}" if path else key, value, f"expected {names}")
     return value
 
 
@@ -88,14 +90,17 @@ class Read:
     ``value`` is kept as its JSON text (:func:`_text`), which is shorter than the texts as Python
     strings (which keeping them alive would cost)."""
 
-    text: str
+    text: str | dict
     M: fmpq_mat
     row_abs: tuple | None = None  # (R, den): R[i] = den * sum_j |M[i, j]| (parse_plain_scaled), or None
 
 
 def _text(value) -> str | None:
     """The JSON text of a value (equal texts are equal values: json.loads inverts it); None for a
-    value that is not JSON, which then matches no Read and is read (and refused) as usual."""
+    value that is not JSON, which then matches no Read and is read (and refused) as usual. A
+    packed value (a dict of strings) is its own key: its few long strings are compared as they are."""
+    if packed.is_packed(value):
+        return value if all(type(k) is str and type(v) in (str, list) for k, v in value.items()) else None
     try:
         return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError):
@@ -125,7 +130,14 @@ def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
 
 def matrix_abs(value, rows: int, cols: int, path: str) -> tuple[fmpq_mat, tuple | None]:
     """(M, A): the matrix, and A = (R, den) with R[i] = den * sum_j |M[i, j]| when its texts were
-    all plain (:func:`~symcert.exact.rationals.parse_plain_scaled`), else None."""
+    all plain (:func:`~symcert.exact.rationals.parse_plain_scaled`) or packed (version 3,
+    :mod:`symcert.exact.packed`), else None."""
+    if packed.is_packed(value):
+        try:
+            N, den, R = packed.parse(value, rows, cols)
+        except packed.PackedSyntaxError as exc:
+            raise FormatError(path, value, f"packed matrix of {rows} x {cols}: {exc}") from None
+        return (fmpq_mat(N) / den if den != 1 else fmpq_mat(N)), (R, den)
     if not isinstance(value, list) or len(value) != rows:
         raise FormatError(path, value, f"expected {rows} rows of {cols} numbers")
     if all(type(row) is list and len(row) == cols for row in value):  # plain texts in one pass; else entry by entry
@@ -278,16 +290,17 @@ def problem(spec, path: str = "problem", reads: tuple = ()) -> Problem:
     if extra:  # a field that would be ignored is refused (a stated parameter must be the one used)
         raise FormatError(f"{path}.loss.{extra[0]}", spec["loss"][extra[0]], f"not a field of the {loss} loss")
     data = get(spec, "data", path, dict)
-    inputs = get(data, "inputs", f"{path}.data", list)
-    targets = get(data, "targets", f"{path}.data", list)
-    m = len(inputs)
+    inputs = get(data, "inputs", f"{path}.data", (list, dict))
+    targets = get(data, "targets", f"{path}.data", (list, dict))
+    m = len(inputs) if not packed.is_packed(inputs) else len(get(inputs, "rows", f"{path}.data.inputs", list))
     if m > MAX_SAMPLES or m * (widths[0] + widths[-1]) > MAX_DATA_ENTRIES:
         raise FormatError(f"{path}.data.inputs", f"{m} samples", f"more data than the checker reads (limits MAX_SAMPLES {MAX_SAMPLES}, "
                           f"MAX_DATA_ENTRIES {MAX_DATA_ENTRIES})")
     if smooth and m * sum(widths[1:-1]) > MAX_SMOOTH_EVALUATIONS:
         raise FormatError(f"{path}.data.inputs", f"{m} samples", f"samples x hidden neurons exceeds MAX_SMOOTH_EVALUATIONS ({MAX_SMOOTH_EVALUATIONS})")
-    if m == 0 or len(targets) != m:
-        raise FormatError(f"{path}.data.targets", len(targets), f"expected one target row per input row ({m})")
+    mt = len(targets) if not packed.is_packed(targets) else len(get(targets, "rows", f"{path}.data.targets", list))
+    if m == 0 or mt != m:
+        raise FormatError(f"{path}.data.targets", mt, f"expected one target row per input row ({m})")
     X, x_abs = _matrix(inputs, m, widths[0], f"{path}.data.inputs", reads)  # reads: matrices read before (read_matrix)
     X, Y = X.transpose(), _matrix(targets, m, widths[-1], f"{path}.data.targets", reads)[0].transpose()
     if smooth:  # read by symcert.checker.smooth (symcert.checker.reading dispatches)

@@ -19,6 +19,7 @@ MAX_EXPONENT = 1000  # |k| in a decimal exponent such as 1e-3, and |n| in x^n of
 MAX_REAL_LENGTH = 20_000  # characters of one exact-real expression
 MAX_REAL_DEPTH = 200  # nesting of an exact-real expression (and its AST depth)
 MAX_REAL_BITS = 100_000  # bits of numerator and denominator of a folded rational in an exact real
+MAX_PACKED_DIGITS = 4000  # characters of one integer of a packed matrix (certificate version 3; below Python's int/str limit)
 
 # ---- networks, per problem class --------------------------------------------------------------
 MAX_WIDTH = 100_000  # neurons of one layer (every class)

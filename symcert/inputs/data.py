@@ -31,7 +31,8 @@ class Dataset:
     inputs: tuple  # m rows of dx fmpq
     targets: tuple  # m rows of dy fmpq
     text: tuple | None = field(default=None, compare=False, repr=False)  # (inputs, targets) as format_rational writes them
-    reads: tuple = field(default=(), compare=False, repr=False)  # the checker's reading of text (checker.api.read_matrix)
+    reads: tuple = field(default=(), compare=False, repr=False)  # the checker's reading of text or packed (checker.api.read_matrix)
+    packed: tuple | None = field(default=None, compare=False, repr=False)  # (inputs, targets) packed (exact/packed.py), if read so
 
     @property
     def m(self) -> int:
@@ -62,6 +63,24 @@ class Dataset:
             return from_rows(X, Y, "Dataset.from_arrays")
         except InputError as exc:
             raise ValueError(str(exc)) from None
+
+    def packed_json(self) -> dict | None:
+        """The data in the packed form of certificate version 3 (:mod:`symcert.exact.packed`):
+        each matrix as its least common denominator and rows of integer numerators; None when a
+        numerator or denominator is too long for it (PACKED_MAX_BITS)."""
+        if self.packed is not None:
+            return {"inputs": self.packed[0], "targets": self.packed[1]}
+        from flint import fmpq_mat
+        from symcert.exact.packed import PACKED_MAX_BITS, pack
+        out = {}
+        for name, rows in (("inputs", self.inputs), ("targets", self.targets)):
+            n = len(rows[0])
+            N, d = fmpq_mat(len(rows), n, [v for row in rows for v in row]).numer_denom()
+            ints = list(map(int, N.entries()))
+            if max(int(d).bit_length(), *(v.bit_length() for v in ints)) > PACKED_MAX_BITS:
+                return None
+            out[name] = pack(ints, len(rows), n, int(d))
+        return out
 
     def to_json(self) -> dict:
         if self.text is not None:  # the file's own cells, already canonical (see _canonical)
@@ -249,11 +268,16 @@ def _columns(header: list, x_columns, y_column, path: str) -> tuple[list, list]:
 
 def read_csv(path: str, x_columns=None, y_column=None, want_rows: bool = True) -> Dataset:
     """Read a CSV dataset: UTF-8 with or without a byte-order mark; delimiter , ; or TAB (detected
-    from the header); columns x1..xd and y by default, or chosen by name. ``want_rows=False``: when the
-    cells are canonical, inputs and targets are MatrixRows (made on demand) instead of tuples."""
+    from the header); columns x1..xd and y by default, or chosen by name. ``want_rows=False``: the
+    data is read into packed matrices when its cells are plain (:mod:`symcert.inputs.packed_csv`),
+    and inputs and targets are then MatrixRows (made on demand) instead of tuples."""
     try:
         with open(path, "rb") as fh:
             text = fh.read().decode("utf-8-sig")
+        if not want_rows:
+            fast = _read_packed(text, path, x_columns, y_column)
+            if fast is not None:
+                return fast
         lines = text.splitlines()
         delim = _sniff(next((ln for ln in lines if ln.strip()), ""))
         rows = list(csv.reader(lines, delimiter=delim))
@@ -274,6 +298,31 @@ def read_csv(path: str, x_columns=None, y_column=None, want_rows: bool = True) -
         inputs.append([_entry(row[k].strip(), path, r, header[k]) for k in xi])
         targets.append([_entry(row[k].strip(), path, r, header[k]) for k in yi])
     return from_rows(inputs, targets, path)
+
+
+def _read_packed(text: str, path: str, x_columns, y_column) -> Dataset | None:
+    """The dataset of a comma-separated file with plain cells in the order x1..xd, y1..yk, read
+    by :func:`symcert.inputs.packed_csv.read` and then by the checker's reader; else None."""
+    from symcert.checker.api import FormatError, read_matrix
+    from symcert.inputs import packed_csv
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    first = text[start:] if end < 0 else text[start:end]
+    if _sniff(first) != "," or '"' in first:
+        return None
+    header = [h.strip() for h in first.rstrip("\r").split(",")]
+    xi, yi = _columns(header, x_columns, y_column, path)
+    if xi + yi != list(range(len(header))) or end < 0:
+        return None
+    got = packed_csv.read(text[end + 1:], len(header), len(xi))
+    if got is None:
+        return None
+    m = len(got[0]["rows"])
+    try:
+        reads = (read_matrix(got[0], m, len(xi), "inputs"), read_matrix(got[1], m, len(yi), "targets"))
+    except FormatError:  # e.g. more data than the checker reads: the general reader, then the check, say so
+        return None
+    return Dataset(MatrixRows(reads[0].M), MatrixRows(reads[1].M), None, reads, got)
 
 
 def _plain(rows: list, width: int, xi: list, yi: list, want_rows: bool = True) -> Dataset | None:

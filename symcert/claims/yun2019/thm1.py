@@ -35,14 +35,16 @@ STATEMENT = ("For a one-hidden-layer network with a ReLU-like activation, width 
              "distinct, there is a spurious local minimum (a continuum of them).")
 SMT_AUTO_LIMIT = 50  # include the z3 cross-check when m * (number of parameters) is at most this
 SMT_AUTO_TIMEOUT_MS = 2000  # --smt auto: the cross-check is added only if z3 proves it within this time
+PACK_MIN_ENTRIES = 1000  # user data of at least this many numbers is written packed (format version 3); less stays readable lists
 
 
-def _problem_json(data: Dataset, hidden: int, act: dict) -> dict:
-    return {
-        "network": {"widths": [data.dx, hidden, data.dy], "activation": act},
-        "loss": {"kind": "squared"},
-        "data": data.to_json() if data.text is not None else {"inputs": _rows_text(data.inputs), "targets": _rows_text(data.targets)},
-    }
+def _problem_json(data: Dataset, hidden: int, act: dict, packed: bool = False) -> dict:
+    """The problem statement; ``packed``: the data in the packed form of version 3 when it fits
+    (exact/packed.py), else as rows of numbers."""
+    body = data.packed_json() if packed else None
+    if body is None:
+        body = data.to_json() if data.text is not None else {"inputs": _rows_text(data.inputs), "targets": _rows_text(data.targets)}
+    return {"network": {"widths": [data.dx, hidden, data.dy], "activation": act}, "loss": {"kind": "squared"}, "data": body}
 
 
 def _rows_text(rows) -> list:
@@ -206,19 +208,21 @@ def better_point(prob, data: Dataset, fit, hidden: int, sp, sm, l0, tilt_start=f
 
 
 def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: str = "user data",
-            smt: str = "auto", tilt_start=fmpq(1), smt_timeout_s: int = 60) -> dict:
+            smt: str = "auto", tilt_start=fmpq(1), smt_timeout_s: int = 60, packed: bool = False) -> dict:
     """Build the certificate of Theorem 1 on ``data`` (raises HypothesisViolation if it does not apply).
     ``smt``: "auto" adds the z3 cross-check on small instances when z3 proves it within
     SMT_AUTO_TIMEOUT_MS; "always" requires it within ``smt_timeout_s`` seconds (else
-    ConstructionFailed, UNKNOWN); "never" leaves it out."""
+    ConstructionFailed, UNKNOWN); "never" leaves it out. ``packed``: the certificate's data in the
+    packed form (format version 3), as for user data."""
     alpha = fmpq(alpha)
     if not alpha > 0:
         raise InputError(None, "alpha", fr(alpha), "alpha must be positive")
-    pj = _problem_json(data, hidden, act)
+    pj = _problem_json(data, hidden, act, packed)
     read = _read_problem(pj, data)
     sp, sm, X, Y, fit, records = check_hypotheses(data, hidden, act, read)
     # the checker's reading of the problem; its data either read already (read) or exact already (X, Y)
-    prob = read if read is not None else dataclasses.replace(parse_problem({**pj, "data": {"inputs": pj["data"]["inputs"][:1], "targets": pj["data"]["targets"][:1]}}), X=X, Y=Y)
+    first = {"inputs": [[fr(v) for v in data.inputs[0]]], "targets": [[fr(v) for v in data.targets[0]]]}
+    prob = read if read is not None else dataclasses.replace(parse_problem({**pj, "data": first}), X=X, Y=Y)
     point, eta = local_minimum(fit, hidden, data.dx, sp, alpha)
     fwd = scaled.forward(prob, point)  # integer numerators over common denominators (checker/scaled.py)
     loss = _risk(prob, point, fwd)
@@ -257,12 +261,12 @@ CONTINUUM = ("For every alpha > 0 the point W1 = alpha (w; 0), b1 = alpha (b - e
 
 
 def certify_continuum(data: Dataset, act: dict, hidden: int = 2, instance: str = "user data", smt: str = "auto",
-                      tilt_start=fmpq(1)) -> dict:
+                      tilt_start=fmpq(1), packed: bool = False) -> dict:
     """The whole continuum in one certificate: the alpha = 1 member's certificate plus a
     ``scaling_family`` obligation (alpha a symbol; parameters scale like alpha and 1/alpha; box
     radius r alpha), checked for every alpha > 0 at once."""
     sp, _, _, _, fit, _ = check_hypotheses(data, hidden, act)
-    doc = certify(data, act, hidden, fmpq(1), instance, smt, tilt_start)
+    doc = certify(data, act, hidden, fmpq(1), instance, smt, tilt_start, packed=packed)
     _, eta = local_minimum(fit, hidden, data.dx, sp, fmpq(1))
     mono = lambda v, k: [fr(v), k if v != 0 else 0]  # noqa: E731
     w, b = [fit.weights[0, j] for j in range(data.dx)], fit.bias[0, 0]
@@ -340,6 +344,11 @@ def instances() -> list:
     return out
 
 
+def _pack(data: Dataset) -> bool:
+    """User data is written packed from PACK_MIN_ENTRIES numbers on."""
+    return data.m * (data.dx + data.dy) >= PACK_MIN_ENTRIES
+
+
 def certify_data(data: Dataset, options: dict) -> dict:
     loss = options.get("loss")
     if loss is not None and loss.get("kind") != "squared":
@@ -350,10 +359,10 @@ def certify_data(data: Dataset, options: dict) -> dict:
         if options.get("alpha_given"):
             raise InputError("--alpha", None, fr(options["alpha"]), "--continuum proves every alpha > 0 at once; do not give --alpha")
         return certify_continuum(data, options["activation"], hidden=options.get("hidden", 2),
-                                 instance=options.get("instance", "user data"), smt=options.get("smt", "auto"))
+                                 instance=options.get("instance", "user data"), smt=options.get("smt", "auto"), packed=_pack(data))
     return certify(data, options["activation"], hidden=options.get("hidden", 2),
                    alpha=options.get("alpha", fmpq(1)), instance=options.get("instance", "user data"),
-                   smt=options.get("smt", "auto"), smt_timeout_s=options.get("smt_timeout", 60))
+                   smt=options.get("smt", "auto"), smt_timeout_s=options.get("smt_timeout", 60), packed=_pack(data))
 
 
 CLAIM = Claim(CLAIM_ID, PAPER, "ReLU-like one-hidden-layer nets: spurious local minimum for almost all data",

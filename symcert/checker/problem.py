@@ -86,16 +86,18 @@ def vector(value, n: int, path: str) -> list[fmpq]:
 
 @dataclass(frozen=True)
 class Read:
-    """``matrix_abs(value, rows, cols, ...)`` = (M, row_abs), made only by :func:`read_matrix`;
-    ``value`` is kept as its JSON text (:func:`_text`), which is shorter than the texts as Python
-    strings (which keeping them alive would cost)."""
+    """A matrix read by :func:`read_matrix` (only there): ``T`` is the transpose of the ``rows`` x
+    ``cols`` matrix of ``value`` (the orientation a problem holds its data in: one column per
+    sample), ``row_abs`` its row sums as :func:`matrix_abs` gives them. ``text`` is the key of
+    ``value`` (:func:`_text`): its JSON text, shorter than the texts as Python strings (which
+    keeping them alive would cost), or a packed value itself."""
 
     text: str | dict
-    M: fmpq_mat
+    T: fmpq_mat
     row_abs: tuple | None = None  # (R, den): R[i] = den * sum_j |M[i, j]| (parse_plain_scaled), or None
 
 
-def _text(value) -> str | None:
+def _text(value) -> str | dict | None:
     """The JSON text of a value (equal texts are equal values: json.loads inverts it); None for a
     value that is not JSON, which then matches no Read and is read (and refused) as usual. A
     packed value (a dict of strings) is its own key: its few long strings are compared as they are."""
@@ -111,17 +113,21 @@ def read_matrix(value, rows: int, cols: int, path: str) -> Read:
     """Read a matrix once, so that a problem statement holding the same texts reuses it (``reads``
     of :func:`problem`; e.g. ``certify --data`` reads a CSV file's cells, which become the
     certificate's data, and checks the certificate's bytes without reading them again)."""
-    return Read(_text(value), *matrix_abs(value, rows, cols, path))
+    M, row_abs = matrix_abs(value, rows, cols, path)
+    return Read(_text(value), M.transpose(), row_abs)
 
 
-def _matrix(value, rows: int, cols: int, path: str, reads: tuple) -> tuple[fmpq_mat, tuple | None]:
-    """``matrix_abs(value, rows, cols, path)``, or a copy of the M (and the row sums) of a Read of an
-    equal value: :func:`matrix_abs` is a function of the value and the shape only (the shapes are compared too)."""
+def _columns(value, rows: int, cols: int, path: str, reads: tuple) -> tuple[fmpq_mat, tuple | None]:
+    """(M^T, row sums) for ``matrix_abs(value, rows, cols, path)``, or the T (and the row sums)
+    of a Read of an equal value: :func:`matrix_abs` is a function of the value and the shape only
+    (the shapes are compared too). The Read's matrix is shared, not copied: the checker never
+    writes into a problem's data."""
     text = _text(value) if reads else None
     for r in reads:
-        if type(r) is Read and (r.M.nrows(), r.M.ncols()) == (rows, cols) and text is not None and r.text == text:
-            return fmpq_mat(r.M), r.row_abs
-    return matrix_abs(value, rows, cols, path)
+        if type(r) is Read and (r.T.ncols(), r.T.nrows()) == (rows, cols) and text is not None and r.text == text:
+            return r.T, r.row_abs
+    M, row_abs = matrix_abs(value, rows, cols, path)
+    return M.transpose(), row_abs
 
 
 def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
@@ -301,8 +307,8 @@ def problem(spec, path: str = "problem", reads: tuple = ()) -> Problem:
     mt = len(targets) if not packed.is_packed(targets) else len(get(targets, "rows", f"{path}.data.targets", list))
     if m == 0 or mt != m:
         raise FormatError(f"{path}.data.targets", mt, f"expected one target row per input row ({m})")
-    X, x_abs = _matrix(inputs, m, widths[0], f"{path}.data.inputs", reads)  # reads: matrices read before (read_matrix)
-    X, Y = X.transpose(), _matrix(targets, m, widths[-1], f"{path}.data.targets", reads)[0].transpose()
+    X, x_abs = _columns(inputs, m, widths[0], f"{path}.data.inputs", reads)  # reads: matrices read before (read_matrix)
+    Y = _columns(targets, m, widths[-1], f"{path}.data.targets", reads)[0]
     if smooth:  # read by symcert.checker.smooth (symcert.checker.reading dispatches)
         return SmoothParts(spec, path, tuple(widths), loss, X, Y)
     delta = None

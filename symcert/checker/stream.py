@@ -50,24 +50,18 @@ class Layer:
     kink: tuple | None
 
 
-def augmented(xs: Scaled) -> fmpz_mat:
-    """[Xn; 1^T]: the data numerators with a row of ones, formed once per check."""
-    if "_augmented" not in xs.__dict__:
-        m = xs.N.ncols()
-        object.__setattr__(xs, "_augmented", fmpz_mat(xs.N.nrows() + 1, m, list(xs.N.entries()) + [1] * m))
-    return xs.__dict__["_augmented"]
-
-
 def row(W1: fmpq_mat, b1: fmpq_mat, i: int, xs: Scaled) -> Scaled:
     """z_i = W1_i X + b1_i 1^T (1 x m) over L = lcm(dW dX, db), as in scaled.affine:
-    z_i = [Wn (L / (dW dX)), bn (L / db)] [Xn; 1^T] / L, one integer product (the scalars
-    multiply the short row of weights, not the long row of results)."""
+    z_i = ((L / (dW dX)) Wn Xn + (L / db) bn 1^T) / L: one integer product (the scalar
+    multiplies the short row of weights, not the long row of results) and one row of equal
+    integers (m references to one int), so no copy of Xn is formed."""
     W = scaled.of(fmpq_mat(1, W1.ncols(), [W1[i, k] for k in range(W1.ncols())]))
     b = scaled.of(fmpq_mat(1, 1, [b1[i, 0]]))
     L = (W.d * xs.d).lcm(b.d)
     f = L // (W.d * xs.d)
-    wt = fmpz_mat(1, W1.ncols() + 1, [v * f for v in W.N.entries()] + [b.N[0, 0] * (L // b.d)])
-    return Scaled(wt * augmented(xs), L)
+    wt = fmpz_mat(1, W1.ncols(), [v * f for v in W.N.entries()])
+    m = xs.N.ncols()
+    return Scaled(wt * xs.N + fmpz_mat(1, m, [int(b.N[0, 0] * (L // b.d))] * m), L)
 
 
 def pieces(act, Z: Scaled) -> list:

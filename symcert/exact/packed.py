@@ -88,8 +88,9 @@ def _block(part: list, cols: int, first: int) -> list:
         raise PackedSyntaxError(f"rows[{first + t // cols}]: an integer longer than {MAX_PACKED_DIGITS} characters (MAX_PACKED_DIGITS)")
     edges = "," + text
     if "-0" in text or any(",0" + d in edges for d in "0123456789"):
-        t = next(i for i, s in enumerate(tokens) if s.startswith(("-0", "0")) and s != "0")
-        raise PackedSyntaxError(f"rows[{first + t // cols}]: integer {tokens[t][:40]!r} is not canonical (no leading zero, no -0)")
+        t = next((i for i, s in enumerate(tokens) if s.startswith(("-0", "0")) and s != "0"), None)
+        if t is not None:  # else the "-0" is inside a token ("1-0"), which int() refuses below
+            raise PackedSyntaxError(f"rows[{first + t // cols}]: integer {tokens[t][:40]!r} is not canonical (no leading zero, no -0)")
     try:
         return list(map(int, tokens))
     except ValueError:

@@ -92,17 +92,18 @@ class Dataset:
 
 
 class MatrixRows(Sequence):
-    """The rows of an fmpq_mat as tuples of fmpq, made when asked for: a large data set read from
-    a CSV file is then held once, as the matrix, not as millions of fmpq objects. Equal to the
-    tuple of its rows (and hashed like it)."""
+    """The rows of a matrix given by its transpose T (an fmpq_mat with one column per row: the
+    orientation a problem holds its data in) as tuples of fmpq, made when asked for: a large data
+    set read from a CSV file is then held once, as the matrix, not as millions of fmpq objects.
+    Equal to the tuple of its rows (and hashed like it)."""
 
-    __slots__ = ("_M",)
+    __slots__ = ("_T",)
 
-    def __init__(self, M):
-        self._M = M
+    def __init__(self, T):
+        self._T = T
 
     def __len__(self) -> int:
-        return self._M.nrows()
+        return self._T.ncols()
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -110,11 +111,11 @@ class MatrixRows(Sequence):
         i = i + len(self) if i < 0 else i
         if not 0 <= i < len(self):
             raise IndexError(i)
-        return tuple(self._M[i, j] for j in range(self._M.ncols()))
+        return tuple(self._T[j, i] for j in range(self._T.nrows()))
 
     def __iter__(self):
-        e, c = self._M.entries(), self._M.ncols()
-        return (tuple(e[i:i + c]) for i in range(0, len(e), c))
+        e, n = self._T.entries(), self._T.ncols()
+        return (tuple(e[i::n]) for i in range(n))
 
     def __eq__(self, other) -> bool:
         return isinstance(other, (tuple, MatrixRows)) and tuple(self) == tuple(other)
@@ -322,7 +323,7 @@ def _read_packed(text: str, path: str, x_columns, y_column) -> Dataset | None:
         reads = (read_matrix(got[0], m, len(xi), "inputs"), read_matrix(got[1], m, len(yi), "targets"))
     except FormatError:  # e.g. more data than the checker reads: the general reader, then the check, say so
         return None
-    return Dataset(MatrixRows(reads[0].M), MatrixRows(reads[1].M), None, reads, got)
+    return Dataset(MatrixRows(reads[0].T), MatrixRows(reads[1].T), None, reads, got)
 
 
 def _plain(rows: list, width: int, xi: list, yi: list, want_rows: bool = True) -> Dataset | None:
@@ -364,10 +365,8 @@ def _read_canonical(cells: list, n: int, w: int, dx: int, want_rows: bool = True
     except (ValueError, FormatError):  # not plain after all (e.g. "1-2"): the caller reads cell by cell
         return None
     if not want_rows:
-        return Dataset(MatrixRows(reads[0].M), MatrixRows(reads[1].M), (xs, ys), reads)
-    ex, ey = reads[0].M.entries(), reads[1].M.entries()
-    return Dataset(tuple(tuple(ex[i:i + dx]) for i in range(0, n * dx, dx)),
-                   tuple(tuple(ey[i:i + w - dx]) for i in range(0, n * (w - dx), w - dx)), (xs, ys), reads)
+        return Dataset(MatrixRows(reads[0].T), MatrixRows(reads[1].T), (xs, ys), reads)
+    return Dataset(tuple(MatrixRows(reads[0].T)), tuple(MatrixRows(reads[1].T)), (xs, ys), reads)
 
 
 _PLAIN_CHARS = frozenset("0123456789-/")  # no "+": a canonical text has none

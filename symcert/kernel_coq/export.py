@@ -90,10 +90,18 @@ def _digest_ok(doc) -> bool:
     return hashlib.sha256(text.encode("ascii")).hexdigest() == doc.get("problem_sha256")
 
 
+def _packed_needs_version(spec: dict, version: int) -> None:
+    """Packed data (symcert/exact/packed.py) is read in a version 3 certificate only, as by the checker."""
+    data = spec.get("data")
+    for name in ("inputs", "targets"):
+        if isinstance(data, dict) and isinstance(data.get(name), dict) and version < 3:
+            raise P.FormatError(f"problem.data.{name}", "{...}", f"packed data needs a version 3 certificate (this one says version {version})")
+
+
 def read(doc) -> dict:
     """Validate and read a certificate of a supported kind (raises Unsupported or FormatError)."""
-    if P.get(doc, "format", "", str) != "symcert-certificate" or P.get(doc, "version", "", int) not in (1, 2):
-        raise P.FormatError("format", doc.get("format"), "not a symcert certificate of version 1 or 2")
+    if P.get(doc, "format", "", str) != "symcert-certificate" or P.get(doc, "version", "", int) not in (1, 2, 3):
+        raise P.FormatError("format", doc.get("format"), "not a symcert certificate of version 1, 2 or 3")
     if doc["version"] == 2:
         raise Unsupported("version-2 certificates (loss enclosures of population and box problems) rest on arb ball arithmetic")
     conclusion = P.get(P.get(doc, "claim", "", dict), "conclusion", "claim", str)
@@ -102,8 +110,9 @@ def read(doc) -> dict:
     spec = P.get(doc, "problem", "", dict)
     if P.get(P.get(spec, "network", "problem", dict), "activation", "problem.network", dict).get("kind") != "piecewise_linear":
         raise Unsupported("smooth activations rest on arb ball arithmetic (transcendental values), which the Coq library does not cover")
-    prob = P.problem(spec)
-    if sum(len(x) for x in (spec["data"]["inputs"])) + prob.m > MAX_NUMBERS:
+    _packed_needs_version(spec, doc["version"])
+    prob = P.problem(spec)  # rows of numbers or packed (version 3): the same values, the same export
+    if prob.m * (prob.widths[0] + 1) > MAX_NUMBERS:
         raise P.FormatError("problem.data", prob.m, f"more than {MAX_NUMBERS} numbers")
     obs = _obligations(doc, ROUTES[conclusion], conclusion, prob.loss)
     if "problem_sha256" in doc and not _digest_ok(doc):

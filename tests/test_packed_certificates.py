@@ -119,3 +119,19 @@ def test_coq_export_of_packed_data_equals_the_lists_export(proof):
     v1["version"] = 1
     with pytest.raises(P.FormatError, match="packed data needs a version 3 certificate"):
         E.export(v1, SMALL)
+
+
+def test_the_certificate_schema_describes_packed_data(proof, root):
+    import jsonschema
+    from symcert.exact.limits import MAX_PACKED_DIGITS
+    with open(root / "docs" / "schemas" / "certificate.schema.json", encoding="utf-8") as fh:
+        v = jsonschema.Draft202012Validator(json.load(fh))
+    packed = packed_copy(proof(SMALL))
+    assert v.is_valid(packed)
+    assert v.schema["$defs"]["packed_matrix"]["properties"]["denominator"]["maxLength"] == MAX_PACKED_DIGITS
+    for mutate in (lambda x: x["rows"].__setitem__(0, "01,2"), lambda x: x["rows"].__setitem__(0, "-0,2"),
+                   lambda x: x["rows"].__setitem__(0, "1, 2"), lambda x: x.__setitem__("denominator", "04"),
+                   lambda x: x.__setitem__("cols", 2), lambda x: x["rows"].__setitem__(0, 1)):
+        bad = copy.deepcopy(packed)
+        mutate(bad["problem"]["data"]["inputs"])
+        assert not v.is_valid(bad)

@@ -135,3 +135,18 @@ def test_the_certificate_schema_describes_packed_data(proof, root):
         bad = copy.deepcopy(packed)
         mutate(bad["problem"]["data"]["inputs"])
         assert not v.is_valid(bad)
+
+
+@pytest.mark.parametrize("rel,verdict,needle", [
+    ("INVALID/packed-token-too-long", "INVALID", "(MAX_PACKED_DIGITS)"),
+    ("INVALID/packed-in-version-1", "INVALID", "packed data needs a version 3 certificate (this one says version 1)"),
+    ("INVALID/packed-denominator-not-least", "INVALID", "not the least common denominator"),
+    ("INVALID/packed-leading-zero", "INVALID", "is not canonical"),
+    ("INVALID/packed-row-too-long", "INVALID", "rows[1]: expected 2 integers separated by commas, got 3"),
+    ("REJECTED/packed-digit-changed-digest-kept", "REJECTED", "problem_sha256 does not match"),
+    ("REJECTED/packed-digit-changed", "REJECTED", "claimed loss"),
+])
+def test_bad_packed_certificates_of_the_corpus_say_why(root, rel, verdict, needle):
+    from symcert.checker import check_file
+    rep = check_file(str(root / "tests" / "corpus" / f"{rel}.json"))
+    assert rep.verdict.name == verdict and needle in rep.summary and "\n" not in rep.summary

@@ -133,3 +133,33 @@ def matrix_lines(value, max_rows: int = 12, max_cols: int = 8) -> list:
 def shape(value) -> str:
     rows = as_rows(value)
     return f"{len(rows)}x{len(rows[0]) if rows else 0}"
+
+
+_PACKED_INT = re.compile(r"-?[0-9]+\Z")
+_PACKED_DEN = re.compile(r"[1-9][0-9]*\Z")
+
+
+def data_rows(data, limit: int) -> tuple[int, list]:
+    """(m, rows): the number of samples of a certificate's ``problem.data`` and its first ``limit``
+    samples as (inputs, targets) lists of texts. Rows of numbers are shown as written; packed rows
+    (format version 3, :mod:`symcert.exact.packed`) as their rational values n / D (an entry that
+    is not an integer, or a denominator that is not positive, is shown as the text "n / D")."""
+    data = data if isinstance(data, dict) else {}
+    ins, outs = _data_matrix(data.get("inputs"), limit), _data_matrix(data.get("targets"), limit)
+    return ins[0], list(zip(ins[1], outs[1]))
+
+
+def _data_matrix(value, limit: int) -> tuple[int, list]:
+    if isinstance(value, list):
+        return len(value), [r if isinstance(r, list) else [r] for r in value[:limit]]
+    if not isinstance(value, dict) or not isinstance(value.get("rows"), list):
+        return 0, []
+    den, rows = value.get("denominator"), value["rows"]
+    from symcert.exact.limits import MAX_PACKED_DIGITS
+    ok = isinstance(den, str) and len(den) <= MAX_PACKED_DIGITS and _PACKED_DEN.match(den)
+    out = []
+    for row in rows[:limit]:  # the text "n / D" is clipped where it is shown (cell)
+        tokens = row.split(",") if isinstance(row, str) else [row]
+        out.append([str(fmpq(int(t), int(den))) if ok and isinstance(t, str) and len(t) <= MAX_PACKED_DIGITS and _PACKED_INT.match(t)
+                    else f"{t} / {den}" for t in tokens])
+    return len(rows), out

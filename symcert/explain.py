@@ -6,7 +6,7 @@ descent direction (when the certificate has one) are shown.
 """
 from __future__ import annotations
 
-from symcert.display import matrix_lines, param_order, shape, shorten, with_decimal
+from symcert.display import data_rows, matrix_lines, param_order, shape, shorten, with_decimal
 
 MAX_SAMPLES = 12
 
@@ -35,16 +35,15 @@ def params_lines(params: dict, indent: str = "  ") -> list:
 
 
 def data_lines(data: dict) -> list:
-    inputs, targets = data.get("inputs", []), data.get("targets", [])
-    if not isinstance(inputs, list) or not isinstance(targets, list):
+    """The data's first samples, rows of numbers or packed (version 3: shown as the values n / D)."""
+    m, rows = data_rows(data, MAX_SAMPLES)
+    if not m:
         return []
-    lines = [f"data: {len(inputs)} samples (inputs | targets)"]
-    for x, y in list(zip(inputs, targets))[:MAX_SAMPLES]:
-        xs = x if isinstance(x, list) else [x]
-        ys = y if isinstance(y, list) else [y]
+    lines = [f"data: {m} samples (inputs | targets)"]
+    for xs, ys in rows:
         lines.append("  " + "  ".join(_value(v) for v in xs) + "  |  " + "  ".join(_value(v) for v in ys))
-    if len(inputs) > MAX_SAMPLES:
-        lines.append(f"  ... ({len(inputs) - MAX_SAMPLES} more)")
+    if m > MAX_SAMPLES:
+        lines.append(f"  ... ({m - MAX_SAMPLES} more)")
     return lines
 
 

@@ -18,7 +18,7 @@ import os
 
 from flint import fmpq
 
-from symcert.display import cell, matrix_lines, param_order, shape, shorten
+from symcert.display import cell, data_rows, matrix_lines, param_order, shape, shorten
 from symcert.errors import InputError
 
 SEGMENT_SAMPLES = 41
@@ -102,7 +102,7 @@ def _text_blocks(doc: dict, rep, path: str) -> list:
                ("p", f"Widths {net.get('widths')}, activation {act.get('name', act.get('kind'))}, loss {prob.get('loss', {}).get('kind')}."),
                ("table", ["sample", "inputs", "targets"],
                 [[k + 1, ", ".join(cell(v) for v in x), ", ".join(cell(v) for v in y)]
-                 for k, (x, y) in enumerate(zip(prob.get("data", {}).get("inputs", [])[:50], prob.get("data", {}).get("targets", [])[:50]))])]
+                 for k, (x, y) in enumerate(data_rows(prob.get("data"), 50)[1])])]
     for key, title in (("point", "Point"), ("better_point", "Better point")):
         if isinstance(doc.get(key), dict):
             blocks += [("h", 2, title), ("pre", _params_block(doc[key]))]

@@ -92,8 +92,8 @@ def _digest_ok(doc) -> bool:
 
 def read(doc) -> dict:
     """Validate and read a certificate of a supported kind (raises Unsupported or FormatError)."""
-    if P.get(doc, "format", "", str) != "symcert-certificate" or P.get(doc, "version", "", int) not in (1, 2):
-        raise P.FormatError("format", doc.get("format"), "not a symcert certificate of version 1 or 2")
+    if P.get(doc, "format", "", str) != "symcert-certificate" or P.get(doc, "version", "", int) not in (1, 2, 3):
+        raise P.FormatError("format", doc.get("format"), "not a symcert certificate of version 1, 2 or 3")
     if doc["version"] == 2:
         raise Unsupported("version-2 certificates (loss enclosures of population and box problems) rest on arb ball arithmetic")
     conclusion = P.get(P.get(doc, "claim", "", dict), "conclusion", "claim", str)
@@ -102,8 +102,10 @@ def read(doc) -> dict:
     spec = P.get(doc, "problem", "", dict)
     if P.get(P.get(spec, "network", "problem", dict), "activation", "problem.network", dict).get("kind") != "piecewise_linear":
         raise Unsupported("smooth activations rest on arb ball arithmetic (transcendental values), which the Coq library does not cover")
-    prob = P.problem(spec)
-    if sum(len(x) for x in (spec["data"]["inputs"])) + prob.m > MAX_NUMBERS:
+    if doc["version"] < 3 and any(isinstance(v, dict) for v in P.get(spec, "data", "problem", dict).values()):  # as the checker
+        raise P.FormatError("problem.data", "{...}", f"packed data needs a version 3 certificate (this one says version {doc['version']})")
+    prob = P.problem(spec)  # data as rows of numbers or packed (version 3): the same values, the same export
+    if prob.m * (prob.widths[0] + 1) > MAX_NUMBERS:
         raise P.FormatError("problem.data", prob.m, f"more than {MAX_NUMBERS} numbers")
     obs = _obligations(doc, ROUTES[conclusion], conclusion, prob.loss)
     if "problem_sha256" in doc and not _digest_ok(doc):

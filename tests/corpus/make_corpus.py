@@ -653,7 +653,8 @@ def entries() -> list:
     for conclusion in CONCLUSIONS:  # a box conclusion needs a loss enclosure: an exact loss is unreadable for it
         out.append(("INVALID" if conclusion in BOX_CONCLUSIONS else "REJECTED", f"relabel-{conclusion}", *relabel(conclusion)))
     out.append(("REJECTED", "dropped-strictly_lower", *dropped("strictly_lower", "yun2019/thm2-relu.json")))
-    return out + population() + soundness() + later_kinds() + hostile() + smooth_scale() + layer_box() + split_box()
+    from packed_corpus import entries as packed_entries  # format version 3 (tests/corpus/packed_corpus.py)
+    return out + packed_entries(ROOT) + population() + soundness() + later_kinds() + hostile() + smooth_scale() + layer_box() + split_box()
 
 
 def main() -> int:

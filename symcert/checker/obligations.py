@@ -52,6 +52,12 @@ class Context:
             self._scaled[key] = (params, scaled.forward(self.prob, params, self.xs()))
         return self._scaled[key][1]
 
+    def drop_passes(self) -> None:
+        """Forget the cached forward passes (the obligations are done; a later use recomputes them)."""
+        self._forward.clear()
+        self._scaled.clear()
+        self._layer.clear()
+
     def xs(self) -> scaled.Scaled:
         """X over its denominator, computed once."""
         if self._xs is None:

@@ -94,7 +94,7 @@ class Read:
 
     text: str | dict
     T: fmpq_mat
-    row_abs: tuple | None = None  # (R, den): R[i] = den * sum_j |M[i, j]| (parse_plain_scaled), or None
+    row_abs: tuple | None = None  # (R, den[, N^T]): R[i] = den * sum_j |M[i, j]|, M = N / den (packed), or None
 
 
 def _text(value) -> str | dict | None:
@@ -114,7 +114,12 @@ def read_matrix(value, rows: int, cols: int, path: str) -> Read:
     of :func:`problem`; e.g. ``certify --data`` reads a CSV file's cells, which become the
     certificate's data, and checks the certificate's bytes without reading them again)."""
     M, row_abs = matrix_abs(value, rows, cols, path)
-    return Read(_text(value), M.transpose(), row_abs)
+    return Read(_text(value), M.transpose(), _transposed(row_abs))
+
+
+def _transposed(row_abs):
+    """The row sums of :func:`matrix_abs`, its numerators (packed data) turned like the matrix."""
+    return row_abs if row_abs is None or len(row_abs) == 2 else (row_abs[0], row_abs[1], row_abs[2].transpose())
 
 
 def _columns(value, rows: int, cols: int, path: str, reads: tuple) -> tuple[fmpq_mat, tuple | None]:
@@ -127,7 +132,7 @@ def _columns(value, rows: int, cols: int, path: str, reads: tuple) -> tuple[fmpq
         if type(r) is Read and (r.T.ncols(), r.T.nrows()) == (rows, cols) and text is not None and r.text == text:
             return r.T, r.row_abs
     M, row_abs = matrix_abs(value, rows, cols, path)
-    return M.transpose(), row_abs
+    return M.transpose(), _transposed(row_abs)
 
 
 def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
@@ -136,14 +141,15 @@ def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
 
 def matrix_abs(value, rows: int, cols: int, path: str) -> tuple[fmpq_mat, tuple | None]:
     """(M, A): the matrix, and A = (R, den) with R[i] = den * sum_j |M[i, j]| when its texts were
-    all plain (:func:`~symcert.exact.rationals.parse_plain_scaled`) or packed (version 3,
+    all plain (:func:`~symcert.exact.rationals.parse_plain_scaled`), A = (R, den, N) with the
+    integer matrix N = den M, den the least common denominator, when packed (version 3,
     :mod:`symcert.exact.packed`), else None."""
     if packed.is_packed(value):
         try:
             N, den, R = packed.parse(value, rows, cols)
         except packed.PackedSyntaxError as exc:
             raise FormatError(path, value, f"packed matrix of {rows} x {cols}: {exc}") from None
-        return (fmpq_mat(N) / den if den != 1 else fmpq_mat(N)), (R, den)
+        return (fmpq_mat(N) / den if den != 1 else fmpq_mat(N)), (R, den, N)
     if not isinstance(value, list) or len(value) != rows:
         raise FormatError(path, value, f"expected {rows} rows of {cols} numbers")
     if all(type(row) is list and len(row) == cols for row in value):  # plain texts in one pass; else entry by entry
@@ -242,7 +248,8 @@ class Problem(NetworkShape):
     X: fmpq_mat  # dx x m, one column per sample
     Y: fmpq_mat  # dy x m
     loss_delta: fmpq | None = None  # the Huber parameter (losses "huber" and "pseudo_huber" only)
-    # (X, R, den) as read: den * (column sums of |X|) = R, for this X object only (scaled.inputs)
+    # (X, R, den[, N]) as read: den * (column sums of |X|) = R and, for packed data, X = N / den with
+    # den the least common denominator, for this X object only (scaled.inputs)
     x_abs: tuple | None = field(default=None, compare=False, repr=False)
 
 

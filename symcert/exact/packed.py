@@ -108,6 +108,6 @@ def _integer(s: str) -> bool:
 
 def pack(N_entries, rows: int, cols: int, den: int) -> dict:
     """The packed text of the matrix with row-major integer numerators ``N_entries`` over ``den``
-    (Python ints; the caller reduces them to the least common denominator)."""
-    e = list(N_entries)
+    (Python ints, a list or any iterable; the caller reduces them to the least common denominator)."""
+    e = N_entries if isinstance(N_entries, list) else list(N_entries)
     return {"denominator": str(den), "rows": [",".join(map(str, e[i:i + cols])) for i in range(0, rows * cols, cols)]}

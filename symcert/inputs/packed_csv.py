@@ -57,7 +57,9 @@ def read(text: str, width: int, dx: int) -> tuple[dict, dict] | None:
     ys = ycols[0] if dy == 1 else [v for row in zip(*ycols) for v in row]
     if max(L.bit_length(), max(flat).bit_length(), min(flat).bit_length(), max(ys).bit_length(), min(ys).bit_length()) > PACKED_MAX_BITS:
         return None
-    return _packed(flat, m, dx, L), _packed(ys, m, dy, L)
+    inputs = _packed(flat, m, dx, L)
+    del flat
+    return inputs, _packed(ys, m, dy, L)
 
 
 def _block(lines: list) -> tuple[list, int] | None:
@@ -90,6 +92,7 @@ def _packed(ints: list, rows: int, cols: int, L: int) -> dict:
         if g == 1:
             break
         g = math.gcd(g, *ints[k:k + (1 << 16)])
-    if g > 1:
-        ints = [v // g for v in ints]
+    if g > 1:  # in place, a slice at a time: no second list of every number
+        for k in range(0, len(ints), 1 << 16):
+            ints[k:k + (1 << 16)] = [v // g for v in ints[k:k + (1 << 16)]]
     return pack(ints, rows, cols, L // g)

@@ -230,8 +230,9 @@ def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: 
     r = interior_radius_one_layer(prob, point, fwd)
     if r is None:
         raise ConstructionFailed(f"{CLAIM_ID}: no interior radius found")
+    xs, fwd = fwd[2][0], None  # the data's numerators are kept; the minimum's layers are freed before the better point's
     better, info = better_point(prob, data, fit, hidden, sp, sm, loss, tilt_start)
-    better_loss = _risk(prob, better, scaled.forward(prob, better, fwd[2][0]))
+    better_loss = _risk(prob, better, scaled.forward(prob, better, xs))
     obligations = [
         {"id": "gradient_zero", "kind": "gradient_zero"},
         {"id": "interior_cell", "kind": "interior_cell", "radius": fr(r)},

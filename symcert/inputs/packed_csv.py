@@ -16,6 +16,7 @@ by cell with the strict parser, which names a bad cell; its values are packed af
 from __future__ import annotations
 
 import math
+import operator
 import re
 from itertools import repeat
 
@@ -75,14 +76,15 @@ def _block(lines: list) -> tuple[list, int] | None:
         pieces = ",".join([t if "/" in t else t + "/1" for t in tokens]).replace("/", ",").split(",")
         if len(pieces) != 2 * len(tokens):
             return None
-        nums, dens = list(map(int, pieces[0::2])), list(map(int, pieces[1::2]))
+        nums, dens = list(map(int, pieces[0::2])), pieces[1::2]
+        value = {q: int(q) for q in set(dens)}  # denominators repeat: each distinct text is read once
     except ValueError:  # an empty cell, a sign in the wrong place
         return None
-    if min(dens) <= 0:  # "3/0", "3/-4": the strict parser gives the message
+    if min(value.values()) <= 0:  # "3/0", "3/-4": the strict parser gives the message
         return None
-    d = math.lcm(*set(dens))
-    scale = {q: d // q for q in set(dens)}
-    return [p * scale[q] for p, q in zip(nums, dens)], d
+    d = math.lcm(*value.values())
+    scale = {q: d // v for q, v in value.items()}
+    return list(map(operator.mul, nums, map(scale.__getitem__, dens))), d
 
 
 def _packed(ints: list, rows: int, cols: int, L: int) -> dict:

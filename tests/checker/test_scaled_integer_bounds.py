@@ -111,3 +111,37 @@ def test_interior_bounds_round_the_right_way():
                     assert (scaled.interior_one_layer(prob, params, fwd, r) is None) == inside
                     seen[inside] += 1
     assert min(seen.values()) > 100
+
+
+def _ranks(prob):
+    m = prob.m
+    A = fmpq_mat(prob.X.nrows() + 1 + prob.Y.nrows(), m, [*prob.X.entries(), *([1] * m), *prob.Y.entries()])
+    X1 = fmpq_mat(prob.X.nrows() + 1, m, [*prob.X.entries(), *([1] * m)])
+    return A.rank(), X1.rank()
+
+
+def test_no_affine_fit_equals_the_ranks_of_the_stacked_rows():
+    """Full row rank seen in the first columns, only in later columns (the first ones repeated),
+    and not at all (Y affine in X, or too few samples)."""
+    from symcert.checker.hypotheses import _no_affine_fit
+    rng = random.Random(12)
+    seen = set()
+    for trial in range(120):
+        dx, dy, m = rng.randint(1, 3), rng.randint(1, 2), rng.randint(1, 14)
+        X = fmpq_mat(dx, m, [fmpq(rng.randint(-4, 4), rng.choice([1, 2, 10 ** 20])) for _ in range(dx * m)])
+        Y = fmpq_mat(dy, m, [fmpq(rng.randint(-4, 4), rng.choice([1, 3])) for _ in range(dy * m)])
+        kind = trial % 3
+        if kind == 1:  # the first 2 (dx + 1 + dy) columns all equal to the first
+            for j in range(1, min(m, 2 * (dx + 1 + dy))):
+                for M in (X, Y):
+                    for i in range(M.nrows()):
+                        M[i, j] = M[i, 0]
+        if kind == 2:  # Y an affine map of X: no row of Y adds to the rank
+            Y = fmpq_mat(dy, dx, [fmpq(rng.randint(-3, 3), 2) for _ in range(dy * dx)]) * X + fmpq_mat(dy, m, [fmpq(1, 7)] * (dy * m))
+        prob = Problem((dx, 2, dy), RELU, "squared", X, Y)
+        rxy, rx = _ranks(prob)
+        holds, detail = _no_affine_fit(prob, None, [], {})
+        assert holds == (rxy > rx)
+        assert detail == f"rank [X; 1; Y] = {rxy} {'>' if rxy > rx else '='} rank [X; 1] = {rx}"
+        seen.add((kind, holds))
+    assert {(0, True), (1, True), (1, False), (2, False)} <= seen

@@ -1,6 +1,8 @@
 """Finding an explicit box radius inside the activation cell of a point (untrusted)."""
 from __future__ import annotations
 
+from operator import sub
+
 from flint import fmpq, fmpz, fmpz_mat
 
 from symcert.checker.api import kernel, scaled
@@ -15,29 +17,30 @@ def interior_radius_one_layer(prob: Problem, params: dict, fwd, max_halvings: in
     that r is confirmed by the checker's test.
 
     With z = n / d, Q the lcm of the breakpoints' denominators and the radius (S_j + dX) / dX at
-    r = 1, the slack to breakpoint p / q times Q d is the integer G = Q n - (Q p / q) d (lower end)
-    or -G (upper end), so 2^-k < slack / radius iff A 2^k > B_j with A = dX |G| and
-    B_j = Q d (S_j + dX). Per slack the least such k is max(0, e) or e + 1, e = bitlen(B_j) - bitlen(A)
+    r = 1, the distance of z to breakpoint p / q times Q d is |G| with G = Q n - (Q p / q) d, so
+    2^-k < distance / radius iff A 2^k > B_j with A = dX |G| and B_j = Q d (S_j + dX). Per distance
+    the least such k is max(0, e) or e + 1, e = bitlen(B_j) - bitlen(A)
     (A 2^(e - 1) < 2^(bitlen B - 1) <= B < 2^(bitlen B) <= A 2^(e + 1)), and K is the largest of
-    these: with e* the largest e, K = e* + 1 if some slack of e = e* has A 2^e* <= B_j, else e*
-    (K = 0 when e* < 0)."""
+    these over every entry and every breakpoint: the nearest breakpoint to z is an end of z's piece
+    (the breakpoints increase), and a farther one has the larger distance, so the smaller k. With e*
+    the largest e, K = e* + 1 if some distance of e = e* has A 2^e* <= B_j, else e* (K = 0 when e* < 0)."""
     if scaled.first_kink(fwd[1], prob.m):
         return None
-    (Z,), (pcs,), X = fwd[0], fwd[1], fwd[2][0]
+    (Z,), X = fwd[0], fwd[2][0]
     bps, d, m = prob.act.breakpoints, Z.d, Z.N.ncols()
     Q = fmpz(1)
     for bp in bps:
         Q = Q.lcm(bp.q)
-    B = (fmpz_mat(1, m, [s + X.d for s in scaled.abs_col_sums(X)]) * (Q * d)).entries() * Z.N.nrows()  # B_j per entry
-    bits = [v.bit_length() for v in B]
+    B = (fmpz_mat(1, m, [s + X.d for s in scaled.abs_col_sums(X)]) * (Q * d)).entries()
+    bits, B = list(map(fmpz.bit_length, B)) * Z.N.nrows(), B * Z.N.nrows()  # per entry, row by row
     J = scaled.ones(Z.N.nrows(), 1) * scaled.ones(1, m) if any(bp.p != 0 for bp in bps) else None
     K = 0
-    for i, bp in enumerate(bps):  # the slacks to breakpoint i: entries on piece i (upper end) or i + 1 (lower end)
+    for bp in bps:
         A = ((Z.N * Q if bp.p == 0 else Z.N * Q - J * (bp.p * (Q // bp.q) * d)) * X.d).entries()
-        e = [b - a.bit_length() if i <= k <= i + 1 else -1 for b, a, (k, _) in zip(bits, A, pcs)]
+        e = list(map(sub, bits, map(fmpz.bit_length, A)))
         top = max(e)
         if top >= 0:
-            K = max(K, top + any(abs(a) << top <= c for v, a, c in zip(e, A, B) if v == top))
+            K = max(K, top + any(abs(a) << top <= b for v, a, b in zip(e, A, B) if v == top))
     if K >= max_halvings:
         return None
     r = fmpq(1, 2 ** K)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import gt, itemgetter, lt, or_
 
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
@@ -186,23 +186,26 @@ def interior_one_layer(prob, params: dict, fwd, r: fmpq):
     the box of radius r, else (neuron, sample, z, rad, lo, hi) of the first that does not.
 
     The radius of z_ij over the box is rad_j = r (sum_k |x_kj| + 1) (kernel.box_radii with exact
-    inputs), = r (S_j + dX) / dX with S = 1^T |Xn|. With z = n / d, r = a / c, an end p / q (all
-    denominators > 0), T = n c dX, rhs_j = d a (S_j + dX) and D0 = d c dX (multiplying by
-    q d c dX > 0): z - rad_j > lo iff q (T - rhs_j) > p D0, and z + rad_j < hi iff
-    p D0 > q (T + rhs_j). For integers u, v and q > 0: q u > p D0 iff u > floor(p D0 / q), and
-    q v < p D0 iff v < ceil(p D0 / q) = -floor(-p D0 / q); each end is one integer bound."""
+    inputs), = r (S_j + dX) / dX with S = 1^T |Xn|. z stays inside its piece iff it is farther
+    than rad_j from every breakpoint: the ends of its piece are the nearest breakpoints below and
+    above it (a z on a breakpoint fails both tests). With z = n / d, r = a / c and a breakpoint p / q (all
+    denominators > 0), multiplying by q d c dX > 0: |z - p / q| > rad_j iff |G| > q R_j with
+    G = q c dX n - p d c dX and R_j = d a (S_j + dX), i.e. G > q R_j or G < -q R_j."""
     (Z,), (pcs,), X = fwd[0], fwd[1], fwd[2][0]
     S = abs_col_sums(X)
-    a, c, d, m = r.p, r.q, Z.d, Z.N.ncols()
-    D0 = d * c * X.d
-    T = Z.N * (c * X.d)
-    Rm = ones(Z.N.nrows(), 1) * (fmpz_mat(1, m, [s + X.d for s in S]) * (d * a))
-    ends = [prob.act.piece_bounds(k) for k in range(len(prob.act.slopes))]
-    lows = [None if lo is None else (lo.p * D0) // lo.q for lo, _ in ends]
-    highs = [None if hi is None else -((-hi.p * D0) // hi.q) for _, hi in ends]
-    for t, (u, v, (k, _)) in enumerate(zip((T - Rm).entries(), (T + Rm).entries(), pcs)):
-        lo, hi = lows[k], highs[k]
-        if (lo is not None and not u > lo) or (hi is not None and not v < hi):
-            i, j = divmod(t, m)
-            return i, j, Z.entry(i, j), r * fmpq(S[j] + X.d, X.d), ends[k][0], ends[k][1]
-    return None
+    a, c, d, m, rows = r.p, r.q, Z.d, Z.N.ncols(), Z.N.nrows()
+    R = fmpz_mat(1, m, [s + X.d for s in S]) * (d * a)
+    first = None
+    for bp in prob.act.breakpoints:
+        G = Z.N * (bp.q * c * X.d)
+        if bp.p != 0:
+            G = G - ones(rows, 1) * ones(1, m) * (bp.p * d * c * X.d)
+        G, up, down = G.entries(), (R * bp.q).entries() * rows, (R * -bp.q).entries() * rows
+        far = list(map(or_, map(gt, G, up), map(lt, G, down)))
+        if not all(far):
+            first = min(far.index(False), first if first is not None else len(far))
+    if first is None:
+        return None
+    i, j = divmod(first, m)
+    lo, hi = prob.act.piece_bounds(pcs[first][0])
+    return i, j, Z.entry(i, j), r * fmpq(S[j] + X.d, X.d), lo, hi

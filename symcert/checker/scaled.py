@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from operator import gt, itemgetter, lt, or_
+from operator import gt, lt, or_
 
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
@@ -131,14 +131,12 @@ def half_sq_norm(R: Scaled) -> fmpq:
 
 
 def first_kink(pcs_list: list, widths_m) -> tuple | None:
-    """(layer, neuron, sample) of the first pre-activation on a breakpoint, or None: the first
-    True among a layer's flags (row by row, t = neuron m + sample)."""
+    """(layer, neuron, sample) of the first pre-activation on a breakpoint, or None."""
     m = widths_m
     for l, pcs in enumerate(pcs_list, start=1):
-        flags = list(map(itemgetter(1), pcs))
-        if True in flags:
-            t = flags.index(True)
-            return l, t // m, t % m
+        for t, (_, kink) in enumerate(pcs):
+            if kink:
+                return l, t // m, t % m
     return None
 
 

@@ -36,7 +36,7 @@ obligation_holds (obligation)      the certificate's obligation with that id hol
 """
 from __future__ import annotations
 
-from flint import fmpz_mat
+from flint import fmpq_mat, fmpz_mat, nmod_mat
 
 from symcert.checker import kernel
 from symcert.checker.problem import FormatError, get
@@ -55,11 +55,20 @@ def _hidden(prob):
 
 
 def _no_affine_fit(prob, ctx, obs, p):
+    # A = [X; 1; Y] has rows = dx + 1 + dy rows. First the first k columns alone, as integers
+    # N = (common denominator) x (those columns): rank N mod P <= rank N (a minor that is not 0 mod
+    # the prime P = 2^61 - 1 is not 0) <= rank A <= rows, so if rank N mod P = rows, A has full row
+    # rank, and so has [X; 1] (rows of A): rank A = rows > rank [X; 1] = dx + 1. Else:
     # rank A = rank A A^T for a real matrix A, so both ranks are read off the Gram matrix G of the
     # rows of [X; 1; Y] (G = A A^T, of size dx + 1 + dy) and its leading block of size dx + 1.
     # X = NX / dX and Y = NY / dY (dX, dY > 0): rows scaled by positive numbers keep both ranks,
     # so G is taken over the integer rows of [NX; 1; NY]
     n = prob.widths[0] + 1
+    rows = n + prob.widths[-1]
+    k = min(prob.m, 2 * rows)
+    first = [M[i, j] for M in (prob.X, fmpq_mat(1, k, [1] * k), prob.Y) for i in range(M.nrows()) for j in range(k)]
+    if nmod_mat(fmpq_mat(rows, k, first).numer_denom()[0], 2 ** 61 - 1).rank() == rows:
+        return True, f"rank [X; 1; Y] = {rows} > rank [X; 1] = {n}"
     NX, NY = prob.X.numer_denom()[0], prob.Y.numer_denom()[0]
     G = kernel.row_gram([NX, fmpz_mat(1, prob.m, [1] * prob.m), NY])
     rx = fmpz_mat(n, n, [G[i, j] for i in range(n) for j in range(n)]).rank()

@@ -36,9 +36,14 @@ def equal_columns(M: fmpq_mat) -> tuple[int, int] | None:
     """The first (s, t), s < t, with column t of M equal to an earlier column s; None if all differ.
 
     With M = N / d over one common denominator, columns are equal iff their integer columns of N
-    are. Each column gets the key sum_k N[k] B^k with B = 2 isqrt(sum of squares of N) + 3 > 2 max|N[k]| + 1:
-    balanced base-B digits are unique, so equal keys are equal columns and conversely."""
+    are. Equal columns have equal sums c N for any fixed integer row c, so if the m numbers c N are
+    pairwise distinct, so are the columns (None). Else each column gets the key sum_k N[k] B^k with
+    B = 2 isqrt(sum of squares of N) + 3 > 2 max|N[k]| + 1: balanced base-B digits are unique, so
+    equal keys are equal columns and conversely."""
     N = M.numer_denom()[0]
+    c = fmpz_mat(1, N.nrows(), [pow(7, k + 1, 2 ** 61 - 1) for k in range(N.nrows())])
+    if len(set((c * N).entries())) == N.ncols():
+        return None
     S = N * N.transpose()
     B = 2 * sum((S[i, i] for i in range(S.nrows())), fmpz(0)).isqrt() + 3
     keys = (fmpz_mat(1, N.nrows(), [B ** k for k in range(N.nrows())]) * N).entries()
@@ -52,21 +57,13 @@ def equal_columns(M: fmpq_mat) -> tuple[int, int] | None:
 
 def row_gram(blocks: list):
     """A A^T for A the rows of the matrices ``blocks`` (each with m columns, all fmpq_mat or all
-    fmpz_mat) stacked, computed block by block (A itself is never formed)."""
-    sizes = [B.nrows() for B in blocks]
-    n = sum(sizes)
-    G = type(blocks[0])(n, n)
-    r0 = 0
-    for a, A in enumerate(blocks):
-        c0 = r0
-        for B in blocks[a:]:
-            P = A * B.transpose()
-            for i in range(A.nrows()):
-                for j in range(B.nrows()):
-                    G[r0 + i, c0 + j] = G[c0 + j, r0 + i] = P[i, j]
-            c0 += B.nrows()
-        r0 += A.nrows()
-    return G
+    fmpz_mat) stacked, computed block by block (A itself is never formed): the (a, b) block of
+    A A^T is A_a A_b^T, and the (b, a) block its transpose."""
+    ts = [B.transpose() for B in blocks]
+    P = {(a, b): blocks[a] * ts[b] for a in range(len(blocks)) for b in range(a, len(blocks))}
+    spans = [(a, i) for a, B in enumerate(blocks) for i in range(B.nrows())]
+    n = len(spans)
+    return type(blocks[0])(n, n, [P[a, b][i, j] if a <= b else P[b, a][j, i] for a, i in spans for b, j in spans])
 
 
 def elementwise(M: fmpq_mat, f) -> fmpq_mat:
@@ -76,14 +73,13 @@ def elementwise(M: fmpq_mat, f) -> fmpq_mat:
 def affine(W: fmpq_mat, A: fmpq_mat, b: fmpq_mat) -> fmpq_mat:
     """W A + b 1^T, exactly, as one integer matrix product: with W = Wn/dW, A = An/dA and
     b = bn/db (integer matrices over common denominators) and L = lcm(dW dA, db), W A + b 1^T
-    equals ((L / (dW dA)) Wn An + (L / db) bn 1^T) / L; the entries are reduced once, at the end."""
+    equals (((L / (dW dA)) Wn) An + ((L / db) bn) 1^T) / L; the entries are reduced once, at the end."""
     Wn, dW = W.numer_denom()
     An, dA = A.numer_denom()
     bn, db = b.numer_denom()
     m = A.ncols()
     L = (dW * dA).lcm(db)
-    B = fmpz_mat(bn.nrows(), m, [v * (L // db) for v in bn.entries() for _ in range(m)])
-    return fmpq_mat(Wn * An * (L // (dW * dA)) + B) / L
+    return fmpq_mat((Wn * (L // (dW * dA))) * An + (bn * (L // db)) * fmpz_mat(1, m, [1] * m)) / L
 
 
 def forward(prob: Problem, params: dict, X: fmpq_mat | None = None):

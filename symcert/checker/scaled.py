@@ -18,7 +18,9 @@ rational matrices of :mod:`symcert.checker.kernel`:
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import gt, lt, or_
 
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
@@ -56,29 +58,31 @@ def ones(rows: int, cols: int) -> fmpz_mat:
 
 
 def affine(W: Scaled, A: Scaled, b: Scaled) -> Scaled:
-    """W A + b 1^T over L = lcm(dW dA, db) (module docstring)."""
+    """W A + b 1^T over L = lcm(dW dA, db) (module docstring). The factor L / (dW dA) multiplies
+    the numerators of W before the product, ((L / (dW dA)) Wn) An = (L / (dW dA)) (Wn An): the same
+    integers, with one multiplication per weight instead of one per result."""
     dWA = W.d * A.d
     L = dWA.lcm(b.d)
-    return Scaled(W.N * A.N * (L // dWA) + (b.N * (L // b.d)) * ones(1, A.N.ncols()), L)
+    return Scaled((W.N * (L // dWA)) * A.N + (b.N * (L // b.d)) * ones(1, A.N.ncols()), L)
 
 
 def pieces(act, Z: Scaled) -> list:
-    """(piece index, on a breakpoint?) of every entry of Z, row by row: q n compared with p d for
-    each breakpoint p / q (module docstring)."""
-    bps = [(bp.p, bp.q) for bp in act.breakpoints]
-    d, out = Z.d, []
-    for n in Z.N.entries():
-        k, kink = 0, False
-        for p, q in bps:
-            s = q * n - p * d
-            if s < 0:
-                break
-            if s == 0:
-                kink = True
-                break
-            k += 1
-        out.append((k, kink))
-    return out
+    """(piece index, on a breakpoint?) of every entry of Z, row by row.
+
+    For z = n / d (d > 0) and a breakpoint t = p / q (q > 0): z > t iff q n > p d iff n > p d / q
+    iff n > F with F = floor(p d / q) (n is an integer), and z = t iff q divides p d and n = F.
+    The breakpoints increase strictly (problem.activation checks it), so the floors F_0 <= F_1 <= ...
+    do not decrease, and the breakpoints below z are those with F_i < n: a first stretch of the
+    list, of length k = bisect_left(F, n), the index of z's piece. z is on a breakpoint iff it is on
+    breakpoint k (below k, F_i < n; above k, an exact F_i = n would give t_k < t_i = z <= t_k):
+    iff q_k divides p_k d and F_k = n."""
+    d = Z.d
+    F = [(bp.p * d) // bp.q for bp in act.breakpoints]
+    exact = [(bp.p * d) % bp.q == 0 for bp in act.breakpoints]
+    nb = len(F)
+    inside = [(k, False) for k in range(nb + 1)]
+    on = [(k, True) for k in range(nb + 1)]
+    return [on[k] if k < nb and exact[k] and F[k] == n else inside[k] for n in Z.N.entries() for k in (bisect_left(F, n),)]
 
 
 def _common(values) -> fmpz:
@@ -89,12 +93,19 @@ def _common(values) -> fmpz:
 
 
 def activate(act, Z: Scaled, pcs: list) -> Scaled:
-    """h(Z) entrywise, as ((D s_k) n + (D c_k) d) / (D d) on each entry's piece k."""
+    """h(Z) entrywise, as ((D s_k) n + (D c_k) d) / (D d) on each entry's piece k. The numerators
+    start as a copy of N, right where D s_k = 1 and D c_k = 0; every other entry is overwritten
+    with (D s_k) n + (D c_k) d."""
     D = _common((*act.slopes, *act.intercepts))
     s = [(a * D).p for a in act.slopes]
     c = [(b * D).p * Z.d for b in act.intercepts]
-    vals = [s[k] * n + c[k] for n, (k, _) in zip(Z.N.entries(), pcs)]
-    return Scaled(fmpz_mat(Z.N.nrows(), Z.N.ncols(), vals), D * Z.d)
+    keep = [sk == 1 and ck == 0 for sk, ck in zip(s, c)]
+    M, m = fmpz_mat(Z.N), Z.N.ncols()
+    for t, (k, _) in enumerate(pcs):
+        if not keep[k]:
+            i, j = divmod(t, m)
+            M[i, j] = c[k] if s[k] == 0 else s[k] * M[i, j] + c[k]
+    return Scaled(M, D * Z.d)
 
 
 def forward(prob, params: dict, xs: Scaled | None = None) -> tuple:
@@ -173,22 +184,26 @@ def interior_one_layer(prob, params: dict, fwd, r: fmpq):
     the box of radius r, else (neuron, sample, z, rad, lo, hi) of the first that does not.
 
     The radius of z_ij over the box is rad_j = r (sum_k |x_kj| + 1) (kernel.box_radii with exact
-    inputs), = r (S_j + dX) / dX with S = 1^T |Xn|. With z = n / d, r = a / c, an end p / q (all
-    denominators > 0), T = n c dX, rhs_j = d a (S_j + dX) and D0 = d c dX (multiplying by
-    q d c dX > 0): z - rad_j > lo iff q (T - rhs_j) > p D0, and z + rad_j < hi iff
-    p D0 > q (T + rhs_j)."""
+    inputs), = r (S_j + dX) / dX with S = 1^T |Xn|. z stays inside its piece iff it is farther
+    than rad_j from every breakpoint: the ends of its piece are the nearest breakpoints below and
+    above it (a z on a breakpoint fails both tests). With z = n / d, r = a / c and a breakpoint p / q (all
+    denominators > 0), multiplying by q d c dX > 0: |z - p / q| > rad_j iff |G| > q R_j with
+    G = q c dX n - p d c dX and R_j = d a (S_j + dX), i.e. G > q R_j or G < -q R_j."""
     (Z,), (pcs,), X = fwd[0], fwd[1], fwd[2][0]
     S = abs_col_sums(X)
-    a, c, d, m = r.p, r.q, Z.d, Z.N.ncols()
-    D0 = d * c * X.d
-    T = Z.N * (c * X.d)
-    Rm = ones(Z.N.nrows(), 1) * fmpz_mat(1, m, [d * a * (s + X.d) for s in S])
-    ends = [prob.act.piece_bounds(k) for k in range(len(prob.act.slopes))]
-    lows = [None if lo is None else (lo.q, lo.p * D0) for lo, _ in ends]
-    highs = [None if hi is None else (hi.q, hi.p * D0) for _, hi in ends]
-    for t, (u, v, (k, _)) in enumerate(zip((T - Rm).entries(), (T + Rm).entries(), pcs)):
-        lo, hi = lows[k], highs[k]
-        if (lo is not None and not lo[0] * u > lo[1]) or (hi is not None and not hi[1] > hi[0] * v):
-            i, j = divmod(t, m)
-            return i, j, Z.entry(i, j), r * fmpq(S[j] + X.d, X.d), ends[k][0], ends[k][1]
-    return None
+    a, c, d, m, rows = r.p, r.q, Z.d, Z.N.ncols(), Z.N.nrows()
+    R = fmpz_mat(1, m, [s + X.d for s in S]) * (d * a)
+    first = None
+    for bp in prob.act.breakpoints:
+        G = Z.N * (bp.q * c * X.d)
+        if bp.p != 0:
+            G = G - ones(rows, 1) * ones(1, m) * (bp.p * d * c * X.d)
+        G, up, down = G.entries(), (R * bp.q).entries() * rows, (R * -bp.q).entries() * rows
+        far = list(map(or_, map(gt, G, up), map(lt, G, down)))
+        if not all(far):
+            first = min(far.index(False), first if first is not None else len(far))
+    if first is None:
+        return None
+    i, j = divmod(first, m)
+    lo, hi = prob.act.piece_bounds(pcs[first][0])
+    return i, j, Z.entry(i, j), r * fmpq(S[j] + X.d, X.d), lo, hi

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flint import fmpq, fmpq_mat
-
-from symcert.checker.api import kernel
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
 
 def augmented(X: fmpq_mat) -> fmpq_mat:
@@ -58,34 +56,49 @@ def nullspace(A: fmpq_mat) -> fmpq_mat:
 
 
 def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:
+    """The fit over integer numerators. With X = NX / dX and Y = NY / dY (one denominator each),
+    X' = [NX; dX 1^T] = dX X~, so G' = X' X'^T = dX^2 G and B' = X' NY^T = dX dY B for the normal
+    equations G R^T = B: G' has the pivots of G, and R^T = (dX / dY) G'^-1 B' on them. With
+    R = Rn / dR, the fitted values are F / (dR dX), F = Rn_W NX + dX Rn_b 1^T (reduced once, at
+    the end), and the residual is E / (dR dX dY) with E = dY F - (dR dX) NY, so the loss is
+    trace(E E^T) / (2 (dR dX dY)^2)."""
     dx, m, dy = X.nrows(), X.ncols(), Y.nrows()
-    # G = X~ X~^T and B = X~ Y^T assembled from blocks (X~ = [X; 1^T] itself is never formed):
-    # G = [[X X^T, X 1], [1^T X^T, m]], B = [[X Y^T], [1^T Y^T]]
-    ones = fmpq_mat(m, 1, [1] * m)
-    XXt, X1, XYt, Y1 = X * X.transpose(), X * ones, X * Y.transpose(), Y * ones
+    NX, dX = X.numer_denom()
+    NY, dY = Y.numer_denom()
+    dX, dY = fmpz(dX), fmpz(dY)
+    # G' and B' from blocks (X' itself is never formed): G' = [[NX NX^T, dX NX 1], [dX 1^T NX^T, dX^2 m]],
+    # B' = [[NX NY^T], [dX 1^T NY^T]]
+    ones = fmpz_mat(m, 1, [1] * m)
+    XXt, X1, XYt, Y1 = NX * NX.transpose(), NX * ones, NX * NY.transpose(), NY * ones
     n = dx + 1
-    G = fmpq_mat(n, n)
-    B = fmpq_mat(n, dy)  # (dx+1) x dy
+    G = fmpz_mat(n, n)
+    B = fmpz_mat(n, dy)
     for i in range(dx):
         for j in range(dx):
             G[i, j] = XXt[i, j]
-        G[i, dx] = G[dx, i] = X1[i, 0]
+        G[i, dx] = G[dx, i] = dX * X1[i, 0]
         for k in range(dy):
             B[i, k] = XYt[i, k]
-    G[dx, dx] = m
+    G[dx, dx] = dX * dX * m
     for k in range(dy):
-        B[dx, k] = Y1[k, 0]
-    pivots = pivot_columns(*G.rref())
-    Gs = fmpq_mat(len(pivots), len(pivots), [G[i, j] for i in pivots for j in pivots])
-    Bs = fmpq_mat(len(pivots), B.ncols(), [B[i, j] for i in pivots for j in range(B.ncols())])
-    sol = Gs.solve(Bs)
-    R = fmpq_mat(n, B.ncols())
+        B[dx, k] = dX * Y1[k, 0]
+    rref, _, rank = G.rref()
+    pivots = pivot_columns(rref, rank)
+    Gs = fmpz_mat(len(pivots), len(pivots), [G[i, j] for i in pivots for j in pivots])
+    Bs = fmpz_mat(len(pivots), dy, [B[i, j] for i in pivots for j in range(dy)])
+    sol = Gs.solve(Bs) * fmpq(dX, dY)
+    Rt = fmpq_mat(dy, n)  # R^T: dy x (dx+1), zero off the pivots
     for a, i in enumerate(pivots):
-        for j in range(B.ncols()):
-            R[i, j] = sol[a, j]
-    Rt = R.transpose()  # dy x (dx+1)
+        for j in range(dy):
+            Rt[j, i] = sol[a, j]
     W = fmpq_mat(dy, dx, [Rt[i, j] for i in range(dy) for j in range(dx)])
     b = fmpq_mat(dy, 1, [Rt[i, dx] for i in range(dy)])
-    fitted = kernel.affine(W, X, b)  # = Rt X~
-    loss = kernel.sq_norm(fitted - Y) / 2
-    return AffineFit(W, b, fitted, loss)
+    Rn, dR = Rt.numer_denom()
+    Wn = fmpz_mat(dy, dx, [Rn[i, j] for i in range(dy) for j in range(dx)])
+    bn = fmpz_mat(dy, 1, [Rn[i, dx] * dX for i in range(dy)])
+    F = Wn * NX + bn * fmpz_mat(1, m, [1] * m)
+    L = fmpz(dR) * dX
+    E = F * dY - NY * L
+    EEt = E * E.transpose()
+    loss = fmpq(sum((EEt[i, i] for i in range(dy)), fmpz(0)), 2 * (L * dY) ** 2)
+    return AffineFit(W, b, fmpq_mat(F) / L, loss)

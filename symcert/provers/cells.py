@@ -1,7 +1,9 @@
 """Finding an explicit box radius inside the activation cell of a point (untrusted)."""
 from __future__ import annotations
 
-from flint import fmpq
+from operator import sub
+
+from flint import fmpq, fmpz, fmpz_mat
 
 from symcert.checker.api import kernel, scaled
 from symcert.checker.api import Problem
@@ -11,28 +13,38 @@ def interior_radius_one_layer(prob: Problem, params: dict, fwd, max_halvings: in
     """:func:`interior_radius` for one hidden layer from ``fwd = scaled.forward(prob, params)``
     (integer numerators), with the same result: the box of radius r fits iff r < t, where t is the
     least (slack to the piece's end) / (radius at r = 1) over the pre-activations (see
-    scaled.interior_one_layer). With z = n / d, an end p / q and radius (S_j + dX) / dX at r = 1,
-    the ratio is (dX / d) (q n - p d) / (q (S_j + dX)) (or (p d - q n) for an upper end); the least
-    is found by cross-multiplying integers, and the chosen r is confirmed by the checker's test."""
+    scaled.interior_one_layer), so the answer is r = 2^-K with K the least k >= 0 with 2^-k < t;
+    that r is confirmed by the checker's test.
+
+    With z = n / d, Q the lcm of the breakpoints' denominators and the radius (S_j + dX) / dX at
+    r = 1, the distance of z to breakpoint p / q times Q d is |G| with G = Q n - (Q p / q) d, so
+    2^-k < distance / radius iff A 2^k > B_j with A = dX |G| and B_j = Q d (S_j + dX). Per distance
+    the least such k is max(0, e) or e + 1, e = bitlen(B_j) - bitlen(A)
+    (A 2^(e - 1) < 2^(bitlen B - 1) <= B < 2^(bitlen B) <= A 2^(e + 1)), and K is the largest of
+    these over every entry and every breakpoint: the nearest breakpoint to z is an end of z's piece
+    (the breakpoints increase), and a farther one has the larger distance, so the smaller k. With e*
+    the largest e, K = e* + 1 if some distance of e = e* has A 2^e* <= B_j, else e* (K = 0 when e* < 0)."""
     if scaled.first_kink(fwd[1], prob.m):
         return None
-    (Z,), (pcs,), X = fwd[0], fwd[1], fwd[2][0]
-    den = [s + X.d for s in scaled.abs_col_sums(X)]
-    d, m, best = Z.d, Z.N.ncols(), None  # best = (a, b): the least ratio so far is a / b, b > 0
-    ends = [prob.act.piece_bounds(k) for k in range(len(prob.act.slopes))]
-    sides = [[(q, p * d, s) for e, s in ((lo, 1), (hi, -1)) if e is not None for p, q in ((e.p, e.q),)] for lo, hi in ends]
-    for t, (n, (k, _)) in enumerate(zip(Z.N.entries(), pcs)):
-        for q, pd, s in sides[k]:
-            a, b = s * (q * n - pd), q * den[t % m]  # s = 1: q n - p d (lower end); s = -1: p d - q n (upper)
-            if best is None or a * best[1] < best[0] * b:
-                best = (a, b)
-    tb = None if best is None else fmpq(best[0] * X.d, best[1] * d)
-    r = fmpq(1)
-    for _ in range(max_halvings):
-        if tb is None or r < tb:
-            return r if scaled.interior_one_layer(prob, params, fwd, r) is None else None
-        r /= 2
-    return None
+    (Z,), X = fwd[0], fwd[2][0]
+    bps, d, m = prob.act.breakpoints, Z.d, Z.N.ncols()
+    Q = fmpz(1)
+    for bp in bps:
+        Q = Q.lcm(bp.q)
+    B = (fmpz_mat(1, m, [s + X.d for s in scaled.abs_col_sums(X)]) * (Q * d)).entries()
+    bits, B = list(map(fmpz.bit_length, B)) * Z.N.nrows(), B * Z.N.nrows()  # per entry, row by row
+    J = scaled.ones(Z.N.nrows(), 1) * scaled.ones(1, m) if any(bp.p != 0 for bp in bps) else None
+    K = 0
+    for bp in bps:
+        A = ((Z.N * Q if bp.p == 0 else Z.N * Q - J * (bp.p * (Q // bp.q) * d)) * X.d).entries()
+        e = list(map(sub, bits, map(fmpz.bit_length, A)))
+        top = max(e)
+        if top >= 0:
+            K = max(K, top + any(abs(a) << top <= b for v, a, b in zip(e, A, B) if v == top))
+    if K >= max_halvings:
+        return None
+    r = fmpq(1, 2 ** K)
+    return r if scaled.interior_one_layer(prob, params, fwd, r) is None else None
 
 
 def interior_radius(prob: Problem, params: dict, max_halvings: int = 200, fwd=None) -> fmpq | None:

@@ -77,7 +77,7 @@ def _no_affine_fit(prob, ctx, obs, p):
 
 
 def _distinct(prob, ctx, obs, p):
-    same = kernel.equal_columns(prob.X)
+    same = kernel.equal_columns(prob.X, ctx.xs().N if hasattr(ctx, "xs") else None)
     if same:
         return False, f"inputs {same[0] + 1} and {same[1] + 1} are equal"
     return True, f"{prob.m} distinct inputs"

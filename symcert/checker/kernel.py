@@ -32,15 +32,16 @@ def normal_equations(R: fmpq_mat, X: fmpq_mat) -> fmpq_mat:
     return fmpq_mat(R.nrows(), dx + 1, [v for i in range(R.nrows()) for v in (*(RX[i, j] for j in range(dx)), R1[i, 0])])
 
 
-def equal_columns(M: fmpq_mat) -> tuple[int, int] | None:
+def equal_columns(M: fmpq_mat, N: fmpz_mat | None = None) -> tuple[int, int] | None:
     """The first (s, t), s < t, with column t of M equal to an earlier column s; None if all differ.
 
     With M = N / d over one common denominator, columns are equal iff their integer columns of N
     are. Equal columns have equal sums c N for any fixed integer row c, so if the m numbers c N are
     pairwise distinct, so are the columns (None). Else each column gets the key sum_k N[k] B^k with
     B = 2 isqrt(sum of squares of N) + 3 > 2 max|N[k]| + 1: balanced base-B digits are unique, so
-    equal keys are equal columns and conversely."""
-    N = M.numer_denom()[0]
+    equal keys are equal columns and conversely. ``N``, if given, is such an integer matrix of M
+    (M = N / d for some d > 0; e.g. scaled.inputs), used instead of computing one."""
+    N = M.numer_denom()[0] if N is None else N
     c = fmpz_mat(1, N.nrows(), [pow(7, k + 1, 2 ** 61 - 1) for k in range(N.nrows())])
     if len(set((c * N).entries())) == N.ncols():
         return None

@@ -149,7 +149,8 @@ def gradient_squared(prob, params: dict, fwd) -> dict:
     slope = [(a * D).p for a in prob.act.slopes]
     grad = {}
     for l in range(prob.depth, 0, -1):
-        grad[f"W{l}"] = G.times(acts[l - 1].transpose())
+        A = acts[l - 1]  # G A^T = (A G^T)^T: the long A is not copied into its transpose
+        grad[f"W{l}"] = Scaled((A.N * G.N.transpose()).transpose(), G.d * A.d)
         grad[f"b{l}"] = Scaled(G.N * ones(G.N.ncols(), 1), G.d)
         if l > 1:
             back = of(params[f"W{l}"]).transpose().times(G)
@@ -160,9 +161,14 @@ def gradient_squared(prob, params: dict, fwd) -> dict:
 
 def inputs(prob) -> Scaled:
     """``of(prob.X)``; its column sums of |N| (abs_col_sums) are taken from the reading when
-    prob.x_abs = (X0, R, den) was made for this very X (X0 is prob.X): den sum_k |X_kj| = R_j, so
-    S_j = sum_k |N_kj| = d R_j / den, an integer (checked: else they are computed entry by entry)."""
-    X, seed = of(prob.X), getattr(prob, "x_abs", None)
+    prob.x_abs = (X0, R, den[, N0]) was made for this very X (X0 is prob.X): den sum_k |X_kj| = R_j, so
+    S_j = sum_k |N_kj| = d R_j / den, an integer (checked: else they are computed entry by entry).
+    Packed data was read as X = N0 / den with den its least common denominator (exact/packed.py),
+    which is ``of(prob.X)`` itself (numer_denom gives the least common denominator and the
+    numerators over it), so N0 is taken as it is."""
+    seed = getattr(prob, "x_abs", None)
+    own = seed is not None and seed[0] is prob.X and len(seed) == 4 and (seed[3].nrows(), seed[3].ncols()) == (prob.X.nrows(), prob.X.ncols())
+    X = Scaled(seed[3], fmpz(seed[2])) if own else of(prob.X)
     if seed is not None and seed[0] is prob.X and len(seed[1]) == X.N.ncols():
         S = [divmod(X.d * r, seed[2]) for r in seed[1]]
         if all(rem == 0 for _, rem in S):

@@ -8,6 +8,7 @@ is kept and the others get weight 0, which is still a minimiser.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
@@ -22,8 +23,14 @@ def augmented(X: fmpq_mat) -> fmpq_mat:
 class AffineFit:
     weights: fmpq_mat  # dy x dx
     bias: fmpq_mat  # dy x 1
-    fitted: fmpq_mat  # dy x m
+    fitted_num: fmpz_mat  # dy x m: the fitted values are fitted_num / fitted_den (not reduced)
+    fitted_den: fmpz
     loss: fmpq
+
+    @cached_property
+    def fitted(self) -> fmpq_mat:
+        """The fitted values (dy x m) in lowest terms, reduced when first asked for."""
+        return fmpq_mat(self.fitted_num) / self.fitted_den
 
     def residual(self, Y: fmpq_mat) -> fmpq_mat:
         return self.fitted - Y
@@ -101,4 +108,4 @@ def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:
     E = F * dY - NY * L
     EEt = E * E.transpose()
     loss = fmpq(sum((EEt[i, i] for i in range(dy)), fmpz(0)), 2 * (L * dY) ** 2)
-    return AffineFit(W, b, fmpq_mat(F) / L, loss)
+    return AffineFit(W, b, F, L, loss)

@@ -73,7 +73,7 @@ def check_hypotheses(data: Dataset, hidden: int, act: dict, prob=None):
     if hidden < 2:
         raise HypothesisViolation(CLAIM_ID, "C1.4", f"hidden width d1 = {hidden} < 2")
     X = prob.X if prob is not None else fmpq_mat(data.m, data.dx, [v for row in data.inputs for v in row]).transpose()
-    same = kernel.equal_columns(X)
+    same = kernel.equal_columns(X, scaled.inputs(prob).N if prob is not None else None)
     if same:
         x = data.inputs[same[1]]
         raise HypothesisViolation(CLAIM_ID, "C1.2", f"samples {same[0] + 1} and {same[1] + 1} have the same input ({', '.join(fr(v) for v in x)})")
@@ -110,7 +110,7 @@ def _risk(prob, params: dict, fwd=None) -> fmpq:
 
 
 def local_minimum(fit, hidden: int, dx: int, sp: fmpq, alpha: fmpq) -> tuple[dict, fmpq]:
-    num, den = fit.fitted.numer_denom()  # fitted values num / den: the minimum over integers
+    num, den = fit.fitted_num, fit.fitted_den  # fitted values num / den: the minimum over integers
     eta = min(fmpq(-1), 2 * fmpq(min(num.entries()), den))
     W1 = fmpq_mat(hidden, dx)
     for j in range(dx):
@@ -130,10 +130,11 @@ def _split(values: list, targets: list, kappa: fmpq, best: bool = False):
     with ``best`` the j of largest decrease is taken (used after a tilt, where only the splits
     of formerly tied values beat the cost of the tilt).
     """
-    m = len(values)
     # sort, partial sums and gaps in Python integers over one common denominator D
-    # (values[i] = V[i] / D, targets[i] = T[i] / D); rationals only at candidate splits
-    Vn, dv = fmpq_mat(1, m, values).numer_denom()
+    # (values[i] = V[i] / D, targets[i] = T[i] / D); rationals only at candidate splits.
+    # ``values`` may be given as (integer row matrix, its denominator) instead of a list
+    Vn, dv = values if isinstance(values, tuple) else fmpq_mat(1, len(values), values).numer_denom()
+    m = Vn.ncols()
     Tn, dt = fmpq_mat(1, m, targets).numer_denom()
     dv, dt = int(dv), int(dt)
     V = [int(v) * dt for v in Vn.entries()]
@@ -177,7 +178,7 @@ def better_point(prob, data: Dataset, fit, hidden: int, sp, sm, l0, tilt_start=f
     y = [row[0] for row in data.targets]
     wx = [fit.weights[0, j] for j in range(data.dx)]
     wb = fit.bias[0, 0]
-    split = _split(list(fit.fitted.entries()), y, kappa)
+    split = _split((fit.fitted_num, fit.fitted_den), y, kappa)
     if split is not None:
         j0, beta, gamma = split
         pt = _split_point(wx, wb, hidden, sp, sm, beta, gamma)

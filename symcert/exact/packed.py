@@ -12,13 +12,17 @@ each row holds exactly ``cols`` integers separated by single commas, nothing els
 D must be the least common denominator: gcd(D, every n_ij) = 1. So every rational matrix has
 exactly one packed text, and a changed digit changes the value.
 
-Why the reading below accepts exactly this syntax: after the checks that (1) only the characters
-``0-9 , -`` occur, (2) each row has ``cols - 1`` commas, (3) no ``-0`` occurs and no ``0`` is
-followed by a digit at the start of a number, every comma-separated token is nonempty text over
-``0-9 -``; Python's ``int`` accepts such a token exactly when it is ``-?[0-9]+`` (underscores and
-spaces, which ``int`` also allows, cannot occur), and (3) makes that ``-?[0-9]+`` canonical. A
-token of more than MAX_PACKED_DIGITS characters is refused before ``int`` sees it, so the
-4,300-digit int/str limit never applies. The work is a few passes of C code per block of rows.
+Why the reading below accepts exactly this syntax. Python's ``int`` accepts a text exactly when
+it is optional whitespace, an optional sign, digits with single underscores between them, and
+optional whitespace, where digits and whitespace may be non-ASCII. The reading checks (1) that
+the text is ASCII and holds none of ``+``, ``_`` and the ASCII whitespace ``int`` skips (space,
+``\t \n \x0b \x0c \r \x1c-\x1f``), (2) that each row has ``cols - 1`` commas, so that splitting at
+commas gives ``cols`` tokens per row, and (3) that no ``-0`` occurs and no token starts with ``0``
+followed by a digit. A token that ``int`` then accepts is therefore ``-?[0-9]+``, and (3) makes it
+canonical; a token it refuses (an empty one, ``1-2``, a letter) is an error naming the row. A
+token of more than MAX_PACKED_DIGITS characters is refused before ``int`` sees it (no row is
+longer than that, or no token is), so the 4,300-digit int/str limit never applies. The work is a
+few passes of C code per block of rows.
 """
 from __future__ import annotations
 
@@ -34,6 +38,8 @@ KEYS = ("denominator", "rows")
 PACKED_MAX_BITS = 13_000  # a writer packs integers of at most this many bits (3,914 digits < MAX_PACKED_DIGITS)
 BLOCK = 2048  # rows joined and split at a time (bounds the temporary strings)
 _BAD = re.compile(r"[^0-9,\-]")  # used only to name the bad character
+_INT_EXTRAS = "+_ \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # ASCII characters int() accepts besides 0-9 and -
+_LEADING_ZERO = re.compile(r",0[0-9]")  # searched in "," + text
 _DEN = re.compile(r"[1-9][0-9]*\Z")
 
 
@@ -77,25 +83,30 @@ def _block(part: list, cols: int, first: int) -> list:
         i = next(i for i, r in enumerate(part) if r.count(",") != cols - 1)
         raise PackedSyntaxError(f"rows[{first + i}]: expected {cols} integers separated by commas, got {part[i].count(',') + 1}")
     text = ",".join(part)
-    bare = text.replace(",", "").replace("-", "")
-    if not (bare.isascii() and (bare.isdigit() or not bare)):  # ASCII digits only: isdigit alone admits other digits
-        bad = _BAD.search(text)
-        raise PackedSyntaxError(f"rows[{first + text.count(',', 0, bad.start()) // cols}]: character {bad.group()!r} "
-                                "(only digits, '-' and ',' occur)")
+    if not text.isascii() or any(c in text for c in _INT_EXTRAS):
+        _bad_character(text, cols, first)
     tokens = text.split(",")
-    if max(map(len, tokens)) > MAX_PACKED_DIGITS:
+    if max(map(len, part)) > MAX_PACKED_DIGITS and max(map(len, tokens)) > MAX_PACKED_DIGITS:
         t = next(i for i, s in enumerate(tokens) if len(s) > MAX_PACKED_DIGITS)
         raise PackedSyntaxError(f"rows[{first + t // cols}]: an integer longer than {MAX_PACKED_DIGITS} characters (MAX_PACKED_DIGITS)")
-    edges = "," + text
-    if "-0" in text or any(",0" + d in edges for d in "0123456789"):
+    if "-0" in text or _LEADING_ZERO.search("," + text):
         t = next((i for i, s in enumerate(tokens) if s.startswith(("-0", "0")) and s != "0"), None)
         if t is not None:  # else the "-0" is inside a token ("1-0"), which int() refuses below
             raise PackedSyntaxError(f"rows[{first + t // cols}]: integer {tokens[t][:40]!r} is not canonical (no leading zero, no -0)")
     try:
         return list(map(int, tokens))
     except ValueError:
+        _bad_character(text, cols, first)
         t = next(i for i, s in enumerate(tokens) if not _integer(s))
         raise PackedSyntaxError(f"rows[{first + t // cols}]: {tokens[t][:40]!r} is not an integer") from None
+
+
+def _bad_character(text: str, cols: int, first: int) -> None:
+    """Raise naming the first character of ``text`` other than 0-9 , - (if there is one)."""
+    bad = _BAD.search(text)
+    if bad:
+        raise PackedSyntaxError(f"rows[{first + text.count(',', 0, bad.start()) // cols}]: character {bad.group()!r} "
+                                "(only digits, '-' and ',' occur)")
 
 
 def _integer(s: str) -> bool:

@@ -113,13 +113,27 @@ def read_matrix(value, rows: int, cols: int, path: str) -> Read:
     """Read a matrix once, so that a problem statement holding the same texts reuses it (``reads``
     of :func:`problem`; e.g. ``certify --data`` reads a CSV file's cells, which become the
     certificate's data, and checks the certificate's bytes without reading them again)."""
+    return Read(_text(value), *_turned(value, rows, cols, path))
+
+
+def _turned(value, rows: int, cols: int, path: str) -> tuple[fmpq_mat, tuple | None]:
+    """(M^T, A) for (M, A) = matrix_abs(value, rows, cols, path), with A's numerators (packed
+    data) turned too. Packed data is turned as integers first: M^T = N^T / den, so the rational
+    matrix is formed once, in the orientation kept."""
+    if packed.is_packed(value):
+        N, den, R = _packed(value, rows, cols, path)
+        NT = N.transpose()
+        del N
+        return (fmpq_mat(NT) / den if den != 1 else fmpq_mat(NT)), (R, den, NT)
     M, row_abs = matrix_abs(value, rows, cols, path)
-    return Read(_text(value), M.transpose(), _transposed(row_abs))
+    return M.transpose(), row_abs
 
 
-def _transposed(row_abs):
-    """The row sums of :func:`matrix_abs`, its numerators (packed data) turned like the matrix."""
-    return row_abs if row_abs is None or len(row_abs) == 2 else (row_abs[0], row_abs[1], row_abs[2].transpose())
+def _packed(value, rows: int, cols: int, path: str):
+    try:
+        return packed.parse(value, rows, cols)
+    except packed.PackedSyntaxError as exc:
+        raise FormatError(path, value, f"packed matrix of {rows} x {cols}: {exc}") from None
 
 
 def _columns(value, rows: int, cols: int, path: str, reads: tuple) -> tuple[fmpq_mat, tuple | None]:
@@ -131,8 +145,7 @@ def _columns(value, rows: int, cols: int, path: str, reads: tuple) -> tuple[fmpq
     for r in reads:
         if type(r) is Read and (r.T.ncols(), r.T.nrows()) == (rows, cols) and text is not None and r.text == text:
             return r.T, r.row_abs
-    M, row_abs = matrix_abs(value, rows, cols, path)
-    return M.transpose(), _transposed(row_abs)
+    return _turned(value, rows, cols, path)
 
 
 def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
@@ -145,10 +158,7 @@ def matrix_abs(value, rows: int, cols: int, path: str) -> tuple[fmpq_mat, tuple 
     integer matrix N = den M, den the least common denominator, when packed (version 3,
     :mod:`symcert.exact.packed`), else None."""
     if packed.is_packed(value):
-        try:
-            N, den, R = packed.parse(value, rows, cols)
-        except packed.PackedSyntaxError as exc:
-            raise FormatError(path, value, f"packed matrix of {rows} x {cols}: {exc}") from None
+        N, den, R = _packed(value, rows, cols, path)
         return (fmpq_mat(N) / den if den != 1 else fmpq_mat(N)), (R, den, N)
     if not isinstance(value, list) or len(value) != rows:
         raise FormatError(path, value, f"expected {rows} rows of {cols} numbers")

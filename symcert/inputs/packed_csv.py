@@ -48,9 +48,11 @@ def read(text: str, width: int, dx: int) -> tuple[dict, dict] | None:
         if L.bit_length() > FAST_MAX_DENOMINATOR_BITS:
             return None
     flat = []
-    for ints, d in blocks:
+    blocks.reverse()
+    while blocks:  # each block brought to L and moved into one list, so that the two are never whole at once
+        ints, d = blocks.pop()
         flat += ints if d == L else [v * (L // d) for v in ints]
-    del blocks
+        del ints
     m, dy = len(flat) // width, width - dx
     ycols = [flat[dx + k::width] for k in range(dy)]
     for k in reversed(range(dy)):  # delete target column dx + k while the rows are dx + k + 1 wide

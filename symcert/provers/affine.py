@@ -62,7 +62,7 @@ def nullspace(A: fmpq_mat) -> fmpq_mat:
     return N
 
 
-def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:
+def least_squares(X: fmpq_mat, Y: fmpq_mat, scaled_X=None) -> AffineFit:
     """The fit over integer numerators. With X = NX / dX and Y = NY / dY (one denominator each),
     X' = [NX; dX 1^T] = dX X~, so G' = X' X'^T = dX^2 G and B' = X' NY^T = dX dY B for the normal
     equations G R^T = B: G' has the pivots of G, and R^T = (dX / dY) G'^-1 B' on them. With
@@ -70,13 +70,13 @@ def least_squares(X: fmpq_mat, Y: fmpq_mat) -> AffineFit:
     the end), and the residual is E / (dR dX dY) with E = dY F - (dR dX) NY, so the loss is
     trace(E E^T) / (2 (dR dX dY)^2)."""
     dx, m, dy = X.nrows(), X.ncols(), Y.nrows()
-    NX, dX = X.numer_denom()
+    NX, dX = X.numer_denom() if scaled_X is None else (scaled_X.N, scaled_X.d)  # scaled_X: X as N / d, if at hand
     NY, dY = Y.numer_denom()
     dX, dY = fmpz(dX), fmpz(dY)
     # G' and B' from blocks (X' itself is never formed): G' = [[NX NX^T, dX NX 1], [dX 1^T NX^T, dX^2 m]],
     # B' = [[NX NY^T], [dX 1^T NY^T]]
     ones = fmpz_mat(m, 1, [1] * m)
-    XXt, X1, XYt, Y1 = NX * NX.transpose(), NX * ones, NX * NY.transpose(), NY * ones
+    XXt, X1, XYt, Y1 = NX * NX.transpose(), NX * ones, NX * NY.transpose(), NY * ones  # one transpose of the long NX, freed at once
     n = dx + 1
     G = fmpz_mat(n, n)
     B = fmpz_mat(n, dy)

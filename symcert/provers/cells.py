@@ -5,7 +5,7 @@ from operator import sub
 
 from flint import fmpq, fmpz, fmpz_mat
 
-from symcert.checker.api import kernel, scaled
+from symcert.checker.api import kernel, scaled, stream
 from symcert.checker.api import Problem
 
 
@@ -27,24 +27,46 @@ def interior_radius_one_layer(prob: Problem, params: dict, fwd, max_halvings: in
     if scaled.first_kink(fwd[1], prob.m):
         return None
     (Z,), X = fwd[0], fwd[2][0]
-    bps, d, m = prob.act.breakpoints, Z.d, Z.N.ncols()
-    Q = fmpz(1)
-    for bp in bps:
-        Q = Q.lcm(bp.q)
-    B = (fmpz_mat(1, m, [s + X.d for s in scaled.abs_col_sums(X)]) * (Q * d)).entries()
-    bits, B = list(map(fmpz.bit_length, B)) * Z.N.nrows(), B * Z.N.nrows()  # per entry, row by row
-    J = scaled.ones(Z.N.nrows(), 1) * scaled.ones(1, m) if any(bp.p != 0 for bp in bps) else None
-    K = 0
-    for bp in bps:
-        A = ((Z.N * Q if bp.p == 0 else Z.N * Q - J * (bp.p * (Q // bp.q) * d)) * X.d).entries()
-        e = list(map(sub, bits, map(fmpz.bit_length, A)))
-        top = max(e)
-        if top >= 0:
-            K = max(K, top + any(abs(a) << top <= b for v, a, b in zip(e, A, B) if v == top))
+    K = max(_halvings(prob, fmpz_mat(1, Z.N.ncols(), [Z.N[i, j] for j in range(Z.N.ncols())]), Z.d, X)
+            for i in range(Z.N.nrows())) if Z.N.nrows() > 1 else _halvings(prob, Z.N, Z.d, X)
     if K >= max_halvings:
         return None
     r = fmpq(1, 2 ** K)
     return r if scaled.interior_one_layer(prob, params, fwd, r) is None else None
+
+
+def interior_radius_rows(prob: Problem, params: dict, xs, max_halvings: int = 200) -> fmpq | None:
+    """:func:`interior_radius_one_layer` holding one neuron's pre-activations at a time (the
+    checker's stream.row, the same values), for a first layer too large to form at once; the
+    radius is confirmed by the checker's streamed test (stream.interior)."""
+    K = 0
+    for i in range(params["W1"].nrows()):
+        Z = stream.row(params["W1"], params["b1"], i, xs)
+        if any(on for _, on in stream.pieces(prob.act, Z)):
+            return None
+        K = max(K, _halvings(prob, Z.N, Z.d, xs))
+    if K >= max_halvings:
+        return None
+    r = fmpq(1, 2 ** K)
+    return r if stream.interior(prob, params, xs, r) is None else None
+
+
+def _halvings(prob: Problem, N, d, X) -> int:
+    """The least K of the docstring above for the pre-activations N / d of one neuron (1 x m)."""
+    bps, m = prob.act.breakpoints, N.ncols()
+    Q = fmpz(1)
+    for bp in bps:
+        Q = Q.lcm(bp.q)
+    B = (fmpz_mat(1, m, [s + X.d for s in scaled.abs_col_sums(X)]) * (Q * d)).entries()
+    bits = list(map(fmpz.bit_length, B))
+    K = 0
+    for bp in bps:
+        A = ((N * Q if bp.p == 0 else N * Q - scaled.ones(1, m) * (bp.p * (Q // bp.q) * d)) * X.d).entries()
+        e = list(map(sub, bits, map(fmpz.bit_length, A)))
+        top = max(e)
+        if top >= 0:
+            K = max(K, top + any(abs(a) << top <= b for v, a, b in zip(e, A, B) if v == top))
+    return K
 
 
 def interior_radius(prob: Problem, params: dict, max_halvings: int = 200, fwd=None) -> fmpq | None:

@@ -16,7 +16,7 @@ from collections import Counter
 from flint import fmpq, fmpq_mat
 
 from symcert import certificate
-from symcert.checker.api import kernel, scaled
+from symcert.checker.api import kernel, scaled, stream
 from symcert.checker.api import FormatError, parse_problem
 from symcert.claims.base import Claim, Instance
 from symcert.errors import ConstructionFailed, HypothesisViolation, InputError
@@ -24,7 +24,7 @@ from symcert.exact.rationals import format_rational as fr
 from symcert.inputs.activations import leaky_relu, relu, relu_like_slopes
 from symcert.inputs.data import Dataset, from_rows
 from symcert.provers.affine import least_squares
-from symcert.provers.cells import interior_radius_one_layer
+from symcert.provers.cells import interior_radius_one_layer, interior_radius_rows
 from symcert.provers.smt import smt_cell_minimum_holds
 
 CLAIM_ID = "yun2019.thm1"
@@ -73,12 +73,13 @@ def check_hypotheses(data: Dataset, hidden: int, act: dict, prob=None):
     if hidden < 2:
         raise HypothesisViolation(CLAIM_ID, "C1.4", f"hidden width d1 = {hidden} < 2")
     X = prob.X if prob is not None else fmpq_mat(data.m, data.dx, [v for row in data.inputs for v in row]).transpose()
-    same = kernel.equal_columns(X, scaled.inputs(prob).N if prob is not None else None)
+    xs = scaled.inputs(prob) if prob is not None else None
+    same = kernel.equal_columns(X, xs.N if xs is not None else None)
     if same:
         x = data.inputs[same[1]]
         raise HypothesisViolation(CLAIM_ID, "C1.2", f"samples {same[0] + 1} and {same[1] + 1} have the same input ({', '.join(fr(v) for v in x)})")
     Y = prob.Y if prob is not None else fmpq_mat(data.m, 1, [row[0] for row in data.targets]).transpose()
-    fit = least_squares(X, Y)
+    fit = least_squares(X, Y, xs)
     if fit.loss == 0:
         raise HypothesisViolation(CLAIM_ID, "C1.1", "an affine map fits the data exactly (least-squares loss 0): "
                                   f"weights ({', '.join(fr(fit.weights[0, j]) for j in range(data.dx))}), bias {fr(fit.bias[0, 0])}")
@@ -103,10 +104,22 @@ def _read_problem(pj: dict, data: Dataset):
         return None
 
 
-def _risk(prob, params: dict, fwd=None) -> fmpq:
-    """The exact squared-loss risk at ``params`` (``fwd``: scaled.forward(prob, params), if computed)."""
-    fwd = scaled.forward(prob, params) if fwd is None else fwd
+def _risk(prob, params: dict, fwd=None, xs=None) -> fmpq:
+    """The exact squared-loss risk at ``params`` (``fwd``: scaled.forward(prob, params), if computed;
+    ``xs``: scaled.inputs(prob)); one neuron at a time when the first layer is large (stream.wanted)."""
+    if fwd is None and xs is not None and stream.wanted(prob, params):
+        return scaled.half_sq_norm(stream.layer(prob, params, xs).out.minus(scaled.of(prob.Y)))
+    fwd = scaled.forward(prob, params, xs) if fwd is None else fwd
     return scaled.half_sq_norm(fwd[3].minus(scaled.of(prob.Y)))
+
+
+def _minimum_risk_and_radius(prob, point: dict, xs) -> tuple:
+    """(risk, interior radius or None) at the local minimum: from the full forward pass, or one
+    neuron at a time when the first layer is large (as the checker then does)."""
+    if stream.wanted(prob, point):
+        return _risk(prob, point, xs=xs), interior_radius_rows(prob, point, xs)
+    fwd = scaled.forward(prob, point, xs)
+    return _risk(prob, point, fwd), interior_radius_one_layer(prob, point, fwd)
 
 
 def local_minimum(fit, hidden: int, dx: int, sp: fmpq, alpha: fmpq) -> tuple[dict, fmpq]:
@@ -225,15 +238,13 @@ def certify(data: Dataset, act: dict, hidden: int = 2, alpha=fmpq(1), instance: 
     first = {"inputs": [[fr(v) for v in data.inputs[0]]], "targets": [[fr(v) for v in data.targets[0]]]}
     prob = read if read is not None else dataclasses.replace(parse_problem({**pj, "data": first}), X=X, Y=Y)
     point, eta = local_minimum(fit, hidden, data.dx, sp, alpha)
-    fwd = scaled.forward(prob, point)  # integer numerators over common denominators (checker/scaled.py)
-    loss = _risk(prob, point, fwd)
+    xs = scaled.inputs(prob)  # integer numerators over common denominators (checker/scaled.py)
+    loss, r = _minimum_risk_and_radius(prob, point, xs)
     assert loss == fit.loss, "construction error: the local minimum must output the affine fit"
-    r = interior_radius_one_layer(prob, point, fwd)
     if r is None:
         raise ConstructionFailed(f"{CLAIM_ID}: no interior radius found")
-    xs, fwd = fwd[2][0], None  # the data's numerators are kept; the minimum's layers are freed before the better point's
     better, info = better_point(prob, data, fit, hidden, sp, sm, loss, tilt_start)
-    better_loss = _risk(prob, better, scaled.forward(prob, better, xs))
+    better_loss = _risk(prob, better, xs=xs)
     obligations = [
         {"id": "gradient_zero", "kind": "gradient_zero"},
         {"id": "interior_cell", "kind": "interior_cell", "radius": fr(r)},

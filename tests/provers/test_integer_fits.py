@@ -8,7 +8,7 @@ from flint import fmpq, fmpq_mat
 from symcert.checker import scaled
 from symcert.checker.problem import PiecewiseLinear, Problem
 from symcert.provers.affine import least_squares, pivot_columns
-from symcert.provers.cells import interior_radius, interior_radius_one_layer
+from symcert.provers.cells import interior_radius, interior_radius_one_layer, interior_radius_rows
 
 
 def _plain_fit(X, Y):
@@ -77,6 +77,7 @@ def test_one_layer_radius_equals_the_rational_halving():
         prob = Problem((dx, d1, 1), act, "squared", X, fmpq_mat(1, m, [0] * m))
         r = interior_radius(prob, params)
         assert interior_radius_one_layer(prob, params, scaled.forward(prob, params)) == r
+        assert interior_radius_rows(prob, params, scaled.inputs(prob)) == r  # one neuron at a time: the same radius
         assert interior_radius_one_layer(prob, params, scaled.forward(prob, params), max_halvings=3) == (r if r is not None and r >= fmpq(1, 4) else None)
         if r is not None:
             halvings.add(r.q.bit_length() - 1)

@@ -14,7 +14,6 @@ import fnmatch
 import json
 import os
 from dataclasses import dataclass, field
-from xml.sax.saxutils import quoteattr
 
 from symcert.checker.api import Verdict, combine
 from symcert.display import shorten
@@ -250,6 +249,7 @@ def _xml_clean(text: str) -> str:
 
 
 def _attr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr  # only JUnit output needs it (it imports urllib and http.client)
     return quoteattr(_xml_clean(text))
 
 

@@ -14,7 +14,8 @@ CSV file, then runs three commands, each as its own process, one after the other
 Each command runs under a small measuring parent, which reports its children's CPU time (user +
 system, ``RUSAGE_CHILDREN``: the supervised checker child that `symcert` forks is included) and
 their peak resident memory (``ru_maxrss``). Each measurement includes starting Python and the
-imports. The ratios printed are (certify + check CPU) / floor CPU and max(certify, check) peak /
+imports (with the package's bytecode compiled once beforehand, as an installed copy has it:
+``compiled``). The ratios printed are (certify + check CPU) / floor CPU and max(certify, check) peak /
 floor peak. Every verdict must be CERTIFIED (exit 0), or the script fails.
 
 Usage (from the repository root)::
@@ -68,6 +69,22 @@ def write_csv(path: str, m: int, dx: int, seed: int = SEED) -> None:
             fh.write(",".join([_text(k, 4) for k in ks] + [_text(y, 8)]) + "\n")
 
 
+def _env(tree: str) -> dict:
+    """The environment of a measured command: ``tree`` first on the Python path, and bytecode
+    written and read (PYTHONDONTWRITEBYTECODE dropped), as an installed package has it."""
+    env = dict(os.environ, PYTHONPATH=tree + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def compiled(tree: str) -> None:
+    """Compile ``tree``'s package to bytecode once, before anything is timed: otherwise every
+    measured command would compile the package's modules from source again (when the
+    environment says not to write bytecode), a cost no installed copy pays."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(tree, "symcert")], env=_env(tree),
+                   capture_output=True, check=True)
+
+
 def measured(cmd: list, tree: str = ROOT) -> dict:
     """Run ``cmd`` (with ``tree`` first on the Python path) under a fresh measuring parent; its
     children's CPU seconds and peak MiB."""
@@ -76,14 +93,15 @@ def measured(cmd: list, tree: str = ROOT) -> dict:
              "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
              "print(json.dumps({'rc': p.returncode, 'cpu_s': r.ru_utime + r.ru_stime, 'peak_mib': r.ru_maxrss / 1024,"
              " 'out': p.stdout[-400:], 'err': p.stderr[-400:]}))\n")
-    env = dict(os.environ, PYTHONPATH=tree + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    p = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, cwd=tree, env=env)
+    p = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, cwd=tree, env=_env(tree))
     if p.returncode != 0:
         raise SystemExit(f"measuring {' '.join(cmd)} failed: {p.stderr[-400:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 def run_size(m: int, dx: int, seed: int = SEED, baseline: str | None = None) -> dict:
+    for tree in (ROOT,) + ((baseline,) if baseline else ()):
+        compiled(tree)
     with tempfile.TemporaryDirectory() as tmp:
         csv, cert = os.path.join(tmp, "data.csv"), os.path.join(tmp, "cert.json")
         write_csv(csv, m, dx, seed)

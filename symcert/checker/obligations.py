@@ -150,12 +150,18 @@ def check_gradient_zero(ctx: Context, ob: dict, path: str) -> Outcome:
     if (why := not_for(ctx.prob, "gradient_zero")):
         return Outcome("fails", why, [])
     if ctx.prob.loss == "squared":  # over integer numerators (symcert.checker.scaled); the squared loss has no kink
-        fwd = ctx.scaled(ctx.point)
-        k = scaled.first_kink(fwd[1], ctx.prob.m)
+        streamed, lay, fwd = ctx.streams(ctx.point), None, None
+        if streamed:  # one neuron at a time (stream.gradient): the full forward pass is never formed
+            lay = ctx.layer(ctx.point)
+            k = None if lay.kink is None else (1, lay.kink[0], lay.kink[1])
+        else:
+            fwd = ctx.scaled(ctx.point)
+            k = scaled.first_kink(fwd[1], ctx.prob.m)
         if k:
             l, i, j = k
             return Outcome("fails", f"risk not differentiable: layer {l} neuron {i + 1} sample {j + 1} is on a breakpoint", [RATIONAL])
-        return _gradient_outcome(ctx, scaled.gradient_squared(ctx.prob, ctx.point, fwd), lambda G: (G.N.entries(), G.N.ncols(), G.entry))
+        grad = stream.gradient(ctx.prob, ctx.point, ctx.xs(), lay) if streamed else scaled.gradient_squared(ctx.prob, ctx.point, fwd)
+        return _gradient_outcome(ctx, grad, lambda G: (G.N.entries(), G.N.ncols(), G.entry))
     fwd = ctx.forward(ctx.point)
     pre = fwd[0]
     k = kernel.kinks(ctx.prob, pre)
@@ -248,15 +254,13 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
     if missing:
         return missing
     Wb, bb = affine_fit(ob, prob, path)
-    pcs, xs = ctx.scaled(ctx.point)[1], ctx.scaled(ctx.point)[2][0]
-    for l, pc in enumerate(pcs, start=1):
-        for i in range(prob.widths[l]):
-            pieces = {k for k, _ in pc[i * prob.m:(i + 1) * prob.m]}
-            if len(pieces) > 1:
-                return Outcome("fails", f"layer {l} neuron {i + 1} uses {len(pieces)} pieces across samples: the cell is not affine in x", [RATIONAL])
-    # residual W X + b 1^T - Y and the normal equations R X^T = 0, R 1 = 0 over integer numerators (scaled)
+    xs = ctx.xs()
+    for l, i, pieces in _pieces_used(ctx):
+        if len(pieces) > 1:
+            return Outcome("fails", f"layer {l} neuron {i + 1} uses {len(pieces)} pieces across samples: the cell is not affine in x", [RATIONAL])
+    # residual W X + b 1^T - Y and the normal equations R X^T = (X R^T)^T = 0, R 1 = 0 over integer numerators (scaled)
     resid = scaled.affine(scaled.of(Wb), xs, scaled.of(bb)).minus(scaled.of(prob.Y))  # dy x m
-    if any(v != 0 for v in (*(resid.N * xs.N.transpose()).entries(), *(resid.N * scaled.ones(prob.m, 1)).entries())):
+    if any(v != 0 for v in (*(xs.N * resid.N.transpose()).entries(), *(resid.N * scaled.ones(prob.m, 1)).entries())):
         return Outcome("fails", "the affine fit does not satisfy the normal equations (residual not orthogonal to the rows of X~)", [RATIONAL])
     l0 = scaled.half_sq_norm(resid)
     if ctx.risk != l0:
@@ -264,6 +268,19 @@ def check_affine_reduction(ctx: Context, ob: dict, path: str) -> Outcome:
     lemma = AFFINE_LEMMA
     return Outcome("holds", f"in the box the network is affine in x; least-squares optimum l0 = {l0} equals the risk at the point",
                    [RATIONAL, lemma], (("local_min", r),))
+
+
+def _pieces_used(ctx: Context):
+    """(layer, neuron, set of piece indices over the samples) at the point, neuron by neuron; from
+    the streamed layer's pieces (stream.Layer, one bytes object per neuron) when ``ctx.streams``."""
+    prob = ctx.prob
+    if ctx.streams(ctx.point):
+        for i, ks in enumerate(ctx.layer(ctx.point).pieces):
+            yield 1, i, set(ks)
+        return
+    for l, pc in enumerate(ctx.scaled(ctx.point)[1], start=1):
+        for i in range(prob.widths[l]):
+            yield l, i, {k for k, _ in pc[i * prob.m:(i + 1) * prob.m]}
 
 
 def check_strictly_lower(ctx: Context, ob: dict, path: str) -> Outcome:

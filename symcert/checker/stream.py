@@ -24,6 +24,15 @@ the same quantities holding one row of Z at a time (m integers over one denomina
   Gn (D c_ij)_j = 0, and the output bias column Gn 1 = 0. Only small integer data is formed per
   neuron; Gn (dy x m) is the one big matrix, formed once.
 
+* The gradient of the squared-loss risk (``gradient``), back-propagation as in
+  ``scaled.gradient_squared`` with the rows of W1 taken one at a time. With G = out - Y (dy x m),
+  grad b2 = G 1 and grad W2 = G h(Z)^T, whose column i is G h(z_i)^T; the error reaching
+  neuron i is g_i = (W2[:, i]^T G) o s_i (s_ij the slope of z_ij's piece), which is row i of
+  scaled.gradient_squared's (W2^T G) o S, so grad W1[i, :] = g_i X^T and grad b1[i] = g_i 1.
+  Every row is computed over integer numerators as there: W2 = Wn / dW, G = Gn / dG and
+  s_k = (D s_k) / D (D > 0 a common denominator of the slopes) give g_i = gn_i / (dW dG D) with
+  gn_ij = (D s_k) (Wn[:, i]^T Gn)_j, the same denominator for every neuron.
+
 The first kink, the first entry leaving its piece, and the first failing block are found in the
 same order as the full-matrix code (row by row, sample by sample), so messages are the same.
 """
@@ -167,3 +176,60 @@ def balance(prob, xs: Scaled, G: Scaled, rows: list) -> str | None:
         if any(v != 0 for v in (Gn * fmpz_mat(m, 1, [c[k] for k in ks])).entries()):
             return f"the intercept column of neuron {i + 1} (sum_j G_j c_ij != 0)"
     return None
+
+
+def residual(out: Scaled, Y: Scaled) -> Scaled:
+    """out - Y over L = lcm(d_out, d_Y): (out.N (L / d_out) - Y.N (L / d_Y)) / L, the same value;
+    set entry by entry, so no scaled copy of out or Y is formed beside the result."""
+    L = out.d.lcm(Y.d)
+    f, g = L // out.d, L // Y.d
+    G = fmpz_mat(out.N.nrows(), out.N.ncols())
+    for r in range(G.nrows()):
+        for j in range(G.ncols()):
+            G[r, j] = out.N[r, j] * f - Y.N[r, j] * g
+    return Scaled(G, L)
+
+
+def over_one(parts: list) -> Scaled:
+    """Rows A_t / a_t (small matrices of equal widths) stacked over L = lcm of the a_t:
+    A_t / a_t = (A_t (L / a_t)) / L."""
+    L = fmpz(1)
+    for P in parts:
+        L = L.lcm(P.d)
+    vals = [v * (L // P.d) for P in parts for v in P.N.entries()]
+    return Scaled(fmpz_mat(len(parts), parts[0].N.ncols(), vals), L)
+
+
+def error(Gn: fmpz_mat, w: list, slopes: list, ks: bytes) -> fmpz_mat:
+    """The integer column gn_i (m x 1) of the module docstring: w = Wn[:, i], slopes = the D s_k,
+    ks = neuron i's pieces; entries with slope 0 stay 0, slope 1 copies (W^T G)_j."""
+    back = fmpz_mat(1, len(w), w) * Gn
+    col = fmpz_mat(Gn.ncols(), 1)
+    for j, k in enumerate(ks):
+        if slopes[k] != 0:
+            col[j, 0] = back[0, j] if slopes[k] == 1 else back[0, j] * slopes[k]
+    return col
+
+
+def gradient(prob, params: dict, xs: Scaled, lay: Layer) -> dict:
+    """scaled.gradient_squared's gradient (the same values), one neuron at a time (module
+    docstring); ``lay`` is ``layer(prob, params, xs)`` with no kink. Products are formed so that
+    no long matrix is transposed: G h(z_i)^T with the 1 x m row h(z_i) turned (one row), and
+    g_i X^T = (X g_i^T)^T, a dx x m by m x 1 integer product turned afterwards (dx numbers)."""
+    G = residual(lay.out, scaled.of(prob.Y))
+    W = scaled.of(params["W2"])
+    D = fmpz(1)
+    for a in prob.act.slopes:
+        D = D.lcm(a.q)
+    slopes = [(a * D).p for a in prob.act.slopes]
+    m, dg = prob.m, W.d * G.d * D
+    w1, b1, w2, tab = [], [], [], [(k, False) for k in range(len(slopes))]
+    for i, ks in enumerate(lay.pieces):
+        H = scaled.activate(prob.act, row(params["W1"], params["b1"], i, xs), [tab[k] for k in ks])
+        w2.append(Scaled((G.N * H.N.transpose()).transpose(), G.d * H.d))  # column i of grad W2, as a row
+        del H
+        g = error(G.N, [W.N[r, i] for r in range(W.N.nrows())], slopes, ks)
+        w1.append(Scaled((xs.N * g).transpose(), dg * xs.d))
+        b1.append(Scaled(scaled.ones(1, m) * g, dg))
+    return {"W1": over_one(w1), "b1": over_one(b1), "W2": over_one(w2).transpose(),
+            "b2": Scaled(G.N * scaled.ones(m, 1), G.d)}

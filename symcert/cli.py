@@ -100,12 +100,11 @@ def _claim_options(args) -> dict:
 
 
 def _write_and_check(doc: dict, path: str | None, args, reads: tuple = ()) -> int:
-    from symcert import certificate, progress
+    from symcert import certificate, progress, supervise
     from symcert.checker.api import check_document
     blob, doc = certificate.canonical_bytes(doc), None  # checked, then written: the same bytes, serialised once; the document is dropped
     if len(blob) > 1 << 24:  # a large certificate: what building it freed goes back to the system before the check
-        from symcert.supervise import release_memory
-        release_memory()
+        supervise.release_memory()
     rep = check_document(json.loads(blob), path or "<stdout>", args.smt_timeout * 1000,  # reads: data texts the checker read already
                          progress.obligation_hook(args, path or "certificate"), reads)
     if path:

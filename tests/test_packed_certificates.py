@@ -109,6 +109,14 @@ def test_explain_and_report_show_packed_rows_as_values(proof, tmp_path, cli):
     assert p.returncode == 0 and "data: 8 samples (inputs | targets)" in p.stdout and "-17/4 (-4.25)  -15/4 (-3.75)  |  2" in p.stdout
 
 
+def test_packed_text_is_a_form_of_the_problem_data_only(proof):
+    # a point (or any other matrix of the certificate) written packed is refused, in version 3 too
+    doc = packed_copy(proof(SMALL))
+    doc["point"]["W1"] = _pack(doc["point"]["W1"])
+    rep = check_document(doc)
+    assert rep.verdict == Verdict.INVALID and "point.W1" in rep.summary and "rows of" in rep.summary
+
+
 def test_coq_export_of_packed_data_equals_the_lists_export(proof):
     from symcert.checker import problem as P
     from symcert.kernel_coq import export as E

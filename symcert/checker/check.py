@@ -233,14 +233,11 @@ def _check(doc, rep: Report, smt_timeout_ms: int, hook=_silent, reads: tuple = (
         rep.fail("rests_on", "ledger", f"the certificate says it rests on {doc['rests_on']}, but it rests on {ledger}")
         failed = True
     if not failed and not unknown:
-        getattr(ctx, "drop_passes", _silent_drop)()  # the hypotheses read the data, not the passes: memory back first
+        if hasattr(ctx, "drop_passes"):  # the hypotheses read the data, not the passes: memory back first
+            ctx.drop_passes()
         rep.hypotheses = H.check_all(hyps, ctx, rep.obligations)
         failed = any(h[1] == "fails" for h in rep.hypotheses)
     return _decide(rep, ctx, failed, unknown)
-
-
-def _silent_drop() -> None:
-    """``drop_passes`` of a context that caches none."""
 
 
 def _context(prob):

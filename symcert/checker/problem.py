@@ -117,23 +117,20 @@ def read_matrix(value, rows: int, cols: int, path: str) -> Read:
 
 
 def _turned(value, rows: int, cols: int, path: str) -> tuple[fmpq_mat, tuple | None]:
-    """(M^T, A) for (M, A) = matrix_abs(value, rows, cols, path), with A's numerators (packed
-    data) turned too. Packed data is turned as integers first: M^T = N^T / den, so the rational
-    matrix is formed once, in the orientation kept."""
+    """(M^T, A) for the problem's data matrix M of ``value``: A as :func:`matrix_abs` gives it for
+    rows of numbers, and for packed data (version 3, :mod:`symcert.exact.packed`) A = (R, den, N^T)
+    with R the row sums of |N| and M = N / den, den the least common denominator. Packed data is
+    turned as integers first, so the rational matrix is formed once, in the orientation kept."""
     if packed.is_packed(value):
-        N, den, R = _packed(value, rows, cols, path)
+        try:
+            N, den, R = packed.parse(value, rows, cols)
+        except packed.PackedSyntaxError as exc:
+            raise FormatError(path, value, f"packed matrix of {rows} x {cols}: {exc}") from None
         NT = N.transpose()
         del N
         return (fmpq_mat(NT) / den if den != 1 else fmpq_mat(NT)), (R, den, NT)
     M, row_abs = matrix_abs(value, rows, cols, path)
     return M.transpose(), row_abs
-
-
-def _packed(value, rows: int, cols: int, path: str):
-    try:
-        return packed.parse(value, rows, cols)
-    except packed.PackedSyntaxError as exc:
-        raise FormatError(path, value, f"packed matrix of {rows} x {cols}: {exc}") from None
 
 
 def _columns(value, rows: int, cols: int, path: str, reads: tuple) -> tuple[fmpq_mat, tuple | None]:
@@ -153,13 +150,9 @@ def matrix(value, rows: int, cols: int, path: str) -> fmpq_mat:
 
 
 def matrix_abs(value, rows: int, cols: int, path: str) -> tuple[fmpq_mat, tuple | None]:
-    """(M, A): the matrix, and A = (R, den) with R[i] = den * sum_j |M[i, j]| when its texts were
-    all plain (:func:`~symcert.exact.rationals.parse_plain_scaled`), A = (R, den, N) with the
-    integer matrix N = den M, den the least common denominator, when packed (version 3,
-    :mod:`symcert.exact.packed`), else None."""
-    if packed.is_packed(value):
-        N, den, R = _packed(value, rows, cols, path)
-        return (fmpq_mat(N) / den if den != 1 else fmpq_mat(N)), (R, den, N)
+    """(M, A): the matrix written as rows of numbers, and A = (R, den) with R[i] = den * sum_j
+    |M[i, j]| when its texts were all plain (:func:`~symcert.exact.rationals.parse_plain_scaled`),
+    else None. (Packed text is a form of the problem's data only: :func:`_turned`.)"""
     if not isinstance(value, list) or len(value) != rows:
         raise FormatError(path, value, f"expected {rows} rows of {cols} numbers")
     if all(type(row) is list and len(row) == cols for row in value):  # plain texts in one pass; else entry by entry

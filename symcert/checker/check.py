@@ -108,7 +108,7 @@ def _read(doc, rep: Report, reads: tuple = ()):
     if rep.conclusion not in R.CONCLUSIONS:
         raise P.FormatError("claim.conclusion", rep.conclusion, f"unknown conclusion (known: {', '.join(R.CONCLUSIONS)})")
     hyps = H.read(claim.get("hypotheses"), "claim.hypotheses")
-    _packed_needs_version(doc, version)
+    P.require_packed_version(doc, version)
     prob = reading.problem(P.get(doc, "problem", "", dict), "problem", reads)
     if R.problem_class(prob) == R.POP:
         return prob, _read_population(doc, version, prob), None, _obligations(doc), hyps
@@ -167,14 +167,6 @@ def _applicable(prob, parsed, rep: Report) -> bool:
             rep.fail(oid, kind, why)
             return False
     return True
-
-
-def _packed_needs_version(doc, version: int) -> None:
-    """Packed data (a JSON object instead of rows of numbers) is format version 3."""
-    data = doc.get("problem", {}).get("data") if isinstance(doc.get("problem"), dict) else None
-    for name in ("inputs", "targets"):
-        if isinstance(data, dict) and isinstance(data.get(name), dict) and version < 3:
-            raise P.FormatError(f"problem.data.{name}", "{...}", f"packed data needs a version 3 certificate (this one says version {version})")
 
 
 def _digest_and_loss(doc, ctx, claimed, rep: Report) -> bool:

@@ -116,6 +116,15 @@ def read_matrix(value, rows: int, cols: int, path: str) -> Read:
     return Read(_text(value), *_turned(value, rows, cols, path))
 
 
+def require_packed_version(doc, version: int) -> None:
+    """Packed data (a JSON object instead of rows of numbers) is format version 3: refused in a
+    certificate ``doc`` of an earlier ``version``."""
+    data = doc.get("problem", {}).get("data") if isinstance(doc.get("problem"), dict) else None
+    for name in ("inputs", "targets"):
+        if isinstance(data, dict) and packed.is_packed(data.get(name)) and version < 3:
+            raise FormatError(f"problem.data.{name}", "{...}", f"packed data needs a version 3 certificate (this one says version {version})")
+
+
 def _turned(value, rows: int, cols: int, path: str) -> tuple[fmpq_mat, tuple | None]:
     """(M^T, A) for the problem's data matrix M of ``value``: A as :func:`matrix_abs` gives it for
     rows of numbers, and for packed data (version 3, :mod:`symcert.exact.packed`) A = (R, den, N^T)

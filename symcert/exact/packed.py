@@ -117,8 +117,12 @@ def _integer(s: str) -> bool:
         return False
 
 
-def pack(N_entries, rows: int, cols: int, den: int) -> dict:
+def pack(N_entries, rows: int, cols: int, den: int) -> dict | None:
     """The packed text of the matrix with row-major integer numerators ``N_entries`` over ``den``
-    (Python ints, a list or any iterable; the caller reduces them to the least common denominator)."""
+    (Python ints, a list or any iterable; the caller reduces them to the least common denominator),
+    or None when den or a numerator has more than PACKED_MAX_BITS bits (the writer then keeps rows
+    of numbers)."""
     e = N_entries if isinstance(N_entries, list) else list(N_entries)
+    if max(den.bit_length(), max(e, default=0).bit_length(), min(e, default=0).bit_length()) > PACKED_MAX_BITS:
+        return None
     return {"denominator": str(den), "rows": [",".join(map(str, e[i:i + cols])) for i in range(0, rows * cols, cols)]}

@@ -71,15 +71,14 @@ class Dataset:
         if self.packed is not None:
             return {"inputs": self.packed[0], "targets": self.packed[1]}
         from flint import fmpq_mat
-        from symcert.exact.packed import PACKED_MAX_BITS, pack
+        from symcert.exact.packed import pack
         out = {}
         for name, rows in (("inputs", self.inputs), ("targets", self.targets)):
             n = len(rows[0])
             N, d = fmpq_mat(len(rows), n, [v for row in rows for v in row]).numer_denom()
-            ints = list(map(int, N.entries()))
-            if max(int(d).bit_length(), *(v.bit_length() for v in ints)) > PACKED_MAX_BITS:
+            out[name] = pack(list(map(int, N.entries())), len(rows), n, int(d))
+            if out[name] is None:
                 return None
-            out[name] = pack(ints, len(rows), n, int(d))
         return out
 
     def to_json(self) -> dict:

@@ -20,7 +20,7 @@ import operator
 import re
 from itertools import repeat
 
-from symcert.exact.packed import PACKED_MAX_BITS, pack
+from symcert.exact.packed import pack
 from symcert.exact.rationals import FAST_MAX_CHARS, FAST_MAX_DENOMINATOR_BITS
 
 LINES = 4096  # lines parsed at a time
@@ -58,11 +58,10 @@ def read(text: str, width: int, dx: int) -> tuple[dict, dict] | None:
     for k in reversed(range(dy)):  # delete target column dx + k while the rows are dx + k + 1 wide
         del flat[dx + k::dx + k + 1]
     ys = ycols[0] if dy == 1 else [v for row in zip(*ycols) for v in row]
-    if max(L.bit_length(), max(flat).bit_length(), min(flat).bit_length(), max(ys).bit_length(), min(ys).bit_length()) > PACKED_MAX_BITS:
-        return None
     inputs = _packed(flat, m, dx, L)
     del flat
-    return inputs, _packed(ys, m, dy, L)
+    targets = _packed(ys, m, dy, L)
+    return None if inputs is None or targets is None else (inputs, targets)
 
 
 def _block(lines: list) -> tuple[list, int] | None:
@@ -89,8 +88,8 @@ def _block(lines: list) -> tuple[list, int] | None:
     return list(map(operator.mul, nums, map(scale.__getitem__, dens))), d
 
 
-def _packed(ints: list, rows: int, cols: int, L: int) -> dict:
-    """The packed text of ints / L, reduced to the least common denominator."""
+def _packed(ints: list, rows: int, cols: int, L: int) -> dict | None:
+    """The packed text of ints / L, reduced to the least common denominator (None: too long, pack)."""
     g = L
     for k in range(0, len(ints), 1 << 16):
         if g == 1:

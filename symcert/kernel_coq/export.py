@@ -102,8 +102,7 @@ def read(doc) -> dict:
     spec = P.get(doc, "problem", "", dict)
     if P.get(P.get(spec, "network", "problem", dict), "activation", "problem.network", dict).get("kind") != "piecewise_linear":
         raise Unsupported("smooth activations rest on arb ball arithmetic (transcendental values), which the Coq library does not cover")
-    if doc["version"] < 3 and any(isinstance(v, dict) for v in P.get(spec, "data", "problem", dict).values()):  # as the checker
-        raise P.FormatError("problem.data", "{...}", f"packed data needs a version 3 certificate (this one says version {doc['version']})")
+    P.require_packed_version(doc, doc["version"])  # as the checker
     prob = P.problem(spec)  # data as rows of numbers or packed (version 3): the same values, the same export
     if prob.m * (prob.widths[0] + 1) > MAX_NUMBERS:
         raise P.FormatError("problem.data", prob.m, f"more than {MAX_NUMBERS} numbers")
